@@ -1,0 +1,363 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/envrun/envrun/engine"
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provision"
+	"github.com/envrun/envrun/engine/state"
+)
+
+func (a *app) parallelFlag(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&a.parallel, "parallel", 0, fmt.Sprintf("how many things to do at once (default %d)", engine.DefaultParallel()))
+}
+
+func (a *app) upCommand() *cobra.Command {
+	var noProvision, forceProvision, timings bool
+	cmd := &cobra.Command{
+		Use:   "up [NAME...]",
+		Short: "Create and start the machines and networks, then provision them",
+		Long: `up brings the environment (or the named machines and what they depend on)
+up: networks, then machines, then each machine's steps, then global steps,
+in parallel where the graph allows. A machine's steps run when it is new or
+never finished them; run again, up changes nothing and is fast.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if noProvision && forceProvision {
+				return flagError{errors.New("--no-provision and --provision are exclusive")}
+			}
+			mode := engine.ProvisionAuto
+			switch {
+			case noProvision:
+				mode = engine.ProvisionNone
+			case forceProvision:
+				mode = engine.ProvisionForce
+			}
+			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: mode}, timings)
+		},
+	}
+	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "do not run provisioning steps")
+	cmd.Flags().BoolVar(&forceProvision, "provision", false, "run the provisioning steps even on provisioned machines")
+	cmd.Flags().BoolVar(&timings, "timings", false, "print where the time went, per machine and step")
+	a.parallelFlag(cmd)
+	return cmd
+}
+
+func (a *app) provisionCommand() *cobra.Command {
+	var timings bool
+	cmd := &cobra.Command{
+		Use:   "provision [NAME...]",
+		Short: "Run the provisioning steps again on running machines",
+		Long: `provision runs the steps of the named machines (all when none) again, then
+the global steps (ansible) whose machines are all among them.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: engine.ProvisionForce, Existing: true}, timings)
+		},
+	}
+	cmd.Flags().BoolVar(&timings, "timings", false, "print where the time went, per machine and step")
+	a.parallelFlag(cmd)
+	return cmd
+}
+
+// walk loads, locks and carries out a plan, then prints the summary.
+func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) error {
+	t0 := time.Now()
+	s, err := a.load(cmd.Context(), cmd, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rep, err := s.env.Walk(cmd.Context(), opts)
+	if rep == nil {
+		return err
+	}
+	s.env.Summary(rep, time.Since(t0), timings)
+	if err != nil {
+		return reported{err}
+	}
+	return nil
+}
+
+func (a *app) statusCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show each machine, its provider, state and IP",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			rows, err := s.env.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				if rows == nil {
+					rows = []engine.MachineStatus{}
+				}
+				return enc.Encode(rows)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME")
+			orphans := 0
+			for _, r := range rows {
+				st := r.State
+				if r.Orphan {
+					st += " (not in the Envfile)"
+					orphans++
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname))
+			}
+			tw.Flush()
+			if orphans > 0 {
+				fmt.Fprintf(a.stderr, "%d machine(s) of this environment are no longer in the Envfile: `envrun destroy NAME` removes them\n", orphans)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (a *app) sshConfigCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ssh-config [NAME...]",
+		Short: "Print OpenSSH configuration for the machines (for ssh -F)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			eps, err := s.env.Endpoints(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(a.stdout, s.env.SSHConfig(eps))
+			return nil
+		},
+	}
+}
+
+func (a *app) sshCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ssh NAME [-- COMMAND...]",
+		Short: "Open a shell on a machine, or run COMMAND there and exit with its status",
+		Long: `ssh opens an interactive shell on machine NAME with OpenSSH, or runs COMMAND
+and exits with its status. One argument after -- is a shell command line;
+several are quoted one by one.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, remote := args[0], args[1:]
+			if cmd.ArgsLenAtDash() > 1 {
+				return flagError{fmt.Errorf("ssh takes one machine name before --")}
+			}
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			eps, err := s.env.Endpoints(cmd.Context(), []string{name})
+			if err != nil {
+				return err
+			}
+			if _, ok, _ := s.env.KnownHosts().Lookup(eps[0].Addr); !ok {
+				return fmt.Errorf("%s has no pinned host key yet: run `envrun up %s` first", name, name)
+			}
+			line := ""
+			switch len(remote) {
+			case 0:
+			case 1:
+				line = remote[0]
+			default:
+				quoted := make([]string, len(remote))
+				for i, r := range remote {
+					quoted[i] = provision.Quote(r)
+				}
+				line = strings.Join(quoted, " ")
+			}
+			if path, err := exec.LookPath("ssh"); err == nil {
+				return a.openSSH(cmd, s, eps[0], path, line)
+			}
+			if line == "" {
+				return errors.New("an interactive shell needs OpenSSH's ssh client (apt-get install openssh-client)")
+			}
+			c, err := s.env.Dial(cmd.Context(), eps[0])
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			err = c.Run(cmd.Context(), comm.Cmd{Command: line, Stdin: a.stdin, Stdout: a.stdout, Stderr: a.stderr})
+			var exit *comm.ExitError
+			if errors.As(err, &exit) {
+				return exitError(exit.Status)
+			}
+			return err
+		},
+	}
+}
+
+// openSSH runs OpenSSH with the environment's configuration.
+func (a *app) openSSH(cmd *cobra.Command, s *session, ep engine.Endpoint, sshPath, line string) error {
+	if err := s.env.State.Ensure(); err != nil {
+		return err
+	}
+	cfg := s.env.State.Join("ssh_config")
+	if err := state.WriteFile(cfg, []byte(s.env.SSHConfig([]engine.Endpoint{ep})), 0o600); err != nil {
+		return err
+	}
+	argv := []string{"-F", cfg, ep.Machine.Name}
+	if line != "" {
+		argv = append(argv, "--", line)
+	}
+	c := exec.CommandContext(cmd.Context(), sshPath, argv...)
+	c.Stdin, c.Stdout, c.Stderr = a.stdin, a.stdout, a.stderr
+	err := c.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exitError(exit.ExitCode())
+	}
+	return err
+}
+
+func (a *app) haltCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "halt [NAME...]",
+		Short: "Stop machines (all when none are named)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			return s.env.Halt(cmd.Context(), args)
+		},
+	}
+	a.parallelFlag(cmd)
+	return cmd
+}
+
+func (a *app) destroyCommand() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "destroy [NAME...] [-f]",
+		Short: "Remove machines; with no names, also the networks and state",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			if !force {
+				what := "every machine, network and the state of " + s.env.Spec.Path
+				if len(args) > 0 {
+					what = strings.Join(args, ", ")
+				}
+				ok, err := a.confirm(fmt.Sprintf("Destroy %s?", what))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return errors.New("not destroyed")
+				}
+			}
+			if err := s.env.Destroy(cmd.Context(), args); err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				s.lk.Unlock()
+				s.lk = nil
+				os.Remove(s.env.State.Join("lock"))
+				os.Remove(s.env.State.Path) // only if empty
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "do not ask for confirmation (-f after destroy means --force; name the Envfile with --file)")
+	a.parallelFlag(cmd)
+	return cmd
+}
+
+// confirm asks a yes/no question on a terminal; elsewhere it refuses.
+func (a *app) confirm(question string) (bool, error) {
+	f, ok := a.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false, &engine.UsageError{Err: errors.New("destroy asks for confirmation, and stdin is not a terminal: add -f")}
+	}
+	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+	line = strings.ToLower(strings.TrimSpace(line))
+	return line == "y" || line == "yes", nil
+}
+
+func (a *app) graphCommand() *cobra.Command {
+	var noProvision bool
+	cmd := &cobra.Command{
+		Use:   "graph [NAME...]",
+		Short: "Print the dependency graph in Graphviz DOT",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			mode := engine.ProvisionAuto
+			if noProvision {
+				mode = engine.ProvisionNone
+			}
+			g, err := s.env.Plan(engine.PlanOptions{Machines: args, Provision: mode})
+			if err != nil {
+				return err
+			}
+			return g.DOT(a.stdout, "envrun", engine.DOTAttrs)
+		},
+	}
+	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "leave provisioning steps out")
+	return cmd
+}
+
+func (a *app) validateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate",
+		Short: "Load and check the Envfile; touch nothing",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ef := s.env.Spec
+			steps := 0
+			for _, m := range ef.Machines {
+				steps += len(m.Steps)
+			}
+			fmt.Fprintf(a.stdout, "%s: ok: %d machine(s), %d network(s), %d machine step(s), %d global step(s); provider %s (from %s)\n",
+				ef.Path, len(ef.Machines), len(ef.Networks), steps, len(ef.Steps), s.env.Driver.Name, s.env.ProviderSource)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"maps"
+	"sync"
+
+	"github.com/envrun/envrun/engine/state"
+)
+
+// cache remembers what envrun did that the backend cannot tell: which
+// machine instance finished its provisioning, which global steps ran over
+// which instances. It is keyed by backend instance IDs, so a machine made
+// anew is never taken for provisioned, and losing the file only means
+// provisioning runs again. Written atomically after every change.
+type cache struct {
+	path string
+	mu   sync.Mutex
+	data cacheData
+}
+
+type cacheData struct {
+	Provider string                  `json:"provider,omitempty"`
+	Machines map[string]machineCache `json:"machines,omitempty"`
+	Steps    map[string]stepCache    `json:"steps,omitempty"`
+}
+
+type machineCache struct {
+	ID          string `json:"id"`
+	Provisioned bool   `json:"provisioned"`
+}
+
+type stepCache struct {
+	Hosts map[string]string `json:"hosts"` // machine → instance ID it ran over
+}
+
+func openCache(st state.Dir) *cache {
+	c := &cache{path: st.Join("state.json")}
+	if err := state.ReadJSON(c.path, &c.data); err != nil {
+		c.data = cacheData{} // a damaged cache is an empty one
+	}
+	return c
+}
+
+func (c *cache) update(f func(*cacheData)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.data.Machines == nil {
+		c.data.Machines = map[string]machineCache{}
+	}
+	if c.data.Steps == nil {
+		c.data.Steps = map[string]stepCache{}
+	}
+	f(&c.data)
+	return state.WriteJSON(c.path, c.data)
+}
+
+func (c *cache) provider() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.data.Provider
+}
+
+func (c *cache) provisioned(machine, id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	mc, ok := c.data.Machines[machine]
+	return ok && mc.ID == id && mc.Provisioned
+}
+
+func (c *cache) stepDone(step string, hosts map[string]string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sc, ok := c.data.Steps[step]
+	return ok && maps.Equal(sc.Hosts, hosts)
+}

@@ -1,0 +1,308 @@
+package comm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+)
+
+// Config says how to reach a machine.
+type Config struct {
+	Machine string // for messages
+	Addr    string // host:port
+	User    string
+	Signer  ssh.Signer
+	HostKey ssh.HostKeyCallback
+	// Keepalive is the interval of keepalive probes; a connection that
+	// misses two answers in a row is closed as dead. 0 means 10s.
+	Keepalive time.Duration
+}
+
+func (c *Config) clientConfig() *ssh.ClientConfig {
+	return &ssh.ClientConfig{
+		User:              c.User,
+		Auth:              []ssh.AuthMethod{ssh.PublicKeys(c.Signer)},
+		HostKeyCallback:   c.HostKey,
+		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
+		Timeout:           10 * time.Second,
+	}
+}
+
+// Client is one SSH connection to a machine, shared by all its steps.
+type Client struct {
+	cfg  Config
+	conn *ssh.Client
+
+	sftpOnce sync.Once
+	sftp     *sftp.Client
+	sftpErr  error
+
+	deadMu sync.Mutex
+	dead   error // why the connection was closed by the keepalive, if it was
+	stop   chan struct{}
+}
+
+// Dial connects once.
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	d := net.Dialer{Timeout: 5 * time.Second}
+	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	// The handshake has no context of its own: bound it by ctx.
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
+	nc.SetDeadline(time.Now().Add(15 * time.Second))
+	sc, chans, reqs, err := ssh.NewClientConn(nc, cfg.Addr, cfg.clientConfig())
+	nc.SetDeadline(time.Time{})
+	if !stop() {
+		if err == nil {
+			sc.Close()
+		}
+		return nil, context.Cause(ctx)
+	}
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	c := &Client{cfg: cfg, conn: ssh.NewClient(sc, chans, reqs), stop: make(chan struct{})}
+	go c.keepalive()
+	return c, nil
+}
+
+// WaitError is returned when a machine's SSH never became ready.
+type WaitError struct {
+	Machine, Addr, User string
+	Waited              time.Duration
+	Last                error
+}
+
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("waited %s for SSH on %s as %s with the environment key; last error: %v",
+		e.Waited.Round(time.Second), e.Addr, e.User, e.Last)
+}
+
+func (e *WaitError) Unwrap() error { return e.Last }
+
+// WaitDial dials until it succeeds, backing off from 10 ms to 500 ms between
+// tries, for at most timeout. A changed host key stops the wait at once.
+func WaitDial(ctx context.Context, cfg Config, timeout time.Duration) (*Client, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t0 := time.Now()
+	delay := 10 * time.Millisecond
+	var last error
+	for {
+		c, err := Dial(ctx, cfg)
+		if err == nil {
+			return c, nil
+		}
+		if errors.Is(err, ErrHostKeyChanged) {
+			return nil, err
+		}
+		if ctx.Err() == nil || last == nil {
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) && time.Since(t0) >= timeout-time.Millisecond {
+				return nil, &WaitError{Machine: cfg.Machine, Addr: cfg.Addr, User: cfg.User, Waited: time.Since(t0), Last: last}
+			}
+			return nil, context.Cause(ctx)
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 500*time.Millisecond)
+	}
+}
+
+// keepalive probes the connection and closes it when the peer stops
+// answering, so a dead machine fails the running step instead of hanging it.
+func (c *Client) keepalive() {
+	every := c.cfg.Keepalive
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	missed := 0
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+		}
+		answered := make(chan error, 1)
+		go func() {
+			_, _, err := c.conn.SendRequest("keepalive@openssh.com", true, nil)
+			answered <- err
+		}()
+		select {
+		case err := <-answered:
+			if err != nil {
+				return // the connection is closed already
+			}
+			missed = 0
+			continue
+		case <-time.After(every):
+		case <-c.stop:
+			return
+		}
+		missed++
+		if missed >= 2 {
+			c.deadMu.Lock()
+			c.dead = fmt.Errorf("connection to %s (%s) lost: no answer to keepalives for %s", c.cfg.Machine, c.cfg.Addr, 2*every)
+			c.deadMu.Unlock()
+			c.conn.Close()
+			return
+		}
+	}
+}
+
+// Close closes the connection.
+func (c *Client) Close() error {
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	if c.sftp != nil {
+		c.sftp.Close()
+	}
+	return c.conn.Close()
+}
+
+// wrap explains an error that came from a connection the keepalive closed.
+func (c *Client) wrap(err error) error {
+	c.deadMu.Lock()
+	defer c.deadMu.Unlock()
+	if c.dead != nil && err != nil {
+		return c.dead
+	}
+	return err
+}
+
+// ExitError is a command that ran and exited non-zero.
+type ExitError struct {
+	Cmd    string
+	Status int
+	Signal string
+	Stderr string // the tail of its stderr, when it was captured
+}
+
+func (e *ExitError) Error() string {
+	how := fmt.Sprintf("exit status %d", e.Status)
+	if e.Signal != "" {
+		how = "killed by signal " + e.Signal
+	}
+	msg := fmt.Sprintf("command %q failed: %s", abbreviate(e.Cmd, 80), how)
+	if e.Stderr != "" {
+		msg += ": " + e.Stderr
+	}
+	return msg
+}
+
+func abbreviate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		return s[:n-3] + "..."
+	}
+	return s
+}
+
+// Cmd is a command to run on the machine.
+type Cmd struct {
+	Command string
+	Stdin   io.Reader
+	Stdout  io.Writer // nil discards
+	Stderr  io.Writer // nil discards
+}
+
+// Run runs cmd and waits for it. A non-zero exit is an *ExitError whose
+// Stderr holds the last lines the command wrote there. When ctx ends the
+// remote command is sent SIGTERM and the session is closed.
+func (c *Client) Run(ctx context.Context, cmd Cmd) error {
+	sess, err := c.conn.NewSession()
+	if err != nil {
+		return c.wrap(fmt.Errorf("open session on %s: %w", c.cfg.Machine, err))
+	}
+	defer sess.Close()
+	tail := &tailBuffer{max: 2048}
+	sess.Stdin = cmd.Stdin
+	sess.Stdout = orDiscard(cmd.Stdout)
+	sess.Stderr = io.MultiWriter(orDiscard(cmd.Stderr), tail)
+	if err := sess.Start(cmd.Command); err != nil {
+		return c.wrap(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- sess.Wait() }()
+	select {
+	case err = <-waited:
+	case <-ctx.Done():
+		sess.Signal(ssh.SIGTERM)
+		sess.Close()
+		<-waited
+		return context.Cause(ctx)
+	}
+	var exit *ssh.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &exit):
+		return &ExitError{Cmd: cmd.Command, Status: exit.ExitStatus(), Signal: exit.Signal(), Stderr: tail.String()}
+	case errors.Is(err, io.EOF) || errors.As(err, new(*ssh.ExitMissingError)):
+		return c.wrap(fmt.Errorf("command %q: the connection closed before it finished", abbreviate(cmd.Command, 80)))
+	}
+	return c.wrap(err)
+}
+
+// Output runs cmd and returns its stdout; stderr also goes to stderr.
+func (c *Client) Output(ctx context.Context, command string, stderr io.Writer) (string, error) {
+	var out bytes.Buffer
+	err := c.Run(ctx, Cmd{Command: command, Stdout: &out, Stderr: stderr})
+	return out.String(), err
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+// tailBuffer keeps the last max bytes written to it, cut at a line start.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 2*t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.buf
+	if len(b) > t.max {
+		b = b[len(b)-t.max:]
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		}
+	}
+	return strings.TrimSpace(string(b))
+}

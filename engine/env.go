@@ -1,0 +1,243 @@
+// Package engine turns a loaded Envfile into a dependency graph and carries
+// it out on a provider: networks, then machines, then each machine's steps,
+// then global steps, in parallel where the graph allows.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/ui"
+)
+
+// Options configure an Env.
+type Options struct {
+	// Drivers are the providers envrun knows, in the order tried when none
+	// is chosen.
+	Drivers []*provider.Driver
+	// Provider is the provider chosen on the command line, or "".
+	Provider string
+	UI       *ui.UI
+	// Parallel bounds how many graph nodes run at once; 0 picks a default.
+	Parallel int
+}
+
+// DefaultParallel is the default bound on concurrent work. Most of what
+// envrun does waits on a backend or a remote machine, not on local CPU, so
+// it is well above the number of cores.
+func DefaultParallel() int { return max(8, 4*runtime.NumCPU()) }
+
+// Env is an environment: an Envfile, its provider and its state folder.
+type Env struct {
+	Spec     *spec.Envfile
+	Driver   *provider.Driver
+	Project  string
+	State    state.Dir
+	UI       *ui.UI
+	Parallel int
+	// ProviderSource says why Driver was chosen, for messages.
+	ProviderSource string
+
+	prov  provider.Provider
+	key   *comm.Key
+	known *comm.KnownHosts
+	cache *cache
+
+	mu    sync.Mutex
+	conns map[string]*machineConn
+}
+
+// New chooses the provider and checks the Envfile against it. Nothing is
+// created and no backend is changed; it may ask a backend whether it is
+// there when no provider is named anywhere.
+func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
+	if opts.UI == nil {
+		opts.UI = ui.Discard()
+	}
+	st := state.ForEnvfile(ef.Path)
+	e := &Env{
+		Spec:     ef,
+		Project:  state.ProjectID(ef.Path),
+		State:    st,
+		UI:       opts.UI,
+		Parallel: opts.Parallel,
+		known:    comm.OpenKnownHosts(st.KnownHostsPath()),
+		cache:    openCache(st),
+		conns:    map[string]*machineConn{},
+	}
+	if e.Parallel <= 0 {
+		e.Parallel = DefaultParallel()
+	}
+	if err := Check(ef, opts.Drivers); err != nil {
+		return nil, err
+	}
+	d, source, err := choose(ctx, ef, opts, e.cache)
+	if err != nil {
+		return nil, err
+	}
+	e.Driver, e.ProviderSource = d, source
+	if d.Validate != nil {
+		if err := d.Validate(ef); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Check validates the Envfile as a whole and every machine's provider
+// tables, collecting every problem.
+func Check(ef *spec.Envfile, drivers []*provider.Driver) error {
+	var errs spec.Errors
+	add := func(err error) {
+		var es spec.Errors
+		var e *spec.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &es):
+			errs = append(errs, es...)
+		case errors.As(err, &e):
+			errs = append(errs, e)
+		default:
+			errs = append(errs, &spec.Error{Msg: err.Error()})
+		}
+	}
+	add(spec.Validate(ef))
+	if ef.Provider != "" {
+		if _, err := provider.Lookup(drivers, ef.Provider); err != nil {
+			add(spec.Errorf(ef.ProviderPos, "%v", err))
+		}
+	}
+	for _, m := range ef.Machines {
+		for _, d := range drivers {
+			if opts, ok := m.Providers[d.Name]; ok && d.CheckOptions != nil {
+				add(d.CheckOptions(m, opts))
+			}
+		}
+	}
+	return errs.Err()
+}
+
+// UsageError is a bad command line (exit status 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// choose picks the provider: the command line (--provider, then
+// ENVRUN_PROVIDER), the Envfile's `provider`, the one this environment was
+// brought up with, then the first backend that answers.
+func choose(ctx context.Context, ef *spec.Envfile, opts Options, c *cache) (*provider.Driver, string, error) {
+	if opts.Provider != "" {
+		d, err := provider.Lookup(opts.Drivers, opts.Provider)
+		if err != nil {
+			return nil, "", &UsageError{err}
+		}
+		return d, "--provider", nil
+	}
+	if name := os.Getenv("ENVRUN_PROVIDER"); name != "" {
+		d, err := provider.Lookup(opts.Drivers, name)
+		if err != nil {
+			return nil, "", &UsageError{fmt.Errorf("ENVRUN_PROVIDER: %w", err)}
+		}
+		return d, "ENVRUN_PROVIDER", nil
+	}
+	if ef.Provider != "" {
+		d, err := provider.Lookup(opts.Drivers, ef.Provider)
+		return d, "the Envfile", err
+	}
+	if name := c.provider(); name != "" {
+		if d, err := provider.Lookup(opts.Drivers, name); err == nil {
+			return d, "the environment's state", nil
+		}
+	}
+	var why []error
+	for _, d := range opts.Drivers {
+		if d.Available == nil {
+			continue
+		}
+		err := d.Available(ctx)
+		if err == nil {
+			return d, "the first available", nil
+		}
+		why = append(why, fmt.Errorf("%s: %w", d.Name, err))
+	}
+	return nil, "", fmt.Errorf("no provider is available here:\n%w", errors.Join(why...))
+}
+
+// Open connects to the provider and readies the state folder and key.
+func (e *Env) Open(ctx context.Context) error {
+	if e.prov != nil {
+		return nil
+	}
+	if err := e.State.Ensure(); err != nil {
+		return err
+	}
+	key, err := comm.LoadOrCreateKey(e.State.KeyPath())
+	if err != nil {
+		return err
+	}
+	e.key = key
+	p, err := e.Driver.Open(ctx, provider.Env{
+		Project:    e.Project,
+		Envfile:    e.Spec,
+		State:      e.State,
+		Key:        key,
+		KnownHosts: e.known,
+		UI:         e.UI,
+	})
+	if err != nil {
+		return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
+	}
+	e.prov = p
+	return nil
+}
+
+// OpenReadOnly connects to the provider without creating anything, for
+// commands that only look. It fails when the environment has no state yet.
+func (e *Env) openReadOnly(ctx context.Context) error {
+	if e.prov != nil {
+		return nil
+	}
+	if key, err := comm.LoadKey(e.State.KeyPath()); err == nil {
+		e.key = key
+	}
+	p, err := e.Driver.Open(ctx, provider.Env{
+		Project: e.Project, Envfile: e.Spec, State: e.State, Key: e.key, KnownHosts: e.known, UI: e.UI,
+	})
+	if err != nil {
+		return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
+	}
+	e.prov = p
+	return nil
+}
+
+// Close closes SSH connections and the provider.
+func (e *Env) Close() error {
+	e.mu.Lock()
+	for _, c := range e.conns {
+		c.close()
+	}
+	e.conns = map[string]*machineConn{}
+	e.mu.Unlock()
+	if e.prov != nil {
+		return e.prov.Close()
+	}
+	return nil
+}
+
+// Provider is the open provider (nil before Open).
+func (e *Env) Provider() provider.Provider { return e.prov }
+
+// Key is the environment key (nil before Open).
+func (e *Env) Key() *comm.Key { return e.key }
+
+// KnownHosts is the store of pinned host keys.
+func (e *Env) KnownHosts() *comm.KnownHosts { return e.known }

@@ -1,0 +1,493 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provision"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/ui"
+)
+
+// ProvisionMode says when machine steps run.
+type ProvisionMode int
+
+const (
+	ProvisionAuto  ProvisionMode = iota // when a machine is new or never finished them
+	ProvisionNone                       // never (--no-provision)
+	ProvisionForce                      // always (`envrun provision`)
+)
+
+// PlanOptions shape a plan.
+type PlanOptions struct {
+	// Machines limits the plan to these machines and what they depend on;
+	// empty means all. Global steps are planned only when every machine
+	// they cover is in the plan.
+	Machines  []string
+	Provision ProvisionMode
+	// Existing plans for machines that already run: they are not created
+	// (`envrun provision`).
+	Existing bool
+}
+
+// Node IDs, as they appear in `envrun graph` and in summaries.
+func networkID(name string) string       { return "network:" + name }
+func machineID(name string) string       { return "machine:" + name }
+func stepID(machine, step string) string { return machine + "/" + step }
+func doneID(machine string) string       { return machine + "/done" }
+func globalID(kind, name string) string  { return kind + ":" + name }
+
+// Select returns the named machines and, transitively, the machines they
+// depend on, in Envfile order. Unknown names are a usage error.
+func (e *Env) Select(names []string) ([]*spec.Machine, error) {
+	if len(names) == 0 {
+		return e.Spec.Machines, nil
+	}
+	want := map[string]bool{}
+	var add func(string)
+	add = func(n string) {
+		if want[n] {
+			return
+		}
+		want[n] = true
+		for _, d := range e.Spec.Machine(n).DependsOn {
+			add(d)
+		}
+	}
+	for _, n := range names {
+		if e.Spec.Machine(n) == nil {
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, spec.DidYouMean(n, e.Spec.MachineNames()))}
+		}
+		add(n)
+	}
+	var out []*spec.Machine
+	for _, m := range e.Spec.Machines {
+		if want[m.Name] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Plan builds the dependency graph. It needs no backend: `envrun graph`
+// shows it without touching anything.
+func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
+	machines, err := e.Select(opts.Machines)
+	if err != nil {
+		return nil, err
+	}
+	g := graph.New()
+	p := &plan{e: e, opts: opts, runs: map[string]*machineRun{}}
+	inPlan := map[string]bool{}
+	usedNets := map[string]bool{}
+	for _, m := range machines {
+		inPlan[m.Name] = true
+		for _, a := range m.Networks {
+			usedNets[a.Network] = true
+		}
+	}
+	if !opts.Existing {
+		for _, n := range e.Spec.Networks {
+			if usedNets[n.Name] {
+				g.Add(&networkNode{p: p, n: n})
+			}
+		}
+	}
+	for _, m := range machines {
+		run := &machineRun{m: m}
+		p.runs[m.Name] = run
+		g.Add(&machineNode{p: p, run: run})
+		if !opts.Existing {
+			for _, a := range m.Networks {
+				g.Connect(networkID(a.Network), machineID(m.Name))
+			}
+		}
+		prev := machineID(m.Name)
+		if opts.Provision != ProvisionNone {
+			for _, s := range m.Steps {
+				n := &stepNode{p: p, run: run, s: s}
+				g.Add(n)
+				g.Connect(prev, n.ID())
+				prev = n.ID()
+			}
+		}
+		g.Add(&doneNode{p: p, run: run})
+		g.Connect(prev, doneID(m.Name))
+	}
+	// depends_on: a machine starts once what it depends on is provisioned.
+	for _, m := range machines {
+		for _, d := range m.DependsOn {
+			g.Connect(doneID(d), machineID(m.Name))
+		}
+	}
+	if opts.Provision != ProvisionNone {
+		planned := map[string]bool{}
+		for _, s := range e.Spec.Steps {
+			hosts := globalHosts(s)
+			if !allIn(hosts, inPlan) {
+				continue
+			}
+			n := &globalNode{p: p, s: s}
+			g.Add(n)
+			planned[s.Info().Name] = true
+			for _, h := range hosts {
+				g.Connect(doneID(h), n.ID())
+			}
+		}
+		for _, s := range e.Spec.Steps {
+			if a, ok := s.(*spec.Ansible); ok && planned[a.Name] {
+				for _, dep := range a.After {
+					if dn := e.Spec.Step(dep); dn != nil && planned[dep] {
+						g.Connect(globalID(dn.Info().Kind, dep), globalID(a.Kind, a.Name))
+					}
+				}
+			}
+		}
+	}
+	if err := g.Check(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func globalHosts(s spec.Step) []string {
+	if a, ok := s.(*spec.Ansible); ok {
+		return a.Hosts
+	}
+	return nil
+}
+
+func allIn(names []string, set map[string]bool) bool {
+	for _, n := range names {
+		if !set[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// plan is the shared state of one walk.
+type plan struct {
+	e    *Env
+	opts PlanOptions
+	runs map[string]*machineRun
+}
+
+// machineRun is what a walk learns about one machine.
+type machineRun struct {
+	m *spec.Machine
+
+	mu        sync.Mutex
+	inst      *provider.Instance
+	provision bool // its steps run in this walk
+	done      bool // they all ran in this walk
+}
+
+func (r *machineRun) state() (*provider.Instance, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.inst, r.provision
+}
+
+type networkNode struct {
+	p *plan
+	n *spec.Network
+}
+
+func (n *networkNode) ID() string { return networkID(n.n.Name) }
+
+func (n *networkNode) Execute(ctx context.Context) error {
+	return n.p.e.prov.EnsureNetwork(ctx, n.n)
+}
+
+type machineNode struct {
+	p   *plan
+	run *machineRun
+}
+
+func (n *machineNode) ID() string { return machineID(n.run.m.Name) }
+
+func (n *machineNode) Execute(ctx context.Context) error {
+	e, m := n.p.e, n.run.m
+	t0 := time.Now()
+	inst, err := e.prov.Up(ctx, m)
+	if err != nil {
+		return err
+	}
+	if err := e.pin(m, inst); err != nil {
+		return err
+	}
+	var run bool
+	switch n.p.opts.Provision {
+	case ProvisionForce:
+		run = true
+	case ProvisionAuto:
+		run = inst.Created || !e.cache.provisioned(m.Name, inst.ID)
+	}
+	n.run.mu.Lock()
+	n.run.inst, n.run.provision = inst, run
+	n.run.mu.Unlock()
+	if inst.Created {
+		e.forgetConn(m.Name)
+		if err := e.cache.update(func(d *cacheData) {
+			d.Provider = e.Driver.Name
+			d.Machines[m.Name] = machineCache{ID: inst.ID}
+		}); err != nil {
+			return err
+		}
+	}
+	if !inst.Started && !run {
+		e.UI.Debugf(m.Name, "running, nothing to do")
+		return nil
+	}
+	if _, err := e.connect(ctx, m, inst); err != nil {
+		return err
+	}
+	what := "up"
+	if inst.Created {
+		what = "created"
+	} else if inst.Started {
+		what = "started"
+	}
+	e.UI.Infof(m.Name, "%s, SSH ready at %s (%.1fs)", what, inst.Addr, time.Since(t0).Seconds())
+	return nil
+}
+
+type stepNode struct {
+	p   *plan
+	run *machineRun
+	s   spec.Step
+}
+
+func (n *stepNode) ID() string { return stepID(n.run.m.Name, n.s.Info().Name) }
+
+func (n *stepNode) Execute(ctx context.Context) error {
+	inst, run := n.run.state()
+	if !run {
+		return nil
+	}
+	e, m, info := n.p.e, n.run.m, n.s.Info()
+	ctx, cancel := context.WithTimeoutCause(ctx, info.EffectiveTimeout(), errStepTimeout)
+	defer cancel()
+	c, err := e.connect(ctx, m, inst)
+	if err != nil {
+		return err
+	}
+	e.UI.Infof(m.Name, "[%s] %s", info.Name, stepSummary(n.s))
+	stdout := e.UI.Writer(m.Name, ui.Normal)
+	stderr := e.UI.Writer(m.Name, ui.Normal)
+	defer stdout.Close()
+	defer stderr.Close()
+	err = provision.Run(ctx, n.s, m, c, provision.Output{
+		Stdout: stdout, Stderr: stderr,
+		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
+	})
+	return stepError(ctx, info, err)
+}
+
+var errStepTimeout = errors.New("step timed out")
+
+// stepError places a step's failure at the step's position.
+func stepError(ctx context.Context, info *spec.StepInfo, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(context.Cause(ctx), errStepTimeout) {
+		err = fmt.Errorf("timed out after %s (set the step's timeout to allow longer)", info.EffectiveTimeout())
+	}
+	return fmt.Errorf("%s: %s step %q: %w", info.Pos, info.Kind, info.Name, err)
+}
+
+func stepSummary(s spec.Step) string {
+	switch s := s.(type) {
+	case *spec.Shell:
+		if s.Path != "" {
+			return "shell " + s.Path
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(s.Inline), "\n")
+		return "shell: " + first
+	case *spec.File:
+		return fmt.Sprintf("file %s → %s", s.Source, s.Destination)
+	case *spec.Hook:
+		return "Lua hook at " + s.Pos.String()
+	case *spec.Ansible:
+		return "ansible-playbook " + s.Playbook
+	}
+	return s.Info().Kind
+}
+
+type doneNode struct {
+	p   *plan
+	run *machineRun
+}
+
+func (n *doneNode) ID() string { return doneID(n.run.m.Name) }
+
+func (n *doneNode) Execute(ctx context.Context) error {
+	inst, run := n.run.state()
+	if !run {
+		return nil
+	}
+	n.run.mu.Lock()
+	n.run.done = true
+	n.run.mu.Unlock()
+	m := n.run.m
+	return n.p.e.cache.update(func(d *cacheData) {
+		d.Provider = n.p.e.Driver.Name
+		d.Machines[m.Name] = machineCache{ID: inst.ID, Provisioned: true}
+	})
+}
+
+type globalNode struct {
+	p *plan
+	s spec.Step
+}
+
+func (n *globalNode) ID() string { return globalID(n.s.Info().Kind, n.s.Info().Name) }
+
+func (n *globalNode) Execute(ctx context.Context) error {
+	e, info := n.p.e, n.s.Info()
+	hosts := map[string]string{}
+	fresh := false
+	for _, h := range globalHosts(n.s) {
+		run := n.p.runs[h]
+		run.mu.Lock()
+		hosts[h] = run.inst.ID
+		fresh = fresh || run.done
+		run.mu.Unlock()
+	}
+	if n.p.opts.Provision == ProvisionAuto && !fresh && e.cache.stepDone(info.Name, hosts) {
+		e.UI.Debugf("", "%s %q: already ran over these machines", info.Kind, info.Name)
+		return nil
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, info.EffectiveTimeout(), errStepTimeout)
+	defer cancel()
+	e.UI.Infof(info.Name, "%s", stepSummary(n.s))
+	if err := stepError(ctx, info, e.runGlobal(ctx, n.s)); err != nil {
+		return err
+	}
+	return e.cache.update(func(d *cacheData) { d.Steps[info.Name] = stepCache{Hosts: hosts} })
+}
+
+// runGlobal runs a global step.
+func (e *Env) runGlobal(ctx context.Context, s spec.Step) error {
+	return fmt.Errorf("%s steps are not supported yet", s.Info().Kind)
+}
+
+// pin records the host key the backend reports for a machine. A key the
+// backend reports for an instance other than the pinned one replaces the
+// pin (the machine was made anew); for the same instance it must match.
+func (e *Env) pin(m *spec.Machine, inst *provider.Instance) error {
+	if inst.HostKey == nil {
+		return nil
+	}
+	pinned, ok, err := e.known.Lookup(inst.Addr)
+	if err != nil {
+		return err
+	}
+	if ok && pinned.ID == inst.ID && pinned.Machine == m.Name {
+		if string(pinned.Key.Marshal()) != string(inst.HostKey.Marshal()) {
+			return &comm.HostKeyChangedError{Machine: m.Name, Addr: inst.Addr, Want: pinned.Key, Got: inst.HostKey, File: e.known.Path()}
+		}
+		return nil
+	}
+	return e.known.Pin(inst.Addr, inst.HostKey, m.Name, inst.ID)
+}
+
+// machineConn is the one SSH connection to a machine, dialled on first use.
+type machineConn struct {
+	mu     sync.Mutex
+	id     string
+	client *comm.Client
+}
+
+func (c *machineConn) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.client != nil {
+		c.client.Close()
+		c.client = nil
+	}
+}
+
+// sshTimeout bounds the wait for a machine's SSH after it starts.
+const sshTimeout = 2 * time.Minute
+
+// connect returns the machine's connection, dialling (and waiting for SSH)
+// on first use. One connection serves all the machine's steps.
+func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Instance) (*comm.Client, error) {
+	e.mu.Lock()
+	mc, ok := e.conns[m.Name]
+	if !ok {
+		mc = &machineConn{}
+		e.conns[m.Name] = mc
+	}
+	e.mu.Unlock()
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.client != nil && mc.id == inst.ID {
+		return mc.client, nil
+	}
+	if mc.client != nil {
+		mc.client.Close()
+		mc.client = nil
+	}
+	timeout := inst.SSHTimeout
+	if timeout <= 0 {
+		timeout = sshTimeout
+	}
+	t0 := time.Now()
+	c, err := comm.WaitDial(ctx, comm.Config{
+		Machine: m.Name,
+		Addr:    inst.Addr,
+		User:    inst.User,
+		Signer:  e.key.Signer,
+		HostKey: e.known.Callback(m.Name),
+	}, timeout)
+	if err != nil {
+		return nil, err
+	}
+	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, time.Since(t0).Round(time.Millisecond))
+	mc.client, mc.id = c, inst.ID
+	return c, nil
+}
+
+func (e *Env) forgetConn(name string) {
+	e.mu.Lock()
+	mc := e.conns[name]
+	delete(e.conns, name)
+	e.mu.Unlock()
+	if mc != nil {
+		mc.close()
+	}
+}
+
+// DOTAttrs styles graph nodes for `envrun graph`.
+func DOTAttrs(n graph.Node) string {
+	switch n := n.(type) {
+	case *networkNode:
+		return fmt.Sprintf(`shape=ellipse, label="network %s\n%s", tooltip="%s"`, n.n.Name, n.n.Subnet, n.n.Pos)
+	case *machineNode:
+		m := n.run.m
+		label := "machine " + m.Name
+		if ip := m.IP(); ip.IsValid() {
+			label += `\n` + ip.String()
+		}
+		return fmt.Sprintf(`shape=box3d, label="%s", tooltip="%s"`, label, m.Pos)
+	case *stepNode:
+		return fmt.Sprintf(`shape=box, style=rounded, tooltip="%s"`, n.s.Info().Pos)
+	case *doneNode:
+		return `shape=point, xlabel="` + n.ID() + `"`
+	case *globalNode:
+		return fmt.Sprintf(`shape=hexagon, tooltip="%s"`, n.s.Info().Pos)
+	}
+	return ""
+}

@@ -1,0 +1,125 @@
+package docker
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/mount"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/go-connections/nat"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// createSpec is everything ContainerCreate and NetworkConnect are given for
+// a machine. It is built by a pure function, so it is tested on its own.
+type createSpec struct {
+	Name       string
+	Config     *container.Config
+	HostConfig *container.HostConfig
+	Network    *network.NetworkingConfig
+	// Connect are the networks after the first, joined before start.
+	Connect map[string]*network.EndpointSettings
+}
+
+// buildCreateSpec makes the create options of machine m from image. netName
+// maps an Envfile network name to its Docker network name. hostKey is the
+// public host key installed in the container.
+func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Options, image, hostKey, keyFingerprint string, netName func(string) string) (*createSpec, error) {
+	cs := &createSpec{
+		Name: project + "-" + m.Name,
+		Config: &container.Config{
+			Image:      image,
+			Hostname:   m.ShortHostname(),
+			Domainname: m.Domain(),
+			Cmd:        o.command(),
+			Labels: map[string]string{
+				LabelProject: project,
+				LabelMachine: m.Name,
+				LabelEnvfile: ef.Path,
+				LabelUser:    m.User,
+			},
+		},
+		HostConfig: &container.HostConfig{
+			Init:       ptr(true),
+			Privileged: o.Privileged,
+			CapAdd:     o.CapAdd,
+		},
+		Connect: map[string]*network.EndpointSettings{},
+	}
+	for k, v := range o.Env {
+		cs.Config.Env = append(cs.Config.Env, k+"="+v)
+	}
+	slices.Sort(cs.Config.Env)
+	if len(o.Tmpfs) > 0 {
+		cs.HostConfig.Tmpfs = map[string]string{}
+		for _, t := range o.Tmpfs {
+			cs.HostConfig.Tmpfs[t] = ""
+		}
+	}
+	if m.CPUs > 0 {
+		cs.HostConfig.NanoCPUs = int64(m.CPUs) * 1e9
+	}
+	if m.Memory > 0 {
+		cs.HostConfig.Memory = int64(m.Memory) << 20
+	}
+	if len(m.Ports) > 0 {
+		cs.Config.ExposedPorts = nat.PortSet{}
+		cs.HostConfig.PortBindings = nat.PortMap{}
+		for _, pt := range m.Ports {
+			port, err := nat.NewPort(pt.Protocol, strconv.Itoa(pt.Guest))
+			if err != nil {
+				return nil, err
+			}
+			cs.Config.ExposedPorts[port] = struct{}{}
+			cs.HostConfig.PortBindings[port] = append(cs.HostConfig.PortBindings[port],
+				nat.PortBinding{HostIP: pt.HostIP, HostPort: strconv.Itoa(pt.Host)})
+		}
+	}
+	for _, sf := range m.SyncedFolders {
+		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
+	}
+	for i, a := range m.Networks {
+		es := &network.EndpointSettings{
+			IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: a.IP.String()},
+			Aliases:    uniq(m.Name, m.ShortHostname(), m.Hostname),
+		}
+		if i == 0 {
+			cs.HostConfig.NetworkMode = container.NetworkMode(netName(a.Network))
+			cs.Network = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName(a.Network): es}}
+			cs.Config.Labels[LabelIP] = a.IP.String()
+		} else {
+			cs.Connect[netName(a.Network)] = es
+		}
+	}
+	// The config label is a hash of everything above, taken before the
+	// per-instance labels: a later Envfile that would create the machine
+	// differently is noticed.
+	sum, err := json.Marshal(cs)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(sum)
+	cs.Config.Labels[LabelConfig] = hex.EncodeToString(h[:])[:16]
+	cs.Config.Labels[LabelHostKey] = hostKey
+	cs.Config.Labels[LabelKey] = keyFingerprint
+	return cs, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func uniq(ss ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

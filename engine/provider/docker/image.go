@@ -1,0 +1,300 @@
+package docker
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/docker/docker/api/types/build"
+	"github.com/docker/docker/api/types/image"
+
+	"github.com/envrun/envrun/scripts"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// BoxImage is the local image that stands for box on Docker:
+// "debian/bookworm" → "envrun/box:debian-bookworm".
+func BoxImage(box string) string {
+	return "envrun/box:" + strings.NewReplacer("/", "-", ":", "-").Replace(box)
+}
+
+// imageRef is the image machine m runs, without making it.
+func (p *Provider) imageRef(m *spec.Machine, o *Options) string {
+	switch {
+	case o.Image != "":
+		return o.Image
+	case o.Build != "":
+		sum, err := hashDir(o.Build)
+		if err != nil {
+			return "envrun/build:unknown"
+		}
+		return "envrun/build:" + sum
+	}
+	return BoxImage(m.Box)
+}
+
+// ensureImage returns the image for m, making it when it is missing: pulled
+// (docker.image), built from a folder (docker.build) or made from the box.
+// Each image is made once even when many machines need it at once.
+func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (string, error) {
+	ref := p.imageRef(m, o)
+	_, err, _ := p.images.Do(ref, func() (any, error) {
+		if _, err := p.c.ImageInspect(ctx, ref); err == nil {
+			return nil, nil
+		} else if !isNotFound(err) {
+			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.c, err))
+		}
+		switch {
+		case o.Image != "":
+			return nil, p.pull(ctx, ref)
+		case o.Build != "":
+			return nil, p.build(ctx, m.Name, ref, o)
+		}
+		return nil, p.buildBox(ctx, m.Box, ref)
+	})
+	return ref, err
+}
+
+func (p *Provider) pull(ctx context.Context, ref string) error {
+	p.env.UI.Infof("", "pulling image %s", ref)
+	rc, err := p.c.ImagePull(ctx, ref, image.PullOptions{})
+	if err != nil {
+		return fmt.Errorf("image %s is not here and could not be pulled: %w", ref, err)
+	}
+	defer rc.Close()
+	if err := p.followJSON(rc, "pull"); err != nil {
+		return fmt.Errorf("pull %s: %w", ref, err)
+	}
+	return nil
+}
+
+// build builds o.Build through the API; the tag is a hash of the folder, so
+// an unchanged folder is never built twice.
+func (p *Provider) build(ctx context.Context, machine, ref string, o *Options) error {
+	p.env.UI.Infof(machine, "building image %s from %s", ref, o.Build)
+	var buf bytes.Buffer
+	if err := tarDir(&buf, o.Build); err != nil {
+		return err
+	}
+	resp, err := p.c.ImageBuild(ctx, &buf, build.ImageBuildOptions{
+		Tags:        []string{ref},
+		Dockerfile:  o.Dockerfile,
+		Remove:      true,
+		ForceRemove: true,
+		Labels:      map[string]string{LabelProject: p.env.Project},
+	})
+	if err != nil {
+		return fmt.Errorf("build %s: %w", o.Build, err)
+	}
+	defer resp.Body.Close()
+	if err := p.followJSON(resp.Body, "build"); err != nil {
+		return fmt.Errorf("build %s: %w", o.Build, err)
+	}
+	return nil
+}
+
+// followJSON prints the progress of a pull or build and returns its error.
+func (p *Provider) followJSON(r io.Reader, scope string) error {
+	dec := json.NewDecoder(r)
+	for {
+		var msg struct {
+			Stream string `json:"stream"`
+			Status string `json:"status"`
+			Error  string `json:"error"`
+		}
+		if err := dec.Decode(&msg); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if msg.Error != "" {
+			return errors.New(strings.TrimSpace(msg.Error))
+		}
+		if line := strings.TrimRight(msg.Stream+msg.Status, "\n"); line != "" {
+			p.env.UI.Infof(scope, "%s", line)
+		}
+	}
+}
+
+// buildBox makes a box image: from the official Debian image where a
+// registry answers, else from Debian's packages with debootstrap.
+func (p *Provider) buildBox(ctx context.Context, box, ref string) error {
+	distro, suite, ok := strings.Cut(box, "/")
+	if !ok || distro != "debian" {
+		return fmt.Errorf("box %q has no image %s here, and envrun makes only debian/SUITE boxes itself: build it, or set docker.image", box, ref)
+	}
+	p.env.UI.Infof("box", "image %s for box %s is missing: making it (once)", ref, box)
+	err := p.buildBoxFromRegistry(ctx, suite, ref)
+	if err == nil {
+		return nil
+	}
+	p.env.UI.Infof("box", "no registry answered (%v); using debootstrap with Debian's packages", err)
+	return p.buildBoxWithDebootstrap(ctx, box, suite, ref)
+}
+
+func (p *Provider) buildBoxFromRegistry(ctx context.Context, suite, ref string) error {
+	dockerfile := fmt.Sprintf(`FROM debian:%s
+COPY box-configure.sh /tmp/
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends %s \
+ && sh -eu /tmp/box-configure.sh && rm /tmp/box-configure.sh
+CMD ["/usr/sbin/sshd","-D","-e"]
+`, suite, strings.Join(scripts.BoxPackages(), " "))
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for name, data := range map[string][]byte{"Dockerfile": []byte(dockerfile), "box-configure.sh": scripts.BoxConfigure()} {
+		if err := writeTar(tw, name, 0o644, 0, 0, data); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	resp, err := p.c.ImageBuild(ctx, &buf, build.ImageBuildOptions{
+		Tags: []string{ref}, Remove: true, ForceRemove: true,
+		Labels: map[string]string{"io.envrun.box": "debian/" + suite},
+	})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return p.followJSON(resp.Body, "box")
+}
+
+func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref string) error {
+	if _, err := exec.LookPath("debootstrap"); err != nil {
+		return fmt.Errorf("cannot make the image for box %s: no registry answered and debootstrap is not installed (sudo apt-get install debootstrap)", box)
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("cannot make the image for box %s: no registry answered, and debootstrap needs root: run `sudo scripts/build-box.sh %s %s` once", box, ref, suite)
+	}
+	dir, err := os.MkdirTemp("", "envrun-box-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	script, err := scripts.WriteBoxKit(dir)
+	if err != nil {
+		return err
+	}
+	tarball := filepath.Join(dir, "rootfs.tar")
+	cmd := exec.CommandContext(ctx, "/bin/sh", script, "--tar", tarball, suite)
+	out := p.env.UI.Writer("box", 0)
+	defer out.Close()
+	var tail bytes.Buffer
+	cmd.Stdout = out
+	cmd.Stderr = io.MultiWriter(out, &tail)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("debootstrap of %s failed (%v): %s", box, err, lastLines(tail.String(), 5))
+	}
+	f, err := os.Open(tarball)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rc, err := p.c.ImageImport(ctx, image.ImportSource{Source: f, SourceName: "-"}, ref, image.ImportOptions{
+		Changes: []string{`CMD ["/usr/sbin/sshd","-D","-e"]`, "LABEL io.envrun.box=" + box},
+	})
+	if err != nil {
+		return fmt.Errorf("import %s: %w", ref, err)
+	}
+	defer rc.Close()
+	if err := p.followJSON(rc, "box"); err != nil {
+		return fmt.Errorf("import %s: %w", ref, err)
+	}
+	p.env.UI.Infof("box", "made image %s", ref)
+	return nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hashDir hashes the names, modes and contents of every file under dir.
+func hashDir(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%o\x00", rel, info.Mode())
+		if d.Type().IsRegular() {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := io.Copy(h, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16], err
+}
+
+// tarDir writes dir as a tar stream (a build context).
+func tarDir(w io.Writer, dir string) error {
+	tw := tar.NewWriter(w)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if rel == "." {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		link := ""
+		if d.Type()&fs.ModeSymlink != 0 {
+			if link, err = os.Readlink(path); err != nil {
+				return err
+			}
+		}
+		hdr, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name = filepath.ToSlash(rel)
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(tw, bufio.NewReader(f))
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Close()
+}

@@ -1,0 +1,382 @@
+package docker
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
+
+// Up creates, or starts, machine m's container.
+func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	name := p.containerName(m.Name)
+	info, err := p.c.ContainerInspect(ctx, name)
+	switch {
+	case isNotFound(err):
+		return p.create(ctx, m)
+	case err != nil:
+		return nil, fmt.Errorf("inspect container %s: %w", name, explain(p.c, err))
+	case info.Config.Labels[LabelProject] != p.env.Project:
+		return nil, fmt.Errorf("a container named %s exists and is not envrun's: remove or rename it", name)
+	case info.State.Status == "created":
+		// Created but never started: an earlier run was cut off before the
+		// container was set up. It holds nothing of value; make it anew.
+		p.env.UI.Debugf(m.Name, "removing container %s left half-made by an interrupted run", name)
+		if err := p.remove(ctx, info.ID); err != nil {
+			return nil, err
+		}
+		return p.create(ctx, m)
+	}
+	inst, err := p.instance(m, info.ID, info.Config.Labels)
+	if err != nil {
+		return nil, err
+	}
+	p.warnDrift(ctx, m, info.Config.Labels)
+	if info.Config.Labels[LabelKey] != fingerprint(p.env.Key.Signer.PublicKey()) {
+		// The environment key was made anew (.envrun/ lost): authorize it.
+		if err := p.authorize(ctx, info.ID, info.Config.Image, m.User); err != nil {
+			return nil, err
+		}
+	}
+	if info.State.Running {
+		return inst, nil
+	}
+	p.env.UI.Infof(m.Name, "starting container %s (was %s)", name, info.State.Status)
+	if err := p.c.ContainerStart(ctx, info.ID, container.StartOptions{}); err != nil {
+		return nil, fmt.Errorf("start container %s: %w", name, err)
+	}
+	inst.Started = true
+	return inst, nil
+}
+
+// instance describes the container id as an Instance.
+func (p *Provider) instance(m *spec.Machine, id string, labels map[string]string) (*provider.Instance, error) {
+	inst := &provider.Instance{ID: id, User: m.User}
+	if ip := labels[LabelIP]; ip != "" {
+		inst.Addr = net.JoinHostPort(ip, "22")
+	}
+	if hk := labels[LabelHostKey]; hk != "" {
+		key, err := comm.ParsePublicKey(hk)
+		if err != nil {
+			return nil, fmt.Errorf("container of %s has a damaged host key label: %w", m.Name, err)
+		}
+		inst.HostKey = key
+	}
+	return inst, nil
+}
+
+// warnDrift says when the Envfile would now make m's container differently.
+func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[string]string) {
+	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	if err != nil {
+		return
+	}
+	cs, err := buildCreateSpec(p.env.Project, p.env.Envfile, m, o, p.imageRef(m, o), "", "", p.networkName)
+	if err != nil || cs.Config.Labels[LabelConfig] == labels[LabelConfig] {
+		return
+	}
+	p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the container was made; "+
+		"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+}
+
+func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.Instance, err error) {
+	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	if err != nil {
+		return nil, err
+	}
+	image, err := p.ensureImage(ctx, m, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, sf := range m.SyncedFolders {
+		if err := os.MkdirAll(sf.Host, 0o755); err != nil {
+			return nil, fmt.Errorf("synced folder: %w", err)
+		}
+	}
+	hostPriv, hostPub, err := comm.NewHostKey()
+	if err != nil {
+		return nil, err
+	}
+	cs, err := buildCreateSpec(p.env.Project, p.env.Envfile, m, o, image,
+		comm.FormatPublicKey(hostPub), fingerprint(p.env.Key.Signer.PublicKey()), p.networkName)
+	if err != nil {
+		return nil, err
+	}
+	p.env.UI.Infof(m.Name, "creating container %s from %s", cs.Name, image)
+	resp, err := p.c.ContainerCreate(ctx, cs.Config, cs.HostConfig, cs.Network, nil, cs.Name)
+	if err != nil {
+		if cerrdefs.IsConflict(err) {
+			return nil, fmt.Errorf("create container %s: a container of that name appeared meanwhile (is another envrun running?): %w", cs.Name, err)
+		}
+		return nil, fmt.Errorf("create container %s: %w", cs.Name, explain(p.c, err))
+	}
+	// From here on, a failure (or Ctrl-C) removes the container again, so
+	// nothing half-made stays behind.
+	defer func() {
+		if err != nil {
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+			defer cancel()
+			if rmErr := p.remove(cleanup, resp.ID); rmErr != nil {
+				p.env.UI.Warnf(m.Name, "could not remove the half-made container %s: %v", cs.Name, rmErr)
+			}
+		}
+	}()
+	for netName, es := range cs.Connect {
+		if err := p.c.NetworkConnect(ctx, netName, resp.ID, es); err != nil {
+			return nil, fmt.Errorf("connect %s to %s: %w", cs.Name, netName, err)
+		}
+	}
+	if err := p.install(ctx, resp.ID, image, m.User, hostPriv, hostPub); err != nil {
+		return nil, err
+	}
+	if err := p.c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
+		return nil, fmt.Errorf("start container %s: %w", cs.Name, err)
+	}
+	inst, err = p.instance(m, resp.ID, cs.Config.Labels)
+	if err != nil {
+		return nil, err
+	}
+	inst.Created, inst.Started = true, true
+	if inst.Addr == "" {
+		// No static network: SSH goes to the address Docker gave it.
+		info, err := p.c.ContainerInspect(ctx, resp.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ip := info.NetworkSettings.IPAddress; ip != "" {
+			inst.Addr = net.JoinHostPort(ip, "22")
+		} else {
+			return nil, fmt.Errorf("container %s has no IP address", cs.Name)
+		}
+	}
+	return inst, nil
+}
+
+// install writes the host key and the user's authorized_keys into the
+// container through the API, before sshd first starts: no well-known key is
+// ever needed, and the host key is known before the first connection.
+func (p *Provider) install(ctx context.Context, id, image, user string, hostPriv []byte, hostPub ssh.PublicKey) error {
+	pw, err := p.lookupUser(ctx, id, image, user)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	files := []struct {
+		name     string
+		mode     int64
+		uid, gid int
+		data     []byte
+	}{
+		{"etc/ssh/ssh_host_ed25519_key", 0o600, 0, 0, hostPriv},
+		{"etc/ssh/ssh_host_ed25519_key.pub", 0o644, 0, 0, []byte(comm.FormatPublicKey(hostPub) + "\n")},
+	}
+	for _, f := range files {
+		if err := writeTar(tw, f.name, f.mode, f.uid, f.gid, f.data); err != nil {
+			return err
+		}
+	}
+	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("install SSH keys in container: %w", err)
+	}
+	return nil
+}
+
+// authorize (re)writes the user's authorized_keys with the current env key.
+func (p *Provider) authorize(ctx context.Context, id, image, user string) error {
+	pw, err := p.lookupUser(ctx, id, image, user)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("authorize the environment key in container: %w", err)
+	}
+	p.env.UI.Infof("", "authorized the environment's new key for %s", user)
+	return nil
+}
+
+func (p *Provider) writeAuthorizedKeys(tw *tar.Writer, pw passwdEntry) error {
+	home := strings.TrimPrefix(pw.home, "/")
+	hdr := &tar.Header{Typeflag: tar.TypeDir, Name: home + "/.ssh/", Mode: 0o700, Uid: pw.uid, Gid: pw.gid, ModTime: time.Now()}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	return writeTar(tw, home+"/.ssh/authorized_keys", 0o600, pw.uid, pw.gid, []byte(p.env.Key.AuthorizedKey()))
+}
+
+func writeTar(tw *tar.Writer, name string, mode int64, uid, gid int, data []byte) error {
+	hdr := &tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Uid: uid, Gid: gid, Size: int64(len(data)), ModTime: time.Now()}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	_, err := tw.Write(data)
+	return err
+}
+
+type passwdEntry struct {
+	uid, gid int
+	home     string
+}
+
+// lookupUser reads user's entry from /etc/passwd in the container's image.
+func (p *Provider) lookupUser(ctx context.Context, id, image, user string) (passwdEntry, error) {
+	key := image + "\x00" + user
+	p.mu.Lock()
+	pw, ok := p.users[key]
+	p.mu.Unlock()
+	if ok {
+		return pw, nil
+	}
+	rc, _, err := p.c.CopyFromContainer(ctx, id, "/etc/passwd")
+	if err != nil {
+		return pw, fmt.Errorf("read /etc/passwd of %s: %w", image, err)
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	if _, err := tr.Next(); err != nil {
+		return pw, fmt.Errorf("read /etc/passwd of %s: %w", image, err)
+	}
+	pw, err = parsePasswd(tr, user)
+	if err != nil {
+		return pw, fmt.Errorf("image %s: %w", image, err)
+	}
+	p.mu.Lock()
+	p.users[key] = pw
+	p.mu.Unlock()
+	return pw, nil
+}
+
+func parsePasswd(r io.Reader, user string) (passwdEntry, error) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), ":")
+		if len(f) < 7 || f[0] != user {
+			continue
+		}
+		uid, err1 := strconv.Atoi(f[2])
+		gid, err2 := strconv.Atoi(f[3])
+		if err := errors.Join(err1, err2); err != nil {
+			return passwdEntry{}, fmt.Errorf("bad /etc/passwd entry for %s: %w", user, err)
+		}
+		return passwdEntry{uid: uid, gid: gid, home: f[5]}, nil
+	}
+	return passwdEntry{}, fmt.Errorf("user %q does not exist in the image: set the machine's user, or make the image create it", user)
+}
+
+func fingerprint(k ssh.PublicKey) string { return ssh.FingerprintSHA256(k) }
+
+func (p *Provider) remove(ctx context.Context, id string) error {
+	err := p.c.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("remove container: %w", err)
+	}
+	return nil
+}
+
+// Halt stops the container: sshd ends at SIGTERM; after 10 s it is killed.
+func (p *Provider) Halt(ctx context.Context, name string) error {
+	timeout := 10
+	err := p.c.ContainerStop(ctx, p.containerName(name), container.StopOptions{Timeout: &timeout})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("stop container %s: %w", p.containerName(name), explain(p.c, err))
+	}
+	return nil
+}
+
+// Destroy removes the container of machine name, found by its labels.
+func (p *Provider) Destroy(ctx context.Context, name string) error {
+	list, err := p.list(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if err := p.remove(ctx, c.ID); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (p *Provider) list(ctx context.Context, machine string) ([]container.Summary, error) {
+	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project))
+	if machine != "" {
+		f.Add("label", LabelMachine+"="+machine)
+	}
+	list, err := p.c.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", explain(p.c, err))
+	}
+	return list, nil
+}
+
+// Machines lists the environment's containers.
+func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error) {
+	list, err := p.list(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.MachineState, 0, len(list))
+	for _, c := range list {
+		ms := provider.MachineState{
+			Name:    c.Labels[LabelMachine],
+			ID:      c.ID,
+			IP:      c.Labels[LabelIP],
+			User:    c.Labels[LabelUser],
+			Details: c.Status,
+		}
+		switch c.State {
+		case "running":
+			ms.State = provider.Running
+		case "exited", "created", "dead":
+			ms.State = provider.Stopped
+		default:
+			ms.State = provider.Other
+		}
+		if ms.IP == "" && c.NetworkSettings != nil {
+			for _, n := range c.NetworkSettings.Networks {
+				if n.IPAddress != "" {
+					ms.IP = n.IPAddress
+					break
+				}
+			}
+		}
+		if ms.IP != "" {
+			ms.Addr = net.JoinHostPort(ms.IP, "22")
+		}
+		out = append(out, ms)
+	}
+	return out, nil
+}

@@ -1,0 +1,121 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/network"
+
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+func (p *Provider) listNetworks(ctx context.Context, name string) ([]network.Summary, error) {
+	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project))
+	if name != "" {
+		f.Add("label", LabelNetwork+"="+name)
+	}
+	nets, err := p.c.NetworkList(ctx, network.ListOptions{Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("list Docker networks: %w", explain(p.c, err))
+	}
+	return nets, nil
+}
+
+func ipamOf(n network.Summary) (subnet, gateway string) {
+	if len(n.IPAM.Config) > 0 {
+		return n.IPAM.Config[0].Subnet, n.IPAM.Config[0].Gateway
+	}
+	return "", ""
+}
+
+// EnsureNetwork makes a user-defined bridge network with n's subnet and
+// gateway, or adopts the environment's existing one.
+func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
+	existing, err := p.listNetworks(ctx, n.Name)
+	if err != nil {
+		return err
+	}
+	for _, e := range existing {
+		subnet, gw := ipamOf(e)
+		if subnet == n.Subnet.String() && gw == n.Gateway.String() && e.Internal == n.Isolated {
+			return nil
+		}
+		return fmt.Errorf("network %q exists in Docker as %s with subnet %s, gateway %s from an earlier Envfile; "+
+			"the Envfile now says %s, gateway %s: run `envrun destroy` to remove the old environment first",
+			n.Name, e.Name, subnet, gw, n.Subnet, n.Gateway)
+	}
+	_, err = p.c.NetworkCreate(ctx, p.networkName(n.Name), network.CreateOptions{
+		Driver:   "bridge",
+		Internal: n.Isolated,
+		IPAM: &network.IPAM{
+			Driver: "default",
+			Config: []network.IPAMConfig{{Subnet: n.Subnet.String(), Gateway: n.Gateway.String()}},
+		},
+		Labels: map[string]string{
+			LabelProject: p.env.Project,
+			LabelNetwork: n.Name,
+			LabelEnvfile: p.env.Envfile.Path,
+		},
+	})
+	if err == nil {
+		p.env.UI.Debugf("", "created Docker network %s (%s)", p.networkName(n.Name), n.Subnet)
+		return nil
+	}
+	if strings.Contains(err.Error(), "overlaps") {
+		if other := p.overlapping(ctx, n.Subnet); other != "" {
+			return fmt.Errorf("network %q: subnet %s overlaps %s, which is not this environment's: choose another subnet, or remove it with `docker network rm`",
+				n.Name, n.Subnet, other)
+		}
+	}
+	return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.c, err))
+}
+
+// overlapping names the Docker network whose subnet overlaps subnet.
+func (p *Provider) overlapping(ctx context.Context, subnet netip.Prefix) string {
+	nets, err := p.c.NetworkList(ctx, network.ListOptions{})
+	if err != nil {
+		return ""
+	}
+	for _, n := range nets {
+		for _, c := range n.IPAM.Config {
+			if pfx, err := netip.ParsePrefix(c.Subnet); err == nil && pfx.Overlaps(subnet) {
+				return fmt.Sprintf("Docker network %q (%s)", n.Name, c.Subnet)
+			}
+		}
+	}
+	return ""
+}
+
+// DestroyNetwork removes the environment's network called name (every copy,
+// should an interrupted run have left two).
+func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
+	nets, err := p.listNetworks(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if err := p.c.NetworkRemove(ctx, n.ID); err != nil && !isNotFound(err) {
+			return fmt.Errorf("remove Docker network %s: %w", n.Name, err)
+		}
+		p.env.UI.Debugf("", "removed Docker network %s", n.Name)
+	}
+	return nil
+}
+
+// Networks lists the environment's networks.
+func (p *Provider) Networks(ctx context.Context) ([]provider.NetworkState, error) {
+	nets, err := p.listNetworks(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.NetworkState, 0, len(nets))
+	for _, n := range nets {
+		subnet, _ := ipamOf(n)
+		out = append(out, provider.NetworkState{Name: n.Labels[LabelNetwork], ID: n.ID, Subnet: subnet})
+	}
+	return out, nil
+}

@@ -1,0 +1,77 @@
+package docker
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Options is a machine's `docker = { ... }` table.
+type Options struct {
+	Image      string            `opt:"image"`      // an image to run instead of the box
+	Build      string            `opt:"build"`      // a folder with a Dockerfile, built through the API
+	Dockerfile string            `opt:"dockerfile"` // its name inside Build, default "Dockerfile"
+	Cmd        any               `opt:"cmd"`        // a string (run by /bin/sh -c) or a list
+	Privileged bool              `opt:"privileged"`
+	Env        map[string]string `opt:"env"`
+	CapAdd     []string          `opt:"cap_add"`
+	Tmpfs      []string          `opt:"tmpfs"`
+}
+
+// decodeOptions reads m's docker table; paths are resolved against dir.
+func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
+	o := &Options{}
+	raw, ok := m.Providers["docker"]
+	if !ok {
+		return o, nil
+	}
+	what := fmt.Sprintf("machine %q: docker", m.Name)
+	if err := raw.Decode(what, o); err != nil {
+		return nil, err
+	}
+	if o.Image != "" && o.Build != "" {
+		return nil, spec.Errorf(raw.Pos, "%s: image and build are exclusive: build makes the image", what)
+	}
+	switch cmd := o.Cmd.(type) {
+	case nil, string:
+	case []any:
+		for i, c := range cmd {
+			if _, ok := c.(string); !ok {
+				return nil, spec.Errorf(raw.Pos, "%s.cmd: item %d: expected string, got %s", what, i+1, spec.TypeName(c))
+			}
+		}
+	default:
+		return nil, spec.Errorf(raw.Pos, "%s.cmd: expected string or list of strings, got %s", what, spec.TypeName(o.Cmd))
+	}
+	if o.Build != "" {
+		if !filepath.IsAbs(o.Build) {
+			o.Build = filepath.Join(dir, o.Build)
+		}
+		df := o.Dockerfile
+		if df == "" {
+			df = "Dockerfile"
+		}
+		if _, err := os.Stat(filepath.Join(o.Build, df)); err != nil {
+			return nil, spec.Errorf(raw.Pos, "%s.build: no %s in %s", what, df, o.Build)
+		}
+	}
+	return o, nil
+}
+
+// command is the container's command: the user's, or sshd in the
+// foreground so that the container lives like a VM.
+func (o *Options) command() []string {
+	switch cmd := o.Cmd.(type) {
+	case string:
+		return []string{"/bin/sh", "-c", cmd}
+	case []any:
+		out := make([]string, len(cmd))
+		for i, c := range cmd {
+			out[i] = c.(string)
+		}
+		return out
+	}
+	return []string{"/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
+}

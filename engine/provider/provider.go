@@ -1,0 +1,173 @@
+// Package provider defines what a backend (Docker, libvirt, VirtualBox)
+// must do for envrun: machine lifecycle and networks. Configuring the guest
+// is not a provider's job; provisioning steps do that over SSH, the same
+// way on every backend.
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/ui"
+)
+
+// ErrUnsupported is returned (wrapped) for a power a provider does not have.
+var ErrUnsupported = errors.New("not supported by this provider")
+
+// Env is what a provider is told about the environment it serves.
+type Env struct {
+	// Project identifies the environment in the backend: every object the
+	// provider makes carries it (as a label or in metadata) and its names
+	// start with it. What exists is read back from the backend by it.
+	Project string
+	Envfile *spec.Envfile
+	State   state.Dir
+	// Key is the environment key: its public half must be authorized for
+	// each machine's user before Up returns.
+	Key        *comm.Key
+	KnownHosts *comm.KnownHosts
+	UI         *ui.UI
+}
+
+// Driver describes a provider before it is opened.
+type Driver struct {
+	Name string
+	// CheckOptions decodes and checks one machine's override table for this
+	// provider (`docker = {...}`). It is pure: every driver checks its own
+	// table whichever provider is chosen, so a typo never waits.
+	CheckOptions func(m *spec.Machine, opts spec.Options) error
+	// Validate checks, without touching the backend, what this provider
+	// needs of an Envfile it is chosen for. May be nil.
+	Validate func(ef *spec.Envfile) error
+	// Available reports quickly whether the backend answers on this host.
+	Available func(ctx context.Context) error
+	// Open connects to the backend.
+	Open func(ctx context.Context, env Env) (Provider, error)
+	// OpenBoxes opens the provider's box store; nil when the provider has
+	// no boxes (Docker: a box is an image).
+	OpenBoxes func(ctx context.Context, u *ui.UI) (BoxStore, error)
+}
+
+// State is a machine's state as the backend reports it.
+type State string
+
+const (
+	NotCreated State = "not created"
+	Running    State = "running"
+	Stopped    State = "stopped"
+	Other      State = "other" // paused, crashed, being created, ...
+)
+
+// Instance is a running machine as Up leaves it.
+type Instance struct {
+	ID      string // the backend's identity: container ID, domain UUID
+	Created bool   // Up created it just now
+	Started bool   // Up started it (it was stopped or just created)
+	Addr    string // SSH address, host:port
+	User    string
+	// HostKey is the machine's SSH host key as the backend knows it
+	// (Docker: the key envrun installed through the API). nil when the
+	// backend cannot know it; the key pinned at first contact is used then.
+	HostKey ssh.PublicKey
+	// SSHTimeout bounds the wait for SSH after a start; 0 means 2 minutes.
+	SSHTimeout time.Duration
+}
+
+// MachineState is one machine of the environment found in the backend.
+type MachineState struct {
+	Name    string
+	ID      string
+	State   State
+	IP      string // the static IP when it has one
+	Addr    string // SSH address, host:port
+	User    string
+	Details string // backend state in its own words ("exited (137)")
+}
+
+// NetworkState is one network of the environment found in the backend.
+type NetworkState struct {
+	Name   string // as in the Envfile
+	ID     string
+	Subnet string
+}
+
+// Provider runs machines on one backend. Every method must be safe for
+// concurrent use: the engine calls them from parallel graph nodes.
+type Provider interface {
+	Name() string
+
+	// EnsureNetwork creates network n, or adopts the environment's existing
+	// one when its settings match. It MUST be idempotent. A network in the
+	// way (same name or overlapping subnet, other settings) is an error that
+	// names it.
+	EnsureNetwork(ctx context.Context, n *spec.Network) error
+
+	// Up makes machine m exist and run, with the environment key authorized
+	// for m.User, and returns how to reach it. It MUST be idempotent: a
+	// running machine is left alone, a stopped one started. It returns once
+	// the machine runs; waiting for SSH is the caller's job. If Up fails or
+	// ctx ends, nothing half-made may remain that a later Up cannot adopt.
+	Up(ctx context.Context, m *spec.Machine) (*Instance, error)
+
+	// Halt stops the machine, gracefully first. Halting a stopped or
+	// missing machine is not an error.
+	Halt(ctx context.Context, name string) error
+
+	// Destroy removes the machine and everything made for it alone.
+	// Destroying a missing machine is not an error.
+	Destroy(ctx context.Context, name string) error
+
+	// DestroyNetwork removes the environment's network called name.
+	// Removing a missing network is not an error.
+	DestroyNetwork(ctx context.Context, name string) error
+
+	// Machines lists every machine of this environment the backend has,
+	// including ones the Envfile no longer names.
+	Machines(ctx context.Context) ([]MachineState, error)
+
+	// Networks lists every network of this environment the backend has.
+	Networks(ctx context.Context) ([]NetworkState, error)
+
+	Close() error
+}
+
+// Lookup returns the driver called name among drivers, or an error that
+// names the known ones.
+func Lookup(drivers []*Driver, name string) (*Driver, error) {
+	var names []string
+	for _, d := range drivers {
+		if d.Name == name {
+			return d, nil
+		}
+		names = append(names, d.Name)
+	}
+	return nil, fmt.Errorf("unknown provider %q%s (known: %v)", name, spec.DidYouMean(name, names), names)
+}
+
+// BoxInfo is one box a provider keeps.
+type BoxInfo struct {
+	Name     string
+	Provider string
+	Size     int64  // bytes
+	Path     string // where it is stored, when that is a file
+}
+
+// BoxStore is an optional power of providers whose machines boot from box
+// images (libvirt, VirtualBox); Docker has no boxes. Boxes belong to the
+// host, not to one environment.
+type BoxStore interface {
+	// AddBox imports file (a Vagrant-format box, or a provider's own image
+	// format) as box name. Adding a name that exists is an error unless
+	// force is set.
+	AddBox(ctx context.Context, name, file string, force bool) error
+	Boxes(ctx context.Context) ([]BoxInfo, error)
+	RemoveBox(ctx context.Context, name string) error
+	Close() error
+}

@@ -1,0 +1,326 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Walk opens the environment and carries out a plan, printing a summary.
+// The returned error is the report's (root causes only), or nil.
+func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error) {
+	g, err := e.Plan(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Open(ctx); err != nil {
+		return nil, err
+	}
+	if opts.Existing {
+		if err := e.requireRunning(ctx, opts.Machines); err != nil {
+			return nil, err
+		}
+	}
+	names := e.Spec.MachineNames()
+	for _, s := range e.Spec.Steps {
+		names = append(names, s.Info().Name)
+	}
+	e.UI.SetScopes(names)
+	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
+		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
+	rep := g.Walk(ctx, graph.WalkOptions{
+		Parallel: e.Parallel,
+		OnDone: func(r *graph.Result) {
+			if r.Status == graph.Failed {
+				e.UI.Errorf(scopeOf(r.Node), "%s failed: %v", r.Node.ID(), r.Err)
+			}
+		},
+	})
+	return rep, rep.Err()
+}
+
+// scopeOf is the machine (or global step) a node belongs to.
+func scopeOf(n graph.Node) string {
+	switch n := n.(type) {
+	case *machineNode:
+		return n.run.m.Name
+	case *stepNode:
+		return n.run.m.Name
+	case *doneNode:
+		return n.run.m.Name
+	case *globalNode:
+		return n.s.Info().Name
+	}
+	return ""
+}
+
+// requireRunning fails unless every named machine (all when none) runs.
+func (e *Env) requireRunning(ctx context.Context, names []string) error {
+	machines, err := e.Select(names)
+	if err != nil {
+		return err
+	}
+	states, err := e.prov.Machines(ctx)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, m := range machines {
+		st := provider.NotCreated
+		for _, s := range states {
+			if s.Name == m.Name {
+				st = s.State
+			}
+		}
+		if st != provider.Running {
+			problems = append(problems, fmt.Sprintf("%s is %s", m.Name, st))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: run `envrun up` first", strings.Join(problems, ", "))
+	}
+	return nil
+}
+
+// Summary prints what a walk did: failures with their cause, what they
+// skipped, and totals. With timings, every node's duration too.
+func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
+	if timings {
+		e.UI.Printf("\ntimings:\n")
+		for _, r := range rep.Results {
+			if r.Status == graph.OK || r.Status == graph.Failed {
+				e.UI.Printf("  %-40s %8.3fs  (started at +%.3fs)\n", r.Node.ID(), r.Duration.Seconds(), r.Start.Sub(rep.Results[0].Start).Seconds())
+			}
+		}
+	}
+	skipped := map[string][]string{}
+	var causes []string
+	for _, r := range rep.Results {
+		if r.Status == graph.Skipped {
+			if _, ok := skipped[r.Cause]; !ok {
+				causes = append(causes, r.Cause)
+			}
+			skipped[r.Cause] = append(skipped[r.Cause], r.Node.ID())
+		}
+	}
+	machines := 0
+	for _, r := range rep.Results {
+		if _, ok := r.Node.(*machineNode); ok && r.Status == graph.OK {
+			machines++
+		}
+	}
+	failed, canceled := rep.Count(graph.Failed), rep.Count(graph.Canceled)
+	if failed == 0 && canceled == 0 {
+		e.UI.Printf("%s %d machine(s) up in %.1fs\n", e.UI.Green("envrun: ok:"), machines, elapsed.Seconds())
+		return
+	}
+	e.UI.Printf("\n")
+	for _, r := range rep.Results {
+		if r.Status == graph.Failed {
+			e.UI.Printf("%s %s: %v\n", e.UI.Red("FAILED"), r.Node.ID(), r.Err)
+		}
+	}
+	for _, c := range causes {
+		e.UI.Printf("%s %s (because %s failed)\n", e.UI.Yellow("skipped"), strings.Join(skipped[c], ", "), c)
+	}
+	if canceled > 0 {
+		e.UI.Printf("%s %d node(s): interrupted\n", e.UI.Yellow("canceled"), canceled)
+	}
+	e.UI.Printf("envrun: %d failed, %d skipped, %d canceled, %d ok in %.1fs\n",
+		failed, rep.Count(graph.Skipped), canceled, rep.Count(graph.OK), elapsed.Seconds())
+}
+
+// MachineStatus is one row of `envrun status`.
+type MachineStatus struct {
+	Name     string `json:"name"`
+	Provider string `json:"provider"`
+	State    string `json:"state"`
+	IP       string `json:"ip"`
+	Hostname string `json:"hostname,omitempty"`
+	ID       string `json:"id,omitempty"`
+	// Orphan marks a machine of this environment that the Envfile no
+	// longer names; `envrun destroy` removes it.
+	Orphan bool `json:"orphan,omitempty"`
+}
+
+// Status lists the Envfile's machines with their state in the backend, then
+// any orphans.
+func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
+	if err := e.openReadOnly(ctx); err != nil {
+		return nil, err
+	}
+	states, err := e.prov.Machines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]provider.MachineState{}
+	for _, s := range states {
+		byName[s.Name] = s
+	}
+	var out []MachineStatus
+	for _, m := range e.Spec.Machines {
+		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname}
+		if ip := m.IP(); ip.IsValid() {
+			ms.IP = ip.String()
+		}
+		if s, ok := byName[m.Name]; ok {
+			ms.State, ms.ID = string(s.State), s.ID
+			if s.IP != "" {
+				ms.IP = s.IP
+			}
+			delete(byName, m.Name)
+		}
+		out = append(out, ms)
+	}
+	for _, s := range states {
+		if _, orphan := byName[s.Name]; orphan {
+			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Orphan: true})
+		}
+	}
+	return out, nil
+}
+
+// Halt stops the named machines (all when none), in parallel.
+func (e *Env) Halt(ctx context.Context, names []string) error {
+	if err := e.Open(ctx); err != nil {
+		return err
+	}
+	targets, err := e.targets(ctx, names)
+	if err != nil {
+		return err
+	}
+	return e.each(ctx, targets, "halt", func(ctx context.Context, name string) error {
+		e.UI.Infof(name, "halting")
+		return e.prov.Halt(ctx, name)
+	})
+}
+
+// targets resolves names for halt and destroy: Envfile machines, or
+// orphans found in the backend; none means every machine of both kinds.
+func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
+	states, err := e.prov.Machines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	existing := map[string]bool{}
+	for _, s := range states {
+		existing[s.Name] = true
+	}
+	if len(names) == 0 {
+		out := e.Spec.MachineNames()
+		for _, s := range states {
+			if !slices.Contains(out, s.Name) {
+				out = append(out, s.Name)
+			}
+		}
+		return out, nil
+	}
+	for _, n := range names {
+		if e.Spec.Machine(n) == nil && !existing[n] {
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
+				spec.DidYouMean(n, e.Spec.MachineNames()))}
+		}
+	}
+	return names, nil
+}
+
+// each runs f for every name in parallel (bounded) and joins the errors.
+func (e *Env) each(ctx context.Context, names []string, verb string, f func(context.Context, string) error) error {
+	var g errgroup.Group
+	g.SetLimit(e.Parallel)
+	errs := make([]error, len(names))
+	for i, n := range names {
+		g.Go(func() error {
+			if err := f(ctx, n); err != nil {
+				errs[i] = fmt.Errorf("%s %s: %w", verb, n, err)
+				e.UI.Errorf(n, "%v", errs[i])
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	return errors.Join(errs...)
+}
+
+// Destroy removes the named machines (all when none, orphans included).
+// Destroying them all also removes the networks and the state folder.
+func (e *Env) Destroy(ctx context.Context, names []string) error {
+	if err := e.Open(ctx); err != nil {
+		return err
+	}
+	targets, err := e.targets(ctx, names)
+	if err != nil {
+		return err
+	}
+	err = e.each(ctx, targets, "destroy", func(ctx context.Context, name string) error {
+		e.forgetConn(name)
+		if err := e.prov.Destroy(ctx, name); err != nil {
+			return err
+		}
+		e.UI.Infof(name, "destroyed")
+		if err := e.known.Forget(name); err != nil {
+			return err
+		}
+		return e.cache.update(func(d *cacheData) {
+			delete(d.Machines, name)
+			for step, sc := range d.Steps {
+				if _, ok := sc.Hosts[name]; ok {
+					delete(d.Steps, step)
+				}
+			}
+		})
+	})
+	if err != nil || len(names) > 0 {
+		return err
+	}
+	nets, err := e.prov.Networks(ctx)
+	if err != nil {
+		return err
+	}
+	var netNames []string
+	for _, n := range nets {
+		if !slices.Contains(netNames, n.Name) {
+			netNames = append(netNames, n.Name)
+		}
+	}
+	if err := e.each(ctx, netNames, "remove network", func(ctx context.Context, name string) error {
+		if err := e.prov.DestroyNetwork(ctx, name); err != nil {
+			return err
+		}
+		e.UI.Infof("", "removed network %s", name)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return e.removeState()
+}
+
+// removeState deletes the state folder but for the lock, which its holder
+// removes on exit.
+func (e *Env) removeState() error {
+	entries, err := os.ReadDir(e.State.Path)
+	if err != nil {
+		return nil
+	}
+	for _, ent := range entries {
+		if ent.Name() == "lock" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(e.State.Path, ent.Name())); err != nil {
+			return err
+		}
+	}
+	e.cache = openCache(e.State)
+	return nil
+}

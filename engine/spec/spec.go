@@ -1,0 +1,256 @@
+// Package spec is the plain-data form of an Envfile: what luaapi produces and
+// what the engine consumes. It knows nothing of Lua. Every definition carries
+// the source position it was declared at, so that problems found later
+// (validation, a failed step) still point at the user's file and line.
+package spec
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// DefaultUser is the login user of a machine that names none, as in Vagrant.
+const DefaultUser = "vagrant"
+
+// DefaultStepTimeout bounds every step that sets no timeout of its own.
+const DefaultStepTimeout = 10 * time.Minute
+
+// Providers are the names of the provider tables a machine may carry
+// (`docker = {...}`), in the order tried when none is chosen.
+var Providers = []string{"docker", "libvirt", "virtualbox"}
+
+// Pos is a place in a Lua source file.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return ""
+	case p.Line <= 0:
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Envfile is a loaded Envfile.lua.
+type Envfile struct {
+	Path        string // absolute path of the Envfile
+	Dir         string // its folder; relative paths were resolved against it
+	Box         string // default box of every machine
+	Provider    string // default provider, "" when the Envfile names none
+	ProviderPos Pos
+	Networks    []*Network
+	Machines    []*Machine
+	Steps       []Step   // global steps (ansible), in definition order
+	Sources     []string // absolute paths of every Lua file loaded, the Envfile first
+}
+
+// Machine returns the machine called name, or nil.
+func (e *Envfile) Machine(name string) *Machine {
+	for _, m := range e.Machines {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Network returns the network called name, or nil.
+func (e *Envfile) Network(name string) *Network {
+	for _, n := range e.Networks {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// Step returns the global step called name, or nil.
+func (e *Envfile) Step(name string) Step {
+	for _, s := range e.Steps {
+		if s.Info().Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// MachineNames lists the machines in definition order.
+func (e *Envfile) MachineNames() []string {
+	names := make([]string, len(e.Machines))
+	for i, m := range e.Machines {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// Network is a private network with static addressing.
+type Network struct {
+	Name     string
+	Subnet   netip.Prefix
+	Gateway  netip.Addr
+	Isolated bool // no route to the outside world
+	Pos      Pos
+}
+
+// Machine is one machine of the environment.
+type Machine struct {
+	Name          string
+	Hostname      string // as given; defaults to Name
+	Box           string // defaults to the Envfile's box
+	User          string
+	Networks      []Attachment // in the order the networks were declared
+	CPUs          int          // 0: the provider's default
+	Memory        int          // MiB, 0: the provider's default
+	Groups        []string
+	Vars          map[string]any // Ansible host variables
+	DependsOn     []string
+	Ports         []Port
+	SyncedFolders []SyncedFolder
+	Steps         []Step
+	Providers     map[string]Options // per-provider overrides, by provider name
+	Pos           Pos
+}
+
+// IP is the machine's first static address, or the zero Addr.
+func (m *Machine) IP() netip.Addr {
+	if len(m.Networks) == 0 {
+		return netip.Addr{}
+	}
+	return m.Networks[0].IP
+}
+
+// ShortHostname is the first label of the hostname.
+func (m *Machine) ShortHostname() string {
+	for i := 0; i < len(m.Hostname); i++ {
+		if m.Hostname[i] == '.' {
+			return m.Hostname[:i]
+		}
+	}
+	return m.Hostname
+}
+
+// Domain is the hostname after its first label, or "".
+func (m *Machine) Domain() string {
+	short := m.ShortHostname()
+	if len(short) < len(m.Hostname) {
+		return m.Hostname[len(short)+1:]
+	}
+	return ""
+}
+
+// Attachment puts a machine on a network at a static address.
+type Attachment struct {
+	Network string
+	IP      netip.Addr
+}
+
+// Port forwards a host port to a guest port.
+type Port struct {
+	HostIP   string // "" for every address
+	Host     int
+	Guest    int
+	Protocol string // "tcp" or "udp"
+}
+
+func (p Port) String() string {
+	s := fmt.Sprintf("%d:%d", p.Host, p.Guest)
+	if p.HostIP != "" {
+		s = p.HostIP + ":" + s
+	}
+	if p.Protocol != "tcp" {
+		s += "/" + p.Protocol
+	}
+	return s
+}
+
+// SyncedFolder shares a host folder with the guest.
+type SyncedFolder struct {
+	Host  string // absolute
+	Guest string
+}
+
+// Step is one provisioning step: *Shell, *File, *Hook or *Ansible.
+type Step interface {
+	Info() *StepInfo
+}
+
+// StepInfo is what every step has.
+type StepInfo struct {
+	Kind    string // "shell", "file", "hook", "ansible"
+	Name    string // unique among the steps of its list
+	Pos     Pos
+	Timeout time.Duration // 0: DefaultStepTimeout
+	Watch   []string      // absolute paths given by `watch = {...}`
+}
+
+func (s *StepInfo) Info() *StepInfo { return s }
+
+// EffectiveTimeout is Timeout or the default.
+func (s *StepInfo) EffectiveTimeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return DefaultStepTimeout
+}
+
+// Shell runs an inline command or a local script on the machine.
+type Shell struct {
+	StepInfo
+	Inline     string
+	Path       string // absolute path of a local script
+	Args       []string
+	Privileged bool
+	Env        map[string]string
+	Secret     []string // names in Env whose values are never printed
+}
+
+// File uploads a file or a folder.
+type File struct {
+	StepInfo
+	Source      string // absolute
+	Destination string
+}
+
+// Hook is a step written as a Lua function. Fn is a Go closure built by the
+// Lua front end; it may be called from any goroutine.
+type Hook struct {
+	StepInfo
+	Fn HookFunc
+}
+
+// HookFunc runs a hook for machine m; r reaches the running machine.
+type HookFunc func(ctx context.Context, m *Machine, r Runner) error
+
+// Runner is what a hook can do to its machine.
+type Runner interface {
+	// Run runs cmd and returns its stdout; a non-zero exit is an error that
+	// carries the status and stderr.
+	Run(ctx context.Context, cmd string) (string, error)
+	// Upload copies the local file or folder src to dst on the machine.
+	Upload(ctx context.Context, src, dst string) error
+}
+
+// Ansible is one ansible-playbook run over the generated inventory.
+type Ansible struct {
+	StepInfo
+	Playbook           string // absolute
+	Hosts              []string
+	ExtraVars          map[string]any
+	Groups             map[string][]string // extra groups: group -> machines
+	After              []string            // global steps to run first
+	Limit              string
+	Tags               []string
+	SkipTags           []string
+	Become             bool
+	Verbose            int
+	VaultPasswordFile  string
+	Config             string // an ansible.cfg, absolute
+	GalaxyRequirements string // absolute
+	Forks              int
+}

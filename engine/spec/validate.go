@@ -1,0 +1,439 @@
+package spec
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var (
+	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+	userRE  = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+)
+
+// Validate checks the Envfile as a whole and returns every problem found
+// (an Errors), or nil. It reads the file system only to check that the
+// files steps name exist.
+func Validate(e *Envfile) error {
+	v := &validator{e: e}
+	v.networks()
+	v.machines()
+	v.globalSteps()
+	return v.errs.Err()
+}
+
+type validator struct {
+	e    *Envfile
+	errs Errors
+}
+
+func (v *validator) add(pos Pos, format string, args ...any) {
+	v.errs = append(v.errs, Errorf(pos, format, args...))
+}
+
+// CheckName reports why s cannot name a machine, network or step, or "".
+func CheckName(s string) string {
+	if nameRE.MatchString(s) {
+		return ""
+	}
+	if s == "" {
+		return "must not be empty"
+	}
+	return "must be 1 to 63 letters, digits, '-' or '_', starting with a letter or digit"
+}
+
+// CheckHostname reports why s is not a valid DNS hostname (RFC 1123), or "".
+func CheckHostname(s string) string {
+	if len(s) > 253 {
+		return "is longer than 253 characters"
+	}
+	if s == "" {
+		return "must not be empty"
+	}
+	for _, label := range strings.Split(s, ".") {
+		if !labelRE.MatchString(label) {
+			return fmt.Sprintf("has an invalid label %q (letters, digits and '-', 1 to 63 characters, not starting or ending with '-')", label)
+		}
+	}
+	return ""
+}
+
+func (v *validator) networks() {
+	seen := map[string]*Network{}
+	for _, n := range v.e.Networks {
+		what := fmt.Sprintf("network %q", n.Name)
+		if why := CheckName(n.Name); why != "" {
+			v.add(n.Pos, "%s: name %s", what, why)
+		}
+		if prev := seen[n.Name]; prev != nil {
+			v.add(n.Pos, "%s is defined twice (first at %s)", what, prev.Pos)
+			continue
+		}
+		seen[n.Name] = n
+		if !n.Subnet.IsValid() {
+			v.add(n.Pos, "%s: subnet is missing", what)
+			continue
+		}
+		if !n.Subnet.Addr().Is4() {
+			v.add(n.Pos, "%s: subnet %s: only IPv4 subnets are supported", what, n.Subnet)
+			continue
+		}
+		if n.Subnet.Bits() > 30 {
+			v.add(n.Pos, "%s: subnet %s is too small: it needs room for a gateway and a machine (/30 at most)", what, n.Subnet)
+			continue
+		}
+		if why := checkHostAddr(n.Subnet, n.Gateway); why != "" {
+			v.add(n.Pos, "%s: gateway %s %s", what, n.Gateway, why)
+		}
+		for _, other := range v.e.Networks {
+			if other == n {
+				break
+			}
+			if other.Subnet.IsValid() && other.Subnet.Overlaps(n.Subnet) && seen[other.Name] == other {
+				v.add(n.Pos, "%s: subnet %s overlaps subnet %s of network %q (%s)", what, n.Subnet, other.Subnet, other.Name, other.Pos)
+			}
+		}
+	}
+}
+
+// checkHostAddr reports why ip cannot be a host of subnet, or "".
+func checkHostAddr(subnet netip.Prefix, ip netip.Addr) string {
+	switch {
+	case !ip.IsValid():
+		return "is missing"
+	case !subnet.Contains(ip):
+		return fmt.Sprintf("is outside subnet %s", subnet)
+	case ip == subnet.Masked().Addr():
+		return fmt.Sprintf("is the network address of %s", subnet)
+	case ip == broadcast(subnet):
+		return fmt.Sprintf("is the broadcast address of %s", subnet)
+	}
+	return ""
+}
+
+func broadcast(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As4()
+	hostBits := 32 - p.Bits()
+	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	n |= 1<<hostBits - 1
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
+func (v *validator) machines() {
+	seen := map[string]*Machine{}
+	ips := map[netip.Addr]*Machine{}
+	hostnames := map[string]*Machine{}
+	names := v.e.MachineNames()
+	var netNames []string
+	for _, n := range v.e.Networks {
+		netNames = append(netNames, n.Name)
+	}
+	for _, m := range v.e.Machines {
+		what := fmt.Sprintf("machine %q", m.Name)
+		if why := CheckName(m.Name); why != "" {
+			v.add(m.Pos, "%s: name %s", what, why)
+		}
+		if prev := seen[m.Name]; prev != nil {
+			v.add(m.Pos, "%s is defined twice (first at %s)", what, prev.Pos)
+			continue
+		}
+		seen[m.Name] = m
+		if why := CheckHostname(m.Hostname); why != "" {
+			v.add(m.Pos, "%s: hostname %q %s", what, m.Hostname, why)
+		} else if prev := hostnames[strings.ToLower(m.Hostname)]; prev != nil {
+			v.add(m.Pos, "%s: hostname %q is already used by machine %q (%s)", what, m.Hostname, prev.Name, prev.Pos)
+		} else {
+			hostnames[strings.ToLower(m.Hostname)] = m
+		}
+		if !userRE.MatchString(m.User) {
+			v.add(m.Pos, "%s: user %q is not a valid user name", what, m.User)
+		}
+		if m.CPUs < 0 {
+			v.add(m.Pos, "%s: cpus must be positive, got %d", what, m.CPUs)
+		}
+		if m.Memory < 0 {
+			v.add(m.Pos, "%s: memory must be positive (MiB), got %d", what, m.Memory)
+		} else if m.Memory > 0 && m.Memory < 64 {
+			v.add(m.Pos, "%s: memory is in MiB; %d MiB is too little for a machine (64 at least)", what, m.Memory)
+		}
+		for _, a := range m.Networks {
+			n := v.e.Network(a.Network)
+			if n == nil {
+				v.add(m.Pos, "%s: unknown network %q%s", what, a.Network, DidYouMean(a.Network, netNames))
+				continue
+			}
+			if !n.Subnet.IsValid() {
+				continue
+			}
+			if why := checkHostAddr(n.Subnet, a.IP); why != "" {
+				v.add(m.Pos, "%s: IP %s on network %q %s", what, a.IP, n.Name, why)
+				continue
+			}
+			if a.IP == n.Gateway {
+				v.add(m.Pos, "%s: IP %s on network %q is the network's gateway", what, a.IP, n.Name)
+				continue
+			}
+			if prev := ips[a.IP]; prev != nil {
+				v.add(m.Pos, "%s: IP %s is already used by machine %q (%s)", what, a.IP, prev.Name, prev.Pos)
+				continue
+			}
+			ips[a.IP] = m
+		}
+		for _, dep := range m.DependsOn {
+			switch {
+			case dep == m.Name:
+				v.add(m.Pos, "%s: depends_on names the machine itself", what)
+			case v.e.Machine(dep) == nil:
+				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, DidYouMean(dep, names))
+			}
+		}
+		seenPorts := map[string]bool{}
+		for _, p := range m.Ports {
+			key := fmt.Sprintf("%s:%d/%s", p.HostIP, p.Host, p.Protocol)
+			if seenPorts[key] {
+				v.add(m.Pos, "%s: host port %s is forwarded twice", what, key)
+			}
+			seenPorts[key] = true
+		}
+		v.steps(what, m.Steps)
+	}
+	v.cycles("depends_on", len(v.e.Machines), func(i int) (string, Pos, []string) {
+		m := v.e.Machines[i]
+		return m.Name, m.Pos, m.DependsOn
+	})
+}
+
+func (v *validator) steps(owner string, steps []Step) {
+	seen := map[string]Step{}
+	for _, s := range steps {
+		info := s.Info()
+		what := fmt.Sprintf("%s: %s step %q", owner, info.Kind, info.Name)
+		if prev := seen[info.Name]; prev != nil {
+			v.add(info.Pos, "%s: step name %q is used twice (first at %s)", owner, info.Name, prev.Info().Pos)
+		}
+		seen[info.Name] = s
+		v.checkStep(what, s)
+	}
+}
+
+func (v *validator) checkStep(what string, s Step) {
+	info := s.Info()
+	if info.Timeout < 0 {
+		v.add(info.Pos, "%s: timeout must be positive", what)
+	}
+	switch s := s.(type) {
+	case *Shell:
+		v.fileExists(info.Pos, what, "path", s.Path, false)
+	case *File:
+		v.fileExists(info.Pos, what, "source", s.Source, true)
+	case *Ansible:
+		v.fileExists(info.Pos, what, "playbook", s.Playbook, false)
+		v.fileExists(info.Pos, what, "config", s.Config, false)
+		v.fileExists(info.Pos, what, "vault_password_file", s.VaultPasswordFile, false)
+		if s.Forks < 0 {
+			v.add(info.Pos, "%s: forks must be positive", what)
+		}
+	}
+}
+
+func (v *validator) fileExists(pos Pos, what, key, path string, dirOK bool) {
+	if path == "" {
+		return
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		v.add(pos, "%s: %s %s does not exist", what, key, v.rel(path))
+	case fi.IsDir() && !dirOK:
+		v.add(pos, "%s: %s %s is a folder, not a file", what, key, v.rel(path))
+	}
+}
+
+func (v *validator) rel(path string) string {
+	if rel, ok := strings.CutPrefix(path, v.e.Dir+"/"); ok {
+		return rel
+	}
+	return path
+}
+
+func (v *validator) globalSteps() {
+	seen := map[string]Step{}
+	var names []string
+	for _, s := range v.e.Steps {
+		names = append(names, s.Info().Name)
+	}
+	machineNames := v.e.MachineNames()
+	for _, s := range v.e.Steps {
+		info := s.Info()
+		what := fmt.Sprintf("%s %q", info.Kind, info.Name)
+		if why := CheckName(info.Name); why != "" {
+			v.add(info.Pos, "%s: name %s", what, why)
+		}
+		if prev := seen[info.Name]; prev != nil {
+			v.add(info.Pos, "%s is defined twice (first at %s)", what, prev.Info().Pos)
+			continue
+		}
+		seen[info.Name] = s
+		v.checkStep(what, s)
+		a, ok := s.(*Ansible)
+		if !ok {
+			continue
+		}
+		if len(a.Hosts) == 0 {
+			v.add(info.Pos, "%s: hosts is empty: no machine to run on", what)
+		}
+		for _, h := range a.Hosts {
+			if v.e.Machine(h) == nil {
+				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, DidYouMean(h, machineNames))
+			}
+		}
+		for g, members := range a.Groups {
+			for _, h := range members {
+				if v.e.Machine(h) == nil {
+					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, DidYouMean(h, machineNames))
+				}
+			}
+		}
+		for _, dep := range a.After {
+			switch {
+			case dep == info.Name:
+				v.add(info.Pos, "%s: after names the step itself", what)
+			case v.e.Step(dep) == nil:
+				v.add(info.Pos, "%s: after: unknown step %q%s", what, dep, DidYouMean(dep, names))
+			}
+		}
+	}
+	v.cycles("after", len(v.e.Steps), func(i int) (string, Pos, []string) {
+		s := v.e.Steps[i]
+		var after []string
+		if a, ok := s.(*Ansible); ok {
+			after = a.After
+		}
+		return s.Info().Name, s.Info().Pos, after
+	})
+}
+
+// cycles reports each dependency cycle among n items once, as a readable
+// path ("a → b → a") at the position of its first item.
+func (v *validator) cycles(key string, n int, item func(int) (string, Pos, []string)) {
+	deps := map[string][]string{}
+	pos := map[string]Pos{}
+	var order []string
+	for i := 0; i < n; i++ {
+		name, p, d := item(i)
+		if _, dup := deps[name]; dup {
+			continue
+		}
+		deps[name], pos[name] = d, p
+		order = append(order, name)
+	}
+	for _, cycle := range FindCycles(order, func(s string) []string { return deps[s] }) {
+		v.add(pos[cycle[0]], "%s forms a cycle: %s", key, strings.Join(append(cycle, cycle[0]), " → "))
+	}
+}
+
+// FindCycles returns the cycles among nodes (Tarjan's strongly connected
+// components of two or more nodes, plus self-loops), each as a path that
+// follows the edges, starting at its earliest node in order.
+func FindCycles(order []string, edges func(string) []string) [][]string {
+	inOrder := map[string]bool{}
+	for _, n := range order {
+		inOrder[n] = true
+	}
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var sccs [][]string
+	var strong func(string)
+	strong = func(n string) {
+		index[n] = len(index)
+		low[n] = index[n]
+		stack = append(stack, n)
+		onStack[n] = true
+		for _, m := range edges(n) {
+			if _, known := index[m]; !known {
+				if !inOrder[m] {
+					continue
+				}
+				strong(m)
+				low[n] = min(low[n], low[m])
+			} else if onStack[m] {
+				low[n] = min(low[n], index[m])
+			}
+		}
+		if low[n] == index[n] {
+			var scc []string
+			for {
+				m := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[m] = false
+				scc = append(scc, m)
+				if m == n {
+					break
+				}
+			}
+			if len(scc) > 1 || slices.Contains(edges(n), n) {
+				sccs = append(sccs, scc)
+			}
+		}
+	}
+	for _, n := range order {
+		if _, seen := index[n]; !seen {
+			strong(n)
+		}
+	}
+	var cycles [][]string
+	for _, scc := range sccs {
+		cycles = append(cycles, cyclePath(order, scc, edges))
+	}
+	return cycles
+}
+
+// cyclePath walks a strongly connected component from its first node (in
+// order) back to it, so the message shows a real cycle.
+func cyclePath(order, scc []string, edges func(string) []string) []string {
+	in := map[string]bool{}
+	for _, n := range scc {
+		in[n] = true
+	}
+	start := ""
+	for _, n := range order {
+		if in[n] {
+			start = n
+			break
+		}
+	}
+	// Breadth-first search for the shortest way from start back to start.
+	prev := map[string]string{}
+	queue := []string{start}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, m := range edges(n) {
+			if !in[m] {
+				continue
+			}
+			if m == start {
+				path := []string{n}
+				for p := n; p != start; {
+					p = prev[p]
+					path = append(path, p)
+				}
+				for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+					path[i], path[j] = path[j], path[i]
+				}
+				return path
+			}
+			if _, seen := prev[m]; !seen {
+				prev[m] = n
+				queue = append(queue, m)
+			}
+		}
+	}
+	return []string{start}
+}

@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Endpoint is how to reach a machine over SSH.
+type Endpoint struct {
+	Machine *spec.Machine
+	Addr    string // host:port
+	User    string
+}
+
+// Endpoints returns the SSH endpoints of the named machines (all when
+// none). Machines with a static IP need no backend call; the others are
+// looked up, and must exist.
+func (e *Env) Endpoints(ctx context.Context, names []string) ([]Endpoint, error) {
+	machines, err := e.selectExact(names)
+	if err != nil {
+		return nil, err
+	}
+	var states []provider.MachineState
+	var out []Endpoint
+	for _, m := range machines {
+		ep := Endpoint{Machine: m, User: m.User}
+		if ip := m.IP(); ip.IsValid() {
+			ep.Addr = net.JoinHostPort(ip.String(), "22")
+		} else {
+			if states == nil {
+				if err := e.openReadOnly(ctx); err != nil {
+					return nil, err
+				}
+				if states, err = e.prov.Machines(ctx); err != nil {
+					return nil, err
+				}
+			}
+			for _, s := range states {
+				if s.Name == m.Name {
+					ep.Addr = s.Addr
+				}
+			}
+			if ep.Addr == "" {
+				return nil, fmt.Errorf("%s has no static IP and is not running: run `envrun up %s`", m.Name, m.Name)
+			}
+		}
+		out = append(out, ep)
+	}
+	return out, nil
+}
+
+// selectExact returns exactly the named machines (all when none).
+func (e *Env) selectExact(names []string) ([]*spec.Machine, error) {
+	if len(names) == 0 {
+		return e.Spec.Machines, nil
+	}
+	var out []*spec.Machine
+	for _, n := range names {
+		m := e.Spec.Machine(n)
+		if m == nil {
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, spec.DidYouMean(n, e.Spec.MachineNames()))}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// SSHConfig renders OpenSSH client configuration for the endpoints: the
+// environment key, and host key checking against the pinned keys.
+func (e *Env) SSHConfig(eps []Endpoint) string {
+	var b strings.Builder
+	for i, ep := range eps {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		host, port, _ := net.SplitHostPort(ep.Addr)
+		names := []string{ep.Machine.Name}
+		if h := ep.Machine.Hostname; h != ep.Machine.Name {
+			names = append(names, h)
+		}
+		fmt.Fprintf(&b, "Host %s\n", strings.Join(names, " "))
+		fmt.Fprintf(&b, "  HostName %s\n", host)
+		fmt.Fprintf(&b, "  Port %s\n", port)
+		fmt.Fprintf(&b, "  User %s\n", ep.User)
+		fmt.Fprintf(&b, "  IdentityFile %s\n", quoteConfig(e.State.KeyPath()))
+		fmt.Fprintf(&b, "  IdentitiesOnly yes\n")
+		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n", quoteConfig(e.known.Path()))
+		fmt.Fprintf(&b, "  StrictHostKeyChecking yes\n")
+		fmt.Fprintf(&b, "  HostKeyAlgorithms ssh-ed25519\n")
+		fmt.Fprintf(&b, "  PasswordAuthentication no\n")
+		fmt.Fprintf(&b, "  LogLevel ERROR\n")
+	}
+	return b.String()
+}
+
+func quoteConfig(s string) string {
+	if strings.ContainsAny(s, " \t\"") {
+		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+	}
+	return s
+}
+
+// Dial connects to a running machine for `envrun ssh` when OpenSSH is not
+// installed. The host key must be pinned already.
+func (e *Env) Dial(ctx context.Context, ep Endpoint) (*comm.Client, error) {
+	key, err := comm.LoadOrCreateKey(e.State.KeyPath())
+	if err != nil {
+		return nil, err
+	}
+	return comm.Dial(ctx, comm.Config{
+		Machine: ep.Machine.Name, Addr: ep.Addr, User: ep.User,
+		Signer: key.Signer, HostKey: e.known.Callback(ep.Machine.Name),
+	})
+}

@@ -1,0 +1,370 @@
+package luaapi
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// openLibs opens the parts of Lua's standard library an Envfile needs. No
+// io, no os.execute/exit/remove, no dofile/loadfile: an Envfile describes
+// an environment; it does not act on the host while loading.
+func (l *loader) openLibs() {
+	L := l.L
+	for _, lib := range []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		L.Push(L.NewFunction(lib.fn))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	for _, name := range []string{"dofile", "loadfile", "module"} {
+		L.SetGlobal(name, lua.LNil)
+	}
+	os := L.GetGlobal("os").(*lua.LTable)
+	keep := L.NewTable()
+	for _, name := range []string{"getenv", "time", "date", "clock", "difftime"} {
+		keep.RawSetString(name, os.RawGetString(name))
+	}
+	L.SetGlobal("os", keep)
+	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
+		parts := make([]string, L.GetTop())
+		for i := range parts {
+			parts[i] = L.ToStringMeta(L.Get(i + 1)).String()
+		}
+		fmt.Fprintln(l.opts.Print, strings.Join(parts, "\t"))
+		return 0
+	}))
+}
+
+// register installs envrun's builtins as globals.
+func (l *loader) register() {
+	L := l.L
+	for name, fn := range map[string]lua.LGFunction{
+		"box":      l.box,
+		"provider": l.provider,
+		"network":  l.curried("network", l.network),
+		"machine":  l.curried("machine", l.machine),
+		"ansible":  l.curried("ansible", l.ansible),
+		"machines": l.machines,
+		"shell":    l.shell,
+		"file":     l.file,
+		"require":  l.require,
+	} {
+		L.SetGlobal(name, L.NewFunction(fn))
+	}
+	envrun := L.NewTable()
+	envrun.RawSetString("dir", lua.LString(l.ef.Dir))
+	envrun.RawSetString("envfile", lua.LString(l.ef.Path))
+	L.SetGlobal("envrun", envrun)
+	l.strictGlobals()
+}
+
+// strictGlobals makes reading an undefined global an error that names it
+// and suggests the closest defined name: `machin "web" {}` says
+// unknown name "machin" (did you mean "machine"?) instead of
+// "attempt to call a nil value".
+func (l *loader) strictGlobals() {
+	L := l.L
+	globals := L.Get(lua.GlobalsIndex).(*lua.LTable)
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(2)
+		var known []string
+		globals.ForEach(func(k, _ lua.LValue) {
+			if s, ok := k.(lua.LString); ok {
+				known = append(known, string(s))
+			}
+		})
+		slices.Sort(known)
+		l.raise(l.pos(), "unknown name %q%s (a global that was never set)", name, spec.DidYouMean(name, known))
+		return 0
+	}))
+	L.SetMetatable(globals, mt)
+}
+
+// curried lets a declaration be written `kind "name" { ... }` as well as
+// `kind("name", { ... })`.
+func (l *loader) curried(kind string, declare func(name string, t *lua.LTable, pos spec.Pos) lua.LValue) lua.LGFunction {
+	return func(L *lua.LState) int {
+		name, ok := L.Get(1).(lua.LString)
+		if !ok {
+			l.raise(l.pos(), "%s: the first argument must be the %s's name (a string), got %s", kind, kind, typeName(L.Get(1)))
+		}
+		if L.GetTop() >= 2 {
+			t, ok := L.Get(2).(*lua.LTable)
+			if !ok {
+				l.raise(l.pos(), "%s %q: expected a table of settings, got %s", kind, name, typeName(L.Get(2)))
+			}
+			L.Push(declare(string(name), t, l.pos()))
+			return 1
+		}
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			t, ok := L.Get(1).(*lua.LTable)
+			if !ok {
+				l.raise(l.pos(), "%s %q: expected a table of settings, like %s %q { ... }, got %s", kind, name, kind, name, typeName(L.Get(1)))
+			}
+			L.Push(declare(string(name), t, l.pos()))
+			return 1
+		}))
+		return 1
+	}
+}
+
+func (l *loader) box(L *lua.LState) int {
+	name, ok := L.Get(1).(lua.LString)
+	if !ok || name == "" {
+		l.raise(l.pos(), "box: expected a box name (a string like \"debian/bookworm\"), got %s", typeName(L.Get(1)))
+	}
+	l.ef.Box = string(name)
+	return 0
+}
+
+func (l *loader) provider(L *lua.LState) int {
+	name, ok := L.Get(1).(lua.LString)
+	if !ok {
+		l.raise(l.pos(), "provider: expected a provider name (a string), got %s", typeName(L.Get(1)))
+	}
+	if !slices.Contains(spec.Providers, string(name)) {
+		l.raise(l.pos(), "provider: unknown provider %q%s (known: %s)", name,
+			spec.DidYouMean(string(name), spec.Providers), strings.Join(spec.Providers, ", "))
+	}
+	l.ef.Provider, l.ef.ProviderPos = string(name), l.pos()
+	return 0
+}
+
+func (l *loader) network(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.newFields(fmt.Sprintf("network %q", name), pos, t, "subnet", "gateway", "isolated")
+	n := &spec.Network{Name: name, Pos: pos, Isolated: f.boolean("isolated", false)}
+	subnet := f.str("subnet")
+	if subnet == "" {
+		f.fail("subnet is missing (like subnet = \"172.20.1.0/24\")")
+	}
+	p, err := netip.ParsePrefix(subnet)
+	if err != nil {
+		f.fail("subnet %q is not a CIDR subnet (like \"172.20.1.0/24\")", subnet)
+	}
+	if p.Masked() != p {
+		f.fail("subnet %q has host bits set (did you mean %q?)", subnet, p.Masked().String())
+	}
+	n.Subnet = p
+	if gw := f.str("gateway"); gw != "" {
+		if n.Gateway, err = netip.ParseAddr(gw); err != nil {
+			f.fail("gateway %q is not an IP address", gw)
+		}
+	} else {
+		n.Gateway = p.Addr().Next()
+	}
+	l.ef.Networks = append(l.ef.Networks, n)
+	return lua.LString(name)
+}
+
+var machineKeys = append([]string{
+	"hostname", "networks", "cpus", "memory", "box", "user", "groups", "vars",
+	"depends_on", "ports", "synced_folders", "provision",
+}, spec.Providers...)
+
+func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.newFields(fmt.Sprintf("machine %q", name), pos, t, machineKeys...)
+	m := &spec.Machine{
+		Name:      name,
+		Hostname:  f.str("hostname"),
+		Box:       f.str("box"),
+		User:      f.str("user"),
+		CPUs:      f.integer("cpus", 0),
+		Memory:    f.integer("memory", 0),
+		Groups:    f.strList("groups"),
+		DependsOn: f.strList("depends_on"),
+		Providers: map[string]spec.Options{},
+		Pos:       pos,
+	}
+	if m.Hostname == "" {
+		m.Hostname = name
+	}
+	if m.User == "" {
+		m.User = spec.DefaultUser
+	}
+	if f.has("cpus") && m.CPUs <= 0 {
+		f.fail("cpus must be at least 1, got %d", m.CPUs)
+	}
+	if f.has("memory") && m.Memory <= 0 {
+		f.fail("memory must be a positive number of MiB, got %d", m.Memory)
+	}
+	if vars := f.plain("vars"); vars != nil {
+		mv, ok := vars.(map[string]any)
+		if !ok {
+			f.fail("vars: expected a table of names to values, got a list")
+		}
+		m.Vars = mv
+	}
+	if nets := f.table("networks"); nets != nil {
+		nets.ForEach(func(k, v lua.LValue) {
+			ks, ok1 := k.(lua.LString)
+			vs, ok2 := v.(lua.LString)
+			if !ok1 || !ok2 {
+				f.fail("networks: expected { NETWORK = \"IP\" }, got %s = %s", luaRepr(k), luaRepr(v))
+			}
+			ip, err := netip.ParseAddr(string(vs))
+			if err != nil {
+				f.fail("networks.%s: %q is not an IP address", ks, string(vs))
+			}
+			m.Networks = append(m.Networks, spec.Attachment{Network: string(ks), IP: ip})
+		})
+	}
+	for _, p := range f.strList("ports") {
+		port, err := ParsePort(p)
+		if err != nil {
+			f.fail("ports: %v", err)
+		}
+		m.Ports = append(m.Ports, port)
+	}
+	for host, guest := range f.strMap("synced_folders") {
+		m.SyncedFolders = append(m.SyncedFolders, spec.SyncedFolder{Host: l.abs(host), Guest: guest})
+	}
+	slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
+	for _, p := range spec.Providers {
+		if t := f.table(p); t != nil {
+			v, err := toGo(t, 0)
+			if err != nil {
+				f.fail("%s: %v", p, err)
+			}
+			mv, ok := v.(map[string]any)
+			if !ok {
+				f.fail("%s: expected a table of settings, got a list", p)
+			}
+			m.Providers[p] = spec.Options{Values: mv, Pos: pos}
+		}
+	}
+	if prov := f.table("provision"); prov != nil {
+		m.Steps = l.steps(f, prov)
+	}
+	l.ef.Machines = append(l.ef.Machines, m)
+	return lua.LString(name)
+}
+
+// steps reads a provision list: step values and Lua functions.
+func (l *loader) steps(f *fields, t *lua.LTable) []spec.Step {
+	n := t.Len()
+	count := 0
+	t.ForEach(func(_, _ lua.LValue) { count++ })
+	if count != n {
+		f.fail("provision: expected a list of steps, got a table with keys")
+	}
+	var out []spec.Step
+	for i := 1; i <= n; i++ {
+		var s spec.Step
+		switch v := t.RawGetInt(i).(type) {
+		case *lua.LFunction:
+			s = l.hook(v)
+		case *lua.LUserData:
+			st, ok := v.Value.(spec.Step)
+			if !ok {
+				f.fail("provision: item %d is not a step", i)
+			}
+			s = copyStep(st)
+		default:
+			f.fail("provision: item %d: expected a step (shell {...}, file {...}) or a function, got %s", i, typeName(v))
+		}
+		info := s.Info()
+		if info.Kind == "ansible" {
+			f.fail("provision: item %d: ansible runs once over many machines: declare it with ansible \"NAME\" { ... } outside machines", i)
+		}
+		if info.Name == "" {
+			info.Name = info.Kind + "#" + strconv.Itoa(i)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// copyStep copies a step value, so one value used by many machines gets
+// a name of its own in each.
+func copyStep(s spec.Step) spec.Step {
+	switch s := s.(type) {
+	case *spec.Shell:
+		c := *s
+		return &c
+	case *spec.File:
+		c := *s
+		return &c
+	case *spec.Hook:
+		c := *s
+		return &c
+	case *spec.Ansible:
+		c := *s
+		return &c
+	}
+	return s
+}
+
+func (l *loader) machines(L *lua.LState) int {
+	group := ""
+	if t, ok := L.Get(1).(*lua.LTable); ok {
+		f := l.newFields("machines", l.pos(), t, "group")
+		group = f.str("group")
+	} else if L.GetTop() > 0 && L.Get(1) != lua.LNil {
+		l.raise(l.pos(), "machines: expected nothing or { group = \"NAME\" }, got %s", typeName(L.Get(1)))
+	}
+	out := L.NewTable()
+	for _, m := range l.ef.Machines {
+		if group == "" || slices.Contains(m.Groups, group) {
+			out.Append(lua.LString(m.Name))
+		}
+	}
+	L.Push(out)
+	return 1
+}
+
+// ParsePort reads "8080:80", "127.0.0.1:8080:80" or "5353:53/udp".
+func ParsePort(s string) (spec.Port, error) {
+	p := spec.Port{Protocol: "tcp"}
+	rest := s
+	if i := strings.LastIndex(rest, "/"); i >= 0 {
+		p.Protocol = rest[i+1:]
+		rest = rest[:i]
+		if p.Protocol != "tcp" && p.Protocol != "udp" {
+			return p, fmt.Errorf("%q: protocol must be tcp or udp", s)
+		}
+	}
+	parts := strings.Split(rest, ":")
+	switch len(parts) {
+	case 2:
+	case 3:
+		if _, err := netip.ParseAddr(parts[0]); err != nil {
+			return p, fmt.Errorf("%q: %q is not an IP address", s, parts[0])
+		}
+		p.HostIP = parts[0]
+		parts = parts[1:]
+	default:
+		return p, fmt.Errorf("%q is not HOST:GUEST (like \"8080:80\")", s)
+	}
+	var err error
+	if p.Host, err = portNumber(parts[0]); err != nil {
+		return p, fmt.Errorf("%q: host port %v", s, err)
+	}
+	if p.Guest, err = portNumber(parts[1]); err != nil {
+		return p, fmt.Errorf("%q: guest port %v", s, err)
+	}
+	return p, nil
+}
+
+func portNumber(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, fmt.Errorf("%q is not a port number (1-65535)", s)
+	}
+	return n, nil
+}

@@ -1,0 +1,256 @@
+// Package luaapi is envrun's Lua front end: it runs an Envfile.lua (and the
+// modules it requires) in a gopher-lua state with envrun's builtins, and
+// produces the plain-data spec the engine consumes.
+package luaapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/stdlib"
+)
+
+// Options tune loading.
+type Options struct {
+	// Path lists extra module folders (ENVRUN_PATH), searched last.
+	Path []string
+	// Stdlib is the standard library; nil means the embedded one.
+	Stdlib fs.FS
+	// Print receives Lua's print output; nil means stderr (stdout carries
+	// results such as `envrun graph`).
+	Print io.Writer
+}
+
+// PathFromEnv splits ENVRUN_PATH.
+func PathFromEnv() []string {
+	return filepath.SplitList(os.Getenv("ENVRUN_PATH"))
+}
+
+// Env is a loaded Envfile: its spec, and the Lua state that its hooks still
+// need. Close it when done.
+type Env struct {
+	Spec *spec.Envfile
+
+	mu sync.Mutex // serialises every use of L
+	L  *lua.LState
+}
+
+// Close releases the Lua state.
+func (e *Env) Close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.L.Close()
+}
+
+// Load runs the Envfile at path. Errors in the Lua code, and declarations
+// that are wrong on their own (an unknown key, a wrong type), are returned
+// as *spec.Error with the file and line. Checks that need the whole
+// Envfile (duplicates, addresses, cycles) are left to spec.Validate.
+func Load(ctx context.Context, path string, opts Options) (*Env, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Stdlib == nil {
+		opts.Stdlib = stdlib.FS
+	}
+	if opts.Print == nil {
+		opts.Print = os.Stderr
+	}
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	env := &Env{L: L, Spec: &spec.Envfile{Path: abs, Dir: filepath.Dir(abs)}}
+	l := &loader{
+		L:       L,
+		env:     env,
+		ef:      env.Spec,
+		opts:    opts,
+		modules: map[string]lua.LValue{},
+		loading: map[string]bool{},
+		stdlib:  map[string]bool{},
+	}
+	l.cwd, _ = os.Getwd()
+	l.openLibs()
+	l.register()
+	L.SetContext(ctx)
+	defer L.RemoveContext()
+	if err := l.runFile(abs, src); err != nil {
+		L.Close()
+		return nil, err
+	}
+	l.finish()
+	return env, nil
+}
+
+// loader is the state of one load. Builtins close over it: nothing of
+// envrun's lives in a Lua global that a script could overwrite.
+type loader struct {
+	L    *lua.LState
+	env  *Env
+	ef   *spec.Envfile
+	opts Options
+	cwd  string
+
+	modules map[string]lua.LValue // require cache, by module name
+	loading map[string]bool       // modules being loaded, to catch loops
+	stdlib  map[string]bool       // chunk names of standard library files
+}
+
+// chunkName is how a file is named in positions: relative to the working
+// folder when inside it, else absolute.
+func (l *loader) chunkName(abs string) string {
+	if rel, err := filepath.Rel(l.cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return abs
+}
+
+// runFile compiles and runs a Lua file as a chunk of its real name.
+func (l *loader) runFile(abs string, src []byte) error {
+	l.ef.Sources = append(l.ef.Sources, abs)
+	fn, err := l.L.Load(strings.NewReader(string(src)), l.chunkName(abs))
+	if err != nil {
+		return convertError(err)
+	}
+	l.L.Push(fn)
+	if err := l.L.PCall(0, 0, nil); err != nil {
+		return convertError(err)
+	}
+	return nil
+}
+
+var posRE = regexp.MustCompile(`^(?s)([^\n]+?):(\d+): (.*)$`)
+
+// convertError turns a gopher-lua error into a *spec.Error with FILE:LINE.
+func convertError(err error) error {
+	var api *lua.ApiError
+	if !errors.As(err, &api) {
+		return err
+	}
+	var perr *parse.Error
+	if errors.As(api.Cause, &perr) {
+		msg := strings.TrimSpace(perr.Message)
+		if perr.Token != "" {
+			msg = fmt.Sprintf("%s near %q", msg, perr.Token)
+		}
+		line := perr.Pos.Line
+		if line == parse.EOF {
+			line = 0
+			msg += " at the end of the file"
+		}
+		return &spec.Error{Pos: spec.Pos{File: perr.Pos.Source, Line: line}, Msg: "syntax error: " + msg}
+	}
+	var cerr *lua.CompileError
+	if errors.As(api.Cause, &cerr) {
+		return &spec.Error{Pos: spec.Pos{Line: cerr.Line}, Msg: cerr.Message}
+	}
+	msg := api.Object.String()
+	if api.Object == lua.LNil {
+		msg = "error(nil)"
+	}
+	return parseMessage(msg)
+}
+
+// parseMessage splits "file:line: text" into a position and a message.
+func parseMessage(msg string) *spec.Error {
+	if m := posRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return &spec.Error{Pos: spec.Pos{File: m[1], Line: line}, Msg: m[3]}
+	}
+	return &spec.Error{Msg: msg}
+}
+
+// pos is where the running builtin was called from: the innermost Lua
+// frame outside the standard library, so that a machine defined by a
+// stdlib helper points at the user's line.
+func (l *loader) pos() spec.Pos {
+	var first spec.Pos
+	for level := 1; ; level++ {
+		dbg, ok := l.L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := l.L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+			continue
+		}
+		p := spec.Pos{File: dbg.Source, Line: dbg.CurrentLine}
+		if first.File == "" {
+			first = p
+		}
+		if !l.stdlib[dbg.Source] {
+			return p
+		}
+	}
+	return first
+}
+
+// raise stops the script with an error at pos.
+func (l *loader) raise(pos spec.Pos, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if p := pos.String(); p != "" {
+		msg = p + ": " + msg
+	}
+	l.L.Error(lua.LString(msg), 0)
+}
+
+// finish fills what could only be known once the whole Envfile ran:
+// defaults that depend on later declarations, and network order.
+func (l *loader) finish() {
+	order := map[string]int{}
+	for i, n := range l.ef.Networks {
+		order[n.Name] = i
+	}
+	for _, m := range l.ef.Machines {
+		if m.Box == "" {
+			m.Box = l.ef.Box
+		}
+		slices.SortStableFunc(m.Networks, func(a, b spec.Attachment) int {
+			ia, oka := order[a.Network]
+			ib, okb := order[b.Network]
+			switch {
+			case oka && okb:
+				return ia - ib
+			case oka:
+				return -1
+			case okb:
+				return 1
+			}
+			return strings.Compare(a.Network, b.Network)
+		})
+	}
+	for _, s := range l.ef.Steps {
+		if a, ok := s.(*spec.Ansible); ok && a.Hosts == nil {
+			a.Hosts = l.ef.MachineNames()
+		}
+	}
+}
+
+// abs resolves a path from the Envfile against its folder.
+func (l *loader) abs(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[2:])
+		}
+	}
+	return filepath.Join(l.ef.Dir, p)
+}

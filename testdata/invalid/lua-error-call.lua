@@ -1,0 +1,3 @@
+-- want: Envfile.lua:3: too many machines requested
+box "debian/bookworm"
+error("too many machines requested")
