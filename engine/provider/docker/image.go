@@ -20,8 +20,8 @@ import (
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/image"
 
-	"github.com/envrun/envrun/scripts"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/scripts"
 )
 
 // BoxImage is the local image that stands for box on Docker:

@@ -73,8 +73,8 @@ func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 	}
 	m := &spec.Machine{
 		Name: "node1", Hostname: "node1.conformance.test", Box: cfg.Box, User: spec.DefaultUser,
-		Networks:  []spec.Attachment{{Network: "conf", IP: gw.Next().Next()}},
-		CPUs:      1, Memory: 256,
+		Networks: []spec.Attachment{{Network: "conf", IP: gw.Next().Next()}},
+		CPUs:     1, Memory: 256,
 		Providers: map[string]spec.Options{},
 	}
 	if cfg.Machine != nil {
