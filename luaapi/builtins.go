@@ -269,6 +269,11 @@ func (l *loader) steps(f *fields, t *lua.LTable) []spec.Step {
 		switch v := t.RawGetInt(i).(type) {
 		case *lua.LFunction:
 			s = l.hook(v)
+		case lua.LString:
+			if g := l.ef.Step(string(v)); g != nil {
+				f.fail("provision: item %d: %s %q runs once over many machines: declare it outside machines, with hosts = { ... }", i, g.Info().Kind, v)
+			}
+			f.fail("provision: item %d: expected a step (shell {...}, file {...}) or a function, got string", i)
 		case *lua.LUserData:
 			st, ok := v.Value.(spec.Step)
 			if !ok {
@@ -279,9 +284,6 @@ func (l *loader) steps(f *fields, t *lua.LTable) []spec.Step {
 			f.fail("provision: item %d: expected a step (shell {...}, file {...}) or a function, got %s", i, typeName(v))
 		}
 		info := s.Info()
-		if info.Kind == "ansible" {
-			f.fail("provision: item %d: ansible runs once over many machines: declare it with ansible \"NAME\" { ... } outside machines", i)
-		}
 		if info.Name == "" {
 			info.Name = info.Kind + "#" + strconv.Itoa(i)
 		}

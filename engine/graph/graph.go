@@ -75,9 +75,16 @@ func (g *Graph) Deps(id string) []string { return g.deps[id] }
 // Len is the number of nodes.
 func (g *Graph) Len() int { return len(g.order) }
 
-// Check reports dependency cycles, each as a readable path.
+// Check reports dependency cycles, each as a readable path in execution
+// order ("a → b" means b waits for a).
 func (g *Graph) Check() error {
-	cycles := spec.FindCycles(g.order, func(id string) []string { return g.deps[id] })
+	dependents := map[string][]string{}
+	for _, id := range g.order {
+		for _, d := range g.deps[id] {
+			dependents[d] = append(dependents[d], id)
+		}
+	}
+	cycles := spec.FindCycles(g.order, func(id string) []string { return dependents[id] })
 	if len(cycles) == 0 {
 		return nil
 	}

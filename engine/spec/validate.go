@@ -328,7 +328,9 @@ func (v *validator) cycles(key string, n int, item func(int) (string, Pos, []str
 		if _, dup := deps[name]; dup {
 			continue
 		}
-		deps[name], pos[name] = d, p
+		// A self-reference is reported on its own already.
+		deps[name] = slices.DeleteFunc(slices.Clone(d), func(s string) bool { return s == name })
+		pos[name] = p
 		order = append(order, name)
 	}
 	for _, cycle := range FindCycles(order, func(s string) []string { return deps[s] }) {

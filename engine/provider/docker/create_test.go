@@ -1,0 +1,121 @@
+package docker
+
+import (
+	"encoding/json"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the golden file:\n%s", name, got)
+	}
+}
+
+func TestBuildCreateSpec(t *testing.T) {
+	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj"}
+	m := &spec.Machine{
+		Name: "web", Hostname: "web.example.test", User: "vagrant", CPUs: 2, Memory: 768,
+		Networks: []spec.Attachment{
+			{Network: "front", IP: netip.MustParseAddr("10.1.0.10")},
+			{Network: "back", IP: netip.MustParseAddr("10.2.0.10")},
+		},
+		Ports:         []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
+		SyncedFolders: []spec.SyncedFolder{{Host: "/home/u/proj/src", Guest: "/src"}},
+		Providers: map[string]spec.Options{"docker": {Values: map[string]any{
+			"privileged": true, "env": map[string]any{"B": "2", "A": "1"}, "cmd": "exec /sbin/init",
+		}}},
+	}
+	o, err := decodeOptions(m, ef.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := buildCreateSpec("proj-0123abcd", ef, m, o, "envrun/box:debian-bookworm", "ssh-ed25519 AAAAhostkey", "SHA256:envkey",
+		func(n string) string { return "proj-0123abcd-" + n })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.MarshalIndent(cs, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "create-web.json", append(got, '\n'))
+
+	// The config label changes with anything that would make the container
+	// differently, and not with the per-instance keys.
+	again, _ := buildCreateSpec("proj-0123abcd", ef, m, o, "envrun/box:debian-bookworm", "ssh-ed25519 other", "SHA256:other",
+		func(n string) string { return "proj-0123abcd-" + n })
+	if again.Config.Labels[LabelConfig] != cs.Config.Labels[LabelConfig] {
+		t.Error("config hash depends on the host key")
+	}
+	m.Memory = 1024
+	changed, _ := buildCreateSpec("proj-0123abcd", ef, m, o, "envrun/box:debian-bookworm", "ssh-ed25519 AAAAhostkey", "SHA256:envkey",
+		func(n string) string { return "proj-0123abcd-" + n })
+	if changed.Config.Labels[LabelConfig] == cs.Config.Labels[LabelConfig] {
+		t.Error("config hash ignores memory")
+	}
+}
+
+func TestDecodeOptions(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	os.WriteFile(filepath.Join(dir, "img", "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   string
+	}{
+		{"ok image", map[string]any{"image": "x"}, ""},
+		{"ok build", map[string]any{"build": "img"}, ""},
+		{"typo", map[string]any{"imgae": "x"}, `docker: unknown key "imgae" (did you mean "image"?)`},
+		{"both", map[string]any{"image": "x", "build": "img"}, "image and build are exclusive"},
+		{"no dockerfile", map[string]any{"build": "."}, "docker.build: no Dockerfile in"},
+		{"cmd type", map[string]any{"cmd": 3.0}, "docker.cmd: expected string or list of strings, got integer"},
+		{"cmd items", map[string]any{"cmd": []any{"a", true}}, "docker.cmd: item 2: expected string, got boolean"},
+		{"privileged type", map[string]any{"privileged": "yes"}, "docker.privileged: expected boolean, got string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &spec.Machine{Name: "m", Providers: map[string]spec.Options{"docker": {Values: tt.values}}}
+			_, err := decodeOptions(m, dir)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("unexpected error %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+
+
+
+func TestParsePasswd(t *testing.T) {
+	pw, err := parsePasswd(strings.NewReader("root:x:0:0:root:/root:/bin/bash\nvagrant:x:1000:1001::/home/vagrant:/bin/bash\n"), "vagrant")
+	if err != nil || pw.uid != 1000 || pw.gid != 1001 || pw.home != "/home/vagrant" {
+		t.Fatalf("parsePasswd = %+v, %v", pw, err)
+	}
+	if _, err := parsePasswd(strings.NewReader("root:x:0:0:root:/root:/bin/bash\n"), "vagrant"); err == nil {
+		t.Fatal("a missing user is not an error")
+	}
+}

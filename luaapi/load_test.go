@@ -1,0 +1,272 @@
+package luaapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// load writes files into a temp folder (Envfile.lua among them), changes
+// into it and loads the Envfile.
+func load(t *testing.T, files map[string]string, opts Options) (*Env, error) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	env, err := Load(context.Background(), "Envfile.lua", opts)
+	if env != nil {
+		t.Cleanup(env.Close)
+	}
+	return env, err
+}
+
+func mustLoad(t *testing.T, files map[string]string) *spec.Envfile {
+	t.Helper()
+	env, err := load(t, files, Options{Print: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env.Spec
+}
+
+func TestLoadContractExample(t *testing.T) {
+	src, err := os.ReadFile("../testdata/envfiles/contract.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef := mustLoad(t, map[string]string{"Envfile.lua": string(src), "motd.txt": "hi", "provision.yml": "[]"})
+	if ef.Box != "debian/bookworm" {
+		t.Errorf("box = %q", ef.Box)
+	}
+	if len(ef.Networks) != 1 || ef.Networks[0].Subnet.String() != "172.20.1.0/24" || ef.Networks[0].Gateway.String() != "172.20.1.1" {
+		t.Fatalf("networks = %+v", ef.Networks)
+	}
+	if got := ef.MachineNames(); strings.Join(got, ",") != "machine1,machine2" {
+		t.Fatalf("machines = %v", got)
+	}
+	m := ef.Machines[1]
+	if m.Hostname != "machine2.local" || m.IP().String() != "172.20.1.21" || m.CPUs != 1 || m.Memory != 512 ||
+		m.User != "vagrant" || m.Box != "debian/bookworm" || strings.Join(m.Groups, ",") != "app" {
+		t.Errorf("machine2 = %+v", m)
+	}
+	if m.Pos.File != "Envfile.lua" || m.Pos.Line != 12 {
+		t.Errorf("machine2 declared at %s, want Envfile.lua:12 (the machine call in the loop)", m.Pos)
+	}
+	if lv := m.Providers["libvirt"].Values; lv["graphics"] != "spice" || lv["video"] != "qxl" {
+		t.Errorf("libvirt overrides = %v", lv)
+	}
+	if vb := m.Providers["virtualbox"].Values; vb["name"] != "machine2" {
+		t.Errorf("virtualbox overrides = %v", vb)
+	}
+	if len(m.Steps) != 3 {
+		t.Fatalf("steps = %d, want 3", len(m.Steps))
+	}
+	sh, ok := m.Steps[0].(*spec.Shell)
+	if !ok || sh.Inline != "echo ready > /tmp/ready" || !sh.Privileged || sh.Name != "shell#1" || sh.Pos.Line != 20 {
+		t.Errorf("step 1 = %+v", m.Steps[0])
+	}
+	f, ok := m.Steps[1].(*spec.File)
+	if !ok || f.Source != filepath.Join(ef.Dir, "motd.txt") || f.Destination != "/tmp/motd" || f.Name != "file#2" {
+		t.Errorf("step 2 = %+v", m.Steps[1])
+	}
+	h, ok := m.Steps[2].(*spec.Hook)
+	if !ok || h.Fn == nil || h.Pos.Line != 22 || h.Name != "hook#3" {
+		t.Errorf("step 3 = %+v", m.Steps[2])
+	}
+	if ef.Machines[0].Steps[0] == m.Steps[0] {
+		t.Error("machines share step values; each needs its own")
+	}
+	if len(ef.Steps) != 1 {
+		t.Fatalf("global steps = %d", len(ef.Steps))
+	}
+	a := ef.Steps[0].(*spec.Ansible)
+	if a.Name != "site" || strings.Join(a.Hosts, ",") != "machine1,machine2" || a.ExtraVars["user"] != "vagrant" ||
+		a.Playbook != filepath.Join(ef.Dir, "provision.yml") {
+		t.Errorf("ansible = %+v", a)
+	}
+	if err := spec.Validate(ef); err != nil {
+		t.Errorf("the contract example does not validate: %v", err)
+	}
+}
+
+func TestDeclarationForms(t *testing.T) {
+	ef := mustLoad(t, map[string]string{"Envfile.lua": `
+network("n", { subnet = "10.5.0.0/24" })
+machine("a", { networks = { n = "10.5.0.9" }, groups = { "web" } })
+machine "b" { depends_on = "a", ports = { "8080:80", "127.0.0.1:5353:53/udp" } }
+local web = machines { group = "web" }
+local all = machines()
+machine "c" { hostname = #web .. "-" .. #all }
+ansible "s" { playbook = "p.yml" }
+`, "p.yml": ""})
+	if n := ef.Networks[0]; n.Gateway.String() != "10.5.0.1" {
+		t.Errorf("default gateway = %s, want the first address", n.Gateway)
+	}
+	b := ef.Machine("b")
+	if strings.Join(b.DependsOn, ",") != "a" || len(b.Ports) != 2 || b.Ports[1].HostIP != "127.0.0.1" || b.Ports[1].Protocol != "udp" {
+		t.Errorf("b = %+v", b)
+	}
+	if c := ef.Machine("c"); c.Hostname != "1-2" {
+		t.Errorf("machines() saw %q, want 1 web and 2 in all", c.Hostname)
+	}
+	if a := ef.Steps[0].(*spec.Ansible); strings.Join(a.Hosts, ",") != "a,b,c" {
+		t.Errorf("ansible hosts default = %v, want every machine", a.Hosts)
+	}
+}
+
+func TestRequire(t *testing.T) {
+	lib := t.TempDir()
+	os.WriteFile(filepath.Join(lib, "shared.lua"), []byte(`return { from = "path" }`), 0o644)
+	stdlib := fstest.MapFS{"greet.lua": {Data: []byte(`local M = {} function M.web(n) machine(n) {} end return M`)}}
+	env, err := load(t, map[string]string{
+		"Envfile.lua": `
+local g = require "envrun.greet"
+local h = require "lib.helpers"
+local s = require "shared"
+assert(require "lib.helpers" == h, "modules load once")
+g.web("w1")
+h.define("w2")
+machine "w3" { hostname = s.from }
+`,
+		"lib/helpers.lua": `return { define = function(n) machine(n) {} end }`,
+	}, Options{Path: []string{lib}, Stdlib: stdlib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef := env.Spec
+	if got := strings.Join(ef.MachineNames(), ","); got != "w1,w2,w3" {
+		t.Fatalf("machines = %s", got)
+	}
+	if p := ef.Machine("w1").Pos; p.String() != "Envfile.lua:6" {
+		t.Errorf("a machine defined by a stdlib helper is at %s, want the caller's line Envfile.lua:6", p)
+	}
+	if p := ef.Machine("w2").Pos; p.String() != filepath.Join("lib", "helpers.lua")+":1" {
+		t.Errorf("a machine defined in a project module is at %s, want the module's line", p)
+	}
+	if ef.Machine("w3").Hostname != "path" {
+		t.Error("ENVRUN_PATH module not used")
+	}
+	if len(ef.Sources) != 3 {
+		t.Errorf("sources = %v, want the Envfile and its two file modules", ef.Sources)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unknown key", `machine "a" { hostnme = "x" }`, `Envfile.lua:1: machine "a": unknown key "hostnme" (did you mean "hostname"?)`},
+		{"wrong type", "\nmachine \"a\" { memory = \"lots\" }", `Envfile.lua:2: machine "a": memory: expected number, got string`},
+		{"list item", `machine "a" { "oops" }`, `machine "a": unexpected string "oops" in the table`},
+		{"table expected", `machine "a" "b"`, `Envfile.lua:1: machine "a": expected a table of settings`},
+		{"no name", `machine { }`, `machine: the first argument must be the machine's name`},
+		{"bad step", `machine "a" { provision = { 42 } }`, `provision: item 1: expected a step (shell {...}, file {...}) or a function, got number`},
+		{"shell without command", `machine "a" { provision = { shell { } } }`, `shell: give inline = "COMMAND" or path = "SCRIPT"`},
+		{"shell both", `machine "a" { provision = { shell { inline = "x", path = "y" } } }`, `shell: inline and path are exclusive`},
+		{"shell typo", `machine "a" { provision = { shell { inlne = "x" } } }`, `shell: unknown key "inlne" (did you mean "inline"?)`},
+		{"bad timeout", `machine "a" { provision = { shell { inline = "x", timeout = "soon" } } }`, `timeout: "soon" is not a duration`},
+		{"bad port", `machine "a" { ports = { "80" } }`, `ports: "80" is not HOST:GUEST`},
+		{"bad ip", `machine "a" { networks = { n = "10.0.0.300" } }`, `networks.n: "10.0.0.300" is not an IP address`},
+		{"ansible in machine", `machine "a" { provision = { ansible "x" { playbook = "p" } } }`, `ansible "x" runs once over many machines`},
+		{"unknown module", `require "nothere"`, `module "nothere" not found; looked in:`},
+		{"require loop", `require "loop"`, `require "loop": the module requires itself`},
+		{"syntax", "machine \"a\" {\n  hostname = \n}", `Envfile.lua:3: syntax error`},
+		{"no os.execute", `os.execute("true")`, `attempt to call a non-function object`},
+		{"no io", `io.open("x")`, `unknown name "io"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := load(t, map[string]string{"Envfile.lua": tt.src, "loop.lua": `require "loop"`}, Options{Print: &bytes.Buffer{}})
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			var se *spec.Error
+			if !errors.As(err, &se) {
+				t.Errorf("error %T is not a *spec.Error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q lacks %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrintGoesToPrintWriter(t *testing.T) {
+	var out bytes.Buffer
+	if _, err := load(t, map[string]string{"Envfile.lua": `print("hello", 42)`}, Options{Print: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello\t42\n" {
+		t.Errorf("print wrote %q", out.String())
+	}
+}
+
+type fakeRunner struct {
+	cmds    []string
+	uploads []string
+	fail    bool
+}
+
+func (f *fakeRunner) Run(ctx context.Context, cmd string) (string, error) {
+	f.cmds = append(f.cmds, cmd)
+	if f.fail {
+		return "", errors.New(`command "false" failed: exit status 1: nope`)
+	}
+	return "out:" + cmd, nil
+}
+
+func (f *fakeRunner) Upload(ctx context.Context, src, dst string) error {
+	f.uploads = append(f.uploads, src+"→"+dst)
+	return nil
+}
+
+func TestHook(t *testing.T) {
+	env, err := load(t, map[string]string{"Envfile.lua": `
+network "n" { subnet = "10.5.0.0/24" }
+seen = {}
+machine "a" { hostname = "a.local", networks = { n = "10.5.0.7" }, provision = {
+  function(m)
+    local out = m:run("hostname -f")
+    m:upload("files/x", "/tmp/x")
+    seen[#seen + 1] = m.name .. " " .. m.hostname .. " " .. m.ip .. " " .. out
+  end,
+  function(m)
+    m:run("false")
+  end,
+} }
+`}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := env.Spec.Machine("a")
+	r := &fakeRunner{}
+	if err := m.Steps[0].(*spec.Hook).Fn(context.Background(), m, r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.cmds) != 1 || r.cmds[0] != "hostname -f" || len(r.uploads) != 1 || !strings.HasSuffix(r.uploads[0], "/files/x→/tmp/x") {
+		t.Errorf("hook ran %v and uploaded %v", r.cmds, r.uploads)
+	}
+	if got := env.L.GetGlobal("seen").(*lua.LTable).RawGetInt(1).String(); got != "a a.local 10.5.0.7 out:hostname -f" {
+		t.Errorf("the hook saw %q", got)
+	}
+	r.fail = true
+	err = m.Steps[1].(*spec.Hook).Fn(context.Background(), m, r)
+	if err == nil || !strings.Contains(err.Error(), "Envfile.lua:11:") || !strings.Contains(err.Error(), "exit status 1") {
+		t.Errorf("failing m:run: %v; want the hook's line and the command's status", err)
+	}
+}
