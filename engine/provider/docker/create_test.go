@@ -107,9 +107,6 @@ func TestDecodeOptions(t *testing.T) {
 	}
 }
 
-
-
-
 func TestParsePasswd(t *testing.T) {
 	pw, err := parsePasswd(strings.NewReader("root:x:0:0:root:/root:/bin/bash\nvagrant:x:1000:1001::/home/vagrant:/bin/bash\n"), "vagrant")
 	if err != nil || pw.uid != 1000 || pw.gid != 1001 || pw.home != "/home/vagrant" {
