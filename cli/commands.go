@@ -184,6 +184,9 @@ several are quoted one by one.`,
 			if err != nil {
 				return err
 			}
+			if err := s.env.RequireRunning(cmd.Context(), name); err != nil {
+				return err
+			}
 			if _, ok, _ := s.env.KnownHosts().Lookup(eps[0].Addr); !ok {
 				return fmt.Errorf("%s has no pinned host key yet: run `envrun up %s` first", name, name)
 			}
@@ -355,8 +358,12 @@ func (a *app) validateCommand() *cobra.Command {
 			for _, m := range ef.Machines {
 				steps += len(m.Steps)
 			}
-			fmt.Fprintf(a.stdout, "%s: ok: %d machine(s), %d network(s), %d machine step(s), %d global step(s); provider %s (from %s)\n",
-				ef.Path, len(ef.Machines), len(ef.Networks), steps, len(ef.Steps), s.env.Driver.Name, s.env.ProviderSource)
+			prov := "no provider is available here"
+			if d := s.env.Driver; d != nil {
+				prov = fmt.Sprintf("provider %s (from %s)", d.Name, s.env.ProviderSource)
+			}
+			fmt.Fprintf(a.stdout, "%s: ok: %d machine(s), %d network(s), %d machine step(s), %d global step(s); %s\n",
+				ef.Path, len(ef.Machines), len(ef.Networks), steps, len(ef.Steps), prov)
 			return nil
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
@@ -45,6 +46,8 @@ type Env struct {
 	Parallel int
 	// ProviderSource says why Driver was chosen, for messages.
 	ProviderSource string
+	// noProvider is why Driver is nil: no backend answered.
+	noProvider error
 
 	prov  provider.Provider
 	key   *comm.Key
@@ -53,6 +56,7 @@ type Env struct {
 
 	mu    sync.Mutex
 	conns map[string]*machineConn
+	dial  func(context.Context, comm.Config, time.Duration) (Conn, error)
 }
 
 // New chooses the provider and checks the Envfile against it. Nothing is
@@ -72,6 +76,7 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		known:    comm.OpenKnownHosts(st.KnownHostsPath()),
 		cache:    openCache(st),
 		conns:    map[string]*machineConn{},
+		dial:     dialSSH,
 	}
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel()
@@ -80,7 +85,14 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		return nil, err
 	}
 	d, source, err := choose(ctx, ef, opts, e.cache)
-	if err != nil {
+	var none *noProviderError
+	switch {
+	case errors.As(err, &none):
+		// Commands that need no backend (validate, graph, inventory,
+		// ssh-config) still work; Open reports this.
+		e.noProvider = err
+		return e, nil
+	case err != nil:
 		return nil, err
 	}
 	e.Driver, e.ProviderSource = d, source
@@ -169,13 +181,23 @@ func choose(ctx context.Context, ef *spec.Envfile, opts Options, c *cache) (*pro
 		}
 		why = append(why, fmt.Errorf("%s: %w", d.Name, err))
 	}
-	return nil, "", fmt.Errorf("no provider is available here:\n%w", errors.Join(why...))
+	return nil, "", &noProviderError{errors.Join(why...)}
+}
+
+// noProviderError says that no backend answers here.
+type noProviderError struct{ why error }
+
+func (e *noProviderError) Error() string {
+	return fmt.Sprintf("no provider is available here (name one with --provider):\n%v", e.why)
 }
 
 // Open connects to the provider and readies the state folder and key.
 func (e *Env) Open(ctx context.Context) error {
 	if e.prov != nil {
 		return nil
+	}
+	if e.Driver == nil {
+		return e.noProvider
 	}
 	if err := e.State.Ensure(); err != nil {
 		return err
@@ -205,6 +227,9 @@ func (e *Env) Open(ctx context.Context) error {
 func (e *Env) openReadOnly(ctx context.Context) error {
 	if e.prov != nil {
 		return nil
+	}
+	if e.Driver == nil {
+		return e.noProvider
 	}
 	if key, err := comm.LoadKey(e.State.KeyPath()); err == nil {
 		e.key = key

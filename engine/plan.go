@@ -402,11 +402,27 @@ func (e *Env) pin(m *spec.Machine, inst *provider.Instance) error {
 	return e.known.Pin(inst.Addr, inst.HostKey, m.Name, inst.ID)
 }
 
+// Conn is a connection to a running machine: what steps run on.
+// *comm.Client is the real one.
+type Conn interface {
+	provision.Target
+	Close() error
+}
+
+// dialSSH waits for the machine's SSH and connects.
+func dialSSH(ctx context.Context, cfg comm.Config, timeout time.Duration) (Conn, error) {
+	c, err := comm.WaitDial(ctx, cfg, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // machineConn is the one SSH connection to a machine, dialled on first use.
 type machineConn struct {
 	mu     sync.Mutex
 	id     string
-	client *comm.Client
+	client Conn
 }
 
 func (c *machineConn) close() {
@@ -423,7 +439,7 @@ const sshTimeout = 2 * time.Minute
 
 // connect returns the machine's connection, dialling (and waiting for SSH)
 // on first use. One connection serves all the machine's steps.
-func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Instance) (*comm.Client, error) {
+func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Instance) (Conn, error) {
 	e.mu.Lock()
 	mc, ok := e.conns[m.Name]
 	if !ok {
@@ -445,7 +461,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		timeout = sshTimeout
 	}
 	t0 := time.Now()
-	c, err := comm.WaitDial(ctx, comm.Config{
+	c, err := e.dial(ctx, comm.Config{
 		Machine: m.Name,
 		Addr:    inst.Addr,
 		User:    inst.User,

@@ -55,6 +55,26 @@ func (e *Env) Endpoints(ctx context.Context, names []string) ([]Endpoint, error)
 	return out, nil
 }
 
+// RequireRunning fails unless the machine runs, naming its state.
+func (e *Env) RequireRunning(ctx context.Context, name string) error {
+	if err := e.openReadOnly(ctx); err != nil {
+		return err
+	}
+	states, err := e.prov.Machines(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range states {
+		if s.Name == name {
+			if s.State == provider.Running {
+				return nil
+			}
+			return fmt.Errorf("%s is %s: run `envrun up %s` first", name, s.State, name)
+		}
+	}
+	return fmt.Errorf("%s is %s: run `envrun up %s` first", name, provider.NotCreated, name)
+}
+
 // selectExact returns exactly the named machines (all when none).
 func (e *Env) selectExact(names []string) ([]*spec.Machine, error) {
 	if len(names) == 0 {
@@ -109,7 +129,7 @@ func quoteConfig(s string) string {
 // Dial connects to a running machine for `envrun ssh` when OpenSSH is not
 // installed. The host key must be pinned already.
 func (e *Env) Dial(ctx context.Context, ep Endpoint) (*comm.Client, error) {
-	key, err := comm.LoadOrCreateKey(e.State.KeyPath())
+	key, err := comm.LoadPrivateKey(e.State.KeyPath())
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,23 @@ func LoadOrCreateKey(path string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadPrivate(path, fi)
+}
+
+// LoadPrivateKey loads the existing key at path, refusing one that others
+// may read.
+func LoadPrivateKey(path string) (*Key, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the environment has no key yet (%s): run `envrun up` first", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return loadPrivate(path, fi)
+}
+
+func loadPrivate(path string, fi fs.FileInfo) (*Key, error) {
 	if fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("private key %s has mode %04o: it must be readable by you alone; fix it with: chmod 600 %s",
 			path, fi.Mode().Perm(), path)

@@ -6,6 +6,7 @@ package provision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,7 +64,16 @@ func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Ou
 	}
 	cmd := ShellCommand(s, m.User)
 	out.debugf("run %s", describe(s))
-	return t.Run(ctx, comm.Cmd{Command: cmd, Stdin: strings.NewReader(script), Stdout: out.Stdout, Stderr: out.Stderr})
+	err := t.Run(ctx, comm.Cmd{Command: cmd, Stdin: strings.NewReader(script), Stdout: out.Stdout, Stderr: out.Stderr})
+	var exit *comm.ExitError
+	if errors.As(err, &exit) {
+		// Name what the user wrote, not the wrapper that ran it.
+		exit.Cmd = s.Inline
+		if s.Path != "" {
+			exit.Cmd = s.Path
+		}
+	}
+	return err
 }
 
 // ShellCommand is the remote command line that runs the script read from

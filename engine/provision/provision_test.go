@@ -1,0 +1,76 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":     "plain",
+		"a b":       "'a b'",
+		"it's":      `'it'\''s'`,
+		"":          "''",
+		"K=v/x:1,2": "K=v/x:1,2",
+		"$HOME":     "'$HOME'",
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// localTarget runs commands with the local /bin/sh, standing in for a
+// machine to check the command line ShellCommand builds.
+type localTarget struct{}
+
+func (localTarget) Run(ctx context.Context, c comm.Cmd) error {
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", c.Command)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Stdin, c.Stdout, c.Stderr
+	return cmd.Run()
+}
+
+func (localTarget) Upload(ctx context.Context, src, dst string) error { return nil }
+
+func TestShellCommand(t *testing.T) {
+	s := &spec.Shell{Inline: "echo $GREETING \"$1\" $0", Args: []string{"a b"}, Env: map[string]string{"GREETING": "hi there"}}
+	if got := ShellCommand(s, "vagrant"); strings.Contains(got, "sudo") {
+		t.Errorf("unprivileged command uses sudo: %s", got)
+	}
+	s.Privileged = true
+	if got := ShellCommand(s, "vagrant"); !strings.Contains(got, "sudo -n -H env 'GREETING=hi there' \"$f\" 'a b'") {
+		t.Errorf("privileged command = %s", got)
+	}
+	if got := ShellCommand(s, "root"); strings.Contains(got, "sudo") {
+		t.Errorf("root needs no sudo: %s", got)
+	}
+	// Run it for real through a shell (without sudo): the script gets its
+	// env and args, and its temporary file is removed.
+	s.Privileged = false
+	var out bytes.Buffer
+	m := &spec.Machine{Name: "m", User: "vagrant"}
+	if err := Shell(context.Background(), s, m, localTarget{}, Output{Stdout: &out, Stderr: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(out.String())
+	if len(fields) != 5 || fields[0] != "hi" || fields[1] != "there" || fields[2] != "a" || fields[3] != "b" || !strings.HasPrefix(fields[4], "/tmp/envrun-step.") {
+		t.Fatalf("script printed %q", out.String())
+	}
+	if err := exec.Command("test", "-e", fields[4]).Run(); err == nil {
+		t.Errorf("temporary script %s was not removed", fields[4])
+	}
+	// A script with its own interpreter line is run by it.
+	py := &spec.Shell{Inline: "#!/bin/sh\necho from-shebang\nexit 3\n"}
+	out.Reset()
+	err := Shell(context.Background(), py, m, localTarget{}, Output{Stdout: &out, Stderr: io.Discard})
+	if err == nil || out.String() != "from-shebang\n" {
+		t.Errorf("shebang script: %v, %q", err, out.String())
+	}
+}
