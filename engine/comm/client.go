@@ -21,18 +21,33 @@ type Config struct {
 	Addr    string // host:port
 	User    string
 	Signer  ssh.Signer
+	// Auth are further ways to log in, tried after Signer (which may then
+	// be nil): a box's well-known key or password at first contact.
+	Auth    []ssh.AuthMethod
 	HostKey ssh.HostKeyCallback
+	// HostKeyAlgorithms the client accepts; nil means ed25519 only (the
+	// host keys envrun installs). First contact with a box's own sshd may
+	// need more.
+	HostKeyAlgorithms []string
 	// Keepalive is the interval of keepalive probes; a connection that
 	// misses two answers in a row is closed as dead. 0 means 10s.
 	Keepalive time.Duration
 }
 
 func (c *Config) clientConfig() *ssh.ClientConfig {
+	var auth []ssh.AuthMethod
+	if c.Signer != nil {
+		auth = append(auth, ssh.PublicKeys(c.Signer))
+	}
+	algos := c.HostKeyAlgorithms
+	if algos == nil {
+		algos = []string{ssh.KeyAlgoED25519}
+	}
 	return &ssh.ClientConfig{
 		User:              c.User,
-		Auth:              []ssh.AuthMethod{ssh.PublicKeys(c.Signer)},
+		Auth:              append(auth, c.Auth...),
 		HostKeyCallback:   c.HostKey,
-		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
+		HostKeyAlgorithms: algos,
 		Timeout:           10 * time.Second,
 	}
 }
