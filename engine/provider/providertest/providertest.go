@@ -34,18 +34,43 @@ type Config struct {
 	Network func(n *spec.Network)
 	// Timeout bounds the whole suite; the default is 5 minutes.
 	Timeout time.Duration
+	// AbsentOnCI, when set, says why CI machines cannot have this backend
+	// (VirtualBox cannot be installed on them): a missing backend is then a
+	// skip even on CI. Leave it empty for every backend CI must run
+	// (Docker, libvirt), so that a missing one fails the run there.
+	AbsentOnCI string
 }
 
 // Require skips the test when the backend is missing, except on CI
 // (CI=true), where a missing backend fails the run.
 func Require(t testing.TB, d *provider.Driver) {
 	t.Helper()
+	require(t, d, "")
+}
+
+// RequireUnlessAbsentOnCI is Require for a backend that CI machines cannot
+// have: a missing backend is a skip everywhere, CI included, and the skip
+// message says why (absentOnCI). A backend that is there is used.
+func RequireUnlessAbsentOnCI(t testing.TB, d *provider.Driver, absentOnCI string) {
+	t.Helper()
+	if absentOnCI == "" {
+		panic("providertest: RequireUnlessAbsentOnCI needs the reason CI lacks the backend")
+	}
+	require(t, d, absentOnCI)
+}
+
+func require(t testing.TB, d *provider.Driver, absentOnCI string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := d.Available(ctx); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the %s backend is required on CI: %v", d.Name, err)
-		}
+	err := d.Available(ctx)
+	switch {
+	case err == nil:
+	case absentOnCI != "":
+		t.Skipf("the %s backend is not available here (%v); it is not required on CI either: %s", d.Name, err, absentOnCI)
+	case os.Getenv("CI") == "true":
+		t.Fatalf("the %s backend is required on CI: %v", d.Name, err)
+	default:
 		t.Skipf("the %s backend is not available here: %v", d.Name, err)
 	}
 }
@@ -63,7 +88,7 @@ type Fixture struct {
 // one machine, and registers cleanup that destroys both.
 func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 	t.Helper()
-	Require(t, cfg.Driver)
+	require(t, cfg.Driver, cfg.AbsentOnCI)
 	dir := t.TempDir()
 	ef := &spec.Envfile{Path: filepath.Join(dir, "Envfile.lua"), Dir: dir, Box: cfg.Box}
 	gw := cfg.Subnet.Addr().Next()
