@@ -1,0 +1,157 @@
+package virtualbox
+
+// Pure builders of VBoxManage command lines, tested against golden files
+// (testdata/golden/). What runs them is in machine.go, network.go, box.go.
+
+import (
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// baseSnapshot is the snapshot of a box's base VM that machines are linked
+// clones of.
+const baseSnapshot = "envrun-base"
+
+// sshRule is the name of the NAT rule that forwards 127.0.0.1:PORT to the
+// guest's SSH, for first contact (and for machines without a network).
+const sshRule = "envrun-ssh"
+
+// machinePlan is everything that makes one machine's VM.
+type machinePlan struct {
+	VM          string // VM name
+	Base        string // the box's base VM
+	Linked      bool
+	Group       string // VirtualBox group, "/envrun"
+	CPUs        int    // 0 keeps the box's
+	Memory      int    // MiB, 0 keeps the box's
+	Description string
+	SSHPort     int // host port on 127.0.0.1 forwarded to the guest's 22
+	NICType     string
+	NICs        []nicPlan
+	Ports       []spec.Port
+	Shared      []sharedPlan
+}
+
+// nicPlan attaches NIC Slot (2 and up) to a host-only interface or, with
+// Net, to a 7.x host-only network.
+type nicPlan struct {
+	Slot     int
+	HostOnly string
+	Net      bool
+}
+
+// sharedPlan is a synced folder as a VirtualBox shared folder.
+type sharedPlan struct {
+	Name, Host, Guest string
+}
+
+// sharedName names the shared folder of synced folder i.
+func sharedName(i int) string { return fmt.Sprintf("envrun%d", i+1) }
+
+// portRule is the NAT rule of a forwarded port: name,proto,hostip,hostport,guestip,guestport.
+func portRule(p spec.Port) string {
+	return fmt.Sprintf("envrun-%s-%d,%s,%s,%d,,%d", p.Protocol, p.Host, p.Protocol, p.HostIP, p.Host, p.Guest)
+}
+
+// createCommands are the commands that make the machine's VM, in order:
+// clone the base, set it up, share folders. Starting it is separate.
+func (p *machinePlan) createCommands() [][]string {
+	clone := []string{"clonevm", p.Base, "--name", p.VM, "--register"}
+	if p.Linked {
+		clone = append(clone, "--snapshot", baseSnapshot, "--options", "link")
+	}
+	if p.Group != "" {
+		clone = append(clone, "--groups", p.Group)
+	}
+	mod := []string{"modifyvm", p.VM, "--description", p.Description}
+	if p.CPUs > 0 {
+		mod = append(mod, "--cpus", strconv.Itoa(p.CPUs))
+	}
+	if p.Memory > 0 {
+		mod = append(mod, "--memory", strconv.Itoa(p.Memory))
+	}
+	mod = append(mod, "--nic1", "nat", "--cableconnected1", "on",
+		"--natpf1", fmt.Sprintf("%s,tcp,127.0.0.1,%d,,22", sshRule, p.SSHPort))
+	for _, pt := range p.Ports {
+		mod = append(mod, "--natpf1", portRule(pt))
+	}
+	if p.NICType != "" {
+		mod = append(mod, "--nictype1", p.NICType)
+	}
+	for _, n := range p.NICs {
+		s := strconv.Itoa(n.Slot)
+		if n.Net {
+			mod = append(mod, "--nic"+s, "hostonlynet", "--host-only-net"+s, n.HostOnly)
+		} else {
+			mod = append(mod, "--nic"+s, "hostonly", "--hostonlyadapter"+s, n.HostOnly)
+		}
+		mod = append(mod, "--cableconnected"+s, "on")
+		if p.NICType != "" {
+			mod = append(mod, "--nictype"+s, p.NICType)
+		}
+	}
+	cmds := [][]string{clone, mod}
+	for _, sf := range p.Shared {
+		cmds = append(cmds, []string{"sharedfolder", "add", p.VM, "--name", sf.Name, "--hostpath", sf.Host,
+			"--automount", "--auto-mount-point", sf.Guest})
+	}
+	return cmds
+}
+
+// startCommand starts a VM.
+func startCommand(vm string, gui bool) []string {
+	t := "headless"
+	if gui {
+		t = "gui"
+	}
+	return []string{"startvm", vm, "--type", t}
+}
+
+// importCommand imports a box's box.ovf as VM name, putting its disks in
+// the VM's own folder. Since 6.0 the dry run gives disk targets as bare
+// file names and the settings file's full path; before, full disk paths
+// (Vagrant's version_6_0.rb driver does the same).
+func importCommand(ovf, name string, plan *ImportPlan) []string {
+	args := []string{"import", ovf, "--vsys", "0", "--vmname", name}
+	base := ""
+	if plan.SettingsFile != "" {
+		base = filepath.Dir(filepath.Dir(filepath.FromSlash(strings.ReplaceAll(plan.SettingsFile, `\`, "/"))))
+	}
+	for _, d := range plan.Disks {
+		target := filepath.FromSlash(strings.ReplaceAll(d.Target, `\`, "/"))
+		dir := base
+		if dir == "" {
+			dir = filepath.Dir(filepath.Dir(target))
+		}
+		args = append(args, "--vsys", "0", "--unit", strconv.Itoa(d.Unit), "--disk",
+			filepath.Join(dir, name, filepath.Base(target)))
+	}
+	return args
+}
+
+// hostOnlyIfCommands configure a new host-only interface as the network's
+// host side: the gateway is the host's address on it.
+func hostOnlyIfConfig(name string, n *spec.Network) []string {
+	return []string{"hostonlyif", "ipconfig", name, "--ip", n.Gateway.String(), "--netmask", maskOf(n.Subnet.Bits())}
+}
+
+// hostOnlyNetAdd makes a 7.x (macOS) host-only network. Its lower and
+// upper IP are the network address, so VirtualBox hands out no address
+// (DHCP off) and the host takes the first address, as in Vagrant.
+func hostOnlyNetAdd(name string, subnet netip.Prefix) []string {
+	netAddr := subnet.Masked().Addr().String()
+	return []string{"hostonlynet", "add", "--name", name, "--netmask", maskOf(subnet.Bits()),
+		"--lower-ip", netAddr, "--upper-ip", netAddr, "--enable"}
+}
+
+// dhcpNetName is VirtualBox's network name of a host-only interface.
+func dhcpNetName(ifname string) string { return "HostInterfaceNetworking-" + ifname }
+
+// networkKey is the global extra-data key that records which environment
+// network a host-only interface was made for.
+func networkKey(ifname string) string { return "envrun/hostonlyif/" + ifname }

@@ -1,0 +1,447 @@
+package virtualbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+func (v *vbm) listVMs(ctx context.Context) ([]ListedVM, error) {
+	out, err := v.run(ctx, "", "list", "vms")
+	if err != nil {
+		return nil, err
+	}
+	return ParseVMList(out)
+}
+
+func (v *vbm) showVMInfo(ctx context.Context, scope, vm string) (*VMInfo, error) {
+	out, err := v.run(ctx, scope, "showvminfo", vm, "--machinereadable")
+	if err != nil {
+		return nil, err
+	}
+	return ParseVMInfo(out)
+}
+
+// readyKey is the VM extra data set once the guest is configured: a VM
+// without it was left half-made by an interrupted `up`.
+const readyKey = "envrun/ready"
+
+// ourVM is a VM of this environment, with its metadata.
+type ourVM struct {
+	info *VMInfo
+	meta map[string]string
+}
+
+// findVM finds machine name's VM: by its expected VM name first (one
+// call), else among all VMs (a machine the Envfile no longer names, or
+// whose virtualbox.name changed). nil when there is none.
+func (p *Provider) findVM(ctx context.Context, name, vmName string) (*ourVM, error) {
+	if vmName != "" {
+		vi, err := p.v.showVMInfo(ctx, name, vmName)
+		switch {
+		case err == nil:
+			meta := decodeMeta(vi.Description)
+			if meta != nil && meta[metaProject] == p.env.Project && meta[metaMachine] == name {
+				return &ourVM{vi, meta}, nil
+			}
+		case !isNotFound(err):
+			return nil, err
+		}
+	}
+	all, err := p.ourVMs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, vm := range all {
+		if vm.meta[metaMachine] == name {
+			return vm, nil
+		}
+	}
+	return nil, nil
+}
+
+// ourVMs lists this environment's VMs: every VM's showvminfo, read in
+// parallel, kept when its description names this project.
+func (p *Provider) ourVMs(ctx context.Context) ([]*ourVM, error) {
+	vms, err := p.v.listVMs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found := make([]*ourVM, len(vms))
+	var g errgroup.Group
+	g.SetLimit(4)
+	for i, vm := range vms {
+		g.Go(func() error {
+			vi, err := p.v.showVMInfo(ctx, "", vm.UUID)
+			if err != nil {
+				if isNotFound(err) { // unregistered meanwhile
+					return nil
+				}
+				return err
+			}
+			if meta := decodeMeta(vi.Description); meta != nil && meta[metaProject] == p.env.Project && meta[metaMachine] != "" {
+				found[i] = &ourVM{vi, meta}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []*ourVM
+	for _, f := range found {
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// stateOf maps VirtualBox's VMState to envrun's.
+func stateOf(vmState string) provider.State {
+	switch vmState {
+	case "running":
+		return provider.Running
+	case "poweroff", "aborted", "saved", "aborted-saved", "teleported":
+		return provider.Stopped
+	}
+	return provider.Other
+}
+
+// Machines lists the environment's VMs.
+func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error) {
+	vms, err := p.ourVMs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.MachineState, 0, len(vms))
+	for _, vm := range vms {
+		ms := provider.MachineState{
+			Name: vm.meta[metaMachine], ID: vm.info.UUID, State: stateOf(vm.info.State),
+			IP: vm.meta[metaIP], User: vm.meta[metaUser], Details: vm.info.State + " (VM " + vm.info.Name + ")",
+		}
+		ms.Addr = addrOf(vm.meta)
+		out = append(out, ms)
+	}
+	return out, nil
+}
+
+// addrOf is the SSH address of a VM: its static IP, else the NAT forward.
+func addrOf(meta map[string]string) string {
+	if ip := meta[metaIP]; ip != "" {
+		return net.JoinHostPort(ip, "22")
+	}
+	return meta[metaSSH]
+}
+
+// instance describes an existing VM as an Instance.
+func (p *Provider) instance(m *spec.Machine, vm *ourVM) (*provider.Instance, error) {
+	inst := &provider.Instance{ID: vm.info.UUID, User: m.User, Addr: addrOf(vm.meta), SSHTimeout: 5 * time.Minute}
+	if hk := vm.meta[metaHostKey]; hk != "" {
+		key, err := comm.ParsePublicKey(hk)
+		if err != nil {
+			return nil, fmt.Errorf("VM %s has a damaged envrun.hostkey in its description: %w", vm.info.Name, err)
+		}
+		inst.HostKey = key
+	}
+	return inst, nil
+}
+
+// Up creates, or starts, machine m's VM.
+func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	o, err := decodeOptions(m)
+	if err != nil {
+		return nil, err
+	}
+	vmName := p.vmName(m)
+	vm, err := p.findVM(ctx, m.Name, vmName)
+	if err != nil {
+		return nil, err
+	}
+	if vm == nil {
+		// Nothing of ours: a VM of that name in the way is an error.
+		if _, err := p.v.showVMInfo(ctx, m.Name, vmName); err == nil {
+			return nil, fmt.Errorf("a VirtualBox VM named %s exists and is not this environment's machine %s: "+
+				"rename or remove it, or set virtualbox.name", vmName, m.Name)
+		} else if !isNotFound(err) {
+			return nil, err
+		}
+		return p.create(ctx, m, o, vmName)
+	}
+	if !p.ready(ctx, m.Name, vm.info.UUID) {
+		p.env.UI.Warnf(m.Name, "VM %s was left half-made by an interrupted run: making it anew", vm.info.Name)
+		if err := p.remove(ctx, m.Name, vm.info); err != nil {
+			return nil, err
+		}
+		return p.create(ctx, m, o, vmName)
+	}
+	inst, err := p.instance(m, vm)
+	if err != nil {
+		return nil, err
+	}
+	if vm.meta[metaConfig] != configHash(p.plan(m, o, vmName, "", 0, nil)) {
+		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
+			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+	}
+	if vm.meta[metaKey] != ssh.FingerprintSHA256(p.env.Key.Signer.PublicKey()) {
+		p.env.UI.Warnf(m.Name, "the environment key changed since the VM was made (.envrun/ was lost?): "+
+			"envrun cannot log in any more; `envrun destroy %s` and `envrun up` make it anew", m.Name)
+	}
+	switch vm.info.State {
+	case "running":
+		return inst, nil
+	case "paused":
+		p.env.UI.Infof(m.Name, "resuming VM %s", vm.info.Name)
+		if _, err := p.v.run(ctx, m.Name, "controlvm", vm.info.UUID, "resume"); err != nil {
+			return nil, err
+		}
+	default:
+		p.env.UI.Infof(m.Name, "starting VM %s (was %s)", vm.info.Name, vm.info.State)
+		if _, err := p.v.run(ctx, m.Name, startCommand(vm.info.UUID, o.GUI)...); err != nil {
+			return nil, fmt.Errorf("start VM %s: %w", vm.info.Name, err)
+		}
+	}
+	inst.Started = true
+	return inst, nil
+}
+
+// ready reports whether the VM's guest was configured.
+func (p *Provider) ready(ctx context.Context, scope, uuid string) bool {
+	out, err := p.v.run(ctx, scope, "getextradata", uuid, readyKey)
+	if err != nil {
+		return false
+	}
+	v, ok := ParseExtraDataValue(out)
+	return ok && v == "1"
+}
+
+// plan is the machine's VM as the Envfile describes it. nets maps an
+// Envfile network to its host-only interface (or network).
+func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPort int, nets map[string]string) *machinePlan {
+	mp := &machinePlan{
+		VM: vmName, Base: base, Linked: *o.LinkedClone, Group: "/envrun",
+		CPUs: m.CPUs, Memory: m.Memory, SSHPort: sshPort, NICType: o.NICType, Ports: m.Ports,
+	}
+	for i, a := range m.Networks {
+		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})
+	}
+	for i, sf := range m.SyncedFolders {
+		mp.Shared = append(mp.Shared, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest})
+	}
+	return mp
+}
+
+// configHash hashes what the Envfile decides of a VM (not the host port,
+// interface names or keys picked when it was made).
+func configHash(mp *machinePlan) string {
+	c := *mp
+	c.Base, c.SSHPort, c.Description = "", 0, ""
+	c.NICs = nil
+	for _, n := range mp.NICs {
+		c.NICs = append(c.NICs, nicPlan{Slot: n.Slot, Net: n.Net})
+	}
+	b, _ := json.Marshal(c)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])[:16]
+}
+
+func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmName string) (inst *provider.Instance, err error) {
+	base, err := p.box.ensureBase(ctx, m.Name, m.Box)
+	if err != nil {
+		return nil, err
+	}
+	nets := map[string]string{}
+	for _, a := range m.Networks {
+		ifname, err := p.networkIf(ctx, a.Network)
+		if err != nil {
+			return nil, err
+		}
+		if ifname == "" {
+			return nil, fmt.Errorf("network %q does not exist in VirtualBox: it is made before the machines (run `envrun up`)", a.Network)
+		}
+		nets[a.Network] = ifname
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	hostPriv, hostPub, err := comm.NewHostKey()
+	if err != nil {
+		return nil, err
+	}
+	mp := p.plan(m, o, vmName, base, port, nets)
+	meta := map[string]string{
+		metaProject: p.env.Project, metaMachine: m.Name, metaEnvfile: p.env.Envfile.Path, metaUser: m.User,
+		metaSSH: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), metaHostKey: comm.FormatPublicKey(hostPub),
+		metaKey: ssh.FingerprintSHA256(p.env.Key.Signer.PublicKey()), metaConfig: configHash(mp),
+	}
+	if ip := m.IP(); ip.IsValid() {
+		meta[metaIP] = ip.String()
+	}
+	mp.Description = encodeMeta(meta)
+
+	p.env.UI.Infof(m.Name, "creating VM %s from box %s", vmName, m.Box)
+	cmds := mp.createCommands()
+	if _, err := p.v.run(ctx, m.Name, cmds[0]...); err != nil {
+		return nil, fmt.Errorf("clone box %s as %s: %w", m.Box, vmName, err)
+	}
+	// From here on, a failure (or Ctrl-C) removes the VM again.
+	defer func() {
+		if err != nil {
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if vi, ierr := p.v.showVMInfo(cleanup, m.Name, vmName); ierr == nil {
+				if rerr := p.remove(cleanup, m.Name, vi); rerr != nil {
+					p.env.UI.Warnf(m.Name, "could not remove the half-made VM %s: %v", vmName, rerr)
+				}
+			}
+		}
+	}()
+	for _, c := range cmds[1:] {
+		if _, err := p.v.run(ctx, m.Name, c...); err != nil {
+			return nil, fmt.Errorf("set up VM %s: %w", vmName, err)
+		}
+	}
+	if _, err := p.v.run(ctx, m.Name, startCommand(vmName, o.GUI)...); err != nil {
+		return nil, fmt.Errorf("start VM %s: %w", vmName, err)
+	}
+	vi, err := p.v.showVMInfo(ctx, m.Name, vmName)
+	if err != nil {
+		return nil, err
+	}
+	g := &guestSetup{
+		User: m.User, AuthorizedKeys: p.env.Key.AuthorizedKey(), HostKey: hostPriv, HostKeyPub: comm.FormatPublicKey(hostPub),
+		Hostname: m.Hostname, Short: m.ShortHostname(), Shared: mp.Shared,
+	}
+	for i, a := range m.Networks {
+		nic, ok := vi.NICs[i+2]
+		if !ok || nic.MAC == "" {
+			return nil, fmt.Errorf("VM %s has no NIC %d after set-up", vmName, i+2)
+		}
+		n := p.env.Envfile.Network(a.Network)
+		if n == nil {
+			return nil, fmt.Errorf("machine %s: no network %q in the Envfile", m.Name, a.Network)
+		}
+		g.Addrs = append(g.Addrs, guestAddr{MAC: macColons(nic.MAC), Prefix: netip.PrefixFrom(a.IP, n.Subnet.Bits()).String()})
+	}
+	if err := p.firstContact(ctx, m.Name, meta[metaSSH], o, g); err != nil {
+		return nil, err
+	}
+	if _, err := p.v.run(ctx, m.Name, "setextradata", vi.UUID, readyKey, "1"); err != nil {
+		return nil, err
+	}
+	inst = &provider.Instance{
+		ID: vi.UUID, Created: true, Started: true, User: m.User, HostKey: hostPub,
+		Addr: addrOf(meta), SSHTimeout: 5 * time.Minute,
+	}
+	// Pin now: the key was installed at first contact.
+	if err := p.env.KnownHosts.Pin(inst.Addr, hostPub, m.Name, inst.ID); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// Halt presses the ACPI power button, waits up to the machine's
+// halt_timeout for the guest to power off, then powers it off.
+func (p *Provider) Halt(ctx context.Context, name string) error {
+	o := (&Options{}).defaults()
+	vmName := ""
+	if m := p.env.Envfile.Machine(name); m != nil {
+		if mo, err := decodeOptions(m); err == nil {
+			o = mo
+		}
+		vmName = p.vmName(m)
+	}
+	vm, err := p.findVM(ctx, name, vmName)
+	if err != nil || vm == nil {
+		return err
+	}
+	return p.halt(ctx, name, vm.info, time.Duration(o.HaltTimeout)*time.Second)
+}
+
+// haltPoll is how often halt looks whether the guest powered off.
+var haltPoll = 500 * time.Millisecond
+
+func (p *Provider) halt(ctx context.Context, scope string, vi *VMInfo, timeout time.Duration) error {
+	switch vi.State {
+	case "running":
+	case "paused", "stuck", "gurumeditation":
+		_, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "poweroff")
+		return err
+	default:
+		return nil // powered off, saved, aborted: stopped already
+	}
+	if _, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "acpipowerbutton"); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(haltPoll):
+		}
+		cur, err := p.v.showVMInfo(ctx, scope, vi.UUID)
+		if err != nil {
+			return err
+		}
+		if cur.State != "running" && cur.State != "stopping" {
+			return nil
+		}
+	}
+	p.env.UI.Warnf(scope, "the guest did not power off within %s of the ACPI power button: powering it off", timeout)
+	_, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "poweroff")
+	return err
+}
+
+// Destroy powers the machine's VM off, unregisters it and deletes its
+// files.
+func (p *Provider) Destroy(ctx context.Context, name string) error {
+	vmName := ""
+	if m := p.env.Envfile.Machine(name); m != nil {
+		vmName = p.vmName(m)
+	}
+	vm, err := p.findVM(ctx, name, vmName)
+	if err != nil || vm == nil {
+		return err
+	}
+	return p.remove(ctx, name, vm.info)
+}
+
+// remove powers a VM off and deletes it. Just after a power off the VM's
+// session may still be closing: unregistering is retried for a while.
+func (p *Provider) remove(ctx context.Context, scope string, vi *VMInfo) error {
+	if vi.State == "running" || vi.State == "paused" || vi.State == "stuck" {
+		if _, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "poweroff"); err != nil && !isLocked(err) {
+			return err
+		}
+	}
+	var err error
+	for i := 0; i < 20; i++ {
+		if _, err = p.v.run(ctx, scope, "unregistervm", vi.UUID, "--delete"); err == nil || isNotFound(err) {
+			return nil
+		}
+		if !isLocked(err) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("delete VM %s: %w", vi.Name, err)
+}

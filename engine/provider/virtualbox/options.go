@@ -1,0 +1,90 @@
+package virtualbox
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Options is a machine's `virtualbox = { ... }` table.
+type Options struct {
+	// Name is the VM's name in VirtualBox (the contract's
+	// `virtualbox = { name = h.name }`); the default is PROJECT-MACHINE.
+	Name string `opt:"name"`
+	// GUI starts the VM with a window instead of headless.
+	GUI bool `opt:"gui"`
+	// LinkedClone: machines are linked clones of the imported box (the
+	// default, fast and small); false makes full clones.
+	LinkedClone *bool `opt:"-"`
+	Linked      any   `opt:"linked_clone"`
+	// NICType is the adapter model of every NIC ("virtio", "82540EM", ...);
+	// empty keeps the box's.
+	NICType string `opt:"nic_type"`
+	// InsecureKey is a private key the box accepts at first contact, when
+	// it is not Vagrant's (found in ~/.vagrant.d). Resolved against the
+	// Envfile's folder.
+	InsecureKey string `opt:"insecure_key"`
+	// Password is the box user's password, tried at first contact after
+	// the keys; Vagrant boxes use "vagrant".
+	Password string `opt:"password"`
+	// HaltTimeout is how long halt waits after the ACPI power button
+	// before it powers the machine off, in seconds (default 60).
+	HaltTimeout int `opt:"halt_timeout"`
+}
+
+var nicTypes = []string{"Am79C970A", "Am79C973", "Am79C960", "82540EM", "82543GC", "82545EM", "virtio"}
+
+// vmNameRE: VirtualBox takes any name, but it becomes a folder name and a
+// command argument; keep to what every host file system accepts.
+var vmNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+// decodeOptions reads m's virtualbox table.
+func decodeOptions(m *spec.Machine) (*Options, error) {
+	o := &Options{}
+	raw, ok := m.Providers["virtualbox"]
+	if !ok {
+		return o.defaults(), nil
+	}
+	what := fmt.Sprintf("machine %q: virtualbox", m.Name)
+	if err := raw.Decode(what, o); err != nil {
+		return nil, err
+	}
+	switch v := o.Linked.(type) {
+	case nil:
+	case bool:
+		o.LinkedClone = &v
+	default:
+		return nil, spec.Errorf(raw.Pos, "%s.linked_clone: expected boolean, got %s", what, spec.TypeName(v))
+	}
+	if o.Name != "" && !vmNameRE.MatchString(o.Name) {
+		return nil, spec.Errorf(raw.Pos, "%s.name: %q is not a usable VM name (letters, digits, '.', '_' and '-', at most 63)", what, o.Name)
+	}
+	if o.NICType != "" {
+		found := false
+		for _, t := range nicTypes {
+			found = found || t == o.NICType
+		}
+		if !found {
+			return nil, spec.Errorf(raw.Pos, "%s.nic_type: %q is not a VirtualBox NIC type (one of %v)%s", what, o.NICType, nicTypes, spec.DidYouMean(o.NICType, nicTypes))
+		}
+	}
+	if o.HaltTimeout < 0 {
+		return nil, spec.Errorf(raw.Pos, "%s.halt_timeout: must not be negative", what)
+	}
+	return o.defaults(), nil
+}
+
+func (o *Options) defaults() *Options {
+	if o.LinkedClone == nil {
+		t := true
+		o.LinkedClone = &t
+	}
+	if o.Password == "" {
+		o.Password = "vagrant"
+	}
+	if o.HaltTimeout == 0 {
+		o.HaltTimeout = 60
+	}
+	return o
+}
