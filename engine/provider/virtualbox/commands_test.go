@@ -1,0 +1,105 @@
+package virtualbox
+
+import (
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file:\n%s", name, got)
+	}
+}
+
+func cmdLines(cmds [][]string) string {
+	var b strings.Builder
+	for _, c := range cmds {
+		b.WriteString("VBoxManage " + quoteArgs(c) + "\n")
+	}
+	return b.String()
+}
+
+func TestCreateCommands(t *testing.T) {
+	tests := []struct {
+		name string
+		plan machinePlan
+	}{
+		{name: "create-two-networks.txt", plan: machinePlan{
+			VM: "machine1", Base: "envrun-box-debian-bookworm-0123abcd", Linked: true, Group: "/envrun",
+			CPUs: 1, Memory: 512, Description: encodeMeta(map[string]string{metaProject: "proj-0123abcd", metaMachine: "machine1"}),
+			SSHPort: 40022, NICType: "virtio",
+			NICs:   []nicPlan{{Slot: 2, HostOnly: "vboxnet3"}, {Slot: 3, HostOnly: "vboxnet4"}},
+			Ports:  []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
+			Shared: []sharedPlan{{Name: sharedName(0), Host: "/home/u/my proj/src", Guest: "/src"}},
+		}},
+		{name: "create-full-clone-hostonlynet.txt", plan: machinePlan{
+			VM: "proj-0123abcd-db", Base: "envrun-box-debian-bookworm-0123abcd", Linked: false,
+			Description: "d", SSHPort: 2222,
+			NICs: []nicPlan{{Slot: 2, HostOnly: "envrun-proj-0123abcd-back", Net: true}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmds := tt.plan.createCommands()
+			cmds = append(cmds, startCommand(tt.plan.VM, false), startCommand(tt.plan.VM, true))
+			golden(t, tt.name, cmdLines(cmds))
+		})
+	}
+}
+
+func TestNetworkAndImportCommands(t *testing.T) {
+	n := &spec.Network{Name: "scznet", Subnet: netip.MustParsePrefix("192.168.60.0/24"), Gateway: netip.MustParseAddr("192.168.60.1")}
+	plan, err := ParseImportDryRun(fixture(t, "import-n-6.0-vagrant.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &ImportPlan{Name: "precise64", Disks: []ImportDisk{{Unit: 9, Target: "/home/u/VirtualBox VMs/precise64/box-disk1.vmdk"}}}
+	cmds := [][]string{
+		hostOnlyIfConfig("vboxnet3", n),
+		hostOnlyNetAdd("envrun-proj-0123abcd-scznet", n.Subnet),
+		{"dhcpserver", "remove", "--netname", dhcpNetName("vboxnet3")},
+		{"setextradata", "global", networkKey("vboxnet3"), "proj-0123abcd/scznet"},
+		importCommand("/boxes/debian/box.ovf", "envrun-box-debian-bookworm-0123abcd", plan),
+		importCommand("/boxes/debian/box.ovf", "envrun-box-debian-bookworm-0123abcd", old),
+	}
+	golden(t, "network-import.txt", cmdLines(cmds))
+}
+
+func TestQuoteArgs(t *testing.T) {
+	got := quoteArgs([]string{"modifyvm", "a b", "it's", "", "x=1,y/z:2"})
+	if want := `modifyvm 'a b' 'it'\''s' '' x=1,y/z:2`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+func TestConfigHash(t *testing.T) {
+	a := &machinePlan{VM: "m", CPUs: 1, SSHPort: 1, Base: "b1", NICs: []nicPlan{{Slot: 2, HostOnly: "vboxnet1"}}}
+	b := &machinePlan{VM: "m", CPUs: 1, SSHPort: 2, Base: "b2", NICs: []nicPlan{{Slot: 2, HostOnly: "vboxnet9"}}}
+	if configHash(a) != configHash(b) {
+		t.Error("what is picked at creation (port, base, interface) must not change the hash")
+	}
+	b.CPUs = 2
+	if configHash(a) == configHash(b) {
+		t.Error("a changed Envfile setting must change the hash")
+	}
+}
