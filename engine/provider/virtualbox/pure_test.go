@@ -116,7 +116,10 @@ func TestValidate(t *testing.T) {
 			wantErr: []string{"Envfile.lua:3:", `network "net": subnet 172.20.1.0/24 is not allowed`, "* 172.20.1.0/24"}},
 		{name: "windows has no restriction", ef: mk("172.20.1.0/24", "b", 1), goos: "windows", conf: readNetworksConf},
 		{name: "allowed by networks.conf", ef: mk("172.20.1.0/24", "b", 1), goos: "linux",
-			conf: func(string) (*NetworksConf, error) { nc, err := ParseNetworksConf("* 172.16.0.0/12\n"); return &nc, err }},
+			conf: func(string) (*NetworksConf, error) {
+				nc, err := ParseNetworksConf("* 172.16.0.0/12\n")
+				return &nc, err
+			}},
 		{name: "unused network is not checked", ef: mk("172.20.1.0/24", "b", 0), goos: "linux", conf: absent},
 		{name: "no box", ef: mk("192.168.60.0/24", "", 1), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", "has no box"}},
 		{name: "too many networks", ef: mk("192.168.60.0/24", "b", 8), goos: "linux", conf: absent, wantErr: []string{"at most 7"}},
