@@ -75,6 +75,20 @@ func (p *Provider) hostNets(ctx context.Context) ([]hostNet, error) {
 	return hn, nil
 }
 
+// lockedHostNets takes the host-wide lock on host-only changes and lists
+// the host-only interfaces; the caller releases the lock with unlock.
+func (p *Provider) lockedHostNets(ctx context.Context) (nets []hostNet, unlock func(), err error) {
+	unlock, err = lockHost(ctx, p.box.dir, "hostonly")
+	if err != nil {
+		return nil, nil, err
+	}
+	if nets, err = p.hostNets(ctx); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return nets, unlock, nil
+}
+
 // networkIf is the host-only interface of the environment's network name,
 // or "".
 func (p *Provider) networkIf(ctx context.Context, name string) (string, error) {
@@ -95,15 +109,11 @@ func (p *Provider) networkIf(ctx context.Context, name string) (string, error) {
 // Changes are serialised host-wide: VirtualBox cannot make host-only
 // interfaces concurrently.
 func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
-	unlock, err := lockHost(ctx, p.box.dir, "hostonly")
+	nets, unlock, err := p.lockedHostNets(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	nets, err := p.hostNets(ctx)
-	if err != nil {
-		return err
-	}
 	for _, h := range nets {
 		if h.Project != p.env.Project || h.Network != n.Name {
 			continue
@@ -190,15 +200,11 @@ func (p *Provider) createHostOnlyIf(ctx context.Context, n *spec.Network) (err e
 // DestroyNetwork removes the environment's network name, unless a VM
 // still uses it.
 func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
-	unlock, err := lockHost(ctx, p.box.dir, "hostonly")
+	nets, unlock, err := p.lockedHostNets(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	nets, err := p.hostNets(ctx)
-	if err != nil {
-		return err
-	}
 	for _, h := range nets {
 		if h.Project != p.env.Project || h.Network != name {
 			continue
