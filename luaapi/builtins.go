@@ -34,6 +34,7 @@ func (l *loader) openLibs() {
 	for _, name := range []string{"dofile", "loadfile", "module"} {
 		L.SetGlobal(name, lua.LNil)
 	}
+	L.SetGlobal("error", L.NewFunction(luaError))
 	os := L.GetGlobal("os").(*lua.LTable)
 	keep := L.NewTable()
 	for _, name := range []string{"getenv", "time", "date", "clock", "difftime"} {
@@ -48,6 +49,24 @@ func (l *loader) openLibs() {
 		fmt.Fprintln(l.opts.Print, strings.Join(parts, "\t"))
 		return 0
 	}))
+}
+
+// luaError is Lua's error(message [, level]). gopher-lua's own counts
+// its own Go frame as level 1, so that error(msg, 2) blames the function
+// that called error instead of its caller; helper modules rely on levels
+// to point errors at the line that misused them.
+func luaError(L *lua.LState) int {
+	obj := L.CheckAny(1)
+	level := L.OptInt(2, 1)
+	if s, ok := obj.(lua.LString); ok && level > 0 {
+		if dbg, ok := L.GetStack(level); ok {
+			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+				obj = lua.LString(fmt.Sprintf("%s:%d: %s", dbg.Source, dbg.CurrentLine, s))
+			}
+		}
+	}
+	L.Error(obj, 0)
+	return 0
 }
 
 // register installs envrun's builtins as globals.
