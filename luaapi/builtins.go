@@ -88,6 +88,7 @@ func (l *loader) register() {
 	envrun := L.NewTable()
 	envrun.RawSetString("dir", lua.LString(l.ef.Dir))
 	envrun.RawSetString("envfile", lua.LString(l.ef.Path))
+	l.registerEnvrun(envrun)
 	L.SetGlobal("envrun", envrun)
 	l.strictGlobals()
 }
@@ -325,6 +326,9 @@ func copyStep(s spec.Step) spec.Step {
 		c := *s
 		return &c
 	case *spec.Ansible:
+		c := *s
+		return &c
+	case *deferredStep:
 		c := *s
 		return &c
 	}

@@ -33,6 +33,19 @@ type Options struct {
 	// Print receives Lua's print output; nil means stderr (stdout carries
 	// results such as `envrun graph`).
 	Print io.Writer
+	// Modules finds modules fetched from git (Envfile.lock), searched
+	// after the Envfile's folder and before Path; nil means none.
+	Modules Modules
+
+	// testing adds builtins for the Lua-side tests of the stdlib.
+	testing func(l *loader)
+}
+
+// Modules finds fetched modules; *modules.Project is one.
+type Modules interface {
+	// Dir returns the folder of the module called name, its content
+	// verified, or "" when there is no such module.
+	Dir(ctx context.Context, name string) (string, error)
 }
 
 // PathFromEnv splits ENVRUN_PATH.
@@ -79,23 +92,35 @@ func Load(ctx context.Context, path string, opts Options) (*Env, error) {
 	env := &Env{L: L, Spec: &spec.Envfile{Path: abs, Dir: filepath.Dir(abs)}}
 	l := &loader{
 		L:       L,
+		ctx:     ctx,
 		env:     env,
 		ef:      env.Spec,
 		opts:    opts,
 		modules: map[string]lua.LValue{},
 		loading: map[string]bool{},
 		stdlib:  map[string]bool{},
+		chunks:  map[string]*chunk{},
+		fetched: map[string]*root{},
+		stdRoot: &root{prefix: "envrun", what: "the standard library"},
+		envRoot: &root{dir: env.Spec.Dir, what: "the Envfile's folder " + env.Spec.Dir},
 	}
 	l.cwd, _ = os.Getwd()
+	l.chunks[l.chunkName(abs)] = &chunk{root: l.envRoot, init: true, file: abs}
 	l.openLibs()
 	l.register()
+	if opts.testing != nil {
+		opts.testing(l)
+	}
 	L.SetContext(ctx)
 	defer L.RemoveContext()
 	if err := l.runFile(abs, src); err != nil {
 		L.Close()
 		return nil, err
 	}
-	l.finish()
+	if err := l.finish(); err != nil {
+		L.Close()
+		return nil, err
+	}
 	return env, nil
 }
 
@@ -103,14 +128,19 @@ func Load(ctx context.Context, path string, opts Options) (*Env, error) {
 // envrun's lives in a Lua global that a script could overwrite.
 type loader struct {
 	L    *lua.LState
+	ctx  context.Context
 	env  *Env
 	ef   *spec.Envfile
 	opts Options
 	cwd  string
 
-	modules map[string]lua.LValue // require cache, by module name
+	modules map[string]lua.LValue // require cache, by chunk name
 	loading map[string]bool       // modules being loaded, to catch loops
 	stdlib  map[string]bool       // chunk names of standard library files
+	chunks  map[string]*chunk     // every Lua file loaded, by chunk name
+	fetched map[string]*root      // fetched modules asked for, by name (nil: none)
+	stdRoot *root                 // the standard library
+	envRoot *root                 // the Envfile's folder
 }
 
 // chunkName is how a file is named in positions: relative to the working
@@ -211,8 +241,12 @@ func (l *loader) raise(pos spec.Pos, format string, args ...any) {
 }
 
 // finish fills what could only be known once the whole Envfile ran:
-// defaults that depend on later declarations, and network order.
-func (l *loader) finish() {
+// deferred steps, defaults that depend on later declarations, and network
+// order.
+func (l *loader) finish() error {
+	if err := l.resolveDeferred(); err != nil {
+		return err
+	}
 	order := map[string]int{}
 	for i, n := range l.ef.Networks {
 		order[n.Name] = i
@@ -240,6 +274,7 @@ func (l *loader) finish() {
 			a.Hosts = l.ef.MachineNames()
 		}
 	}
+	return nil
 }
 
 // abs resolves a path from the Envfile against its folder.

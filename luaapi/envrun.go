@@ -1,0 +1,234 @@
+package luaapi
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"text/template"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// registerEnvrun adds the functions of the `envrun` table, which the
+// standard library is built on and Envfiles and modules may use too:
+//
+//	envrun.path(rel)            rel against the calling file's folder
+//	envrun.read(path)           a file's text (path against the Envfile's folder)
+//	envrun.render(text, vars)   a Go text/template rendered with a Lua table
+//	envrun.machine_info(name)   what the Envfile says of a machine, or nil
+//	envrun.defer(fn)            a step computed once the whole Envfile ran
+//	envrun.suggest(word, list)  the likely intended word of list, or nil
+func (l *loader) registerEnvrun(t *lua.LTable) {
+	for name, fn := range map[string]lua.LGFunction{
+		"path":         l.envrunPath,
+		"read":         l.envrunRead,
+		"render":       l.envrunRender,
+		"machine_info": l.envrunMachineInfo,
+		"defer":        l.envrunDefer,
+		"suggest":      envrunSuggest,
+	} {
+		t.RawSetString(name, l.L.NewFunction(fn))
+	}
+}
+
+// envrunRead is envrun.read(path). The file is one of the Envfile's
+// sources: `envrun watch` loads the Envfile again when it changes.
+func (l *loader) envrunRead(L *lua.LState) int {
+	p := l.abs(L.CheckString(1))
+	data, err := os.ReadFile(p)
+	if err != nil {
+		l.raise(l.pos(), "envrun.read: %v", err)
+	}
+	if !slices.Contains(l.ef.Sources, p) {
+		l.ef.Sources = append(l.ef.Sources, p)
+	}
+	L.Push(lua.LString(data))
+	return 1
+}
+
+// envrunRender is envrun.render(text, vars [, name]): text is a Go
+// text/template (https://pkg.go.dev/text/template), vars its data. A
+// missing key is an error, not "<no value>". Besides the standard
+// functions it has join (a list and a separator).
+func (l *loader) envrunRender(L *lua.LState) int {
+	text := L.CheckString(1)
+	name := L.OptString(3, "template")
+	var data any = map[string]any{}
+	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
+		v, err := toGo(L.Get(2), 0)
+		if err != nil {
+			l.raise(l.pos(), "envrun.render %s: vars: %v", name, err)
+		}
+		data = wholeNumbers(v)
+	}
+	out, err := Render(name, text, data)
+	if err != nil {
+		l.raise(l.pos(), "%v", err)
+	}
+	L.Push(lua.LString(out))
+	return 1
+}
+
+// Render renders a Go text/template the way envrun.render does.
+func Render(name, text string, data any) (string, error) {
+	tmpl, err := template.New(name).Option("missingkey=error").Funcs(template.FuncMap{
+		"join": func(list []any, sep string) string {
+			parts := make([]string, len(list))
+			for i, v := range list {
+				parts[i] = fmt.Sprint(v)
+			}
+			return strings.Join(parts, sep)
+		},
+	}).Parse(text)
+	if err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, data); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+// wholeNumbers turns Lua's whole numbers into int64, so that a template
+// prints 1000000 as 1000000, not 1e+06.
+func wholeNumbers(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int64(v)
+		}
+	case []any:
+		for i := range v {
+			v[i] = wholeNumbers(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = wholeNumbers(v[k])
+		}
+	}
+	return v
+}
+
+// envrunMachineInfo is envrun.machine_info(name): { name, hostname, ip,
+// user, groups, networks = { NET = IP } } of a machine declared so far, or
+// nil. Inside envrun.defer it sees every machine of the Envfile.
+func (l *loader) envrunMachineInfo(L *lua.LState) int {
+	m := l.ef.Machine(L.CheckString(1))
+	if m == nil {
+		L.Push(lua.LNil)
+		return 1
+	}
+	t := L.NewTable()
+	t.RawSetString("name", lua.LString(m.Name))
+	t.RawSetString("hostname", lua.LString(m.Hostname))
+	t.RawSetString("user", lua.LString(m.User))
+	if ip := m.IP(); ip.IsValid() {
+		t.RawSetString("ip", lua.LString(ip.String()))
+	}
+	nets := L.NewTable()
+	for _, a := range m.Networks {
+		nets.RawSetString(a.Network, lua.LString(a.IP.String()))
+	}
+	t.RawSetString("networks", nets)
+	groups := L.NewTable()
+	for _, g := range m.Groups {
+		groups.Append(lua.LString(g))
+	}
+	t.RawSetString("groups", groups)
+	L.Push(t)
+	return 1
+}
+
+// deferredStep stands in a machine's provision list for a step that
+// envrun.defer computes once the whole Envfile ran, when every machine is
+// known (/etc/hosts entries of all machines, the address of a machine
+// declared later).
+type deferredStep struct {
+	spec.StepInfo
+	fn *lua.LFunction
+}
+
+const deferredKind = "deferred"
+
+func (l *loader) envrunDefer(L *lua.LState) int {
+	fn, ok := L.Get(1).(*lua.LFunction)
+	if !ok {
+		l.raise(l.pos(), "envrun.defer: expected a function(machine_name) that returns a step, got %s", typeName(L.Get(1)))
+	}
+	return l.push(L, &deferredStep{StepInfo: spec.StepInfo{Kind: deferredKind, Pos: l.pos()}, fn: fn})
+}
+
+// resolveDeferred replaces every deferred step by the step its function
+// returns for the machine. Errors point at where the step was deferred
+// when they arise in the standard library.
+func (l *loader) resolveDeferred() error {
+	for _, m := range l.ef.Machines {
+		for i, s := range m.Steps {
+			d, ok := s.(*deferredStep)
+			if !ok {
+				continue
+			}
+			step, err := l.callDeferred(d, m.Name)
+			if err != nil {
+				return err
+			}
+			info := step.Info()
+			info.Pos = d.Pos
+			if info.Name == "" {
+				info.Name = info.Kind + strings.TrimPrefix(d.Name, deferredKind)
+			}
+			m.Steps[i] = step
+		}
+	}
+	return nil
+}
+
+func (l *loader) callDeferred(d *deferredStep, machine string) (spec.Step, error) {
+	L := l.L
+	err := L.CallByParam(lua.P{Fn: d.fn, NRet: 1, Protect: true}, lua.LString(machine))
+	if err != nil {
+		err = convertError(err)
+		if e, ok := err.(*spec.Error); ok && (e.Pos.File == "" || l.stdlib[e.Pos.File]) {
+			e.Pos = d.Pos
+		}
+		return nil, err
+	}
+	v := L.Get(-1)
+	L.Pop(1)
+	var step spec.Step
+	switch v := v.(type) {
+	case *lua.LFunction:
+		step = l.hook(v)
+	case *lua.LUserData:
+		if s, ok := v.Value.(spec.Step); ok && s.Info().Kind != "ansible" && s.Info().Kind != deferredKind {
+			step = copyStep(s)
+		}
+	}
+	if step == nil {
+		return nil, spec.Errorf(d.Pos, "machine %q: the function given to envrun.defer returned %s, not a step (shell {...}, file {...} or a function)", machine, typeName(v))
+	}
+	return step, nil
+}
+
+func envrunSuggest(L *lua.LState) int {
+	word := L.CheckString(1)
+	list := L.CheckTable(2)
+	var known []string
+	for i := 1; i <= list.Len(); i++ {
+		if s, ok := list.RawGetInt(i).(lua.LString); ok {
+			known = append(known, string(s))
+		}
+	}
+	if s := spec.Suggest(word, known); s != "" {
+		L.Push(lua.LString(s))
+	} else {
+		L.Push(lua.LNil)
+	}
+	return 1
+}
