@@ -221,6 +221,7 @@ same IPs and hostnames on each.`,
 		a.destroyCommand(),
 		a.graphCommand(),
 		a.validateCommand(),
+		a.moduleCommand(),
 	)
 	return root
 }
@@ -273,9 +274,18 @@ func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session
 	if err != nil {
 		return nil, err
 	}
-	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr})
+	mods, lockPath, err := a.loadModules(path)
 	if err != nil {
 		return nil, err
+	}
+	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr, Modules: mods})
+	if err != nil {
+		return nil, err
+	}
+	if lockPath != "" {
+		// The lock decides which module files load: a change of it
+		// (envrun module update) is a change of the Envfile for watch.
+		lenv.Spec.Sources = append(lenv.Spec.Sources, lockPath)
 	}
 	env, err := engine.New(ctx, lenv.Spec, engine.Options{
 		Drivers: Drivers, Provider: a.provider, UI: a.ui, Parallel: a.parallel,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -28,6 +29,22 @@ func TestScript(t *testing.T) {
 			// backend; scripts that need one say so.
 			env.Setenv("ENVRUN_PROVIDER", "docker")
 			env.Setenv("NO_COLOR", "1")
+			// Modules: a cache of the script's own, the example module
+			// repositories, and reproducible git commits.
+			env.Setenv("ENVRUN_CACHE", filepath.Join(env.WorkDir, "cache"))
+			testdata, err := filepath.Abs("../testdata")
+			if err != nil {
+				return err
+			}
+			env.Setenv("TESTDATA", testdata)
+			for k, v := range map[string]string{
+				"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+				"GIT_AUTHOR_NAME": "envrun tests", "GIT_AUTHOR_EMAIL": "tests@envrun.invalid",
+				"GIT_COMMITTER_NAME": "envrun tests", "GIT_COMMITTER_EMAIL": "tests@envrun.invalid",
+				"GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
+			} {
+				env.Setenv(k, v)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -47,7 +47,7 @@ type Envfile struct {
 	Networks    []*Network
 	Machines    []*Machine
 	Steps       []Step   // global steps (ansible), in definition order
-	Sources     []string // absolute paths of every Lua file loaded, the Envfile first
+	Sources     []string // absolute paths of every file the load read: Lua files (the Envfile first, fetched modules too), templates, Envfile.lock
 }
 
 // Machine returns the machine called name, or nil.
