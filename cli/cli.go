@@ -138,12 +138,21 @@ func (r reported) Unwrap() error { return r.err }
 
 type flagError struct{ error }
 
+// isFlagError recognises cobra's and pflag's command line errors, which
+// are plain errors: by how their messages start, never by what they
+// contain (a failed step's output may well say "accepts ").
 func isFlagError(err error) bool {
 	var f flagError
-	return errors.As(err, &f) || strings.HasPrefix(err.Error(), "unknown command") ||
-		strings.HasPrefix(err.Error(), "unknown flag") || strings.HasPrefix(err.Error(), "unknown shorthand flag") ||
-		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "requires at least") ||
-		strings.HasPrefix(err.Error(), "invalid argument") || strings.Contains(err.Error(), "flag needs an argument")
+	if errors.As(err, &f) {
+		return true
+	}
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ",
+		"requires at least", "invalid argument", "flag needs an argument"} {
+		if strings.HasPrefix(err.Error(), p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *app) printError(err error, code int) {
