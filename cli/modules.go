@@ -74,26 +74,41 @@ their hash, from a cache shared by your projects ($ENVRUN_CACHE, or
 	return cmd
 }
 
-// changeLock runs a change of the lock under the environment's lock, and
-// writes the new lock and reports what changed.
-func (a *app) changeLock(cmd *cobra.Command, change func(p *modules.Project, old *modules.Lock) (*modules.Lock, error)) error {
+// openProject finds the Envfile and reads its lock; with lock, it takes
+// the environment's lock first (release it with the returned func).
+func (a *app) openProject(cmd *cobra.Command, lock bool) (*modules.Project, *modules.Lock, func(), error) {
 	path, err := a.findEnvfile()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	p, err := a.project(path)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	lk, err := state.ForEnvfile(p.Envfile).Lock(commandLine(cmd))
+	release := func() {}
+	if lock {
+		lk, err := state.ForEnvfile(p.Envfile).Lock(commandLine(cmd))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		release = func() { lk.Unlock() }
+	}
+	l, err := p.ReadLock()
+	if err != nil {
+		release()
+		return nil, nil, nil, &engine.UsageError{Err: err}
+	}
+	return p, l, release, nil
+}
+
+// changeLock runs a change of the lock under the environment's lock, and
+// writes the new lock and reports what changed.
+func (a *app) changeLock(cmd *cobra.Command, change func(p *modules.Project, old *modules.Lock) (*modules.Lock, error)) error {
+	p, old, release, err := a.openProject(cmd, true)
 	if err != nil {
 		return err
 	}
-	defer lk.Unlock()
-	old, err := p.ReadLock()
-	if err != nil {
-		return &engine.UsageError{Err: err}
-	}
+	defer release()
 	l, err := change(p, old)
 	if err != nil {
 		return moduleError(err)
@@ -230,17 +245,9 @@ func (a *app) moduleListCommand() *cobra.Command {
 		Short: "List the locked modules, their versions and the state of their cached files",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := a.findEnvfile()
+			p, l, _, err := a.openProject(cmd, false)
 			if err != nil {
 				return err
-			}
-			p, err := a.project(path)
-			if err != nil {
-				return err
-			}
-			l, err := p.ReadLock()
-			if err != nil {
-				return &engine.UsageError{Err: err}
 			}
 			rows := []moduleRow{}
 			for _, name := range l.Names() {

@@ -60,6 +60,17 @@ func readManifest(path string) (*modules.Manifest, error) {
 	return &modules.Manifest{Description: m.Description, Dependencies: m.Dependencies}, nil
 }
 
+// lockedWeb releases web v1.0.0 and writes a lock of it.
+func (f *fixture) lockedWeb() *modules.Lock {
+	f.t.Helper()
+	f.repo("web").release("v1.0.0", webV1)
+	l := f.add(empty(), "web", "../web", "v1.0.0")
+	if err := l.Write(f.p.LockPath); err != nil {
+		f.t.Fatal(err)
+	}
+	return l
+}
+
 func (f *fixture) repo(name string) *repo { return newRepo(f.t, filepath.Join(f.root, name)) }
 
 func (f *fixture) add(l *modules.Lock, name, source, ref string) *modules.Lock {
@@ -211,11 +222,7 @@ func TestUpdateToNewTag(t *testing.T) {
 func TestTamperedCacheIsAnError(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.repo("web").release("v1.0.0", webV1)
-	l := f.add(empty(), "web", "../web", "v1.0.0")
-	if err := l.Write(f.p.LockPath); err != nil {
-		t.Fatal(err)
-	}
+	l := f.lockedWeb()
 	dir, err := project(f.p.Envfile, f.p.Cache.Dir).Dir(ctx, "web")
 	if err != nil {
 		t.Fatal(err)
@@ -275,11 +282,7 @@ func TestTamperedCacheIsAnError(t *testing.T) {
 func TestOfflineAfterLock(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.repo("web").release("v1.0.0", webV1)
-	l := f.add(empty(), "web", "../web", "v1.0.0")
-	if err := l.Write(f.p.LockPath); err != nil {
-		t.Fatal(err)
-	}
+	f.lockedWeb()
 	// The source is gone for good.
 	if err := os.RemoveAll(filepath.Join(f.root, "web")); err != nil {
 		t.Fatal(err)
