@@ -28,6 +28,9 @@ type Manifest struct {
 
 var manifestKeys = []string{"description", "dependencies"}
 
+// manifestTimeout stops a manifest that loops.
+var manifestTimeout = 5 * time.Second
+
 // ReadManifest evaluates a module manifest. It runs with no library and no
 // builtin at all: it can only assign data, and a runaway loop is stopped.
 func ReadManifest(path string) (*Manifest, error) {
@@ -37,7 +40,7 @@ func ReadManifest(path string) (*Manifest, error) {
 	}
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), manifestTimeout)
 	defer cancel()
 	L.SetContext(ctx)
 	fn, err := L.Load(strings.NewReader(string(src)), path)
@@ -47,7 +50,7 @@ func ReadManifest(path string) (*Manifest, error) {
 	L.Push(fn)
 	if err := L.PCall(0, 0, nil); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: did not finish within 5s", path)
+			return nil, fmt.Errorf("%s: did not finish within %s", path, manifestTimeout)
 		}
 		return nil, convertError(err)
 	}
