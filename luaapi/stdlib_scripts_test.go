@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -214,5 +215,39 @@ machine "m" { provision = {
 	out, code := runScript(t, inline(t, ef, "m", 1))
 	if want := fmt.Sprintf("nothing accepted TCP connections on m:%d within 2s", closed); code != 1 || !strings.Contains(out, want) {
 		t.Errorf("closed port: exit %d, %q; want 1 and %q", code, out, want)
+	}
+
+	// A port that opens while the step waits: it waits, then succeeds.
+	late := loadSource(t, fmt.Sprintf(`
+local net = require "envrun.net"
+machine "m" { provision = { net.wait_port { port = %d, timeout = 20 } } }`, closed))
+	opened := make(chan struct{})
+	go func() {
+		defer close(opened)
+		time.Sleep(1500 * time.Millisecond)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", closed))
+		if err != nil {
+			t.Errorf("listen late: %v", err)
+			return
+		}
+		t.Cleanup(func() { l.Close() })
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+	}()
+	out, code = runScript(t, inline(t, late, "m", 0))
+	select {
+	case <-opened:
+	default:
+		t.Errorf("the step ended before the port was opened: exit %d, %q", code, out)
+	}
+	if code != 0 || !strings.Contains(out, "accepts connections") {
+		t.Errorf("late port: exit %d, %q", code, out)
 	}
 }
