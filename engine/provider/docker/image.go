@@ -20,6 +20,7 @@ import (
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/image"
 
+	"github.com/envrun/envrun/engine/proc"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/scripts"
 )
@@ -189,7 +190,7 @@ func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref 
 		return err
 	}
 	tarball := filepath.Join(dir, "rootfs.tar")
-	cmd := exec.CommandContext(ctx, "/bin/sh", script, "--tar", tarball, suite)
+	cmd := proc.Command(ctx, "/bin/sh", script, "--tar", tarball, suite)
 	out := p.env.UI.Writer("box", 0)
 	defer out.Close()
 	var tail bytes.Buffer
