@@ -235,9 +235,15 @@ func abbreviate(s string, n int) string {
 // Cmd is a command to run on the machine.
 type Cmd struct {
 	Command string
-	Stdin   io.Reader
-	Stdout  io.Writer // nil discards
-	Stderr  io.Writer // nil discards
+	// Label names the command in messages; "" means Command.
+	Label string
+	Stdin io.Reader
+	// HoldStdin keeps stdin open after Stdin's data until the command
+	// ends, so that the remote side sees end of file only when envrun
+	// stops waiting for it (or dies).
+	HoldStdin bool
+	Stdout    io.Writer // nil discards
+	Stderr    io.Writer // nil discards
 }
 
 // Run runs cmd and waits for it. A non-zero exit is an *ExitError whose
@@ -250,7 +256,20 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) error {
 	}
 	defer sess.Close()
 	tail := &tailBuffer{max: 2048}
-	sess.Stdin = cmd.Stdin
+	if cmd.Stdin != nil {
+		// A pipe, not sess.Stdin: Wait would wait for a held stdin.
+		w, err := sess.StdinPipe()
+		if err != nil {
+			return c.wrap(err)
+		}
+		defer w.Close()
+		go func() {
+			io.Copy(w, cmd.Stdin)
+			if !cmd.HoldStdin {
+				w.Close()
+			}
+		}()
+	}
 	sess.Stdout = orDiscard(cmd.Stdout)
 	sess.Stderr = io.MultiWriter(orDiscard(cmd.Stderr), tail)
 	if err := sess.Start(cmd.Command); err != nil {
@@ -266,14 +285,18 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) error {
 		<-waited
 		return context.Cause(ctx)
 	}
+	label := cmd.Label
+	if label == "" {
+		label = cmd.Command
+	}
 	var exit *ssh.ExitError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &exit):
-		return &ExitError{Cmd: cmd.Command, Status: exit.ExitStatus(), Signal: exit.Signal(), Stderr: tail.String()}
+		return &ExitError{Cmd: label, Status: exit.ExitStatus(), Signal: exit.Signal(), Stderr: tail.String()}
 	case errors.Is(err, io.EOF) || errors.As(err, new(*ssh.ExitMissingError)):
-		return c.wrap(fmt.Errorf("command %q: the connection closed before it finished", abbreviate(cmd.Command, 80)))
+		return c.wrap(fmt.Errorf("command %q: the connection closed before it finished", abbreviate(label, 80)))
 	}
 	return c.wrap(err)
 }

@@ -5,6 +5,7 @@
 package provision
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -45,14 +46,12 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 		out.debugf("upload %s → %s", s.Source, s.Destination)
 		return t.Upload(ctx, s.Source, s.Destination)
 	case *spec.Hook:
-		return s.Fn(ctx, m, &runner{t: t, out: out})
+		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})
 	}
 	return fmt.Errorf("a %s step cannot run on one machine", s.Info().Kind)
 }
 
-// Shell runs a shell step. The script (inline text or a local file) is sent
-// over stdin into a temporary file on the machine and run from there, so a
-// script's own #! line is honoured; it is removed afterwards.
+// Shell runs a shell step on the machine the way Remote describes.
 func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Output) error {
 	script := s.Inline
 	if s.Path != "" {
@@ -62,45 +61,96 @@ func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Ou
 		}
 		script = string(data)
 	}
-	cmd := ShellCommand(s, m.User)
 	out.debugf("run %s", describe(s))
-	err := t.Run(ctx, comm.Cmd{Command: cmd, Stdin: strings.NewReader(script), Stdout: out.Stdout, Stderr: out.Stderr})
-	var exit *comm.ExitError
-	if errors.As(err, &exit) {
-		// Name what the user wrote, not the wrapper that ran it.
-		exit.Cmd = s.Inline
-		if s.Path != "" {
-			exit.Cmd = s.Path
-		}
+	// Errors name what the user wrote, not the wrapper that ran it.
+	label := s.Inline
+	if s.Path != "" {
+		label = s.Path
 	}
-	return err
+	r := Remote{Script: script, Args: s.Args, Env: s.Env, Privileged: s.Privileged, User: m.User}
+	return r.Run(ctx, t, label, out.Stdout, out.Stderr)
 }
 
-// ShellCommand is the remote command line that runs the script read from
-// stdin, as the user or (privileged) as root through sudo.
-func ShellCommand(s *spec.Shell, user string) string {
-	var run strings.Builder
-	if s.Privileged && user != "root" {
-		run.WriteString("sudo -n -H ")
-	}
-	keys := make([]string, 0, len(s.Env))
-	for k := range s.Env {
+// Remote is a script to run on a machine. Every step command runs this
+// way:
+//
+//   - The script and its environment travel over stdin, never on a command
+//     line: no secret shows in the machine's process list or in an error
+//     message, and the script's own #! line is honoured.
+//   - The script runs in a process group of its own, under a small
+//     supervisor shell that ends the whole group when envrun goes away:
+//     on SIGTERM/SIGHUP (Ctrl-C: the session is signalled and closed) and
+//     when its stdin reaches end of file — envrun holds stdin open until
+//     the command ends, so even when envrun is killed (kill -9) the
+//     machine sees the connection close and the step is stopped, instead
+//     of running on beside the next `envrun up`.
+type Remote struct {
+	Script     string
+	Args       []string
+	Env        map[string]string
+	Privileged bool // run as root, through sudo unless User is root
+	User       string
+}
+
+// supervisor is the shell program described at Remote; $1 is the script,
+// $2 the environment file, the rest the script's arguments.
+const supervisor = `f=$1 e=$2; shift 2; p=
+exec 3<&0 </dev/null
+set -a; . "$e"; set +a; rm -f "$e"
+{ cat >/dev/null; kill -TERM $$; } <&3 >/dev/null 2>&1 &
+w=$!
+stop() {
+	if [ -n "$p" ]; then
+		kill -TERM -$p 2>/dev/null; i=0
+		while [ $i -lt 30 ]; do
+			case $(cat /proc/$p/stat 2>/dev/null) in ""|*") Z "*) break;; esac
+			sleep 0.1; i=$((i+1))
+		done
+		kill -KILL -$p 2>/dev/null; wait $p
+	fi
+	kill $w 2>/dev/null; rm -f "$f"; exit 143
+}
+trap stop TERM HUP INT
+command -v setsid >/dev/null 2>&1 || setsid() { "$@"; }
+setsid "$f" "$@" 3<&- & p=$!
+wait $p; s=$?
+kill $w 2>/dev/null; rm -f "$f"; exit $s`
+
+// Command returns the remote command line and the bytes to send on its
+// stdin before holding it open.
+func (r Remote) Command() (string, []byte) {
+	var env strings.Builder
+	keys := make([]string, 0, len(r.Env))
+	for k := range r.Env {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if len(keys) > 0 {
-		run.WriteString("env")
-		for _, k := range keys {
-			run.WriteString(" " + Quote(k+"="+s.Env[k]))
-		}
-		run.WriteString(" ")
+	for _, k := range keys {
+		fmt.Fprintf(&env, "%s=%s\n", k, Quote(r.Env[k]))
 	}
-	run.WriteString(`"$f"`)
-	for _, a := range s.Args {
+	var run strings.Builder
+	if r.Privileged && r.User != "root" {
+		run.WriteString("sudo -n -H ")
+	}
+	run.WriteString("sh -c " + Quote(supervisor) + ` envrun-step "$f" "$e"`)
+	for _, a := range r.Args {
 		run.WriteString(" " + Quote(a))
 	}
-	return `f=$(mktemp /tmp/envrun-step.XXXXXX) || exit 125; trap 'rm -f "$f"' EXIT; ` +
-		`cat >"$f" && chmod 0755 "$f" && ` + run.String()
+	cmd := fmt.Sprintf(`f=$(mktemp /tmp/envrun-step.XXXXXX) && e=$(mktemp /tmp/envrun-env.XXXXXX) || exit 125; `+
+		`head -c %d >"$e" && head -c %d >"$f" && chmod 0700 "$f" || { rm -f "$f" "$e"; exit 125; }; `+
+		`%s; s=$?; rm -f "$f" "$e"; exit $s`, env.Len(), len(r.Script), run.String())
+	return cmd, append([]byte(env.String()), r.Script...)
+}
+
+// Run runs the script on t; label names it in messages.
+func (r Remote) Run(ctx context.Context, t Target, label string, stdout, stderr io.Writer) error {
+	cmd, stdin := r.Command()
+	err := t.Run(ctx, comm.Cmd{Command: cmd, Label: label, Stdin: bytes.NewReader(stdin), HoldStdin: true, Stdout: stdout, Stderr: stderr})
+	var exit *comm.ExitError
+	if errors.As(err, &exit) {
+		exit.Cmd = label // whatever the target put there
+	}
+	return err
 }
 
 // describe names a shell step for -v without printing secret values.
@@ -137,14 +187,15 @@ func Quote(s string) string {
 
 // runner is what a Lua hook gets: m:run and m:upload.
 type runner struct {
-	t   Target
-	out Output
+	t    Target
+	user string
+	out  Output
 }
 
 func (r *runner) Run(ctx context.Context, cmd string) (string, error) {
 	var stdout strings.Builder
 	r.out.debugf("hook runs %q", cmd)
-	err := r.t.Run(ctx, comm.Cmd{Command: cmd, Stdout: &stdout, Stderr: r.out.Stderr})
+	err := Remote{Script: cmd, User: r.user}.Run(ctx, r.t, cmd, &stdout, r.out.Stderr)
 	return stdout.String(), err
 }
 

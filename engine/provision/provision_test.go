@@ -28,27 +28,47 @@ func TestQuote(t *testing.T) {
 }
 
 // localTarget runs commands with the local /bin/sh, standing in for a
-// machine to check the command line ShellCommand builds.
+// machine to check the command line Remote builds. Like comm.Client, it
+// holds stdin open until the command ends when asked to.
 type localTarget struct{}
 
 func (localTarget) Run(ctx context.Context, c comm.Cmd) error {
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", c.Command)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Stdin, c.Stdout, c.Stderr
-	return cmd.Run()
+	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if c.Stdin != nil {
+		io.Copy(w, c.Stdin)
+	}
+	if !c.HoldStdin {
+		w.Close()
+	}
+	err = cmd.Wait()
+	w.Close()
+	return err
 }
 
 func (localTarget) Upload(ctx context.Context, src, dst string) error { return nil }
 
 func TestShellCommand(t *testing.T) {
 	s := &spec.Shell{Inline: "echo $GREETING \"$1\" $0", Args: []string{"a b"}, Env: map[string]string{"GREETING": "hi there"}}
-	if got := ShellCommand(s, "vagrant"); strings.Contains(got, "sudo") {
+	command := func(user string) string {
+		line, _ := Remote{Script: s.Inline, Args: s.Args, Env: s.Env, Privileged: s.Privileged, User: user}.Command()
+		return line
+	}
+	if got := command("vagrant"); strings.Contains(got, "sudo") {
 		t.Errorf("unprivileged command uses sudo: %s", got)
 	}
 	s.Privileged = true
-	if got := ShellCommand(s, "vagrant"); !strings.Contains(got, "sudo -n -H env 'GREETING=hi there' \"$f\" 'a b'") {
+	if got := command("vagrant"); !strings.Contains(got, "sudo -n -H sh -c") || !strings.HasSuffix(got, `"$f" "$e" 'a b'; s=$?; rm -f "$f" "$e"; exit $s`) {
 		t.Errorf("privileged command = %s", got)
 	}
-	if got := ShellCommand(s, "root"); strings.Contains(got, "sudo") {
+	if got := command("root"); strings.Contains(got, "sudo") {
 		t.Errorf("root needs no sudo: %s", got)
 	}
 	// Run it for real through a shell (without sudo): the script gets its
