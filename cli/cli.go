@@ -265,6 +265,20 @@ type session struct {
 	lua *luaapi.Env
 	env *engine.Env
 	lk  *state.Lock
+	// madeState: this command made .envrun/ (taking the lock).
+	madeState bool
+}
+
+// finish closes the session after a mutating command. If the command
+// failed before anything was made in the backend (the engine is down, the
+// disk is full) and it made .envrun/ itself, .envrun/ goes too: a failed
+// first command leaves nothing behind.
+func (s *session) finish(err error) {
+	rollback := err != nil && s.madeState && !s.env.Opened()
+	s.close()
+	if rollback {
+		os.RemoveAll(s.env.State.Path)
+	}
 }
 
 func (s *session) close() {
@@ -305,7 +319,11 @@ func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session
 	}
 	s := &session{lua: lenv, env: env}
 	if lock {
+		s.madeState = !env.State.Exists()
 		if s.lk, err = env.State.Lock(commandLine(cmd)); err != nil {
+			if s.madeState {
+				os.RemoveAll(env.State.Path)
+			}
 			s.close()
 			return nil, err
 		}

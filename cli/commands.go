@@ -71,13 +71,13 @@ the global steps (ansible) whose machines are all among them.`,
 }
 
 // walk loads, locks and carries out a plan, then prints the summary.
-func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) error {
+func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) (err error) {
 	t0 := time.Now()
 	s, err := a.load(cmd.Context(), cmd, true)
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	defer func() { s.finish(err) }()
 	rep, err := s.env.Walk(cmd.Context(), opts)
 	if rep == nil {
 		return err
@@ -250,12 +250,12 @@ func (a *app) haltCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "halt [NAME...]",
 		Short: "Stop machines (all when none are named)",
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			s, err := a.load(cmd.Context(), cmd, true)
 			if err != nil {
 				return err
 			}
-			defer s.close()
+			defer func() { s.finish(err) }()
 			return s.env.Halt(cmd.Context(), args)
 		},
 	}
@@ -268,12 +268,12 @@ func (a *app) destroyCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "destroy [NAME...] [-f]",
 		Short: "Remove machines; with no names, also the networks and state",
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			s, err := a.load(cmd.Context(), cmd, true)
 			if err != nil {
 				return err
 			}
-			defer s.close()
+			defer func() { s.finish(err) }()
 			if !force {
 				what := "every machine, network and the state of " + s.env.Spec.Path
 				if len(args) > 0 {

@@ -57,6 +57,9 @@ type Env struct {
 	mu    sync.Mutex
 	conns map[string]*machineConn
 	dial  func(context.Context, comm.Config, time.Duration) (Conn, error)
+	// keepalive is the SSH keepalive interval (ENVRUN_SSH_KEEPALIVE); 0
+	// means comm's default.
+	keepalive time.Duration
 }
 
 // New chooses the provider and checks the Envfile against it. Nothing is
@@ -80,6 +83,13 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 	}
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel()
+	}
+	if v := os.Getenv("ENVRUN_SSH_KEEPALIVE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, &UsageError{fmt.Errorf("ENVRUN_SSH_KEEPALIVE=%q: want a positive duration such as 10s", v)}
+		}
+		e.keepalive = d
 	}
 	if err := Check(ef, opts.Drivers); err != nil {
 		return nil, err
@@ -199,6 +209,12 @@ func (e *Env) Open(ctx context.Context) error {
 	if e.Driver == nil {
 		return e.noProvider
 	}
+	// Ask the backend first: when it is down, nothing is made here either.
+	if e.Driver.Available != nil {
+		if err := e.Driver.Available(ctx); err != nil {
+			return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
+		}
+	}
 	if err := e.State.Ensure(); err != nil {
 		return err
 	}
@@ -257,6 +273,10 @@ func (e *Env) Close() error {
 	}
 	return nil
 }
+
+// Opened reports whether the provider was opened: before that, nothing
+// was made in the backend.
+func (e *Env) Opened() bool { return e.prov != nil }
 
 // Provider is the open provider (nil before Open).
 func (e *Env) Provider() provider.Provider { return e.prov }

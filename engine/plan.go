@@ -11,6 +11,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provision"
 	"github.com/envrun/envrun/engine/spec"
@@ -248,6 +249,9 @@ func (n *machineNode) Execute(ctx context.Context) error {
 		e.UI.Debugf(m.Name, "running, nothing to do")
 		return nil
 	}
+	if err := pause.At(ctx, "ssh-wait:"+m.Name); err != nil {
+		return err
+	}
 	if _, err := e.connect(ctx, m, inst); err != nil {
 		return err
 	}
@@ -462,11 +466,12 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	}
 	t0 := time.Now()
 	c, err := e.dial(ctx, comm.Config{
-		Machine: m.Name,
-		Addr:    inst.Addr,
-		User:    inst.User,
-		Signer:  e.key.Signer,
-		HostKey: e.known.Callback(m.Name),
+		Machine:   m.Name,
+		Addr:      inst.Addr,
+		User:      inst.User,
+		Signer:    e.key.Signer,
+		HostKey:   e.known.Callback(m.Name),
+		Keepalive: e.keepalive,
 	}, timeout)
 	if err != nil {
 		return nil, err

@@ -40,7 +40,26 @@ func (e *LockedError) Error() string {
 // Lock takes the environment's lock for command without waiting. The lock
 // is an flock(2) on .envrun/lock: the kernel drops it when its holder dies,
 // so a lock left by a killed process is simply taken over.
+//
+// `envrun destroy` removes the lock file while holding it; a process that
+// opened the old file meanwhile finds, once it holds the flock, that the
+// path names another file (or none), and tries again on the new one.
 func (d Dir) Lock(command string) (*Lock, error) {
+	if err := d.Ensure(); err != nil {
+		return nil, err
+	}
+	for range 10 {
+		l, err := d.lock(command)
+		if !errors.Is(err, errStaleLockFile) {
+			return l, err
+		}
+	}
+	return nil, fmt.Errorf("lock %s: the lock file keeps being replaced", d.Join("lock"))
+}
+
+var errStaleLockFile = errors.New("stale lock file")
+
+func (d Dir) lock(command string) (*Lock, error) {
 	if err := d.Ensure(); err != nil {
 		return nil, err
 	}
@@ -58,6 +77,12 @@ func (d Dir) Lock(command string) (*Lock, error) {
 			return nil, &LockedError{Holder: h, Path: path}
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	held, err1 := f.Stat()
+	now, err2 := os.Stat(path)
+	if err1 != nil || err2 != nil || !os.SameFile(held, now) {
+		f.Close()
+		return nil, errStaleLockFile
 	}
 	data, _ := json.Marshal(Holder{PID: os.Getpid(), Command: strings.TrimSpace(command), Since: time.Now()})
 	if err := f.Truncate(0); err == nil {

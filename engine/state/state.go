@@ -38,7 +38,10 @@ func (d Dir) Ensure() error {
 		if err != nil {
 			return fmt.Errorf("create state folder: %w", err)
 		}
-		return os.WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600)
+		if err := os.WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600); err != nil {
+			return fmt.Errorf("create state folder: %w", err)
+		}
+		return nil
 	}
 	fi, err := os.Stat(d.Path)
 	if err != nil {

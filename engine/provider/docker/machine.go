@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -140,6 +141,9 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 			}
 		}
 	}()
+	if err = pause.At(ctx, "container-created:"+m.Name); err != nil {
+		return nil, err
+	}
 	for netName, es := range cs.Connect {
 		if err := p.c.NetworkConnect(ctx, netName, resp.ID, es); err != nil {
 			return nil, fmt.Errorf("connect %s to %s: %w", cs.Name, netName, err)

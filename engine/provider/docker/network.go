@@ -9,6 +9,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -63,7 +64,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 	})
 	if err == nil {
 		p.env.UI.Debugf("", "created Docker network %s (%s)", p.networkName(n.Name), n.Subnet)
-		return nil
+		return pause.At(ctx, "network-created:"+n.Name)
 	}
 	if strings.Contains(err.Error(), "overlaps") {
 		if other := p.overlapping(ctx, n.Subnet); other != "" {
