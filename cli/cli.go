@@ -175,7 +175,11 @@ func (a *app) printError(err error, code int) {
 	case errors.As(err, &e):
 		fmt.Fprintln(a.stderr, e.Error())
 	default:
-		fmt.Fprintf(a.stderr, "envrun: %v\n", err)
+		msg := err.Error()
+		if a.ui != nil {
+			msg = a.ui.Redact(msg)
+		}
+		fmt.Fprintf(a.stderr, "envrun: %s\n", msg)
 	}
 }
 

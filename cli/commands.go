@@ -105,6 +105,13 @@ func (a *app) statusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			nets, err := s.env.OrphanNetworks(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, n := range nets {
+				fmt.Fprintf(a.stderr, "network %s (%s) of this environment is no longer in the Envfile: `envrun destroy` removes it\n", n.Name, n.Subnet)
+			}
 			if asJSON {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")

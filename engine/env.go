@@ -106,6 +106,7 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		return nil, err
 	}
 	e.Driver, e.ProviderSource = d, source
+	e.UI.SetSecrets(Secrets(ef))
 	if d.Validate != nil {
 		if err := d.Validate(ef); err != nil {
 			return nil, err
@@ -145,6 +146,22 @@ func Check(ef *spec.Envfile, drivers []*provider.Driver) error {
 		}
 	}
 	return errs.Err()
+}
+
+// Secrets are the values the Envfile marks secret (secret_env), which
+// nothing envrun prints may show.
+func Secrets(ef *spec.Envfile) []string {
+	var out []string
+	for _, m := range ef.Machines {
+		for _, s := range m.Steps {
+			if sh, ok := s.(*spec.Shell); ok {
+				for _, k := range sh.Secret {
+					out = append(out, sh.Env[k])
+				}
+			}
+		}
+	}
+	return out
 }
 
 // UsageError is a bad command line (exit status 2).

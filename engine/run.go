@@ -191,6 +191,25 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	return out, nil
 }
 
+// OrphanNetworks lists the networks of this environment in the backend
+// that the Envfile no longer names; `envrun destroy` removes them.
+func (e *Env) OrphanNetworks(ctx context.Context) ([]provider.NetworkState, error) {
+	if err := e.openReadOnly(ctx); err != nil {
+		return nil, err
+	}
+	nets, err := e.prov.Networks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []provider.NetworkState
+	for _, n := range nets {
+		if e.Spec.Network(n.Name) == nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // Halt stops the named machines (all when none), in parallel.
 func (e *Env) Halt(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {

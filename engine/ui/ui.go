@@ -31,9 +31,46 @@ type UI struct {
 	color bool
 	start time.Time
 
-	mu     sync.Mutex
-	width  int
-	colors map[string]string
+	mu      sync.Mutex
+	width   int
+	colors  map[string]string
+	secrets *strings.Replacer // nil: nothing to hide
+}
+
+// Mask replaces secret values in everything printed.
+const Mask = "******"
+
+// SetSecrets makes every later line hide these values (secret_env values,
+// passwords), whoever prints them: a step's own output, an error message
+// that quotes it. Values shorter than 3 characters are not hidden: masking
+// them would garble the output and they hide nothing.
+func (u *UI) SetSecrets(values []string) {
+	var pairs []string
+	for _, v := range values {
+		if len(v) >= 3 {
+			pairs = append(pairs, v, Mask)
+		}
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.secrets = nil
+	if len(pairs) > 0 {
+		u.secrets = strings.NewReplacer(pairs...)
+	}
+}
+
+// Redact hides secret values in s.
+func (u *UI) Redact(s string) string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.redact(s)
+}
+
+func (u *UI) redact(s string) string {
+	if u.secrets == nil {
+		return s
+	}
+	return u.secrets.Replace(s)
 }
 
 // New writes to w (normally stderr). Colour is used when w is a terminal
@@ -87,7 +124,7 @@ func (u *UI) line(scope, text string) {
 	defer u.mu.Unlock()
 	p := u.prefix(scope)
 	var b strings.Builder
-	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimRight(u.redact(text), "\n"), "\n") {
 		b.WriteString(p)
 		b.WriteString(l)
 		b.WriteByte('\n')
@@ -124,7 +161,7 @@ func (u *UI) Errorf(scope, format string, args ...any) {
 func (u *UI) Printf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintf(u.out, format, args...)
+	io.WriteString(u.out, u.redact(fmt.Sprintf(format, args...)))
 }
 
 // Paint colours s with an SGR code when colour is on.

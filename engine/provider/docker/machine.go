@@ -51,6 +51,14 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
+	// The host key the container holds now, read through the API: if it is
+	// not the pinned one, the engine refuses it; once the user forgets the
+	// old pin after a deliberate change, this one is pinned.
+	if key, err := p.hostKeyIn(ctx, info.ID); err == nil {
+		inst.HostKey = key
+	} else {
+		p.env.UI.Debugf(m.Name, "host key of %s not readable through the API (%v); using the one it was made with", name, err)
+	}
 	p.warnDrift(ctx, m, info.Config.Labels)
 	if info.Config.Labels[LabelKey] != fingerprint(p.env.Key.Signer.PublicKey()) {
 		// The environment key was made anew (.envrun/ lost): authorize it.
@@ -173,6 +181,24 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		}
 	}
 	return inst, nil
+}
+
+// hostKeyIn reads the container's ed25519 host key through the API.
+func (p *Provider) hostKeyIn(ctx context.Context, id string) (ssh.PublicKey, error) {
+	rc, _, err := p.c.CopyFromContainer(ctx, id, "/etc/ssh/ssh_host_ed25519_key.pub")
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	if _, err := tr.Next(); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(tr, 16<<10))
+	if err != nil {
+		return nil, err
+	}
+	return comm.ParsePublicKey(string(data))
 }
 
 // install writes the host key and the user's authorized_keys into the
