@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 
@@ -36,20 +38,10 @@ func ipamOf(n network.Summary) (subnet, gateway string) {
 // EnsureNetwork makes a user-defined bridge network with n's subnet and
 // gateway, or adopts the environment's existing one.
 func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
-	existing, err := p.listNetworks(ctx, n.Name)
-	if err != nil {
+	if found, err := p.adopt(ctx, n); found || err != nil {
 		return err
 	}
-	for _, e := range existing {
-		subnet, gw := ipamOf(e)
-		if subnet == n.Subnet.String() && gw == n.Gateway.String() && e.Internal == n.Isolated {
-			return nil
-		}
-		return fmt.Errorf("network %q exists in Docker as %s with subnet %s, gateway %s from an earlier Envfile; "+
-			"the Envfile now says %s, gateway %s: run `envrun destroy` to remove the old environment first",
-			n.Name, e.Name, subnet, gw, n.Subnet, n.Gateway)
-	}
-	_, err = p.c.NetworkCreate(ctx, p.networkName(n.Name), network.CreateOptions{
+	_, err := p.c.NetworkCreate(ctx, p.networkName(n.Name), network.CreateOptions{
 		Driver:   "bridge",
 		Internal: n.Isolated,
 		IPAM: &network.IPAM{
@@ -66,13 +58,48 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		p.env.UI.Debugf("", "created Docker network %s (%s)", p.networkName(n.Name), n.Subnet)
 		return pause.At(ctx, "network-created:"+n.Name)
 	}
-	if strings.Contains(err.Error(), "overlaps") {
+	if !strings.Contains(err.Error(), "overlaps") && !cerrdefs.IsConflict(err) {
+		return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.c, err))
+	}
+	// The subnet or the name is taken. It may be this environment's own
+	// network, still being made for an envrun that was killed a moment ago:
+	// Docker finishes a creation whose client died, and lists it only
+	// once done. Wait a little for it to appear, and adopt it.
+	for range 20 {
+		if found, err := p.adopt(ctx, n); found || err != nil {
+			return err
+		}
 		if other := p.overlapping(ctx, n.Subnet); other != "" {
 			return fmt.Errorf("network %q: subnet %s overlaps %s, which is not this environment's: choose another subnet, or remove it with `docker network rm`",
 				n.Name, n.Subnet, other)
 		}
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 	return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.c, err))
+}
+
+// adopt finds the environment's network n in Docker. found is true when it
+// exists with n's settings; a network of that name with other settings is
+// an error.
+func (p *Provider) adopt(ctx context.Context, n *spec.Network) (found bool, err error) {
+	existing, err := p.listNetworks(ctx, n.Name)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range existing {
+		subnet, gw := ipamOf(e)
+		if subnet == n.Subnet.String() && gw == n.Gateway.String() && e.Internal == n.Isolated {
+			return true, nil
+		}
+		return false, fmt.Errorf("network %q exists in Docker as %s with subnet %s, gateway %s from an earlier Envfile; "+
+			"the Envfile now says %s, gateway %s: run `envrun destroy` to remove the old environment first",
+			n.Name, e.Name, subnet, gw, n.Subnet, n.Gateway)
+	}
+	return false, nil
 }
 
 // overlapping names the Docker network whose subnet overlaps subnet.
@@ -82,6 +109,9 @@ func (p *Provider) overlapping(ctx context.Context, subnet netip.Prefix) string 
 		return ""
 	}
 	for _, n := range nets {
+		if n.Labels[LabelProject] == p.env.Project {
+			continue // ours: adopted or refused by adopt
+		}
 		for _, c := range n.IPAM.Config {
 			if pfx, err := netip.ParsePrefix(c.Subnet); err == nil && pfx.Overlaps(subnet) {
 				return fmt.Sprintf("Docker network %q (%s)", n.Name, c.Subnet)
