@@ -13,6 +13,7 @@ var (
 	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
 	userRE  = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // Validate checks the Envfile as a whole and returns every problem found
@@ -228,6 +229,16 @@ func (v *validator) checkStep(what string, s Step) {
 	switch s := s.(type) {
 	case *Shell:
 		v.fileExists(info.Pos, what, "path", s.Path, false)
+		names := make([]string, 0, len(s.Env))
+		for k := range s.Env {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			if !envRE.MatchString(k) {
+				v.add(info.Pos, "%s: env name %q is not a variable name (letters, digits and '_', not starting with a digit)", what, k)
+			}
+		}
 	case *File:
 		v.fileExists(info.Pos, what, "source", s.Source, true)
 	case *Ansible:
