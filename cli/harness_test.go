@@ -78,13 +78,19 @@ type world struct {
 	bin     string
 	project string
 	docker  *client.Client
-	env     []string
+	env     []string // extra environment of every command
+	uid     uint32   // run envrun as this user when not 0
 }
 
 func newWorld(t *testing.T, envfile string) *world {
 	t.Helper()
+	return newWorldIn(t, t.TempDir(), envfile)
+}
+
+// newWorldIn is newWorld in a folder of the caller's.
+func newWorldIn(t *testing.T, dir, envfile string) *world {
+	t.Helper()
 	providertest.Require(t, docker.Driver)
-	dir := t.TempDir()
 	w := &world{t: t, dir: dir, bin: envrunBinary(t), project: state.ProjectID(filepath.Join(dir, "Envfile.lua"))}
 	w.writeEnvfile(envfile)
 	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
@@ -232,6 +238,9 @@ func (w *world) start(env []string, args ...string) *running {
 	cmd.Dir = w.dir
 	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER=docker"), w.env...), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if w.uid != 0 {
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: w.uid, Gid: w.uid}
+	}
 	p := &running{w: w, cmd: cmd, lines: make(chan string, 1000), done: make(chan struct{})}
 	cmd.Stdout = &p.stdout
 	errPipe, err := cmd.StderrPipe()
