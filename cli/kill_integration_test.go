@@ -179,6 +179,10 @@ machine "web" { networks = { front = "172.31.66.10" } }
 	if !strings.Contains(r.stderr, "network back") {
 		t.Errorf("status does not list the orphan network back:\n%s", r)
 	}
+	w.mustRun("destroy", "-f", "db")
+	if st := w.machines(); len(st) != 1 || st["web"] == "" {
+		t.Errorf("destroy db (an orphan, by name): containers %v, want web alone", st)
+	}
 	w.mustRun("destroy", "-f")
 	if c, n := w.containers(), w.networks(); len(c)+len(n) > 0 {
 		t.Errorf("destroy left %d container(s), %d network(s) (orphans included)", len(c), len(n))
