@@ -29,6 +29,27 @@ func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
 
 // Up creates, or starts, machine m's container.
 func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	// A container whose name is taken although inspect did not find it is
+	// one still being made for an envrun killed a moment ago (Docker
+	// finishes a creation whose client died): wait for it to show, then
+	// treat it like any existing container.
+	for range 20 {
+		inst, err := p.up(ctx, m)
+		if !errors.Is(err, errNameTaken) {
+			return inst, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return p.up(ctx, m)
+}
+
+var errNameTaken = errors.New("a container of that name appeared meanwhile (is another envrun running?)")
+
+func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	name := p.containerName(m.Name)
 	info, err := p.c.ContainerInspect(ctx, name)
 	switch {
@@ -134,7 +155,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	resp, err := p.c.ContainerCreate(ctx, cs.Config, cs.HostConfig, cs.Network, nil, cs.Name)
 	if err != nil {
 		if cerrdefs.IsConflict(err) {
-			return nil, fmt.Errorf("create container %s: a container of that name appeared meanwhile (is another envrun running?): %w", cs.Name, err)
+			return nil, fmt.Errorf("create container %s: %w: %w", cs.Name, errNameTaken, err)
 		}
 		return nil, fmt.Errorf("create container %s: %w", cs.Name, explain(p.c, err))
 	}
