@@ -106,6 +106,13 @@ func newWorldIn(t *testing.T, dir, envfile string) *world {
 	return w
 }
 
+// with returns w for use in subtest t (failures go to t).
+func (w *world) with(t *testing.T) *world {
+	c := *w
+	c.t = t
+	return &c
+}
+
 func (w *world) writeEnvfile(src string) {
 	w.t.Helper()
 	if err := os.WriteFile(filepath.Join(w.dir, "Envfile.lua"), []byte(src), 0o644); err != nil {

@@ -56,6 +56,7 @@ func TestIntegrationInterrupt(t *testing.T) {
 	w := blockingWorld(t, "172.31.62")
 
 	t.Run("half-made container", func(t *testing.T) {
+		w := w.with(t)
 		p := w.start([]string{"ENVRUN_TEST_PAUSE=container-created:web"}, "up")
 		p.pause("container-created:web")
 		if st := w.machines()["web"]; st != "created" {
@@ -76,6 +77,7 @@ func TestIntegrationInterrupt(t *testing.T) {
 	})
 
 	t.Run("in a step", func(t *testing.T) {
+		w := w.with(t)
 		p := w.startBlocked(t)
 		sent := time.Now()
 		p.signal(syscall.SIGINT)
@@ -105,6 +107,7 @@ func TestIntegrationInterrupt(t *testing.T) {
 	})
 
 	t.Run("second SIGINT", func(t *testing.T) {
+		w := w.with(t)
 		// A pause that ignores cancellation stands for work that does not
 		// stop at once.
 		p := w.start([]string{"ENVRUN_TEST_PAUSE=ssh-wait:web!"}, "up", "--provision")

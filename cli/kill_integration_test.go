@@ -100,6 +100,7 @@ func TestIntegrationKill9(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			w := w.with(t)
 			os.Remove(filepath.Join(ctl, "blocking"))
 			var env []string
 			if tt.point != "" {

@@ -36,6 +36,7 @@ machine "web" {
 }
 `)
 	t.Run("step timeout", func(t *testing.T) {
+		w := w.with(t)
 		r := w.run("up")
 		if r.code != 1 || !strings.Contains(r.stderr, "Envfile.lua:6: shell step \"shell#1\": timed out after 2s") {
 			t.Fatalf("want exit 1 and the step's timeout at its FILE:LINE: %s", r)
@@ -52,6 +53,7 @@ machine "web" {
 	})
 
 	t.Run("dead connection", func(t *testing.T) {
+		w := w.with(t)
 		ctl := filepath.Join(w.dir, "ctl")
 		os.MkdirAll(ctl, 0o755)
 		w.writeEnvfile(`
