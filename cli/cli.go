@@ -165,22 +165,17 @@ func (a *app) printError(err error, code int) {
 		fmt.Fprintln(a.stderr, "envrun: interrupted")
 		return
 	}
-	var es spec.Errors
-	var e *spec.Error
-	switch {
-	case errors.As(err, &es):
+	if es := spec.List(err); es != nil {
 		for _, e := range es {
 			fmt.Fprintln(a.stderr, e.Error())
 		}
-	case errors.As(err, &e):
-		fmt.Fprintln(a.stderr, e.Error())
-	default:
-		msg := err.Error()
-		if a.ui != nil {
-			msg = a.ui.Redact(msg)
-		}
-		fmt.Fprintf(a.stderr, "envrun: %s\n", msg)
+		return
 	}
+	msg := err.Error()
+	if a.ui != nil {
+		msg = a.ui.Redact(msg)
+	}
+	fmt.Fprintf(a.stderr, "envrun: %s\n", msg)
 }
 
 // app holds the global flags and streams.

@@ -2,7 +2,6 @@ package luaapi_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -49,21 +48,14 @@ func FuzzLoad(f *testing.F) {
 		if err == nil || ctx.Err() != nil {
 			return
 		}
-		var es spec.Errors
-		var e *spec.Error
-		switch {
-		case errors.As(err, &es):
-			for _, e := range es {
-				if e.Pos.File == "" {
-					t.Errorf("error without a position: %v\nEnvfile:\n%s", e, src)
-				}
-			}
-		case errors.As(err, &e):
+		es := spec.List(err)
+		if es == nil {
+			t.Errorf("not an Envfile error (%T): %v\nEnvfile:\n%s", err, err, src)
+		}
+		for _, e := range es {
 			if e.Pos.File == "" {
 				t.Errorf("error without a position: %v\nEnvfile:\n%s", e, src)
 			}
-		default:
-			t.Errorf("not an Envfile error (%T): %v\nEnvfile:\n%s", err, err, src)
 		}
 	})
 }

@@ -53,6 +53,20 @@ func (es Errors) Err() error {
 	return es
 }
 
+// List returns the Envfile problems err holds (an Errors or an *Error,
+// wrapped or not), or nil when it holds none.
+func List(err error) Errors {
+	var es Errors
+	var e *Error
+	switch {
+	case errors.As(err, &es):
+		return es
+	case errors.As(err, &e):
+		return Errors{e}
+	}
+	return nil
+}
+
 // IsInvalid reports whether err is a problem with the Envfile (exit status 2)
 // rather than a failure to carry it out.
 func IsInvalid(err error) bool {
