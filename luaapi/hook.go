@@ -3,14 +3,37 @@ package luaapi
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
 )
 
+// A hook runs as a coroutine of the Envfile's Lua state. The state is
+// single-threaded, so Lua code of all hooks runs one at a time; but when a
+// hook calls m:run or m:upload the coroutine yields, the state is unlocked
+// while the command runs, and hooks of other machines go on meanwhile.
+
+// hookOp is the work behind one m:run or m:upload call. It runs with the
+// Lua state unlocked and must not touch it.
+type hookOp func(ctx context.Context) (lua.LValue, error)
+
+// hookWrapperSrc turns a yielding Go operation into a method that returns
+// its result or raises its error at the line that called it.
+const hookWrapperSrc = `
+local yield_op, raise = ...
+return function(kind)
+  return function(self, ...)
+    local ok, result = yield_op(kind, self, ...)
+    if not ok then raise(result, 2) end
+    return result
+  end
+end
+`
+
 // hook makes a Lua function into a step. The engine calls it as a Go
-// closure; calls are serialised, because a Lua state is single-threaded.
+// closure, from any goroutine.
 func (l *loader) hook(fn *lua.LFunction) *spec.Hook {
 	h := &spec.Hook{StepInfo: spec.StepInfo{Kind: "hook"}}
 	if fn.Proto != nil {
@@ -21,25 +44,134 @@ func (l *loader) hook(fn *lua.LFunction) *spec.Hook {
 	env, abs := l.env, l.abs
 	h.Fn = func(ctx context.Context, m *spec.Machine, r spec.Runner) error {
 		env.mu.Lock()
-		defer env.mu.Unlock()
+		locked := true
+		defer func() {
+			if locked {
+				env.mu.Unlock()
+			}
+		}()
 		L := env.L
 		L.SetContext(ctx)
-		defer L.RemoveContext()
-		err := L.CallByParam(lua.P{Fn: fn, NRet: 0, Protect: true}, machineObject(ctx, L, m, r, abs))
+		co, cancel := L.NewThread()
+		L.RemoveContext()
+		defer cancel()
+		obj, err := env.machineObject(m, r, abs)
 		if err != nil {
-			if ctx.Err() != nil {
-				return context.Cause(ctx)
-			}
-			return convertError(err)
+			return err
 		}
-		return nil
+		args := []lua.LValue{obj}
+		for {
+			st, err, vals := L.Resume(co, fn, args...)
+			switch st {
+			case lua.ResumeOK:
+				return nil
+			case lua.ResumeError:
+				if ctx.Err() != nil {
+					return context.Cause(ctx)
+				}
+				return convertError(err)
+			}
+			op, ok := yieldedOp(vals)
+			if !ok {
+				return fmt.Errorf("%s: the hook yielded a value to envrun; a coroutine in a hook must resume its own yields", h.Pos)
+			}
+			env.mu.Unlock()
+			locked = false
+			val, opErr := op(ctx)
+			env.mu.Lock()
+			locked = true
+			if opErr != nil {
+				args = []lua.LValue{lua.LFalse, lua.LString(opErr.Error())}
+			} else {
+				args = []lua.LValue{lua.LTrue, val}
+			}
+		}
 	}
 	return h
 }
 
+func yieldedOp(vals []lua.LValue) (hookOp, bool) {
+	if len(vals) != 1 {
+		return nil, false
+	}
+	ud, ok := vals[0].(*lua.LUserData)
+	if !ok {
+		return nil, false
+	}
+	op, ok := ud.Value.(hookOp)
+	return op, ok
+}
+
+// runnerKey is where a machine object keeps its runner, out of Lua's reach
+// (a light userdata under a key no script can name).
+const runnerKey = "\x00envrun.runner"
+
+// hookRunner is what a machine object's methods act on.
+type hookRunner struct {
+	r   spec.Runner
+	abs func(string) string
+}
+
+// methodFactory compiles the wrapper once per Lua state. Called with the
+// state locked.
+func (e *Env) methodFactory() (*lua.LFunction, error) {
+	if e.hookMethods != nil {
+		return e.hookMethods, nil
+	}
+	L := e.L
+	chunk, err := L.Load(strings.NewReader(hookWrapperSrc), "envrun/hook.lua")
+	if err != nil {
+		return nil, err
+	}
+	yieldOp := L.NewFunction(func(L *lua.LState) int {
+		kind := L.CheckString(1)
+		self := L.CheckTable(2)
+		hr, ok := self.RawGetString(runnerKey).(*lua.LUserData)
+		if !ok {
+			L.RaiseError("m:%s must be called as a method of the machine a hook was given (m:%s(...))", kind, kind)
+		}
+		h := hr.Value.(*hookRunner)
+		var op hookOp
+		switch kind {
+		case "run":
+			cmd := L.CheckString(3)
+			op = func(ctx context.Context) (lua.LValue, error) {
+				out, err := h.r.Run(ctx, cmd)
+				if err != nil {
+					return nil, fmt.Errorf("m:run: %w", err)
+				}
+				return lua.LString(out), nil
+			}
+		case "upload":
+			src, dst := h.abs(L.CheckString(3)), L.CheckString(4)
+			op = func(ctx context.Context) (lua.LValue, error) {
+				if err := h.r.Upload(ctx, src, dst); err != nil {
+					return nil, fmt.Errorf("m:upload: %w", err)
+				}
+				return lua.LNil, nil
+			}
+		}
+		ud := L.NewUserData()
+		ud.Value = op
+		return L.Yield(ud)
+	})
+	if err := L.CallByParam(lua.P{Fn: chunk, NRet: 1, Protect: true}, yieldOp, L.GetGlobal("error")); err != nil {
+		return nil, err
+	}
+	e.hookMethods = L.Get(-1).(*lua.LFunction)
+	L.Pop(1)
+	return e.hookMethods, nil
+}
+
 // machineObject is the `m` a hook receives: m.name, m.hostname, m.ip,
-// m.user, m.groups, m:run(cmd) and m:upload(src, dst).
-func machineObject(ctx context.Context, L *lua.LState, m *spec.Machine, r spec.Runner, abs func(string) string) *lua.LTable {
+// m.user, m.groups, m:run(cmd) and m:upload(src, dst). Called with the
+// state locked.
+func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) string) (*lua.LTable, error) {
+	L := e.L
+	factory, err := e.methodFactory()
+	if err != nil {
+		return nil, err
+	}
 	t := L.NewTable()
 	t.RawSetString("name", lua.LString(m.Name))
 	t.RawSetString("hostname", lua.LString(m.Hostname))
@@ -52,27 +184,21 @@ func machineObject(ctx context.Context, L *lua.LState, m *spec.Machine, r spec.R
 		groups.Append(lua.LString(g))
 	}
 	t.RawSetString("groups", groups)
-	t.RawSetString("run", L.NewFunction(func(L *lua.LState) int {
-		cmd := L.CheckString(2)
-		out, err := r.Run(ctx, cmd)
-		if err != nil {
-			L.RaiseError("m:run: %v", err)
+	ud := L.NewUserData()
+	ud.Value = &hookRunner{r: r, abs: abs}
+	t.RawSetString(runnerKey, ud)
+	for _, kind := range []string{"run", "upload"} {
+		if err := L.CallByParam(lua.P{Fn: factory, NRet: 1, Protect: true}, lua.LString(kind)); err != nil {
+			return nil, err
 		}
-		L.Push(lua.LString(out))
-		return 1
-	}))
-	t.RawSetString("upload", L.NewFunction(func(L *lua.LState) int {
-		src, dst := L.CheckString(2), L.CheckString(3)
-		if err := r.Upload(ctx, abs(src), dst); err != nil {
-			L.RaiseError("m:upload: %v", err)
-		}
-		return 0
-	}))
+		t.RawSetString(kind, L.Get(-1))
+		L.Pop(1)
+	}
 	mt := L.NewTable()
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LString(fmt.Sprintf("machine %q", m.Name)))
 		return 1
 	}))
 	L.SetMetatable(t, mt)
-	return t
+	return t, nil
 }

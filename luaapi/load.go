@@ -60,6 +60,8 @@ type Env struct {
 
 	mu sync.Mutex // serialises every use of L
 	L  *lua.LState
+
+	hookMethods *lua.LFunction // makes m:run and m:upload; see hook.go
 }
 
 // Close releases the Lua state.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"testing/fstest"
 
 	lua "github.com/yuin/gopher-lua"
@@ -268,5 +269,62 @@ machine "a" { hostname = "a.local", networks = { n = "10.5.0.7" }, provision = {
 	err = m.Steps[1].(*spec.Hook).Fn(context.Background(), m, r)
 	if err == nil || !strings.Contains(err.Error(), "Envfile.lua:11:") || !strings.Contains(err.Error(), "exit status 1") {
 		t.Errorf("failing m:run: %v; want the hook's line and the command's status", err)
+	}
+}
+
+// barrierRunner's Run waits until n calls are in flight at once.
+type barrierRunner struct {
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (b *barrierRunner) Run(ctx context.Context, cmd string) (string, error) {
+	b.arrived <- struct{}{}
+	select {
+	case <-b.release:
+		return "ok", nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func (b *barrierRunner) Upload(ctx context.Context, src, dst string) error { return nil }
+
+// TestHooksRunConcurrently proves that the Lua state is not held while a
+// hook's command runs: two hooks' m:run calls are in flight at once.
+func TestHooksRunConcurrently(t *testing.T) {
+	env, err := load(t, map[string]string{"Envfile.lua": `
+results = {}
+for _, n in ipairs({ "a", "b" }) do
+  machine(n) { provision = { function(m) results[m.name] = m:run("slow") end } }
+end
+`}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &barrierRunner{arrived: make(chan struct{}, 2), release: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	errs := make(chan error, 2)
+	for _, name := range []string{"a", "b"} {
+		m := env.Spec.Machine(name)
+		go func() { errs <- m.Steps[0].(*spec.Hook).Fn(ctx, m, b) }()
+	}
+	for range 2 {
+		select {
+		case <-b.arrived:
+		case <-ctx.Done():
+			t.Fatal("the second hook's m:run never started while the first one ran: hooks are serialised through their commands")
+		}
+	}
+	close(b.release)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := env.L.GetGlobal("results").(*lua.LTable)
+	if res.RawGetString("a").String() != "ok" || res.RawGetString("b").String() != "ok" {
+		t.Errorf("results: a=%v b=%v", res.RawGetString("a"), res.RawGetString("b"))
 	}
 }
