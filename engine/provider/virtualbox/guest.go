@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/spec"
 )
 
 // guestSetup is what envrun sets in a new machine's guest over SSH at
@@ -33,6 +35,29 @@ type guestSetup struct {
 type guestAddr struct {
 	MAC    string // "08:00:27:ae:1f:98"
 	Prefix string // "172.20.1.20/24"
+}
+
+// newGuestSetup is what machine m's guest gets at first contact: the
+// environment key, the new host key, its hostname, the static address of
+// each network on the NIC VirtualBox gave it (vi is the VM after set-up:
+// network i is on NIC i+2), and its shared folders.
+func newGuestSetup(ef *spec.Envfile, key *comm.Key, m *spec.Machine, vi *VMInfo, hostPriv []byte, hostPub ssh.PublicKey, shared []sharedPlan) (*guestSetup, error) {
+	g := &guestSetup{
+		User: m.User, AuthorizedKeys: key.AuthorizedKey(), HostKey: hostPriv, HostKeyPub: comm.FormatPublicKey(hostPub),
+		Hostname: m.Hostname, Short: m.ShortHostname(), Shared: shared,
+	}
+	for i, a := range m.Networks {
+		nic, ok := vi.NICs[i+2]
+		if !ok || nic.MAC == "" {
+			return nil, fmt.Errorf("VM %s has no NIC %d after set-up", vi.Name, i+2)
+		}
+		n := ef.Network(a.Network)
+		if n == nil {
+			return nil, fmt.Errorf("machine %s: no network %q in the Envfile", m.Name, a.Network)
+		}
+		g.Addrs = append(g.Addrs, guestAddr{MAC: macColons(nic.MAC), Prefix: netip.PrefixFrom(a.IP, n.Subnet.Bits()).String()})
+	}
+	return g, nil
 }
 
 // macColons turns VirtualBox's "080027AE1F98" into "08:00:27:ae:1f:98".
@@ -200,8 +225,13 @@ func (p *Provider) firstContact(ctx context.Context, machine, addr string, o *Op
 	}
 	defer c.Close()
 	p.env.UI.Debugf(machine, "first contact at %s: configuring the guest", addr)
-	var stderr strings.Builder
-	err = c.Run(ctx, comm.Cmd{Command: "sudo -n sh -s", Stdin: strings.NewReader(g.script()), Stderr: &stderr})
+	return configureGuest(ctx, c, machine, g)
+}
+
+// configureGuest runs g's script as root (sudo) on the machine c is
+// logged into.
+func configureGuest(ctx context.Context, c *comm.Client, machine string, g *guestSetup) error {
+	err := c.Run(ctx, comm.Cmd{Command: "sudo -n sh -s", Label: "the guest set-up script (sudo -n sh -s)", Stdin: strings.NewReader(g.script())})
 	if err != nil {
 		return fmt.Errorf("configure the guest of %s: %w", machine, err)
 	}

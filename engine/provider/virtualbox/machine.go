@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/netip"
 	"strconv"
 	"time"
 
@@ -322,20 +321,9 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err != nil {
 		return nil, err
 	}
-	g := &guestSetup{
-		User: m.User, AuthorizedKeys: p.env.Key.AuthorizedKey(), HostKey: hostPriv, HostKeyPub: comm.FormatPublicKey(hostPub),
-		Hostname: m.Hostname, Short: m.ShortHostname(), Shared: mp.Shared,
-	}
-	for i, a := range m.Networks {
-		nic, ok := vi.NICs[i+2]
-		if !ok || nic.MAC == "" {
-			return nil, fmt.Errorf("VM %s has no NIC %d after set-up", vmName, i+2)
-		}
-		n := p.env.Envfile.Network(a.Network)
-		if n == nil {
-			return nil, fmt.Errorf("machine %s: no network %q in the Envfile", m.Name, a.Network)
-		}
-		g.Addrs = append(g.Addrs, guestAddr{MAC: macColons(nic.MAC), Prefix: netip.PrefixFrom(a.IP, n.Subnet.Bits()).String()})
+	g, err := newGuestSetup(p.env.Envfile, p.env.Key, m, vi, hostPriv, hostPub, mp.Shared)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.firstContact(ctx, m.Name, meta[metaSSH], o, g); err != nil {
 		return nil, err
