@@ -73,6 +73,15 @@ func macColons(mac string) string {
 	return strings.Join(parts, ":")
 }
 
+// hostNames are the machine's names in /etc/hosts: the full hostname
+// first (what hostname -f answers), then the short one.
+func (g *guestSetup) hostNames() string {
+	if g.Short == "" || g.Short == g.Hostname {
+		return g.Hostname
+	}
+	return g.Hostname + " " + g.Short
+}
+
 // sq quotes s for a POSIX shell.
 func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
@@ -103,11 +112,12 @@ func (g *guestSetup) script() string {
 	w(`chmod 600 /etc/ssh/ssh_host_ed25519_key`)
 	w(`echo %s > /etc/ssh/ssh_host_ed25519_key.pub`, sq(g.HostKeyPub))
 	w("")
-	w("# Hostname, resolvable by hostname -f.")
-	w("fqdn=%s short=%s", sq(g.Hostname), sq(g.Short))
-	w(`hostnamectl set-hostname "$fqdn" 2>/dev/null || { echo "$fqdn" > /etc/hostname; hostname "$fqdn"; }`)
+	w("# Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;")
+	w("# hostname -f answers the full one, from /etc/hosts.")
+	w("short=%s names=%s", sq(g.Short), sq(g.hostNames()))
 	w(`sed -i '/^127\.0\.1\.1[[:space:]]/d' /etc/hosts`)
-	w(`printf '127.0.1.1\t%%s %%s\n' "$fqdn" "$short" >> /etc/hosts`)
+	w(`printf '127.0.1.1\t%%s\n' "$names" >> /etc/hosts`)
+	w(`hostnamectl set-hostname "$short" 2>/dev/null || { echo "$short" > /etc/hostname; hostname "$short"; }`)
 	if len(g.Addrs) > 0 {
 		w("")
 		w("# Static addresses, by MAC address.")

@@ -32,6 +32,14 @@ func TestGuestScript(t *testing.T) {
 	if strings.Contains((&guestSetup{User: "u"}).script(), "iface_of") {
 		t.Error("a machine without networks needs no network configuration")
 	}
+	for _, tt := range []struct{ hostname, short, want string }{
+		{"machine1.local", "machine1", "machine1.local machine1"},
+		{"machine1", "machine1", "machine1"},
+	} {
+		if got := (&guestSetup{Hostname: tt.hostname, Short: tt.short}).hostNames(); got != tt.want {
+			t.Errorf("hostNames(%q) = %q, want %q", tt.hostname, got, tt.want)
+		}
+	}
 }
 
 func TestNetworksConf(t *testing.T) {

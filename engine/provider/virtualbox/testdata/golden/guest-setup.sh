@@ -18,11 +18,12 @@ echo LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeHgKLS0tLS1FTkQgT1BFTlNTSCB
 chmod 600 /etc/ssh/ssh_host_ed25519_key
 echo 'ssh-ed25519 AAAAhostkey' > /etc/ssh/ssh_host_ed25519_key.pub
 
-# Hostname, resolvable by hostname -f.
-fqdn='machine1.local' short='machine1'
-hostnamectl set-hostname "$fqdn" 2>/dev/null || { echo "$fqdn" > /etc/hostname; hostname "$fqdn"; }
+# Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;
+# hostname -f answers the full one, from /etc/hosts.
+short='machine1' names='machine1.local machine1'
 sed -i '/^127\.0\.1\.1[[:space:]]/d' /etc/hosts
-printf '127.0.1.1\t%s %s\n' "$fqdn" "$short" >> /etc/hosts
+printf '127.0.1.1\t%s\n' "$names" >> /etc/hosts
+hostnamectl set-hostname "$short" 2>/dev/null || { echo "$short" > /etc/hostname; hostname "$short"; }
 
 # Static addresses, by MAC address.
 iface_of() { for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { basename "$d"; return 0; }; done; fail "no network interface has MAC $1"; }
