@@ -27,6 +27,7 @@ type guestSetup struct {
 	HostKeyPub     string
 	Hostname       string // FQDN as in the Envfile
 	Short          string
+	HostIP         string // the machine's first static address, for /etc/hosts; "" when it has none
 	Addrs          []guestAddr
 	Shared         []sharedPlan
 }
@@ -45,6 +46,9 @@ func newGuestSetup(ef *spec.Envfile, key *comm.Key, m *spec.Machine, vi *VMInfo,
 	g := &guestSetup{
 		User: m.User, AuthorizedKeys: key.AuthorizedKey(), HostKey: hostPriv, HostKeyPub: comm.FormatPublicKey(hostPub),
 		Hostname: m.Hostname, Short: m.ShortHostname(), Shared: shared,
+	}
+	if ip := m.IP(); ip.IsValid() {
+		g.HostIP = ip.String()
 	}
 	for i, a := range m.Networks {
 		nic, ok := vi.NICs[i+2]
@@ -82,6 +86,15 @@ func (g *guestSetup) hostNames() string {
 	return g.Hostname + " " + g.Short
 }
 
+// hostIP is the address the machine's names resolve to in its own
+// /etc/hosts: its first static address, else Debian's 127.0.1.1.
+func (g *guestSetup) hostIP() string {
+	if g.HostIP != "" {
+		return g.HostIP
+	}
+	return "127.0.1.1"
+}
+
 // sq quotes s for a POSIX shell.
 func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
@@ -114,9 +127,13 @@ func (g *guestSetup) script() string {
 	w("")
 	w("# Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;")
 	w("# hostname -f answers the full one, from /etc/hosts.")
-	w("short=%s names=%s", sq(g.Short), sq(g.hostNames()))
-	w(`sed -i '/^127\.0\.1\.1[[:space:]]/d' /etc/hosts`)
-	w(`printf '127.0.1.1\t%%s\n' "$names" >> /etc/hosts`)
+	w("# The names are the machine's static address's (so that hostname -i answers it, as with")
+	w("# envrun's other providers), or 127.0.1.1 as on Debian when it has none; the box's go.")
+	w("short=%s names=%s hostip=%s", sq(g.Short), sq(g.hostNames()), sq(g.hostIP()))
+	w(`awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts > /etc/hosts.envrun`)
+	w(`printf '%%s\t%%s\n' "$hostip" "$names" >> /etc/hosts.envrun`)
+	w(`cat /etc/hosts.envrun > /etc/hosts`)
+	w(`rm -f /etc/hosts.envrun`)
 	w(`hostnamectl set-hostname "$short" 2>/dev/null || { echo "$short" > /etc/hostname; hostname "$short"; }`)
 	if len(g.Addrs) > 0 {
 		w("")

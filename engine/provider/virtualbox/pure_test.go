@@ -18,7 +18,7 @@ import (
 func TestGuestScript(t *testing.T) {
 	g := &guestSetup{
 		User: "vagrant", AuthorizedKeys: "ssh-ed25519 AAAAenvkey envrun\n", HostKey: []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n"),
-		HostKeyPub: "ssh-ed25519 AAAAhostkey", Hostname: "machine1.local", Short: "machine1",
+		HostKeyPub: "ssh-ed25519 AAAAhostkey", Hostname: "machine1.local", Short: "machine1", HostIP: "172.20.1.20",
 		Addrs:  []guestAddr{{MAC: macColons("080027AE1F98"), Prefix: "172.20.1.20/24"}},
 		Shared: []sharedPlan{{Name: "envrun1", Host: "/h/src", Guest: "/src dir"}},
 	}
@@ -39,6 +39,9 @@ func TestGuestScript(t *testing.T) {
 		if got := (&guestSetup{Hostname: tt.hostname, Short: tt.short}).hostNames(); got != tt.want {
 			t.Errorf("hostNames(%q) = %q, want %q", tt.hostname, got, tt.want)
 		}
+	}
+	if got := (&guestSetup{}).hostIP(); got != "127.0.1.1" {
+		t.Errorf("a machine without a static address: its names resolve to %s, want 127.0.1.1", got)
 	}
 }
 

@@ -20,9 +20,13 @@ echo 'ssh-ed25519 AAAAhostkey' > /etc/ssh/ssh_host_ed25519_key.pub
 
 # Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;
 # hostname -f answers the full one, from /etc/hosts.
-short='machine1' names='machine1.local machine1'
-sed -i '/^127\.0\.1\.1[[:space:]]/d' /etc/hosts
-printf '127.0.1.1\t%s\n' "$names" >> /etc/hosts
+# The names are the machine's static address's (so that hostname -i answers it, as with
+# envrun's other providers), or 127.0.1.1 as on Debian when it has none; the box's go.
+short='machine1' names='machine1.local machine1' hostip='172.20.1.20'
+awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts > /etc/hosts.envrun
+printf '%s\t%s\n' "$hostip" "$names" >> /etc/hosts.envrun
+cat /etc/hosts.envrun > /etc/hosts
+rm -f /etc/hosts.envrun
 hostnamectl set-hostname "$short" 2>/dev/null || { echo "$short" > /etc/hostname; hostname "$short"; }
 
 # Static addresses, by MAC address.
