@@ -14,8 +14,8 @@ chmod 600 "$home/.ssh/authorized_keys.envrun"
 mv -f "$home/.ssh/authorized_keys.envrun" "$home/.ssh/authorized_keys"
 
 # A host key of the machine's own (every clone of a box shares the box's).
-echo LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeHgKLS0tLS1FTkQgT1BFTlNTSCBQUklWQVRFIEtFWS0tLS0tCg== | base64 -d > /etc/ssh/ssh_host_ed25519_key
-chmod 600 /etc/ssh/ssh_host_ed25519_key
+(umask 077; echo LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeHgKLS0tLS1FTkQgT1BFTlNTSCBQUklWQVRFIEtFWS0tLS0tCg== | base64 -d > /etc/ssh/ssh_host_ed25519_key.envrun)
+mv -f /etc/ssh/ssh_host_ed25519_key.envrun /etc/ssh/ssh_host_ed25519_key
 echo 'ssh-ed25519 AAAAhostkey' > /etc/ssh/ssh_host_ed25519_key.pub
 
 # Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;
