@@ -3,6 +3,7 @@ package virtualbox
 import (
 	"archive/tar"
 	"bufio"
+	"compress/bzip2"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -167,8 +168,25 @@ func checkBox(dir, from string) error {
 	return nil
 }
 
-// unpackBox extracts a .box (tar, gzipped or not) into dir. Only regular
-// files and folders are taken, and no path may leave dir.
+// boxCompressions are the magic numbers of the compressions a .box may
+// come in. Vagrant unpacks boxes with bsdtar, which reads them all; envrun
+// reads a tar that is plain, gzipped (nearly every box) or bzip2-ed, and
+// says what to do with the others.
+var boxCompressions = []struct {
+	name  string
+	magic string
+	open  func(io.Reader) (io.Reader, error)
+}{
+	{"gzip", "\x1f\x8b", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+	{"bzip2", "BZh", func(r io.Reader) (io.Reader, error) { return bzip2.NewReader(r), nil }},
+	{"compressed with xz", "\xfd7zXZ\x00", nil},
+	{"compressed with zstd", "\x28\xb5\x2f\xfd", nil},
+	{"a zip archive", "PK\x03\x04", nil},
+}
+
+// unpackBox extracts a .box (a tar, plain, gzipped or bzip2-ed) into dir.
+// Only regular files (sparse ones included) and folders are taken, and no
+// path may leave dir.
 func unpackBox(ctx context.Context, file, dir string) error {
 	f, err := os.Open(file)
 	if err != nil {
@@ -177,13 +195,19 @@ func unpackBox(ctx context.Context, file, dir string) error {
 	defer f.Close()
 	br := bufio.NewReader(f)
 	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
+	magic, _ := br.Peek(6)
+	for _, c := range boxCompressions {
+		if !strings.HasPrefix(string(magic), c.magic) {
+			continue
+		}
+		if c.open == nil {
+			return fmt.Errorf("it is %s; envrun reads boxes that are tar files, plain or compressed with gzip or bzip2: "+
+				"unpack it into a folder (bsdtar -xf %s -C FOLDER) and add the folder", c.name, file)
+		}
+		if r, err = c.open(br); err != nil {
 			return err
 		}
-		defer gz.Close()
-		r = gz
+		break
 	}
 	tr := tar.NewReader(r)
 	for {
@@ -210,7 +234,7 @@ func unpackBox(ctx context.Context, file, dir string) error {
 			if err := os.MkdirAll(target, 0o755); err != nil {
 				return err
 			}
-		case tar.TypeReg:
+		case tar.TypeReg, tar.TypeGNUSparse: // the reader fills a sparse file's holes
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 				return err
 			}
