@@ -66,6 +66,9 @@ type guestFlavour struct {
 	// found in $VAGRANT_HOME as Vagrant installs it; else the ed25519 one,
 	// given as the machine's virtualbox.insecure_key.
 	rsa bool
+	// password: the box authorizes no key; the box user's password
+	// ("vagrant", the virtualbox.password default) logs in.
+	password bool
 	// nat and hostOnly are the container's two networks (eth0, eth1).
 	nat, hostOnly netip.Prefix
 	netcfg        string // what the script must detect; "" = it must refuse
@@ -91,10 +94,13 @@ var guestFlavours = []guestFlavour{
 	},
 	{
 		// Neither (NetworkManager, or nothing): the script must refuse
-		// rather than leave the machine without its address.
-		name:       "neither",
-		dockerfile: "RUN dpkg --purge ifupdown && systemctl disable systemd-networkd\n",
-		nat:        netip.MustParsePrefix("172.31.84.0/24"), hostOnly: netip.MustParsePrefix("172.31.85.0/24"),
+		// rather than leave the machine without its address. This box
+		// takes the password only.
+		name: "neither",
+		dockerfile: "RUN dpkg --purge ifupdown && systemctl disable systemd-networkd\n" +
+			"RUN echo vagrant:vagrant | chpasswd && echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/envrun.conf\n",
+		password: true,
+		nat:      netip.MustParsePrefix("172.31.84.0/24"), hostOnly: netip.MustParsePrefix("172.31.85.0/24"),
 	},
 }
 
@@ -161,7 +167,11 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	}
 	suffix := randHex(t)
 	tag := "envrun-test/vbox-guest:" + fl.name + "-" + suffix
-	buildGuestFlavour(ctx, t, c, tag, fl.dockerfile, ssh.MarshalAuthorizedKey(boxKey.PublicKey()))
+	authorized := ssh.MarshalAuthorizedKey(boxKey.PublicKey())
+	if fl.password {
+		authorized = nil
+	}
+	buildGuestFlavour(ctx, t, c, tag, fl.dockerfile, authorized)
 
 	nat := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-nat-"+suffix, fl.nat)
 	hostOnly := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-hostonly-"+suffix, fl.hostOnly)
