@@ -6,8 +6,8 @@
 # installation has them. The VirtualBox provider's integration test
 # (engine/provider/virtualbox, TestIntegrationGuestScript) runs the real
 # guest set-up script in containers of it, as on a VirtualBox VM made from a
-# Debian box; it builds its two flavours (systemd-networkd, ifupdown) FROM
-# this image, offline.
+# Debian box; it makes its flavours (systemd-networkd, ifupdown, neither)
+# from this image with a few commands before each container's first boot.
 #
 #   scripts/build-guest-image.sh [IMAGE]    default envrun/guest:debian-bookworm
 #

@@ -12,8 +12,8 @@ package virtualbox
 //
 // The guest image envrun/guest:debian-bookworm is made beforehand by
 // scripts/build-guest-image.sh (.ci/run does it): it needs packages from
-// Debian's archive, which a test may not fetch. The flavours are built
-// from it here, offline.
+// Debian's archive, which a test may not fetch. Each flavour is a few
+// commands run in a container of it before its first boot.
 //
 // What differs from a VM: the NICs are Docker's veth pairs (eth0 plays the
 // NAT adapter the first contact goes through, eth1 the host-only adapter),
@@ -27,8 +27,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -39,9 +37,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
 	"golang.org/x/crypto/ssh"
@@ -60,8 +56,9 @@ const guestImage = "envrun/guest:debian-bookworm"
 // guestFlavour is one kind of Debian guest the script must handle.
 type guestFlavour struct {
 	name string
-	// dockerfile is the flavour's image, after FROM guestImage.
-	dockerfile string
+	// setup makes guestImage this flavour's box: shell commands run once,
+	// before the first boot (systemd is not running yet).
+	setup string
 	// rsa: the box authorizes Vagrant's RSA insecure key (older boxes),
 	// found in $VAGRANT_HOME as Vagrant installs it; else the ed25519 one,
 	// given as the machine's virtualbox.insecure_key.
@@ -78,18 +75,18 @@ var guestFlavours = []guestFlavour{
 	{
 		// Ubuntu, and Debian cloud images: systemd-networkd manages the
 		// network, no ifupdown.
-		name:       "networkd",
-		dockerfile: "RUN dpkg --purge ifupdown && systemctl enable systemd-networkd\n",
-		nat:        netip.MustParsePrefix("172.31.80.0/24"), hostOnly: netip.MustParsePrefix("172.31.81.0/24"),
+		name:  "networkd",
+		setup: "dpkg --purge ifupdown && systemctl enable systemd-networkd",
+		nat:   netip.MustParsePrefix("172.31.80.0/24"), hostOnly: netip.MustParsePrefix("172.31.81.0/24"),
 		netcfg: "networkd",
 	},
 	{
 		// Debian as installed, and Debian's Vagrant boxes: ifupdown
 		// (networking.service), networkd installed but disabled.
-		name:       "ifupdown",
-		dockerfile: "RUN systemctl disable systemd-networkd && systemctl enable networking\n",
-		rsa:        true,
-		nat:        netip.MustParsePrefix("172.31.82.0/24"), hostOnly: netip.MustParsePrefix("172.31.83.0/24"),
+		name:  "ifupdown",
+		setup: "systemctl disable systemd-networkd && systemctl enable networking",
+		rsa:   true,
+		nat:   netip.MustParsePrefix("172.31.82.0/24"), hostOnly: netip.MustParsePrefix("172.31.83.0/24"),
 		netcfg: "ifupdown",
 	},
 	{
@@ -97,8 +94,8 @@ var guestFlavours = []guestFlavour{
 		// rather than leave the machine without its address. This box
 		// takes the password only.
 		name: "neither",
-		dockerfile: "RUN dpkg --purge ifupdown && systemctl disable systemd-networkd\n" +
-			"RUN echo vagrant:vagrant | chpasswd && echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/envrun.conf\n",
+		setup: "dpkg --purge ifupdown && systemctl disable systemd-networkd && " +
+			"echo vagrant:vagrant | chpasswd && echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/envrun.conf",
 		password: true,
 		nat:      netip.MustParsePrefix("172.31.84.0/24"), hostOnly: netip.MustParsePrefix("172.31.85.0/24"),
 	},
@@ -166,23 +163,27 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 		boxKey = insecure[0]
 	}
 	suffix := randHex(t)
-	tag := "envrun-test/vbox-guest:" + fl.name + "-" + suffix
+	phase := time.Now()
+	lap := func(what string) {
+		t.Logf("%s: %s", what, time.Since(phase).Round(10*time.Millisecond))
+		phase = time.Now()
+	}
 	authorized := ssh.MarshalAuthorizedKey(boxKey.PublicKey())
 	if fl.password {
 		authorized = nil
 	}
-	buildGuestFlavour(ctx, t, c, tag, fl.dockerfile, authorized)
 
 	nat := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-nat-"+suffix, fl.nat)
 	hostOnly := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-hostonly-"+suffix, fl.hostOnly)
 	// Fixed endpoint addresses, so that the NICs keep their MACs (Docker
 	// derives them from the address) over a reboot, as a VM's do.
 	natIP, dockerHostOnlyIP := fl.nat.Addr().Next().Next(), fl.hostOnly.Addr().Next().Next()
-	id := startGuest(ctx, t, c, tag, "envrun-test-vboxguest-"+fl.name+"-"+suffix, nat, natIP, hostOnly, dockerHostOnlyIP)
+	id := startGuest(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-"+suffix, fl.setup, authorized, nat, natIP, hostOnly, dockerHostOnlyIP)
 	// A host-only adapter with VirtualBox's DHCP off has no address until
 	// the script gives it one: take Docker's away.
 	dockerExec(ctx, t, c, id, "ip", "-4", "addr", "del", netip.PrefixFrom(dockerHostOnlyIP, fl.hostOnly.Bits()).String(),
 		"dev", "eth1")
+	lap("start the guest")
 
 	// The machine, its Envfile and its environment, as envrun has them.
 	dir := t.TempDir()
@@ -237,8 +238,8 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	natAddr := net.JoinHostPort(natIP.String(), "22")
 
 	// First contact: in with the insecure key, the script as root.
-	t0 := time.Now()
 	err = p.firstContact(ctx, m.Name, natAddr, o, g)
+	lap("boot, first contact and guest set-up")
 	if fl.netcfg == "" {
 		want := "neither systemd-networkd nor ifupdown manages the network"
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -249,7 +250,6 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	if err != nil {
 		t.Fatalf("first contact: %v", err)
 	}
-	t.Logf("first contact and guest set-up: %s", time.Since(t0).Round(time.Millisecond))
 
 	// The provider's next connection: the static IP, the environment key,
 	// the pinned host key (ed25519 only).
@@ -268,6 +268,7 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	}
 	cl := dialEnv()
 	defer cl.Close()
+	lap("SSH to the static address")
 
 	// The insecure keys log in no more, through either NIC.
 	for _, addr := range []string{natAddr, staticAddr} {
@@ -299,6 +300,7 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 		t.Errorf("a second run changed the guest:\n--- after one run\n%s\n--- after two\n%s", first, second)
 	}
 	cl.Close()
+	lap("checks and a second run")
 
 	// The configuration is the guest's own: after a reboot, its network
 	// manager puts the address back and sshd serves the new key.
@@ -308,6 +310,7 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	}
 	cl = dialEnv()
 	defer cl.Close()
+	lap("reboot")
 	if got := guestOutput(ctx, t, cl, "hostname; hostname -f"); got != g.Short+"\n"+g.Hostname {
 		t.Errorf("after a reboot: hostname, hostname -f = %q", got)
 	}
@@ -408,48 +411,6 @@ func randHex(t *testing.T) string {
 	return hex.EncodeToString(b)
 }
 
-// buildGuestFlavour builds tag FROM guestImage with the flavour's lines and
-// the box's authorized key, with no network, and removes it at the end.
-func buildGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, tag, lines string, authorized []byte) {
-	t.Helper()
-	dockerfile := "FROM " + guestImage + "\n" + lines +
-		"COPY authorized_keys /home/vagrant/.ssh/authorized_keys\n" +
-		"RUN chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys && chmod 600 /home/vagrant/.ssh/authorized_keys\n"
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for name, data := range map[string][]byte{"Dockerfile": []byte(dockerfile), "authorized_keys": authorized} {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data))}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(data)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := c.ImageBuild(ctx, &buf, build.ImageBuildOptions{Tags: []string{tag}, NetworkMode: "none", Remove: true, ForceRemove: true})
-	if err != nil {
-		t.Fatalf("build %s: %v", tag, err)
-	}
-	defer resp.Body.Close()
-	t.Cleanup(func() {
-		c.ImageRemove(context.WithoutCancel(ctx), tag, image.RemoveOptions{Force: true, PruneChildren: true})
-	})
-	var log strings.Builder
-	dec := json.NewDecoder(resp.Body)
-	for {
-		var msg struct{ Stream, Error string }
-		if err := dec.Decode(&msg); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatalf("build %s: %v", tag, err)
-		}
-		log.WriteString(msg.Stream)
-		if msg.Error != "" {
-			t.Fatalf("build %s: %s\n%s", tag, msg.Error, log.String())
-		}
-	}
-}
-
 // dockerExec runs cmd in container id as root and fails the test if it
 // fails.
 func dockerExec(ctx context.Context, t *testing.T, c *client.Client, id string, cmd ...string) {
@@ -486,11 +447,18 @@ func guestNetwork(ctx context.Context, t *testing.T, c *client.Client, name stri
 }
 
 // startGuest creates and starts a guest container on nat (eth0) and then
-// hostOnly (eth1), removed at the end.
-func startGuest(ctx context.Context, t *testing.T, c *client.Client, tag, name, nat string, natIP netip.Addr, hostOnly string, hostOnlyIP netip.Addr) string {
+// hostOnly (eth1), removed at the end. Before its first boot it runs
+// setup and authorizes the box's key, as a box made that way would have
+// them: a flavour is a few commands, not an image to build and commit
+// (which takes 20 s and more on this Docker's storage driver).
+func startGuest(ctx context.Context, t *testing.T, c *client.Client, name, setup string, authorized []byte, nat string, natIP netip.Addr, hostOnly string, hostOnlyIP netip.Addr) string {
 	t.Helper()
+	const made = "/etc/envrun-test-box"
+	boot := fmt.Sprintf("set -e; if [ ! -e %[1]s ]; then %[2]s; "+
+		"chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys; chmod 600 /home/vagrant/.ssh/authorized_keys; touch %[1]s; fi; "+
+		"exec /sbin/vm-init", made, setup)
 	resp, err := c.ContainerCreate(ctx,
-		&container.Config{Image: tag, Hostname: "bookworm"},
+		&container.Config{Image: guestImage, Hostname: "bookworm", Cmd: []string{"/bin/sh", "-c", boot}},
 		&container.HostConfig{
 			CapAdd:       []string{"SYS_ADMIN", "NET_ADMIN"},
 			CgroupnsMode: container.CgroupnsModePrivate,
@@ -506,6 +474,16 @@ func startGuest(ctx context.Context, t *testing.T, c *client.Client, tag, name, 
 	t.Cleanup(func() {
 		c.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	})
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "home/vagrant/.ssh/authorized_keys", Mode: 0o600, Size: int64(len(authorized))})
+	tw.Write(authorized)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CopyToContainer(ctx, resp.ID, "/", &buf, container.CopyToContainerOptions{}); err != nil {
+		t.Fatalf("authorize the box key: %v", err)
+	}
 	if err := c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
 		t.Fatalf("start the guest container: %v", err)
 	}
