@@ -474,11 +474,22 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		Keepalive: e.keepalive,
 	}, timeout)
 	if err != nil {
-		return nil, err
+		return nil, e.withConsole(m.Name, err)
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, time.Since(t0).Round(time.Millisecond))
 	mc.client, mc.id = c, inst.ID
 	return c, nil
+}
+
+// withConsole adds the last lines of the machine's console log to an SSH
+// wait that timed out, when the provider keeps one.
+func (e *Env) withConsole(name string, err error) error {
+	var wait *comm.WaitError
+	con, ok := e.prov.(provider.Console)
+	if !ok || !errors.As(err, &wait) {
+		return err
+	}
+	return provider.WithConsole(con, name, err)
 }
 
 func (e *Env) forgetConn(name string) {
