@@ -9,13 +9,26 @@ import (
 	"strings"
 )
 
-//go:embed build-box.sh box-configure.sh box-packages
+//go:embed build-box.sh box-configure.sh box-packages build-libvirt-box.sh box-configure-libvirt.sh
 var box embed.FS
+
+// kit is every file of the box scripts.
+var kit = []string{"build-box.sh", "box-configure.sh", "box-packages", "build-libvirt-box.sh", "box-configure-libvirt.sh"}
 
 // WriteBoxKit writes build-box.sh and the files it reads into dir and
 // returns the path of build-box.sh.
 func WriteBoxKit(dir string) (string, error) {
-	for _, name := range []string{"build-box.sh", "box-configure.sh", "box-packages"} {
+	return writeKit(dir, "build-box.sh")
+}
+
+// WriteLibvirtBoxKit writes build-libvirt-box.sh and the files it reads
+// into dir and returns the path of build-libvirt-box.sh.
+func WriteLibvirtBoxKit(dir string) (string, error) {
+	return writeKit(dir, "build-libvirt-box.sh")
+}
+
+func writeKit(dir, main string) (string, error) {
+	for _, name := range kit {
 		data, err := box.ReadFile(name)
 		if err != nil {
 			return "", err
@@ -24,7 +37,7 @@ func WriteBoxKit(dir string) (string, error) {
 			return "", err
 		}
 	}
-	return filepath.Join(dir, "build-box.sh"), nil
+	return filepath.Join(dir, main), nil
 }
 
 // BoxPackages lists the Debian packages every box has.
