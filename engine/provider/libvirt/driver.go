@@ -79,6 +79,12 @@ func validate(ef *spec.Envfile) error {
 		if len(m.Networks) == 0 {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q has no network: on libvirt a machine is reached at its static address, so it needs `networks = { NET = \"IP\" }`", m.Name))
 		}
+		if len(m.Ports) > 0 {
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: ports are not supported on libvirt yet: reach the machine at its static IP (%s)", m.Name, m.IP()))
+		}
+		if len(m.SyncedFolders) > 0 {
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced_folders are not supported on libvirt yet: copy files with a file { } step", m.Name))
+		}
 		uri := o.uri()
 		if isLocal(uri) {
 			for _, f := range []struct{ key, path string }{{"kernel", o.Kernel}, {"initrd", o.Initrd}} {

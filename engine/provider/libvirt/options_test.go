@@ -115,6 +115,10 @@ func TestValidate(t *testing.T) {
 		{name: "missing kernel", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"),
 			Providers: map[string]spec.Options{"libvirt": {Values: map[string]any{"kernel": "nope/vmlinuz"}, Pos: spec.Pos{File: "E.lua", Line: 3}}}}},
 			wantErr: `E.lua:3: machine "a": libvirt.kernel: stat /src/nope/vmlinuz`},
+		{name: "ports", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), Ports: []spec.Port{{Host: 8080, Guest: 80}}}},
+			wantErr: `machine "a": ports are not supported on libvirt yet`},
+		{name: "synced folders", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), SyncedFolders: []spec.SyncedFolder{{Host: "/src", Guest: "/src"}}}},
+			wantErr: `machine "a": synced_folders are not supported on libvirt yet`},
 		{name: "one network, two connections", machines: []*spec.Machine{
 			{Name: "a", Box: "b", Networks: net("n")},
 			{Name: "c", Box: "b", Networks: net("n"), Pos: spec.Pos{File: "E.lua", Line: 9},
