@@ -23,8 +23,9 @@ import (
 //
 //  1. --provider P;
 //  2. the "provider" field of FILE's metadata.json, when FILE is a
-//     Vagrant-format box (a tar archive, gzip-compressed or not; read with
-//     provider.ReadBoxMetadata): "libvirt", "virtualbox", ...;
+//     Vagrant-format box (a tar archive, gzip-compressed or not, or such a
+//     box unpacked in a folder; read with provider.ReadBoxMetadata):
+//     "libvirt", "virtualbox", ...;
 //  3. FILE's first bytes, for a provider's own disk image (boxMagic:
 //     a qcow2 image is libvirt's).
 //

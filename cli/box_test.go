@@ -49,6 +49,11 @@ func TestBoxDriverFor(t *testing.T) {
 	}{
 		{name: "a Vagrant box for libvirt", file: func(t *testing.T) string { return writeTarBox(t, t.TempDir(), `{"provider":"libvirt","format":"qcow2"}`) }, want: "libvirt"},
 		{name: "a plain qcow2 image", file: func(*testing.T) string { return qcow2 }, want: "libvirt"},
+		{name: "an unpacked box folder", file: func(t *testing.T) string {
+			d := t.TempDir()
+			os.WriteFile(filepath.Join(d, "metadata.json"), []byte(`{"provider":"virtualbox"}`), 0o644)
+			return d
+		}, want: "virtualbox"},
 		{name: "--provider wins", provider: "libvirt", file: func(*testing.T) string { return text }, want: "libvirt"},
 		{name: "a box for a provider envrun lacks", file: func(t *testing.T) string { return writeTarBox(t, t.TempDir(), `{"provider":"hyperv"}`) },
 			wantErr: `unknown provider "hyperv"`, wantUsage: true},

@@ -11,14 +11,15 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 )
 
 // A box file, as `envrun box add NAME FILE` is given it, is either a
 // Vagrant-format box — a tar archive, gzip-compressed or not, holding
 // metadata.json (whose "provider" field names the provider it is for) and
-// the provider's disk files — or a provider's own disk image (a plain
-// qcow2 for libvirt). The helpers here read the first kind for every
-// provider.
+// the provider's disk files; or such a box unpacked in a folder; or a
+// provider's own disk image (a plain qcow2 for libvirt). The helpers here
+// read the first two kinds for every provider.
 
 // ErrNotVagrantBox says a file is not a tar archive: it may be a disk image.
 var ErrNotVagrantBox = errors.New("not a Vagrant-format box (a tar archive with metadata.json)")
@@ -35,10 +36,17 @@ type BoxMetadata struct {
 	Fields map[string]json.RawMessage `json:"-"`
 }
 
-// ReadBoxMetadata reads metadata.json from the Vagrant-format box at file.
-// It returns ErrNotVagrantBox (wrapped) for a file that is not a tar
-// archive.
+// ReadBoxMetadata reads metadata.json from the Vagrant-format box at file
+// (a box file or an unpacked box folder). It returns ErrNotVagrantBox
+// (wrapped) for a file that is not a tar archive.
 func ReadBoxMetadata(file string) (*BoxMetadata, error) {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		data, err := os.ReadFile(filepath.Join(file, "metadata.json"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: a box folder without metadata.json", file)
+		}
+		return ParseBoxMetadata(data)
+	}
 	var meta *BoxMetadata
 	errFound := errors.New("found")
 	err := WalkBox(file, func(name string, size int64, r io.Reader) error {

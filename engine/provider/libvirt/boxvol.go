@@ -102,6 +102,11 @@ type boxPlan struct {
 
 // planBox reads what the box file holds and checks it is a libvirt box.
 func planBox(file string) (*boxPlan, error) {
+	if fi, err := os.Stat(file); err != nil {
+		return nil, err
+	} else if fi.IsDir() {
+		return nil, fmt.Errorf("%s is a folder: libvirt boxes are added from a box file (a tar with metadata.json and box.img) or a qcow2 image", file)
+	}
 	meta, err := provider.ReadBoxMetadata(file)
 	if err != nil {
 		if !isNotVagrant(err) {

@@ -85,6 +85,8 @@ func TestPlanBox(t *testing.T) {
 	}{
 		{name: "a plain qcow2 image", file: plainQcow2, want: boxPlan{}},
 		{name: "a raw image", file: raw, wantErr: "neither a Vagrant-format box nor a qcow2 image"},
+		{name: "a folder", file: dir, wantErr: "is a folder: libvirt boxes are added from a box file"},
+		{name: "a missing file", file: filepath.Join(dir, "nope.box"), wantErr: "no such file"},
 		{name: "a Vagrant libvirt box, metadata last", file: writeBox(t, true,
 			[2]string{"./box.img", img}, [2]string{"./metadata.json", `{"provider":"libvirt","format":"qcow2","virtual_size":4}`}),
 			want: boxPlan{Vagrant: true, Image: "box.img"}},
