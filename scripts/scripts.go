@@ -3,10 +3,16 @@
 package scripts
 
 import (
+	"bytes"
+	"context"
 	"embed"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/envrun/envrun/engine/proc"
 )
 
 //go:embed build-box.sh box-configure.sh box-packages build-libvirt-box.sh box-configure-libvirt.sh
@@ -15,16 +21,31 @@ var box embed.FS
 // kit is every file of the box scripts.
 var kit = []string{"build-box.sh", "box-configure.sh", "box-packages", "build-libvirt-box.sh", "box-configure-libvirt.sh"}
 
-// WriteBoxKit writes build-box.sh and the files it reads into dir and
-// returns the path of build-box.sh.
-func WriteBoxKit(dir string) (string, error) {
-	return writeKit(dir, "build-box.sh")
+// RunKit writes the box scripts into dir and runs main with args, its
+// output going to out. A failure reports the script's exit status and the
+// last lines it wrote on stderr. The child ends with ctx (engine/proc).
+func RunKit(ctx context.Context, dir, main string, args []string, out io.Writer) error {
+	path, err := writeKit(dir, main)
+	if err != nil {
+		return err
+	}
+	cmd := proc.Command(ctx, "/bin/sh", append([]string{path}, args...)...)
+	var tail bytes.Buffer
+	cmd.Stdout = out
+	cmd.Stderr = io.MultiWriter(out, &tail)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s (%v): %s", main, err, LastLines(tail.String(), 5))
+	}
+	return nil
 }
 
-// WriteLibvirtBoxKit writes build-libvirt-box.sh and the files it reads
-// into dir and returns the path of build-libvirt-box.sh.
-func WriteLibvirtBoxKit(dir string) (string, error) {
-	return writeKit(dir, "build-libvirt-box.sh")
+// LastLines is the last n lines of s.
+func LastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func writeKit(dir, main string) (string, error) {

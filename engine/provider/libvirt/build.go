@@ -3,13 +3,10 @@
 package libvirt
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -73,19 +70,11 @@ func (p *Provider) buildBox(ctx context.Context, c *libvirt.Connect, uri, box st
 		return err
 	}
 	defer os.RemoveAll(dir)
-	script, err := scripts.WriteLibvirtBoxKit(dir)
-	if err != nil {
-		return err
-	}
 	file := filepath.Join(dir, "box.tar.gz")
-	cmd := exec.CommandContext(ctx, "/bin/sh", script, file, suite)
 	out := p.env.UI.Writer("box", 0)
 	defer out.Close()
-	var tail bytes.Buffer
-	cmd.Stdout = out
-	cmd.Stderr = io.MultiWriter(out, &tail)
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("make box %s with build-libvirt-box.sh: %v: %s", box, err, lastLines(tail.String(), 5))
+	if err := scripts.RunKit(ctx, dir, "build-libvirt-box.sh", []string{file, suite}, out); err != nil {
+		return fmt.Errorf("make box %s: %w", box, err)
 	}
 	return addBox(ctx, c, uri, p.env.UI, box, file, false)
 }

@@ -193,11 +193,3 @@ var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r`)
 // cleanConsole strips terminal escapes and carriage returns from a serial
 // console log, for showing it in a message.
 func cleanConsole(s string) string { return ansiEscape.ReplaceAllString(s, "") }
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}

@@ -18,6 +18,7 @@ import (
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/scripts"
 )
 
 // domainRef is a domain of the environment found in libvirt.
@@ -234,7 +235,7 @@ func (p *Provider) ConsoleTail(name string, lines int) (path, tail string, err e
 	if err != nil {
 		return path, "", err
 	}
-	return path, lastLines(cleanConsole(string(data)), lines), nil
+	return path, scripts.LastLines(cleanConsole(string(data)), lines), nil
 }
 
 // create makes machine m's overlay and domain, boots it and makes first

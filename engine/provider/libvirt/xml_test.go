@@ -253,9 +253,6 @@ func TestCleanConsole(t *testing.T) {
 	if want := "[  OK  ] Started ssh.\nbox login: "; got != want {
 		t.Errorf("cleanConsole = %q, want %q", got, want)
 	}
-	if got := lastLines("a\nb\nc\n", 2); got != "b\nc" {
-		t.Errorf("lastLines = %q", got)
-	}
 	if strings.Contains(cleanConsole("\x1b[?25l"), "\x1b") {
 		t.Error("private-mode escape kept")
 	}
