@@ -5,6 +5,7 @@ package libvirt
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"libvirt.org/go/libvirt"
@@ -31,7 +32,8 @@ func (p *Provider) networkParams(n *spec.Network) networkParams {
 					MAC:      MACFor(p.env.Project, m.Name, n.Name),
 					IP:       a.IP,
 					Hostname: m.ShortHostname(),
-					Names:    uniq(m.Hostname, m.ShortHostname(), m.Name),
+					// Equal names are neighbours here: Compact drops them.
+					Names: slices.Compact([]string{m.Hostname, m.ShortHostname(), m.Name}),
 				})
 			}
 		}
@@ -270,16 +272,4 @@ func (p *Provider) Networks(ctx context.Context) ([]provider.NetworkState, error
 		return nil
 	})
 	return out, err
-}
-
-func uniq(ss ...string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range ss {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
