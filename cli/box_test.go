@@ -47,7 +47,9 @@ func TestBoxDriverFor(t *testing.T) {
 		wantErr   string
 		wantUsage bool
 	}{
-		{name: "a Vagrant box for libvirt", file: func(t *testing.T) string { return writeTarBox(t, t.TempDir(), `{"provider":"libvirt","format":"qcow2"}`) }, want: "libvirt"},
+		{name: "a Vagrant box for libvirt", file: func(t *testing.T) string {
+			return writeTarBox(t, t.TempDir(), `{"provider":"libvirt","format":"qcow2"}`)
+		}, want: "libvirt"},
 		{name: "a plain qcow2 image", file: func(*testing.T) string { return qcow2 }, want: "libvirt"},
 		{name: "an unpacked box folder", file: func(t *testing.T) string {
 			d := t.TempDir()

@@ -3,7 +3,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,71 +16,48 @@ import (
 	"golang.org/x/crypto/ssh"
 	lv "libvirt.org/go/libvirt"
 
-	"github.com/envrun/envrun/cli"
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider/libvirt"
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/state"
 )
 
-// The contract's two-host example, on its own isolated subnet and without
-// the Ansible step, comes up as real VMs on libvirt.
-const twoHostLibvirt = `box "debian/bookworm"
+// twoHostLibvirt is twoHost (the contract's example without Ansible) on
+// an isolated subnet of this test's own, with VMs of 384 MiB.
+var twoHostLibvirt = strings.NewReplacer(
+	"172.30.20.", "10.231.41.",
+	`gateway = "172.30.20.1" }`, `gateway = "10.231.41.1", isolated = true }`,
+	"memory = 512", "memory = 384",
+).Replace(twoHost)
 
-network "scznet" { subnet = "10.231.41.0/24", gateway = "10.231.41.1", isolated = true }
+// The hardening harness builds envrun with libvirt too.
+func init() { harnessTags = "libvirt_dlopen" }
 
-local hosts = {
-  { name = "machine1", ip = "10.231.41.20", hostname = "machine1.local" },
-  { name = "machine2", ip = "10.231.41.21", hostname = "machine2.local" },
-}
-
-for _, h in ipairs(hosts) do
-  machine(h.name) {
-    hostname = h.hostname,
-    networks = { scznet = h.ip },
-    cpus = 1, memory = 384,
-    groups = { "app" },
-    libvirt = { graphics = "spice", video = "qxl" },
-    virtualbox = { name = h.name },
-    provision = {
-      shell { inline = "echo ready > /tmp/ready" },
-      file { source = "motd.txt", destination = "/tmp/motd" },
-      function(m) m:run("hostname -f") end,
-    },
-  }
-end
-`
-
-// run runs envrun in dir and returns its exit status, stdout and stderr.
-func run(t *testing.T, dir string, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cli.Run(context.Background(), append([]string{"-f", filepath.Join(dir, "Envfile.lua"), "--provider", "libvirt"}, args...),
-		strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
+// The contract's two-host example comes up as real VMs on libvirt.
 func TestIntegrationLibvirtTwoHost(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(twoHostLibvirt), 0o644)
+	envfile := filepath.Join(dir, "Envfile.lua")
+	os.WriteFile(envfile, []byte(twoHostLibvirt), 0o644)
 	os.WriteFile(filepath.Join(dir, "motd.txt"), []byte("hello from the host\n"), 0o644)
-	project := state.ProjectID(filepath.Join(dir, "Envfile.lua"))
+	project := state.ProjectID(envfile)
+	lvrun := func(args ...string) runResult {
+		return envrun(t, append([]string{"-f", envfile, "--provider", "libvirt"}, args...)...)
+	}
 	t.Cleanup(func() {
-		if code, _, stderr := run(t, dir, "destroy", "-f"); code != 0 {
-			t.Errorf("cleanup: destroy: %s", stderr)
+		if r := lvrun("destroy", "-f"); r.code != 0 {
+			t.Errorf("cleanup: destroy: %s", r.stderr)
 		}
 	})
 
 	t0 := time.Now()
-	code, _, stderr := run(t, dir, "up")
-	if code != 0 {
-		t.Fatalf("up exited %d:\n%s", code, stderr)
+	if r := lvrun("up"); r.code != 0 {
+		t.Fatalf("up exited %d:\n%s", r.code, r.stderr)
 	}
 	t.Logf("up of two VMs from nothing: %s", time.Since(t0).Round(time.Second))
 
 	// SSH by static IP with the environment key, the host key pinned.
-	st := state.ForEnvfile(filepath.Join(dir, "Envfile.lua"))
+	st := state.ForEnvfile(envfile)
 	key, err := comm.LoadKey(st.KeyPath())
 	if err != nil {
 		t.Fatal(err)
@@ -111,29 +87,26 @@ func TestIntegrationLibvirtTwoHost(t *testing.T) {
 		}
 	}
 
-	code, stdout, _ := run(t, dir, "status", "--json")
+	r := lvrun("status", "--json")
 	var rows []struct{ Name, Provider, State, IP string }
-	if err := json.Unmarshal([]byte(stdout), &rows); code != 0 || err != nil || len(rows) != 2 ||
+	if err := json.Unmarshal([]byte(r.stdout), &rows); r.code != 0 || err != nil || len(rows) != 2 ||
 		rows[0].State != "running" || rows[0].Provider != "libvirt" || rows[1].IP != "10.231.41.21" {
-		t.Errorf("status --json: %d %s %v", code, stdout, err)
+		t.Errorf("status --json: %d %s %v", r.code, r.stdout, err)
 	}
 	if _, err := exec.LookPath("ssh"); err == nil {
-		code, stdout, stderr = run(t, dir, "ssh", "machine2", "--", "hostname -f")
-		if code != 0 || strings.TrimSpace(stdout) != "machine2.local" {
-			t.Errorf("envrun ssh machine2 -- hostname -f: %d %q %s", code, stdout, stderr)
+		if r := lvrun("ssh", "machine2", "--", "hostname -f"); r.code != 0 || strings.TrimSpace(r.stdout) != "machine2.local" {
+			t.Errorf("envrun ssh machine2 -- hostname -f: %d %q %s", r.code, r.stdout, r.stderr)
 		}
 	}
 	// Up again changes nothing.
 	t0 = time.Now()
-	code, _, stderr = run(t, dir, "up")
-	if code != 0 || strings.Contains(stderr, "creating") || strings.Contains(stderr, "starting") {
-		t.Errorf("second up: %d\n%s", code, stderr)
+	if r := lvrun("up"); r.code != 0 || strings.Contains(r.stderr, "creating") || strings.Contains(r.stderr, "starting") || strings.Contains(r.stderr, "shell") {
+		t.Errorf("second up: %d\n%s", r.code, r.stderr)
 	}
 	t.Logf("second up: %s", time.Since(t0).Round(time.Millisecond))
 
-	code, _, stderr = run(t, dir, "destroy", "-f")
-	if code != 0 {
-		t.Fatalf("destroy: %s", stderr)
+	if r := lvrun("destroy", "-f"); r.code != 0 {
+		t.Fatalf("destroy: %s", r.stderr)
 	}
 	if left := leftovers(t, project); len(left) > 0 {
 		t.Errorf("destroy left %s", strings.Join(left, ", "))
@@ -193,10 +166,7 @@ func TestIntegrationStartsWithoutLibvirt(t *testing.T) {
 		t.Skip("libvirt.so.0 is not where this test looks")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "envrun")
-	if out, err := exec.Command("go", "build", "-tags", "libvirt_dlopen", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v: %s", err, out)
-	}
+	bin := envrunBinary(t)
 	os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(twoHostLibvirt), 0o644)
 	os.WriteFile(filepath.Join(dir, "motd.txt"), []byte("x\n"), 0o644)
 	hidden := func(args ...string) (string, error) {
