@@ -206,7 +206,13 @@ type networkNode struct {
 func (n *networkNode) ID() string { return networkID(n.n.Name) }
 
 func (n *networkNode) Execute(ctx context.Context) error {
-	return n.p.e.prov.EnsureNetwork(ctx, n.n)
+	e := n.p.e
+	if err := e.prov.EnsureNetwork(ctx, n.n); err != nil {
+		return err
+	}
+	// From now on the environment exists on this provider: a later command
+	// that names none (destroy after an interrupted up) must find it.
+	return e.cache.update(func(d *cacheData) { d.Provider = e.Driver.Name })
 }
 
 type machineNode struct {
