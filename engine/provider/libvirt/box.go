@@ -48,8 +48,11 @@ func lookupPool(c *libvirt.Connect) (*libvirt.StoragePool, error) {
 	}
 	if active, err := pool.IsActive(); err == nil && !active {
 		if err := pool.Create(0); err != nil {
-			pool.Free()
-			return nil, lverr(err, "start libvirt storage pool %s", PoolName)
+			// Started meanwhile by another envrun is fine.
+			if active, _ := pool.IsActive(); !active {
+				pool.Free()
+				return nil, lverr(err, "start libvirt storage pool %s", PoolName)
+			}
 		}
 	}
 	return pool, nil

@@ -504,20 +504,20 @@ func (p *Provider) halt(ctx context.Context, d *domainRef, timeout time.Duration
 // Destroy removes machine name's domain and overlay, on whichever of the
 // environment's connections it is, and its console log.
 func (p *Provider) Destroy(ctx context.Context, name string) error {
-	for {
-		d, err := p.findDomain(ctx, name)
+	for _, uri := range p.uris {
+		d, err := p.lookupDomain(ctx, uri, name)
 		if err != nil {
 			return err
 		}
 		if d == nil {
-			break
+			continue
 		}
 		err = p.remove(ctx, d)
 		d.free()
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.domainName(name), err)
 		}
-		p.env.UI.Debugf(name, "removed VM %s and its disk", p.domainName(name))
+		p.env.UI.Debugf(name, "removed VM %s and its disk at %s", p.domainName(name), uri)
 	}
 	// An overlay left by a run killed between making it and defining the VM.
 	c, err := p.conn(ctx, p.machineURI(name))
