@@ -46,7 +46,7 @@ func TestFirstBootScript(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, tt.golden, tt.boot.script())
+			checkGolden(t, tt.golden, tt.boot.script())
 		})
 	}
 }

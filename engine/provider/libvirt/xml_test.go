@@ -1,36 +1,21 @@
 package libvirt
 
 import (
-	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/name (go test -update rewrites it).
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 func testMeta() machineMeta {
@@ -85,7 +70,7 @@ func TestDomainXML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.golden, got+"\n")
+			checkGolden(t, tt.golden, got+"\n")
 			// What libvirt gets back parses into the same metadata.
 			var d libvirtxml.Domain
 			if err := d.Unmarshal(got); err != nil {
@@ -129,7 +114,7 @@ func TestNetworkXML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.golden, got+"\n")
+			checkGolden(t, tt.golden, got+"\n")
 			var n libvirtxml.Network
 			if err := n.Unmarshal(got); err != nil {
 				t.Fatal(err)
@@ -159,7 +144,7 @@ func TestVolumeXML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "volumes.xml", overlay+"\n"+vol+"\n"+pool+"\n")
+	checkGolden(t, "volumes.xml", overlay+"\n"+vol+"\n"+pool+"\n")
 }
 
 func TestParseMeta(t *testing.T) {
