@@ -40,8 +40,10 @@ func TestIntegrationBackendDown(t *testing.T) {
 				t.Errorf("envrun %s: want exit 1 and the engine named as down: %s", strings.Join(args, " "), r)
 			}
 		}
-		// Without a provider named, none is found, and that is said.
-		w.env = append(w.env, "ENVRUN_PROVIDER=")
+		// Without a provider named, none is found, and that is said. libvirt,
+		// when built in (-tags libvirt_dlopen), is made unreachable too.
+		w.env = append(w.env, "ENVRUN_PROVIDER=",
+			"LIBVIRT_DEFAULT_URI=qemu+unix:///system?socket="+filepath.Join(t.TempDir(), "libvirt-sock"))
 		if r := w.run("up"); r.code != 1 || !strings.Contains(r.stderr, "no provider is available") {
 			t.Errorf("up with no provider named: %s", r)
 		}

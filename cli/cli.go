@@ -21,6 +21,7 @@ import (
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/docker"
+	"github.com/envrun/envrun/engine/provider/libvirt"
 	"github.com/envrun/envrun/engine/provider/virtualbox"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
@@ -41,7 +42,7 @@ var Version = "dev"
 
 // Drivers are the providers envrun knows, in the order tried when no
 // provider is named.
-var Drivers = []*provider.Driver{docker.Driver, virtualbox.Driver}
+var Drivers = []*provider.Driver{docker.Driver, libvirt.Driver, virtualbox.Driver}
 
 // Main runs envrun with args and returns the exit status. The first
 // SIGINT or SIGTERM cancels the work in flight, which then cleans up; a
@@ -230,6 +231,7 @@ same IPs and hostnames on each.`,
 		a.graphCommand(),
 		a.validateCommand(),
 		a.moduleCommand(),
+		a.boxCommand(),
 	)
 	return root
 }

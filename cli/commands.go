@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -70,6 +71,13 @@ the global steps (ansible) whose machines are all among them.`,
 	return cmd
 }
 
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
 // walk loads, locks and carries out a plan, then prints the summary.
 func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) (err error) {
 	t0 := time.Now()
@@ -113,12 +121,10 @@ func (a *app) statusCommand() *cobra.Command {
 				fmt.Fprintf(a.stderr, "network %s (%s) of this environment is no longer in the Envfile: `envrun destroy` removes it\n", n.Name, n.Subnet)
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
 				if rows == nil {
 					rows = []engine.MachineStatus{}
 				}
-				return enc.Encode(rows)
+				return writeJSON(a.stdout, rows)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME")

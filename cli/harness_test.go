@@ -43,10 +43,13 @@ func (c cleanupM) Run() int {
 }
 
 var (
-	buildOnce sync.Once
-	binDir    string
-	binPath   string
-	buildErr  error
+	// harnessTags are the build tags of the binary: those this test binary
+	// was built with (libvirt_integration_test.go sets libvirt_dlopen).
+	harnessTags = ""
+	buildOnce   sync.Once
+	binDir      string
+	binPath     string
+	buildErr    error
 )
 
 // envrunBinary builds envrun once per test run.
@@ -59,7 +62,7 @@ func envrunBinary(t *testing.T) string {
 		}
 		os.Chmod(binDir, 0o755) // other users run it too (permission tests)
 		binPath = filepath.Join(binDir, "envrun")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/envrun/envrun").CombinedOutput()
+		out, err := exec.Command("go", "build", "-tags", harnessTags, "-o", binPath, "github.com/envrun/envrun").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

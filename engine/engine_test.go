@@ -314,3 +314,31 @@ func TestDestroyAllRemovesNetworksAndState(t *testing.T) {
 		t.Error("the cache survived destroy")
 	}
 }
+
+// An up cut off after the networks were made, before any machine was,
+// leaves the environment on that provider: a later command that names no
+// provider (destroy) must go there, not to the first available one.
+func TestProviderRememberedOnceANetworkExists(t *testing.T) {
+	ef := testEnvfile(t.TempDir())
+	fp := newFake()
+	for _, m := range ef.Machines {
+		fp.failUp[m.Name] = true
+	}
+	e := newTestEnv(t, ef, fp, &cmdLog{})
+	if _, err := e.Walk(context.Background(), PlanOptions{}); err == nil {
+		t.Fatal("the walk succeeded with every Up failing")
+	}
+	if !fp.nets["n"] {
+		t.Fatal("the network was not made")
+	}
+	first := &provider.Driver{Name: "first", Available: func(context.Context) error { return nil }}
+	fake := &provider.Driver{Name: "fake", Open: func(context.Context, provider.Env) (provider.Provider, error) { return fp, nil }}
+	e2, err := New(context.Background(), ef, Options{Drivers: []*provider.Driver{first, fake}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if e2.Driver.Name != "fake" || e2.ProviderSource != "the environment's state" {
+		t.Errorf("chose %s (from %s), want fake from the environment's state", e2.Driver.Name, e2.ProviderSource)
+	}
+}

@@ -206,7 +206,13 @@ type networkNode struct {
 func (n *networkNode) ID() string { return networkID(n.n.Name) }
 
 func (n *networkNode) Execute(ctx context.Context) error {
-	return n.p.e.prov.EnsureNetwork(ctx, n.n)
+	e := n.p.e
+	if err := e.prov.EnsureNetwork(ctx, n.n); err != nil {
+		return err
+	}
+	// From now on the environment exists on this provider: a later command
+	// that names none (destroy after an interrupted up) must find it.
+	return e.cache.update(func(d *cacheData) { d.Provider = e.Driver.Name })
 }
 
 type machineNode struct {
@@ -474,11 +480,22 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		Keepalive: e.keepalive,
 	}, timeout)
 	if err != nil {
-		return nil, err
+		return nil, e.withConsole(m.Name, err)
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, time.Since(t0).Round(time.Millisecond))
 	mc.client, mc.id = c, inst.ID
 	return c, nil
+}
+
+// withConsole adds the last lines of the machine's console log to an SSH
+// wait that timed out, when the provider keeps one.
+func (e *Env) withConsole(name string, err error) error {
+	var wait *comm.WaitError
+	con, ok := e.prov.(provider.Console)
+	if !ok || !errors.As(err, &wait) {
+		return err
+	}
+	return provider.WithConsole(con, name, err)
 }
 
 func (e *Env) forgetConn(name string) {

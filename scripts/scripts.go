@@ -3,19 +3,53 @@
 package scripts
 
 import (
+	"bytes"
+	"context"
 	"embed"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/envrun/envrun/engine/proc"
 )
 
-//go:embed build-box.sh box-configure.sh box-packages
+//go:embed build-box.sh box-configure.sh box-packages build-libvirt-box.sh box-configure-libvirt.sh
 var box embed.FS
 
-// WriteBoxKit writes build-box.sh and the files it reads into dir and
-// returns the path of build-box.sh.
-func WriteBoxKit(dir string) (string, error) {
-	for _, name := range []string{"build-box.sh", "box-configure.sh", "box-packages"} {
+// kit is every file of the box scripts.
+var kit = []string{"build-box.sh", "box-configure.sh", "box-packages", "build-libvirt-box.sh", "box-configure-libvirt.sh"}
+
+// RunKit writes the box scripts into dir and runs main with args, its
+// output going to out. A failure reports the script's exit status and the
+// last lines it wrote on stderr. The child ends with ctx (engine/proc).
+func RunKit(ctx context.Context, dir, main string, args []string, out io.Writer) error {
+	path, err := writeKit(dir, main)
+	if err != nil {
+		return err
+	}
+	cmd := proc.Command(ctx, "/bin/sh", append([]string{path}, args...)...)
+	var tail bytes.Buffer
+	cmd.Stdout = out
+	cmd.Stderr = io.MultiWriter(out, &tail)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s (%v): %s", main, err, LastLines(tail.String(), 5))
+	}
+	return nil
+}
+
+// LastLines is the last n lines of s.
+func LastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func writeKit(dir, main string) (string, error) {
+	for _, name := range kit {
 		data, err := box.ReadFile(name)
 		if err != nil {
 			return "", err
@@ -24,7 +58,7 @@ func WriteBoxKit(dir string) (string, error) {
 			return "", err
 		}
 	}
-	return filepath.Join(dir, "build-box.sh"), nil
+	return filepath.Join(dir, main), nil
 }
 
 // BoxPackages lists the Debian packages every box has.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -149,6 +150,24 @@ func Lookup(drivers []*Driver, name string) (*Driver, error) {
 		names = append(names, d.Name)
 	}
 	return nil, fmt.Errorf("unknown provider %q%s (known: %v)", name, spec.DidYouMean(name, names), names)
+}
+
+// Console is an optional power of providers whose machines have a
+// console log (libvirt's serial console): when a machine's SSH never comes
+// up, the engine shows the log's last lines.
+type Console interface {
+	// ConsoleTail returns the log's path and its last lines.
+	ConsoleTail(name string, lines int) (path, tail string, err error)
+}
+
+// WithConsole adds the last lines of machine name's console log to err,
+// when c keeps one.
+func WithConsole(c Console, name string, err error) error {
+	path, tail, cerr := c.ConsoleTail(name, 15)
+	if cerr != nil || strings.TrimSpace(tail) == "" {
+		return err
+	}
+	return fmt.Errorf("%w\nthe last lines of its console (%s):\n    %s", err, path, strings.ReplaceAll(tail, "\n", "\n    "))
 }
 
 // BoxInfo is one box a provider keeps.

@@ -20,7 +20,6 @@ import (
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/image"
 
-	"github.com/envrun/envrun/engine/proc"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/scripts"
 )
@@ -185,19 +184,11 @@ func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref 
 		return err
 	}
 	defer os.RemoveAll(dir)
-	script, err := scripts.WriteBoxKit(dir)
-	if err != nil {
-		return err
-	}
 	tarball := filepath.Join(dir, "rootfs.tar")
-	cmd := proc.Command(ctx, "/bin/sh", script, "--tar", tarball, suite)
 	out := p.env.UI.Writer("box", 0)
 	defer out.Close()
-	var tail bytes.Buffer
-	cmd.Stdout = out
-	cmd.Stderr = io.MultiWriter(out, &tail)
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("debootstrap of %s failed (%v): %s", box, err, lastLines(tail.String(), 5))
+	if err := scripts.RunKit(ctx, dir, "build-box.sh", []string{"--tar", tarball, suite}, out); err != nil {
+		return fmt.Errorf("debootstrap of %s failed: %w", box, err)
 	}
 	f, err := os.Open(tarball)
 	if err != nil {
@@ -216,14 +207,6 @@ func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref 
 	}
 	p.env.UI.Infof("box", "made image %s", ref)
 	return nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // hashDir hashes the names, modes and contents of every file under dir.

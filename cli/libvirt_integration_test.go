@@ -1,0 +1,188 @@
+//go:build libvirt_dlopen && cgo
+
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	lv "libvirt.org/go/libvirt"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider/libvirt"
+	"github.com/envrun/envrun/engine/provider/providertest"
+	"github.com/envrun/envrun/engine/state"
+)
+
+// twoHostLibvirt is twoHost (the contract's example without Ansible) on
+// an isolated subnet of this test's own, with VMs of 384 MiB.
+var twoHostLibvirt = strings.NewReplacer(
+	"172.30.20.", "10.231.41.",
+	`gateway = "172.30.20.1" }`, `gateway = "10.231.41.1", isolated = true }`,
+	"memory = 512", "memory = 384",
+).Replace(twoHost)
+
+// The hardening harness builds envrun with libvirt too.
+func init() { harnessTags = "libvirt_dlopen" }
+
+// The contract's two-host example comes up as real VMs on libvirt.
+func TestIntegrationLibvirtTwoHost(t *testing.T) {
+	providertest.Require(t, libvirt.Driver)
+	dir := t.TempDir()
+	envfile := filepath.Join(dir, "Envfile.lua")
+	os.WriteFile(envfile, []byte(twoHostLibvirt), 0o644)
+	os.WriteFile(filepath.Join(dir, "motd.txt"), []byte("hello from the host\n"), 0o644)
+	project := state.ProjectID(envfile)
+	lvrun := func(args ...string) runResult {
+		return envrun(t, append([]string{"-f", envfile, "--provider", "libvirt"}, args...)...)
+	}
+	t.Cleanup(func() {
+		if r := lvrun("destroy", "-f"); r.code != 0 {
+			t.Errorf("cleanup: destroy: %s", r.stderr)
+		}
+	})
+
+	t0 := time.Now()
+	if r := lvrun("up"); r.code != 0 {
+		t.Fatalf("up exited %d:\n%s", r.code, r.stderr)
+	}
+	t.Logf("up of two VMs from nothing: %s", time.Since(t0).Round(time.Second))
+
+	// SSH by static IP with the environment key, the host key pinned.
+	st := state.ForEnvfile(envfile)
+	key, err := comm.LoadKey(st.KeyPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := comm.OpenKnownHosts(st.KnownHostsPath())
+	ctx := context.Background()
+	for name, ip := range map[string]string{"machine1": "10.231.41.20", "machine2": "10.231.41.21"} {
+		c, err := comm.Dial(ctx, comm.Config{Machine: name, Addr: ip + ":22", User: "vagrant", Signer: key.Signer, HostKey: known.Callback(name)})
+		if err != nil {
+			t.Fatalf("SSH to %s at %s with the environment key: %v", name, ip, err)
+		}
+		out, err := c.Output(ctx, "hostname -f; cat /tmp/ready /tmp/motd; getent hosts machine1.local machine2.local", nil)
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{name + ".local\n", "ready\n", "hello from the host\n", "10.231.41.20", "10.231.41.21"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: %q lacks %q", name, out, want)
+			}
+		}
+		// Vagrant's insecure keys no longer get in.
+		_, err = comm.Dial(ctx, comm.Config{Machine: name, Addr: ip + ":22", User: "vagrant",
+			Auth: []ssh.AuthMethod{ssh.PublicKeys(libvirt.InsecureSigners()...)}, HostKey: known.Callback(name)})
+		if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Errorf("%s: the insecure key got in, or failed otherwise: %v", name, err)
+		}
+	}
+
+	r := lvrun("status", "--json")
+	var rows []struct{ Name, Provider, State, IP string }
+	if err := json.Unmarshal([]byte(r.stdout), &rows); r.code != 0 || err != nil || len(rows) != 2 ||
+		rows[0].State != "running" || rows[0].Provider != "libvirt" || rows[1].IP != "10.231.41.21" {
+		t.Errorf("status --json: %d %s %v", r.code, r.stdout, err)
+	}
+	if _, err := exec.LookPath("ssh"); err == nil {
+		if r := lvrun("ssh", "machine2", "--", "hostname -f"); r.code != 0 || strings.TrimSpace(r.stdout) != "machine2.local" {
+			t.Errorf("envrun ssh machine2 -- hostname -f: %d %q %s", r.code, r.stdout, r.stderr)
+		}
+	}
+	// Up again changes nothing.
+	t0 = time.Now()
+	if r := lvrun("up"); r.code != 0 || strings.Contains(r.stderr, "creating") || strings.Contains(r.stderr, "starting") || strings.Contains(r.stderr, "shell") {
+		t.Errorf("second up: %d\n%s", r.code, r.stderr)
+	}
+	t.Logf("second up: %s", time.Since(t0).Round(time.Millisecond))
+
+	if r := lvrun("destroy", "-f"); r.code != 0 {
+		t.Fatalf("destroy: %s", r.stderr)
+	}
+	if left := leftovers(t, project); len(left) > 0 {
+		t.Errorf("destroy left %s", strings.Join(left, ", "))
+	}
+}
+
+// leftovers lists the domains, networks and volumes named for project.
+func leftovers(t *testing.T, project string) []string {
+	c, err := lv.NewConnect(libvirt.DefaultURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var out []string
+	doms, _ := c.ListAllDomains(0)
+	for _, d := range doms {
+		if n, _ := d.GetName(); strings.HasPrefix(n, project) {
+			out = append(out, "domain "+n)
+		}
+		d.Free()
+	}
+	nets, _ := c.ListAllNetworks(0)
+	for _, n := range nets {
+		if name, _ := n.GetName(); strings.HasPrefix(name, project) {
+			out = append(out, "network "+name)
+		}
+		n.Free()
+	}
+	if pool, err := c.LookupStoragePoolByName(libvirt.PoolName); err == nil {
+		vols, _ := pool.ListAllStorageVolumes(0)
+		for _, v := range vols {
+			if n, _ := v.GetName(); strings.HasPrefix(n, project) {
+				out = append(out, "volume "+n)
+			}
+			v.Free()
+		}
+		pool.Free()
+	}
+	return out
+}
+
+// The binary starts on a host without libvirt (it is loaded when used);
+// only the libvirt provider fails, and says why. libvirt.so.0 is hidden
+// from the binary in a mount namespace of its own.
+func TestIntegrationStartsWithoutLibvirt(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
+	lib := ""
+	for _, p := range []string{"/usr/lib/x86_64-linux-gnu/libvirt.so.0", "/lib/x86_64-linux-gnu/libvirt.so.0", "/usr/lib64/libvirt.so.0"} {
+		if _, err := os.Stat(p); err == nil {
+			lib = p
+			break
+		}
+	}
+	if lib == "" {
+		t.Skip("libvirt.so.0 is not where this test looks")
+	}
+	dir := t.TempDir()
+	bin := envrunBinary(t)
+	os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(twoHostLibvirt), 0o644)
+	os.WriteFile(filepath.Join(dir, "motd.txt"), []byte("x\n"), 0o644)
+	hidden := func(args ...string) (string, error) {
+		script := `mount --bind /dev/null "$1" && shift && exec "$@"`
+		cmd := exec.Command("unshare", append([]string{"-m", "sh", "-c", script, "sh", lib, bin}, args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := hidden("--provider", "docker", "validate")
+	if err != nil || !strings.Contains(out, "ok: 2 machine(s)") {
+		t.Fatalf("validate without libvirt: %v\n%s", err, out)
+	}
+	out, err = hidden("box", "list", "--provider", "libvirt")
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(out, "libvirt is not installed on this host") {
+		t.Errorf("box list --provider libvirt without libvirt: %v\n%s", err, out)
+	}
+}

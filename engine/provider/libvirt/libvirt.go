@@ -1,0 +1,274 @@
+//go:build libvirt_dlopen && cgo
+
+package libvirt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sync/singleflight"
+	"libvirt.org/go/libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/provider"
+)
+
+// Provider is the libvirt provider, opened.
+type Provider struct {
+	env  provider.Env
+	uris []string // every connection the Envfile uses, the default first
+
+	mu    sync.Mutex
+	conns map[string]*libvirt.Connect
+	types map[string]string // URI → domain type (kvm, qemu)
+
+	boxes singleflight.Group // URI + box → ensured once per run
+
+	// The two steps that need more than libvirt's API, replaced in the
+	// unit tests that run on libvirt's test driver (which has no guests
+	// to log into and cannot stream volumes).
+	findBox      func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error)
+	firstContact func(ctx context.Context, c contact) (ssh.PublicKey, error)
+}
+
+func available(ctx context.Context) error {
+	c, err := connect(ctx, DefaultURI())
+	if err != nil {
+		return err
+	}
+	c.Close()
+	return nil
+}
+
+func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
+	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, types: map[string]string{}}
+	p.findBox, p.firstContact = findBoxIn, firstContact
+	p.uris = []string{DefaultURI()}
+	for _, m := range env.Envfile.Machines {
+		if o, err := decodeOptions(m, env.Envfile.Dir); err == nil && !slices.Contains(p.uris, o.uri()) {
+			p.uris = append(p.uris, o.uri())
+		}
+	}
+	// Connect to every libvirt the Envfile uses now, so that a missing one
+	// is reported before anything is made.
+	for _, uri := range p.uris {
+		if _, err := p.conn(ctx, uri); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *Provider) Name() string { return "libvirt" }
+
+func (p *Provider) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for uri, c := range p.conns {
+		c.Close()
+		delete(p.conns, uri)
+	}
+	return nil
+}
+
+// conn returns the connection to uri, opening it on first use.
+func (p *Provider) conn(ctx context.Context, uri string) (*libvirt.Connect, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.conns[uri]; ok {
+		return c, nil
+	}
+	c, err := connect(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	p.conns[uri] = c
+	return c, nil
+}
+
+// connect opens uri, with advice when libvirt is missing or refuses.
+func connect(ctx context.Context, uri string) (*libvirt.Connect, error) {
+	type result struct {
+		c   *libvirt.Connect
+		err error
+	}
+	// virConnectOpen has no context; a hung daemon must not hang envrun.
+	done := make(chan result, 1)
+	go func() {
+		c, err := libvirt.NewConnect(uri)
+		done <- result{c, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, explain(uri, r.err)
+		}
+		return r.c, nil
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.c != nil {
+				r.c.Close()
+			}
+		}()
+		return nil, fmt.Errorf("connect to libvirt at %s: %w", uri, context.Cause(ctx))
+	}
+}
+
+// explain turns the errors of an unreachable libvirt into advice.
+func explain(uri string, err error) error {
+	msg := message(err)
+	switch {
+	case strings.Contains(msg, "libvirt.so"):
+		return fmt.Errorf("libvirt is not installed on this host (%s): install it with `sudo apt-get install libvirt-daemon-system qemu-system-x86 qemu-utils`", msg)
+	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "authentication") || code(err) == libvirt.ERR_AUTH_FAILED:
+		return fmt.Errorf("cannot talk to libvirt at %s: permission denied; add yourself to the libvirt group (sudo usermod -aG libvirt $USER, then log in again), run as root, or set LIBVIRT_DEFAULT_URI=qemu:///session: %s", uri, msg)
+	case strings.Contains(msg, "No such file or directory") || strings.Contains(msg, "Connection refused") || strings.Contains(msg, "Failed to connect socket"):
+		return fmt.Errorf("libvirtd is not running for %s (start it with `sudo systemctl start libvirtd`, or `virtlogd -d && libvirtd -d` without systemd): %s", uri, msg)
+	}
+	return fmt.Errorf("connect to libvirt at %s: %s", uri, msg)
+}
+
+// message is the text of a libvirt error, without the binding's codes.
+func message(err error) string {
+	var e libvirt.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// code is the libvirt error number of err, or 0.
+func code(err error) libvirt.ErrorNumber {
+	var e libvirt.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return 0
+}
+
+// lverr wraps a libvirt error with what was being done, keeping only
+// libvirt's message.
+func lverr(err error, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), message(err))
+}
+
+// domainType is the domain type of the connection: what the Options say,
+// else kvm where the host offers it (libvirt lists it, and, on this host,
+// the CPU has hardware virtualization), else qemu (software emulation).
+// libvirt's test driver offers only "test".
+func (p *Provider) domainType(uri string, o *Options) (string, error) {
+	if o.Driver != "" {
+		return o.Driver, nil
+	}
+	p.mu.Lock()
+	t, ok := p.types[uri]
+	c := p.conns[uri]
+	p.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	capsXML, err := c.GetCapabilities()
+	if err != nil {
+		return "", lverr(err, "read libvirt's capabilities at %s", uri)
+	}
+	var caps libvirtxml.Caps
+	if err := caps.Unmarshal(capsXML); err != nil {
+		return "", fmt.Errorf("read libvirt's capabilities at %s: %w", uri, err)
+	}
+	var offered []string
+	for _, g := range caps.Guests {
+		if g.OSType != "hvm" || (caps.Host.CPU != nil && g.Arch.Name != caps.Host.CPU.Arch) {
+			continue
+		}
+		for _, d := range g.Arch.Domains {
+			offered = append(offered, d.Type)
+		}
+	}
+	switch {
+	case slices.Contains(offered, "kvm") && (!isLocal(uri) || hostHasVirtualization()):
+		t = "kvm"
+	case slices.Contains(offered, "qemu"):
+		t = "qemu"
+	case len(offered) > 0:
+		t = offered[0]
+	default:
+		return "", fmt.Errorf("libvirt at %s offers no way to run %s guests", uri, hostArch(caps))
+	}
+	p.mu.Lock()
+	p.types[uri] = t
+	p.mu.Unlock()
+	return t, nil
+}
+
+func hostArch(caps libvirtxml.Caps) string {
+	if caps.Host.CPU != nil {
+		return caps.Host.CPU.Arch
+	}
+	return "hvm"
+}
+
+// hostHasVirtualization reports whether this host's CPU advertises
+// hardware virtualization (vmx, svm). Some hosts expose /dev/kvm without
+// it, and KVM guests then hang; software emulation works there.
+func hostHasVirtualization() bool {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return true // not Linux as we know it: trust libvirt
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "flags") {
+			f := strings.Fields(line)
+			return slices.Contains(f, "vmx") || slices.Contains(f, "svm")
+		}
+	}
+	return false
+}
+
+// domainName is the domain of machine name; networkName the libvirt
+// network of the Envfile's network name.
+func (p *Provider) domainName(name string) string  { return p.env.Project + "-" + name }
+func (p *Provider) networkName(name string) string { return p.env.Project + "-" + name }
+
+// machineURI is the connection of machine name: its Options' URI, or the
+// default for machines the Envfile no longer names.
+func (p *Provider) machineURI(name string) string {
+	if m := p.env.Envfile.Machine(name); m != nil {
+		if o, err := decodeOptions(m, p.env.Envfile.Dir); err == nil {
+			return o.uri()
+		}
+	}
+	return DefaultURI()
+}
+
+// networkURI is the connection of the Envfile's network name: that of the
+// machines on it (validate made sure they agree), else the default.
+func (p *Provider) networkURI(name string) string {
+	for _, m := range p.env.Envfile.Machines {
+		for _, a := range m.Networks {
+			if a.Network == name {
+				return p.machineURI(m.Name)
+			}
+		}
+	}
+	return DefaultURI()
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,488 @@
+//go:build libvirt_dlopen && cgo
+
+package libvirt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"libvirt.org/go/libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/ui"
+)
+
+// These tests run the provider on libvirt's built-in test driver
+// (test:///default): real libvirt, its XML parsing and object model, with
+// no daemon and no guests. They cover what envrun defines and how it
+// reconciles what exists; booting real VMs is the integration tests' job.
+// The test driver has no guests to log into and cannot stream volumes, so
+// first contact and the box store are replaced here.
+
+const testURI = "test:///default"
+
+// fixture is a provider on the test driver, for an Envfile with network
+// "net" (10.231.48.0/24) and the machines given.
+type fixture struct {
+	t      *testing.T
+	p      *Provider
+	env    provider.Env
+	ef     *spec.Envfile
+	log    *bytes.Buffer
+	hostKy ssh.PublicKey
+	c      *libvirt.Connect
+}
+
+func newFixture(t *testing.T, machines ...string) *fixture {
+	t.Helper()
+	t.Setenv("LIBVIRT_DEFAULT_URI", testURI)
+	dir := t.TempDir()
+	ef := &spec.Envfile{Path: filepath.Join(dir, "Envfile.lua"), Dir: dir, Box: "test/box"}
+	ef.Networks = []*spec.Network{{Name: "net", Subnet: netip.MustParsePrefix("10.231.48.0/24"), Gateway: netip.MustParseAddr("10.231.48.1"), Isolated: true}}
+	for i, name := range machines {
+		ef.Machines = append(ef.Machines, &spec.Machine{
+			Name: name, Hostname: name + ".test", Box: "test/box", User: spec.DefaultUser, CPUs: 1, Memory: 256,
+			Networks:  []spec.Attachment{{Network: "net", IP: netip.MustParseAddr(fmt.Sprintf("10.231.48.%d", 20+i))}},
+			Providers: map[string]spec.Options{},
+		})
+	}
+	st := state.ForEnvfile(ef.Path)
+	if err := st.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	key, err := comm.LoadOrCreateKey(st.KeyPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &bytes.Buffer{}
+	env := provider.Env{
+		Project: "t" + strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())) + "-0123abcd",
+		Envfile: ef, State: st, Key: key, KnownHosts: comm.OpenKnownHosts(st.KnownHostsPath()),
+		UI: ui.New(log, ui.Verbose),
+	}
+	pv, err := open(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pv.(*Provider)
+	_, hostPub, _ := comm.NewHostKey()
+	f := &fixture{t: t, p: p, env: env, ef: ef, log: log, hostKy: hostPub}
+	f.c, _ = p.conn(context.Background(), testURI)
+	p.findBox = func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+		if box != "test/box" {
+			return nil, errNoBox
+		}
+		return &boxVols{
+			Meta:  boxMeta{Name: box, VirtualSize: 1 << 30},
+			Image: "/default-pool/box.img", Kernel: "/default-pool/vmlinuz", Initrd: "/default-pool/initrd", Cmdline: "root=/dev/vda",
+		}, nil
+	}
+	p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return f.hostKy, nil }
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, m := range ef.Machines {
+			p.Destroy(ctx, m.Name)
+		}
+		p.DestroyNetwork(ctx, "net")
+		p.Close()
+	})
+	return f
+}
+
+func (f *fixture) machine(name string) *spec.Machine { return f.ef.Machine(name) }
+
+// domain reads the definition and metadata of machine name's domain.
+func (f *fixture) domain(name string) (*libvirtxml.Domain, *machineMeta) {
+	f.t.Helper()
+	dom, err := f.c.LookupDomainByName(f.p.domainName(name))
+	if err != nil {
+		f.t.Fatalf("domain of %s: %v", name, err)
+	}
+	defer dom.Free()
+	def, meta, err := readDomain(dom)
+	if err != nil || meta == nil {
+		f.t.Fatalf("domain of %s: %v, metadata %v", name, err, meta)
+	}
+	return def, meta
+}
+
+func (f *fixture) hasVolume(name string) bool {
+	pool, err := lookupPool(f.c)
+	if pool == nil || err != nil {
+		return false
+	}
+	defer pool.Free()
+	vol, err := pool.LookupStorageVolByName(name)
+	if err != nil {
+		return false
+	}
+	vol.Free()
+	return true
+}
+
+func TestNetworkLifecycle(t *testing.T) {
+	f := newFixture(t, "web", "db")
+	ctx := context.Background()
+	n := f.ef.Networks[0]
+	if err := f.p.EnsureNetwork(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	net, err := f.c.LookupNetworkByName(f.p.networkName("net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Free()
+	def, meta, err := readNetwork(net, 0)
+	if err != nil || meta == nil || meta.Project != f.env.Project || meta.Network != "net" {
+		t.Fatalf("network metadata: %+v, %v", meta, err)
+	}
+	if def.Forward != nil {
+		t.Errorf("isolated network has <forward mode=%q>", def.Forward.Mode)
+	}
+	hosts := def.IPs[0].DHCP.Hosts
+	if len(hosts) != 2 || hosts[0].IP != "10.231.48.20" || hosts[0].MAC != MACFor(f.env.Project, "web", "net") || hosts[0].Name != "web" {
+		t.Errorf("DHCP hosts: %+v", hosts)
+	}
+	if active, _ := net.IsActive(); !active {
+		t.Error("network not started")
+	}
+
+	// Adopted as it is; a machine new to the Envfile gets its entries.
+	f.ef.Machines = append(f.ef.Machines, &spec.Machine{Name: "cache", Hostname: "cache.test",
+		Networks: []spec.Attachment{{Network: "net", IP: netip.MustParseAddr("10.231.48.30")}}})
+	if err := f.p.EnsureNetwork(ctx, n); err != nil {
+		t.Fatalf("EnsureNetwork again: %v", err)
+	}
+	def, _, _ = readNetwork(net, 0)
+	if hosts := def.IPs[0].DHCP.Hosts; len(hosts) != 3 || hosts[2].IP != "10.231.48.30" || hosts[2].Name != "cache" {
+		t.Errorf("after adding a machine, DHCP hosts: %+v", hosts)
+	}
+	if dns := def.DNS.Host; len(dns) != 3 || dns[2].IP != "10.231.48.30" || dns[2].Hostnames[0].Hostname != "cache.test" {
+		t.Errorf("after adding a machine, DNS hosts: %+v", dns)
+	}
+	// Stopped behind envrun's back: started again.
+	net.Destroy()
+	if err := f.p.EnsureNetwork(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if active, _ := net.IsActive(); !active {
+		t.Error("EnsureNetwork left the stopped network stopped")
+	}
+
+	nets, err := f.p.Networks(ctx)
+	if err != nil || len(nets) != 1 || nets[0].Name != "net" || nets[0].Subnet != "10.231.48.0/24" || nets[0].ID != def.UUID {
+		t.Errorf("Networks: %+v, %v", nets, err)
+	}
+	if err := f.p.DestroyNetwork(ctx, "net"); err != nil {
+		t.Fatal(err)
+	}
+	if nets, err := f.p.Networks(ctx); err != nil || len(nets) != 0 {
+		t.Errorf("Networks after DestroyNetwork: %+v, %v", nets, err)
+	}
+	if err := f.p.DestroyNetwork(ctx, "net"); err != nil {
+		t.Errorf("DestroyNetwork of a missing network: %v", err)
+	}
+}
+
+func TestNetworkConflicts(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	n := f.ef.Networks[0]
+	if err := f.p.EnsureNetwork(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	foreign := `<network><name>%s</name><bridge name="%s"/><ip address="%s" prefix="24"/></network>`
+	tests := []struct {
+		name    string
+		network spec.Network
+		foreign string // a network of someone else's defined first
+		wantErr string
+	}{
+		{name: "same name, other subnet", network: spec.Network{Name: "net", Subnet: netip.MustParsePrefix("10.231.47.0/24"), Gateway: netip.MustParseAddr("10.231.47.1"), Isolated: true},
+			wantErr: `network "net" exists in libvirt as ` + f.p.networkName("net") + ` with subnet 10.231.48.0/24, gateway 10.231.48.1, isolated from an earlier Envfile; the Envfile now says subnet 10.231.47.0/24`},
+		{name: "same name, NAT now", network: spec.Network{Name: "net", Subnet: n.Subnet, Gateway: n.Gateway},
+			wantErr: "the Envfile now says subnet 10.231.48.0/24, gateway 10.231.48.1, NAT"},
+		{name: "overlaps libvirt's default network", network: spec.Network{Name: "other", Subnet: netip.MustParsePrefix("192.168.122.0/25"), Gateway: netip.MustParseAddr("192.168.122.1")},
+			wantErr: `network "other": subnet 192.168.122.0/25 overlaps libvirt network default (192.168.122.0/24), which is not this environment's`},
+		{name: "overlaps this environment's old network", network: spec.Network{Name: "renamed", Subnet: n.Subnet, Gateway: n.Gateway},
+			wantErr: `overlaps 10.231.48.0/24 of this environment's network "net" from an earlier Envfile: run ` + "`envrun destroy`"},
+		{name: "a foreign network has the name", network: spec.Network{Name: "taken", Subnet: netip.MustParsePrefix("10.231.46.0/24"), Gateway: netip.MustParseAddr("10.231.46.1")},
+			foreign: fmt.Sprintf(foreign, f.p.networkName("taken"), "virbrtaken", "10.231.45.1"),
+			wantErr: "a libvirt network named " + f.p.networkName("taken") + " exists and is not this environment's"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.foreign != "" {
+				net, err := f.c.NetworkDefineXML(tt.foreign)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer func() { net.Undefine(); net.Free() }()
+			}
+			err := f.p.EnsureNetwork(ctx, &tt.network)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+			if nets, _ := f.p.Networks(ctx); len(nets) != 1 {
+				t.Errorf("a failed EnsureNetwork left networks: %+v", nets)
+			}
+		})
+	}
+}
+
+func TestUpDefinesTheDomain(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	m := f.machine("web")
+	m.Providers["libvirt"] = spec.Options{Values: map[string]any{"graphics": "spice", "video": "qxl"}}
+	inst, err := f.p.Up(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inst.Created || !inst.Started || inst.Addr != "10.231.48.20:22" || inst.User != "vagrant" || inst.SSHTimeout != defaultBootTimeout {
+		t.Errorf("Instance %+v", inst)
+	}
+	if inst.HostKey == nil || string(inst.HostKey.Marshal()) != string(f.hostKy.Marshal()) {
+		t.Error("Instance.HostKey is not the key first contact saw")
+	}
+	def, meta := f.domain("web")
+	if inst.ID != def.UUID {
+		t.Errorf("ID %s, domain UUID %s", inst.ID, def.UUID)
+	}
+	if def.Type != "test" || def.OS.Kernel != "/default-pool/vmlinuz" || def.OS.Cmdline != "root=/dev/vda" ||
+		def.Memory.Value != 256<<10 || def.Devices.Interfaces[0].MAC.Address != MACFor(f.env.Project, "web", "net") ||
+		def.Devices.Graphics[0].Spice == nil || def.Devices.Videos[0].Model.Type != "qxl" {
+		t.Errorf("domain as defined: type %s, kernel %s, memory %d KiB, NIC %+v", def.Type, def.OS.Kernel, def.Memory.Value, def.Devices.Interfaces[0].MAC)
+	}
+	if meta.HostKey != comm.FormatPublicKey(f.hostKy) || meta.Key != fingerprint(f.env.Key.Signer.PublicKey()) ||
+		meta.IP != "10.231.48.20" || meta.Volume != f.p.domainName("web")+".qcow2" || meta.Config == "" {
+		t.Errorf("metadata after first contact: %+v", meta)
+	}
+	if !f.hasVolume(meta.Volume) {
+		t.Errorf("no overlay volume %s", meta.Volume)
+	}
+	// First contact pinned the host key.
+	if e, ok, _ := f.env.KnownHosts.Lookup(inst.Addr); !ok || e.ID != inst.ID || e.Machine != "web" {
+		t.Errorf("known_hosts entry: %+v, %v", e, ok)
+	}
+	ms, err := f.p.Machines(ctx)
+	if err != nil || len(ms) != 1 || ms[0].Name != "web" || ms[0].State != provider.Running || ms[0].IP != "10.231.48.20" || ms[0].ID != inst.ID {
+		t.Errorf("Machines: %+v, %v", ms, err)
+	}
+}
+
+func TestUpReconciles(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	m := f.machine("web")
+	first, err := f.p.Up(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.p.Up(ctx, m)
+	if err != nil || again.Created || again.Started || again.ID != first.ID {
+		t.Fatalf("Up of a running machine: %+v, %v; want nothing done", again, err)
+	}
+	if err := f.p.Halt(ctx, "web"); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := f.p.Machines(ctx); len(ms) != 1 || ms[0].State != provider.Stopped {
+		t.Errorf("after Halt: %+v", ms)
+	}
+	if err := f.p.Halt(ctx, "web"); err != nil {
+		t.Errorf("Halt of a stopped machine: %v", err)
+	}
+	started, err := f.p.Up(ctx, m)
+	if err != nil || started.Created || !started.Started || started.ID != first.ID {
+		t.Fatalf("Up after Halt: %+v, %v; want the same machine started", started, err)
+	}
+
+	// Settings that changed are reported, not applied behind the user's back.
+	f.log.Reset()
+	m.Memory = 512
+	if _, err := f.p.Up(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.log.String(), "its settings in the Envfile changed since the VM was made") {
+		t.Errorf("no drift warning; output:\n%s", f.log)
+	}
+	f.log.Reset()
+	m.Memory = 256
+	if _, err := f.p.Up(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(f.log.String(), "changed") {
+		t.Errorf("drift warning for unchanged settings:\n%s", f.log)
+	}
+}
+
+func TestUpRemakesAHalfMadeMachine(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	m := f.machine("web")
+	// A run cut off during the first boot: the domain exists, first contact
+	// never finished.
+	contacted := errors.New("cut off")
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return nil, contacted }
+	if _, err := f.p.Up(ctx, m); !errors.Is(err, contacted) {
+		t.Fatalf("Up with a failing first contact: %v", err)
+	}
+	// The failure removed what it made.
+	if _, err := f.c.LookupDomainByName(f.p.domainName("web")); err == nil {
+		t.Error("a failed first contact left the domain")
+	}
+	if f.hasVolume(f.p.domainName("web") + ".qcow2") {
+		t.Error("a failed first contact left the overlay")
+	}
+	// And a domain left by a killed run (no host key in its metadata) is
+	// made anew.
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return f.hostKy, nil }
+	inst, err := f.p.Up(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, _ := f.c.LookupDomainByName(f.p.domainName("web"))
+	_, meta, _ := readDomain(dom)
+	meta.HostKey = ""
+	content, _ := metaContent(meta)
+	if err := dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS, libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
+		t.Fatal(err)
+	}
+	dom.Free()
+	again, err := f.p.Up(ctx, m)
+	if err != nil || !again.Created || again.ID == inst.ID {
+		t.Fatalf("Up over a half-made machine: %+v, %v; want it made anew", again, err)
+	}
+	if !strings.Contains(f.log.String(), "left half-made by an interrupted run") {
+		t.Errorf("output does not say why:\n%s", f.log)
+	}
+}
+
+func TestUpShowsTheConsoleWhenSSHNeverComesUp(t *testing.T) {
+	f := newFixture(t, "web")
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) {
+		// What the guest wrote on its serial console meanwhile.
+		os.WriteFile(f.p.consolePath("web"), []byte("[\x1b[0;1;31mFAILED\x1b[0m] Failed to start ssh.service\r\nbox login: "), 0o600)
+		return nil, &comm.WaitError{Machine: "web", Addr: c.Addr, User: "vagrant", Waited: time.Minute, Last: errors.New("connection refused")}
+	}
+	_, err := f.p.Up(context.Background(), f.machine("web"))
+	if err == nil || !strings.Contains(err.Error(), "waited 1m0s for SSH on 10.231.48.20:22") ||
+		!strings.Contains(err.Error(), "console-web.log):\n    [FAILED] Failed to start ssh.service\n    box login:") {
+		t.Fatalf("got %v, want the wait error with the console's last lines", err)
+	}
+}
+
+func TestUpRefuses(t *testing.T) {
+	tests := []struct {
+		name    string
+		setup   func(f *fixture)
+		wantErr string
+	}{
+		{name: "a foreign domain of that name", setup: func(f *fixture) {
+			d, err := f.c.DomainDefineXML(fmt.Sprintf(`<domain type="test"><name>%s</name><memory>1024</memory><os><type>hvm</type></os></domain>`, f.p.domainName("web")))
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			f.t.Cleanup(func() { d.Undefine(); d.Free() })
+		}, wantErr: "is not this environment's machine \"web\": remove or rename it"},
+		{name: "a machine set up for another key", setup: func(f *fixture) {
+			if _, err := f.p.Up(context.Background(), f.machine("web")); err != nil {
+				f.t.Fatal(err)
+			}
+			os.Remove(f.env.Key.Path)
+			key, err := comm.LoadOrCreateKey(f.env.Key.Path)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			f.p.env.Key = key
+		}, wantErr: "was set up for another environment key"},
+		{name: "a box libvirt does not have", setup: func(f *fixture) { f.machine("web").Box = "acme/custom" },
+			wantErr: `box "acme/custom" is not in libvirt pool envrun at test:///default: add it with ` + "`envrun box add acme/custom FILE`"},
+		{name: "an initrd without a kernel", setup: func(f *fixture) {
+			f.p.findBox = func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+				return &boxVols{Meta: boxMeta{VirtualSize: 1 << 30}, Image: "/default-pool/box.img"}, nil
+			}
+			f.machine("web").Providers["libvirt"] = spec.Options{Values: map[string]any{"initrd": "/boot/initrd"}}
+		}, wantErr: "libvirt.initrd and libvirt.cmdline need a kernel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, "web")
+			tt.setup(f)
+			_, err := f.p.Up(context.Background(), f.machine("web"))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestDestroy(t *testing.T) {
+	f := newFixture(t, "web", "db")
+	ctx := context.Background()
+	for _, m := range f.ef.Machines {
+		if _, err := f.p.Up(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Someone else's domain with a name like ours is never touched.
+	other, err := f.c.DomainDefineXML(fmt.Sprintf(`<domain type="test"><name>%s-other</name><memory>1024</memory><os><type>hvm</type></os></domain>`, f.env.Project))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Undefine(); other.Free() }()
+	ms, err := f.p.Machines(ctx)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("Machines: %+v, %v; want web and db only", ms, err)
+	}
+	if err := f.p.Destroy(ctx, "web"); err != nil {
+		t.Fatal(err)
+	}
+	if f.hasVolume(f.p.domainName("web") + ".qcow2") {
+		t.Error("Destroy left the overlay")
+	}
+	if ms, _ := f.p.Machines(ctx); len(ms) != 1 || ms[0].Name != "db" {
+		t.Errorf("after destroying web: %+v", ms)
+	}
+	if err := f.p.Destroy(ctx, "web"); err != nil {
+		t.Errorf("Destroy of a missing machine: %v", err)
+	}
+	if active, _ := other.IsActive(); active {
+		t.Error("the foreign domain was started")
+	}
+	if _, err := other.GetName(); err != nil {
+		t.Errorf("the foreign domain is gone: %v", err)
+	}
+}
+
+func TestDomainType(t *testing.T) {
+	f := newFixture(t)
+	for _, tt := range []struct {
+		driver, want string
+	}{{"", "test"}, {"qemu", "qemu"}, {"kvm", "kvm"}} {
+		got, err := f.p.domainType(testURI, &Options{Driver: tt.driver})
+		if err != nil || got != tt.want {
+			t.Errorf("domainType with driver %q = %q, %v; want %q", tt.driver, got, err, tt.want)
+		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	_, err := connect(context.Background(), "qemu+unix:///system?socket=/nonexistent/libvirt-sock")
+	if err == nil || !strings.Contains(err.Error(), "libvirtd is not running") {
+		t.Errorf("connect to a missing socket: %v, want advice to start libvirtd", err)
+	}
+}

@@ -1,0 +1,616 @@
+//go:build libvirt_dlopen && cgo
+
+package libvirt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"libvirt.org/go/libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/scripts"
+)
+
+// domainRef is a domain of the environment found in libvirt.
+type domainRef struct {
+	uri  string
+	c    *libvirt.Connect
+	dom  *libvirt.Domain
+	def  *libvirtxml.Domain
+	meta *machineMeta
+}
+
+func (d *domainRef) free() { d.dom.Free() }
+
+// readDomain parses a domain's definition and envrun's metadata in it
+// (nil when it has none).
+func readDomain(dom *libvirt.Domain) (*libvirtxml.Domain, *machineMeta, error) {
+	x, err := dom.GetXMLDesc(0)
+	if err != nil {
+		return nil, nil, lverr(err, "read libvirt domain")
+	}
+	var d libvirtxml.Domain
+	if err := d.Unmarshal(x); err != nil {
+		return nil, nil, fmt.Errorf("read libvirt domain: %w", err)
+	}
+	if d.Metadata == nil {
+		return &d, nil, nil
+	}
+	var meta machineMeta
+	if err := parseMeta(d.Metadata.XML, "machine", &meta); err != nil {
+		return &d, nil, nil
+	}
+	return &d, &meta, nil
+}
+
+// lookupDomain finds the domain of machine name on the connection uri;
+// nil when there is none. A domain of that name that is not this
+// environment's machine is an error.
+func (p *Provider) lookupDomain(ctx context.Context, uri, name string) (*domainRef, error) {
+	c, err := p.conn(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	dn := p.domainName(name)
+	dom, err := c.LookupDomainByName(dn)
+	if code(err) == libvirt.ERR_NO_DOMAIN {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, lverr(err, "look up libvirt domain %s", dn)
+	}
+	def, meta, err := readDomain(dom)
+	if err != nil {
+		dom.Free()
+		return nil, err
+	}
+	if meta == nil || meta.Project != p.env.Project || meta.Machine != name {
+		dom.Free()
+		return nil, fmt.Errorf("a libvirt domain named %s exists at %s and is not this environment's machine %q: remove or rename it (virsh undefine %s)", dn, uri, name, dn)
+	}
+	return &domainRef{uri: uri, c: c, dom: dom, def: def, meta: meta}, nil
+}
+
+// findDomain looks for machine name on its own connection first, then on
+// the environment's others (a machine whose uri changed, an orphan).
+func (p *Provider) findDomain(ctx context.Context, name string) (*domainRef, error) {
+	first := p.machineURI(name)
+	uris := append([]string{first}, p.uris...)
+	for i, uri := range uris {
+		if i > 0 && uri == first {
+			continue
+		}
+		d, err := p.lookupDomain(ctx, uri, name)
+		if d != nil || err != nil {
+			return d, err
+		}
+	}
+	return nil, nil
+}
+
+// Up creates, or starts, machine m's domain.
+func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	if err != nil {
+		return nil, err
+	}
+	uri := o.uri()
+	d, err := p.lookupDomain(ctx, uri, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return p.create(ctx, uri, m, o)
+	}
+	defer d.free()
+	if d.meta.HostKey == "" || d.meta.Key == "" {
+		// First contact never finished: an earlier run was cut off while
+		// the machine booted. It holds nothing of value; make it anew.
+		p.env.UI.Infof(m.Name, "removing VM %s left half-made by an interrupted run", d.def.Name)
+		if err := p.remove(ctx, d); err != nil {
+			return nil, err
+		}
+		return p.create(ctx, uri, m, o)
+	}
+	if d.meta.Key != fingerprint(p.env.Key.Signer.PublicKey()) {
+		return nil, fmt.Errorf("VM %s was set up for another environment key (%s); the key in %s is new, so envrun cannot log in any more: `envrun destroy %s && envrun up %s` makes it anew",
+			d.def.Name, d.meta.Key, p.env.Key.Path, m.Name, m.Name)
+	}
+	p.warnDrift(ctx, uri, m, o, d.meta)
+	inst, err := p.instance(m, o, d.def.UUID, d.meta)
+	if err != nil {
+		return nil, err
+	}
+	state, _, err := d.dom.GetState()
+	if err != nil {
+		return nil, lverr(err, "state of VM %s", d.def.Name)
+	}
+	switch state {
+	case libvirt.DOMAIN_RUNNING:
+		return inst, nil
+	case libvirt.DOMAIN_PAUSED:
+		p.env.UI.Infof(m.Name, "resuming VM %s (was paused)", d.def.Name)
+		if err := d.dom.Resume(); err != nil {
+			return nil, lverr(err, "resume VM %s", d.def.Name)
+		}
+	case libvirt.DOMAIN_PMSUSPENDED:
+		p.env.UI.Infof(m.Name, "waking VM %s (was suspended)", d.def.Name)
+		if err := d.dom.PMWakeup(0); err != nil {
+			return nil, lverr(err, "wake VM %s", d.def.Name)
+		}
+	default:
+		if state != libvirt.DOMAIN_SHUTOFF && state != libvirt.DOMAIN_CRASHED {
+			// Being shut down: let it finish, then start it again.
+			if err := p.halt(ctx, d, o.haltTimeout(), m.Name); err != nil {
+				return nil, err
+			}
+		}
+		p.env.UI.Infof(m.Name, "starting VM %s (was %s)", d.def.Name, stateName(state))
+		p.resetConsole(m.Name)
+		if err := d.dom.Create(); err != nil {
+			return nil, lverr(err, "start VM %s", d.def.Name)
+		}
+	}
+	inst.Started = true
+	return inst, nil
+}
+
+// instance describes machine m's domain as an Instance.
+func (p *Provider) instance(m *spec.Machine, o *Options, uuid string, meta *machineMeta) (*provider.Instance, error) {
+	inst := &provider.Instance{ID: uuid, User: meta.User, SSHTimeout: o.bootTimeout()}
+	if inst.User == "" {
+		inst.User = m.User
+	}
+	if meta.IP != "" {
+		inst.Addr = net.JoinHostPort(meta.IP, "22")
+	}
+	if meta.HostKey != "" {
+		key, err := comm.ParsePublicKey(meta.HostKey)
+		if err != nil {
+			return nil, fmt.Errorf("VM of %s has a damaged host key in its metadata: %w", m.Name, err)
+		}
+		inst.HostKey = key
+	}
+	return inst, nil
+}
+
+// params is what machine m's domain is made from, with box b.
+func (p *Provider) params(uri string, m *spec.Machine, o *Options, b *boxVols, dtype, disk string) (domainParams, error) {
+	dp := domainParams{
+		Name:     p.domainName(m.Name),
+		Title:    fmt.Sprintf("envrun: %s (%s)", m.Name, p.env.Envfile.Path),
+		Type:     dtype,
+		CPUs:     m.CPUs,
+		MemoryMB: m.Memory,
+		Disk:     disk,
+		Opts:     o,
+	}
+	switch {
+	case o.Kernel != "":
+		dp.Kernel, dp.Initrd, dp.Cmdline = o.Kernel, o.Initrd, o.Cmdline
+	default:
+		dp.Kernel, dp.Initrd, dp.Cmdline = b.Kernel, b.Initrd, b.Cmdline
+		if o.Initrd != "" {
+			dp.Initrd = o.Initrd
+		}
+		if o.Cmdline != "" {
+			dp.Cmdline = o.Cmdline
+		}
+	}
+	if dp.Kernel == "" && (dp.Initrd != "" || dp.Cmdline != "") {
+		return dp, fmt.Errorf("machine %q: libvirt.initrd and libvirt.cmdline need a kernel: set libvirt.kernel (box %s brings none)", m.Name, m.Box)
+	}
+	for _, a := range m.Networks {
+		dp.NICs = append(dp.NICs, nic{Network: p.networkName(a.Network), MAC: MACFor(p.env.Project, m.Name, a.Network)})
+	}
+	if isLocal(uri) {
+		dp.Console = p.consolePath(m.Name)
+	}
+	return dp, nil
+}
+
+// consolePath is the file machine name's serial console is logged to.
+func (p *Provider) consolePath(name string) string {
+	return p.env.State.Join("console-" + name + ".log")
+}
+
+// resetConsole removes the console log of a machine about to boot, so
+// that what it shows is this boot's.
+func (p *Provider) resetConsole(name string) { os.Remove(p.consolePath(name)) }
+
+// ConsoleTail returns the last lines of machine name's serial console log.
+func (p *Provider) ConsoleTail(name string, lines int) (path, tail string, err error) {
+	path = p.consolePath(name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return path, "", err
+	}
+	return path, scripts.LastLines(cleanConsole(string(data)), lines), nil
+}
+
+// create makes machine m's overlay and domain, boots it and makes first
+// contact. When anything fails (or ctx ends) the domain and overlay are
+// removed again: nothing half-made stays behind.
+func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *Options) (inst *provider.Instance, err error) {
+	c, err := p.conn(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.ensureBox(ctx, c, uri, m.Box)
+	if err != nil {
+		return nil, err
+	}
+	dtype, err := p.domainType(uri, o)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := ensurePool(c, uri)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Free()
+	name := p.domainName(m.Name)
+	volName := name + ".qcow2"
+	if err := deleteVolume(pool, volName); err != nil { // left by a run killed mid-way
+		return nil, err
+	}
+	capacity := b.Meta.VirtualSize
+	if want := uint64(o.DiskSize) << 30; want > capacity {
+		capacity = want
+	}
+	vx, err := overlayXML(volName, capacity, b.Image)
+	if err != nil {
+		return nil, err
+	}
+	vol, err := pool.StorageVolCreateXML(vx, 0)
+	if err != nil {
+		return nil, lverr(err, "make the disk of %s on box %s", m.Name, m.Box)
+	}
+	defer vol.Free()
+	ref := &domainRef{uri: uri, c: c, meta: &machineMeta{Pool: PoolName, Volume: volName}}
+	defer func() {
+		if err != nil {
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if rmErr := p.remove(cleanup, ref); rmErr != nil {
+				p.env.UI.Warnf(m.Name, "could not remove the half-made VM %s: %v", name, rmErr)
+			}
+		}
+		if ref.dom != nil {
+			ref.dom.Free()
+		}
+	}()
+	disk, err := vol.GetPath()
+	if err != nil {
+		return nil, lverr(err, "disk of %s", m.Name)
+	}
+	dp, err := p.params(uri, m, o, b, dtype, disk)
+	if err != nil {
+		return nil, err
+	}
+	meta := machineMeta{
+		Project: p.env.Project, Machine: m.Name, Envfile: p.env.Envfile.Path, User: m.User,
+		Box: m.Box, Pool: PoolName, Volume: volName,
+	}
+	if ip := m.IP(); ip.IsValid() {
+		meta.IP = ip.String()
+	}
+	if meta.Config, err = configHash(dp, m.Hostname); err != nil {
+		return nil, err
+	}
+	dp.Meta = meta
+	x, err := domainXML(dp)
+	if err != nil {
+		return nil, err
+	}
+	dom, err := c.DomainDefineXML(x)
+	if err != nil {
+		return nil, lverr(err, "define VM %s", name)
+	}
+	ref.dom, ref.meta = dom, &meta
+	uuid, err := dom.GetUUIDString()
+	if err != nil {
+		return nil, lverr(err, "VM %s", name)
+	}
+	p.env.UI.Infof(m.Name, "creating VM %s from box %s (%s, %d CPU, %d MiB)", name, m.Box, dtype, max(m.CPUs, defaultCPUs), memoryOf(m))
+	p.resetConsole(m.Name)
+	if err := dom.Create(); err != nil {
+		return nil, lverr(err, "start VM %s", name)
+	}
+	addr := net.JoinHostPort(meta.IP, "22")
+	p.env.UI.Infof(m.Name, "first boot: waiting for SSH at %s to install the environment key", addr)
+	t0 := time.Now()
+	hostKey, err := p.firstContact(ctx, contact{
+		Machine: m.Name,
+		Addr:    addr,
+		Key:     p.env.Key.Signer,
+		Timeout: o.bootTimeout(),
+		Boot: firstBoot{
+			User: m.User, BoxUser: o.boxUser(), Authorized: p.env.Key.AuthorizedKey(),
+			Hostname: m.Hostname, Short: m.ShortHostname(), IP: meta.IP,
+		},
+	})
+	if err != nil {
+		return nil, provider.WithConsole(p, m.Name, fmt.Errorf("first contact with %s: %w", m.Name, err))
+	}
+	p.env.UI.Debugf(m.Name, "first contact after %.1fs: environment key installed, insecure key removed, hostname %s", time.Since(t0).Seconds(), m.Hostname)
+	meta.HostKey = comm.FormatPublicKey(hostKey)
+	meta.Key = fingerprint(p.env.Key.Signer.PublicKey())
+	content, err := metaContent(&meta)
+	if err != nil {
+		return nil, err
+	}
+	if err := dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS,
+		libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
+		return nil, lverr(err, "record the host key of %s in its metadata", name)
+	}
+	// Pin now: this is the first contact, and the engine connects next.
+	if err := p.env.KnownHosts.Pin(addr, hostKey, m.Name, uuid); err != nil {
+		return nil, err
+	}
+	inst, err = p.instance(m, o, uuid, &meta)
+	if err != nil {
+		return nil, err
+	}
+	inst.Created, inst.Started = true, true
+	return inst, nil
+}
+
+func memoryOf(m *spec.Machine) int {
+	if m.Memory > 0 {
+		return m.Memory
+	}
+	return defaultMemoryMB
+}
+
+// warnDrift says when the Envfile would now make m's domain differently.
+func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta) {
+	c, err := p.conn(ctx, uri)
+	if err != nil {
+		return
+	}
+	b, err := p.findBox(ctx, c, uri, m.Box)
+	if err != nil {
+		return
+	}
+	pool, err := lookupPool(c)
+	if pool == nil || err != nil {
+		return
+	}
+	defer pool.Free()
+	vol, err := pool.LookupStorageVolByName(meta.Volume)
+	if err != nil {
+		return
+	}
+	disk, _ := vol.GetPath()
+	vol.Free()
+	dtype, err := p.domainType(uri, o)
+	if err != nil {
+		return
+	}
+	dp, err := p.params(uri, m, o, b, dtype, disk)
+	if err != nil {
+		return
+	}
+	if h, err := configHash(dp, m.Hostname); err == nil && h != meta.Config {
+		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
+			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+	}
+}
+
+// remove stops and undefines the domain (if any) and deletes its overlay.
+func (p *Provider) remove(ctx context.Context, d *domainRef) error {
+	if d.dom != nil {
+		if active, _ := d.dom.IsActive(); active {
+			if err := d.dom.Destroy(); err != nil && code(err) != libvirt.ERR_OPERATION_INVALID {
+				return lverr(err, "stop VM")
+			}
+		}
+		// envrun's domains have no NVRAM (no UEFI) nor checkpoints; a
+		// managed save or snapshots someone made go with the machine.
+		flags := libvirt.DOMAIN_UNDEFINE_MANAGED_SAVE | libvirt.DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+		if err := d.dom.UndefineFlags(flags); err != nil && code(err) != libvirt.ERR_NO_DOMAIN {
+			return lverr(err, "remove VM")
+		}
+	}
+	if d.meta.Volume == "" {
+		return nil
+	}
+	pool, err := lookupPool(d.c)
+	if pool == nil || err != nil {
+		return err
+	}
+	defer pool.Free()
+	return deleteVolume(pool, d.meta.Volume)
+}
+
+// deleteVolume deletes volume name from pool; a missing one is no error.
+func deleteVolume(pool *libvirt.StoragePool, name string) error {
+	vol, err := pool.LookupStorageVolByName(name)
+	if code(err) == libvirt.ERR_NO_STORAGE_VOL {
+		return nil
+	}
+	if err != nil {
+		return lverr(err, "look up volume %s", name)
+	}
+	defer vol.Free()
+	if err := vol.Delete(0); err != nil && code(err) != libvirt.ERR_NO_STORAGE_VOL {
+		return lverr(err, "remove volume %s", name)
+	}
+	return nil
+}
+
+// Halt shuts the machine down with the ACPI power button, and pulls the
+// plug when it has not powered off within its halt_timeout.
+func (p *Provider) Halt(ctx context.Context, name string) error {
+	d, err := p.findDomain(ctx, name)
+	if d == nil || err != nil {
+		return err
+	}
+	defer d.free()
+	o := &Options{}
+	if m := p.env.Envfile.Machine(name); m != nil {
+		if mo, err := decodeOptions(m, p.env.Envfile.Dir); err == nil {
+			o = mo
+		}
+	}
+	return p.halt(ctx, d, o.haltTimeout(), name)
+}
+
+func (p *Provider) halt(ctx context.Context, d *domainRef, timeout time.Duration, name string) error {
+	state, _, err := d.dom.GetState()
+	if err != nil {
+		return lverr(err, "state of VM %s", d.def.Name)
+	}
+	switch state {
+	case libvirt.DOMAIN_SHUTOFF:
+		return nil
+	case libvirt.DOMAIN_RUNNING, libvirt.DOMAIN_SHUTDOWN:
+		if err := d.dom.ShutdownFlags(libvirt.DOMAIN_SHUTDOWN_ACPI_POWER_BTN); err != nil {
+			p.env.UI.Debugf(name, "ACPI shutdown of %s: %s", d.def.Name, message(err))
+			break
+		}
+		deadline := time.Now().Add(timeout)
+		for time.Now().Before(deadline) {
+			if err := sleepCtx(ctx, 200*time.Millisecond); err != nil {
+				return err
+			}
+			st, _, err := d.dom.GetState()
+			if err != nil {
+				return lverr(err, "state of VM %s", d.def.Name)
+			}
+			if st == libvirt.DOMAIN_SHUTOFF {
+				return nil
+			}
+		}
+		p.env.UI.Warnf(name, "VM %s did not power off within %s of the ACPI power button: stopping it hard", d.def.Name, timeout)
+	}
+	if err := d.dom.Destroy(); err != nil && code(err) != libvirt.ERR_OPERATION_INVALID {
+		return lverr(err, "stop VM %s", d.def.Name)
+	}
+	return nil
+}
+
+// Destroy removes machine name's domain and overlay, on whichever of the
+// environment's connections it is, and its console log.
+func (p *Provider) Destroy(ctx context.Context, name string) error {
+	for _, uri := range p.uris {
+		d, err := p.lookupDomain(ctx, uri, name)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		err = p.remove(ctx, d)
+		d.free()
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.domainName(name), err)
+		}
+		p.env.UI.Debugf(name, "removed VM %s and its disk at %s", p.domainName(name), uri)
+	}
+	// An overlay left by a run killed between making it and defining the VM.
+	c, err := p.conn(ctx, p.machineURI(name))
+	if err != nil {
+		return err
+	}
+	if pool, err := lookupPool(c); pool != nil && err == nil {
+		err = deleteVolume(pool, p.domainName(name)+".qcow2")
+		pool.Free()
+		if err != nil {
+			return err
+		}
+	}
+	if err := os.Remove(p.consolePath(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Machines lists the environment's domains on every connection it uses.
+func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error) {
+	var out []provider.MachineState
+	for _, uri := range p.uris {
+		c, err := p.conn(ctx, uri)
+		if err != nil {
+			return nil, err
+		}
+		doms, err := c.ListAllDomains(0)
+		if err != nil {
+			return nil, lverr(err, "list libvirt domains at %s", uri)
+		}
+		for i := range doms {
+			ms, ok := p.machineState(&doms[i])
+			doms[i].Free()
+			if ok {
+				out = append(out, ms)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, bool) {
+	name, err := dom.GetName()
+	if err != nil || !strings.HasPrefix(name, p.env.Project+"-") {
+		return provider.MachineState{}, false
+	}
+	def, meta, err := readDomain(dom)
+	if err != nil || meta == nil || meta.Project != p.env.Project {
+		return provider.MachineState{}, false
+	}
+	ms := provider.MachineState{Name: meta.Machine, ID: def.UUID, IP: meta.IP, User: meta.User}
+	if ms.IP != "" {
+		ms.Addr = net.JoinHostPort(ms.IP, "22")
+	}
+	state, _, err := dom.GetState()
+	if err != nil {
+		ms.State, ms.Details = provider.Other, message(err)
+		return ms, true
+	}
+	ms.Details = stateName(state)
+	switch state {
+	case libvirt.DOMAIN_RUNNING:
+		ms.State = provider.Running
+	case libvirt.DOMAIN_SHUTOFF, libvirt.DOMAIN_CRASHED:
+		ms.State = provider.Stopped
+	default:
+		ms.State = provider.Other
+	}
+	if meta.HostKey == "" {
+		ms.Details += " (first boot not finished)"
+	}
+	return ms, true
+}
+
+func stateName(s libvirt.DomainState) string {
+	switch s {
+	case libvirt.DOMAIN_RUNNING:
+		return "running"
+	case libvirt.DOMAIN_BLOCKED:
+		return "blocked"
+	case libvirt.DOMAIN_PAUSED:
+		return "paused"
+	case libvirt.DOMAIN_SHUTDOWN:
+		return "shutting down"
+	case libvirt.DOMAIN_SHUTOFF:
+		return "shut off"
+	case libvirt.DOMAIN_CRASHED:
+		return "crashed"
+	case libvirt.DOMAIN_PMSUSPENDED:
+		return "suspended"
+	}
+	return "no state"
+}
+
+func fingerprint(k ssh.PublicKey) string { return ssh.FingerprintSHA256(k) }

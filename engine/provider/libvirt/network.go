@@ -1,0 +1,275 @@
+//go:build libvirt_dlopen && cgo
+
+package libvirt
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"libvirt.org/go/libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// networkParams is what network n should be in libvirt: its settings and a
+// DHCP and DNS entry for every machine of the Envfile on it.
+func (p *Provider) networkParams(n *spec.Network) networkParams {
+	np := networkParams{
+		Name:     p.networkName(n.Name),
+		Meta:     networkMeta{Project: p.env.Project, Network: n.Name, Envfile: p.env.Envfile.Path},
+		Subnet:   n.Subnet,
+		Gateway:  n.Gateway,
+		Isolated: n.Isolated,
+	}
+	for _, m := range p.env.Envfile.Machines {
+		for _, a := range m.Networks {
+			if a.Network == n.Name {
+				np.Hosts = append(np.Hosts, netHost{
+					MAC:      MACFor(p.env.Project, m.Name, n.Name),
+					IP:       a.IP,
+					Hostname: m.ShortHostname(),
+					// Equal names are neighbours here: Compact drops them.
+					Names: slices.Compact([]string{m.Hostname, m.ShortHostname(), m.Name}),
+				})
+			}
+		}
+	}
+	return np
+}
+
+// EnsureNetwork makes network n a libvirt network, or adopts the
+// environment's existing one when its settings match, adding the DHCP and
+// DNS entries of machines new to the Envfile.
+func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
+	uri := p.networkURI(n.Name)
+	c, err := p.conn(ctx, uri)
+	if err != nil {
+		return err
+	}
+	want := p.networkParams(n)
+	net, err := c.LookupNetworkByName(want.Name)
+	if err == nil {
+		defer net.Free()
+		return p.adoptNetwork(net, n, want)
+	}
+	if code(err) != libvirt.ERR_NO_NETWORK {
+		return lverr(err, "look up libvirt network %s", want.Name)
+	}
+	if err := p.checkOverlap(c, n); err != nil {
+		return err
+	}
+	x, err := networkXML(want)
+	if err != nil {
+		return err
+	}
+	net, err = c.NetworkDefineXML(x)
+	if err != nil {
+		return lverr(err, "define libvirt network %s for %q", want.Name, n.Name)
+	}
+	defer net.Free()
+	if err := net.Create(); err != nil {
+		net.Undefine()
+		return lverr(err, "start libvirt network %s for %q (%s)", want.Name, n.Name, n.Subnet)
+	}
+	p.env.UI.Debugf("", "created libvirt network %s (%s) at %s", want.Name, n.Subnet, uri)
+	return nil
+}
+
+// adoptNetwork checks that an existing network is the environment's and
+// matches n, brings its host entries up to date and starts it.
+func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want networkParams) error {
+	// The live definition: envrun changes both it and the persistent one.
+	cur, meta, err := readNetwork(net, 0)
+	if err != nil {
+		return err
+	}
+	if meta == nil || meta.Project != p.env.Project {
+		return fmt.Errorf("network %q: a libvirt network named %s exists and is not this environment's: remove it (virsh net-destroy %s; virsh net-undefine %s) or rename the network",
+			n.Name, want.Name, want.Name, want.Name)
+	}
+	got := settingsOf(cur)
+	wantS := netSettings{Subnet: n.Subnet.String(), Gateway: n.Gateway.String(), Isolated: n.Isolated}
+	if got != wantS {
+		return fmt.Errorf("network %q exists in libvirt as %s with %s from an earlier Envfile; "+
+			"the Envfile now says %s: run `envrun destroy` to remove the old environment first",
+			n.Name, want.Name, got, wantS)
+	}
+	active, err := net.IsActive()
+	if err != nil {
+		return lverr(err, "libvirt network %s", want.Name)
+	}
+	flags := libvirt.NETWORK_UPDATE_AFFECT_CONFIG
+	if active {
+		flags |= libvirt.NETWORK_UPDATE_AFFECT_LIVE
+	}
+	dhcp := map[string]libvirtxml.NetworkDHCPHost{}
+	dns := map[string]bool{}
+	if len(cur.IPs) > 0 && cur.IPs[0].DHCP != nil {
+		for _, h := range cur.IPs[0].DHCP.Hosts {
+			dhcp[strings.ToLower(h.MAC)] = h
+		}
+	}
+	if cur.DNS != nil {
+		for _, h := range cur.DNS.Host {
+			dns[h.IP] = true
+		}
+	}
+	for _, h := range want.Hosts {
+		wh := dhcpHost(h)
+		if old, ok := dhcp[h.MAC]; !ok || old.IP != wh.IP || old.Name != wh.Name {
+			cmd := libvirt.NETWORK_UPDATE_COMMAND_ADD_LAST
+			if ok {
+				cmd = libvirt.NETWORK_UPDATE_COMMAND_MODIFY
+			}
+			x, err := wh.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := net.Update(cmd, libvirt.NETWORK_SECTION_IP_DHCP_HOST, -1, x, flags); err != nil {
+				return lverr(err, "add the DHCP entry of %s to libvirt network %s", h.IP, want.Name)
+			}
+			p.env.UI.Debugf("", "libvirt network %s: DHCP entry %s → %s", want.Name, h.MAC, h.IP)
+		}
+		if !dns[h.IP.String()] {
+			dh := dnsHost(h)
+			x, err := dh.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := net.Update(libvirt.NETWORK_UPDATE_COMMAND_ADD_LAST, libvirt.NETWORK_SECTION_DNS_HOST, -1, x, flags); err != nil {
+				return lverr(err, "add the DNS entry of %s to libvirt network %s", h.IP, want.Name)
+			}
+		}
+	}
+	if !active {
+		if err := net.Create(); err != nil {
+			return lverr(err, "start libvirt network %s for %q", want.Name, n.Name)
+		}
+		p.env.UI.Debugf("", "started libvirt network %s", want.Name)
+	}
+	return nil
+}
+
+// readNetwork parses a network's XML and envrun's metadata in it (nil when
+// it has none).
+func readNetwork(net *libvirt.Network, flags libvirt.NetworkXMLFlags) (*libvirtxml.Network, *networkMeta, error) {
+	x, err := net.GetXMLDesc(flags)
+	if err != nil {
+		return nil, nil, lverr(err, "read libvirt network")
+	}
+	var n libvirtxml.Network
+	if err := n.Unmarshal(x); err != nil {
+		return nil, nil, fmt.Errorf("read libvirt network: %w", err)
+	}
+	if n.Metadata == nil {
+		return &n, nil, nil
+	}
+	var meta networkMeta
+	if err := parseMeta(n.Metadata.XML, "network", &meta); err != nil {
+		return &n, nil, nil
+	}
+	return &n, &meta, nil
+}
+
+// checkOverlap fails when a libvirt network other than n's has a subnet
+// that overlaps n's.
+func (p *Provider) checkOverlap(c *libvirt.Connect, n *spec.Network) error {
+	nets, err := c.ListAllNetworks(0)
+	if err != nil {
+		return lverr(err, "list libvirt networks")
+	}
+	defer freeNetworks(nets)
+	for i := range nets {
+		cur, meta, err := readNetwork(&nets[i], 0)
+		if err != nil {
+			return err
+		}
+		for _, ip := range cur.IPs {
+			pfx, ok := prefixOf(ip)
+			if !ok || !pfx.Masked().Overlaps(n.Subnet) {
+				continue
+			}
+			if meta != nil && meta.Project == p.env.Project {
+				return fmt.Errorf("network %q: subnet %s overlaps %s of this environment's network %q from an earlier Envfile: run `envrun destroy` first",
+					n.Name, n.Subnet, pfx.Masked(), meta.Network)
+			}
+			return fmt.Errorf("network %q: subnet %s overlaps libvirt network %s (%s), which is not this environment's: choose another subnet, or remove it (virsh net-destroy %s; virsh net-undefine %s)",
+				n.Name, n.Subnet, cur.Name, pfx.Masked(), cur.Name, cur.Name)
+		}
+	}
+	return nil
+}
+
+func freeNetworks(nets []libvirt.Network) {
+	for i := range nets {
+		nets[i].Free()
+	}
+}
+
+// envNetworks calls f for each network of the environment on every
+// connection it uses.
+func (p *Provider) envNetworks(ctx context.Context, f func(net *libvirt.Network, n *libvirtxml.Network, meta *networkMeta) error) error {
+	for _, uri := range p.uris {
+		c, err := p.conn(ctx, uri)
+		if err != nil {
+			return err
+		}
+		nets, err := c.ListAllNetworks(0)
+		if err != nil {
+			return lverr(err, "list libvirt networks at %s", uri)
+		}
+		for i := range nets {
+			name, err := nets[i].GetName()
+			if err != nil || !strings.HasPrefix(name, p.env.Project+"-") {
+				continue
+			}
+			x, meta, err := readNetwork(&nets[i], 0)
+			if err == nil && meta != nil && meta.Project == p.env.Project {
+				err = f(&nets[i], x, meta)
+			}
+			if err != nil {
+				freeNetworks(nets)
+				return err
+			}
+		}
+		freeNetworks(nets)
+	}
+	return nil
+}
+
+// DestroyNetwork stops and removes the environment's network name.
+func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
+	return p.envNetworks(ctx, func(net *libvirt.Network, n *libvirtxml.Network, meta *networkMeta) error {
+		if meta.Network != name {
+			return nil
+		}
+		if active, _ := net.IsActive(); active {
+			if err := net.Destroy(); err != nil && code(err) != libvirt.ERR_OPERATION_INVALID {
+				return lverr(err, "stop libvirt network %s", n.Name)
+			}
+		}
+		if err := net.Undefine(); err != nil && code(err) != libvirt.ERR_NO_NETWORK {
+			return lverr(err, "remove libvirt network %s", n.Name)
+		}
+		p.env.UI.Debugf("", "removed libvirt network %s", n.Name)
+		return nil
+	})
+}
+
+// Networks lists the environment's networks.
+func (p *Provider) Networks(ctx context.Context) ([]provider.NetworkState, error) {
+	var out []provider.NetworkState
+	err := p.envNetworks(ctx, func(net *libvirt.Network, n *libvirtxml.Network, meta *networkMeta) error {
+		ns := provider.NetworkState{Name: meta.Network, ID: n.UUID}
+		if s := settingsOf(n); s.Subnet != "" {
+			ns.Subnet = s.Subnet
+		}
+		out = append(out, ns)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,166 @@
+package libvirt
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Options is a machine's `libvirt = { ... }` table.
+type Options struct {
+	// URI is the libvirt connection (qemu:///system, qemu:///session,
+	// qemu+ssh://host/system); default DefaultURI().
+	URI string `opt:"uri"`
+	// Driver is the domain type: "kvm", or "qemu" for software emulation.
+	// Default: kvm when the host offers it, else qemu.
+	Driver string `opt:"driver"`
+	// Graphics is "none" (the default: serial console only), "spice" or
+	// "vnc", listening on 127.0.0.1 at a free port.
+	Graphics string `opt:"graphics"`
+	// Video is the display adapter model; default qxl with spice, vga with
+	// vnc, none without graphics.
+	Video string `opt:"video"`
+	// Kernel, Initrd and Cmdline boot the machine directly (images with no
+	// bootloader); they override what the box brings. Paths are on the
+	// libvirt host, relative ones against the Envfile's folder.
+	Kernel  string `opt:"kernel"`
+	Initrd  string `opt:"initrd"`
+	Cmdline string `opt:"cmdline"`
+	// CPUMode is the domain's <cpu mode>: default host-passthrough on kvm,
+	// QEMU's default model on qemu.
+	CPUMode string `opt:"cpu_mode"`
+	// MachineType is QEMU's machine type ("pc", "q35"); default libvirt's.
+	MachineType string `opt:"machine_type"`
+	// DiskSize is the machine disk's size in GiB; 0 keeps the box's size.
+	// A larger disk's file system is not grown by envrun.
+	DiskSize int `opt:"disk_size"`
+	// BoxUser is the user the box authorizes Vagrant's insecure key for,
+	// logged in as once; default "vagrant".
+	BoxUser string `opt:"box_user"`
+	// BootTimeout bounds, in seconds, the wait for SSH after a start
+	// (default 300: software emulation is slow).
+	BootTimeout int `opt:"boot_timeout"`
+	// HaltTimeout is how long, in seconds, `halt` waits for the guest to
+	// power off after the ACPI power button before it pulls the plug
+	// (default 60).
+	HaltTimeout int `opt:"halt_timeout"`
+}
+
+// Defaults.
+const (
+	defaultBootTimeout = 5 * time.Minute
+	defaultHaltTimeout = time.Minute
+)
+
+var (
+	graphicsTypes = []string{"none", "spice", "vnc"}
+	videoModels   = []string{"none", "qxl", "virtio", "vga", "cirrus", "bochs", "ramfb"}
+	driverTypes   = []string{"kvm", "qemu"}
+	cpuModes      = []string{"host-passthrough", "host-model", "maximum"}
+)
+
+// decodeOptions reads m's libvirt table; relative paths are resolved
+// against dir (not at all when dir is "").
+func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
+	o := &Options{}
+	raw, ok := m.Providers["libvirt"]
+	if !ok {
+		return o, nil
+	}
+	what := fmt.Sprintf("machine %q: libvirt", m.Name)
+	if err := raw.Decode(what, o); err != nil {
+		return nil, err
+	}
+	var errs spec.Errors
+	oneOf := func(key, v string, known []string) {
+		if v != "" && !slices.Contains(known, v) {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.%s: unknown value %q%s (known: %s)",
+				what, key, v, spec.DidYouMean(v, known), strings.Join(known, ", ")))
+		}
+	}
+	oneOf("graphics", o.Graphics, graphicsTypes)
+	oneOf("video", o.Video, videoModels)
+	oneOf("driver", o.Driver, driverTypes)
+	oneOf("cpu_mode", o.CPUMode, cpuModes)
+	if o.URI != "" {
+		if u, err := url.Parse(o.URI); err != nil || u.Scheme == "" {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %q is not a libvirt URI (like \"qemu:///system\")", what, o.URI))
+		}
+	}
+	for _, n := range []struct {
+		key string
+		v   int
+	}{{"disk_size", o.DiskSize}, {"boot_timeout", o.BootTimeout}, {"halt_timeout", o.HaltTimeout}} {
+		if n.v < 0 {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.%s: must not be negative, got %d", what, n.key, n.v))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		for _, p := range []*string{&o.Kernel, &o.Initrd} {
+			if *p != "" && !filepath.IsAbs(*p) {
+				*p = filepath.Join(dir, *p)
+			}
+		}
+	}
+	return o, nil
+}
+
+// uri is the machine's connection.
+func (o *Options) uri() string {
+	if o.URI != "" {
+		return o.URI
+	}
+	return DefaultURI()
+}
+
+func (o *Options) bootTimeout() time.Duration {
+	if o.BootTimeout > 0 {
+		return time.Duration(o.BootTimeout) * time.Second
+	}
+	return defaultBootTimeout
+}
+
+func (o *Options) haltTimeout() time.Duration {
+	if o.HaltTimeout > 0 {
+		return time.Duration(o.HaltTimeout) * time.Second
+	}
+	return defaultHaltTimeout
+}
+
+func (o *Options) boxUser() string {
+	if o.BoxUser != "" {
+		return o.BoxUser
+	}
+	return spec.DefaultUser
+}
+
+// video is the display adapter, "" for none.
+func (o *Options) video() string {
+	switch {
+	case o.Video == "none":
+		return ""
+	case o.Video != "":
+		return o.Video
+	case o.Graphics == "spice":
+		return "qxl"
+	case o.Graphics == "vnc":
+		return "vga"
+	}
+	return ""
+}
+
+// graphics is the graphics type, "" for none.
+func (o *Options) graphics() string {
+	if o.Graphics == "none" {
+		return ""
+	}
+	return o.Graphics
+}
