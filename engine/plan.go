@@ -37,6 +37,38 @@ type PlanOptions struct {
 	// Existing plans for machines that already run: they are not created
 	// (`envrun provision`).
 	Existing bool
+	// Steps, when not empty, plans a partial run (`envrun watch`): exactly
+	// these steps, each on its running machine, then the global steps that
+	// declare `after` on a planned global step, transitively. Global steps
+	// wait for the planned steps of their hosts; a machine's steps keep
+	// their Envfile order. No network is touched, no machine made, and
+	// nothing else runs: Machines, Provision and Existing are ignored.
+	Steps []StepRef
+}
+
+// StepRef names a step: one of a machine's (Machine set) or a global one
+// (Machine empty).
+type StepRef struct {
+	Machine string
+	Step    string
+}
+
+func (r StepRef) String() string {
+	if r.Machine == "" {
+		return r.Step
+	}
+	return r.Machine + "/" + r.Step
+}
+
+// StepOf returns the step a graph node runs, if it runs one.
+func StepOf(n graph.Node) (StepRef, bool) {
+	switch n := n.(type) {
+	case *stepNode:
+		return StepRef{Machine: n.run.m.Name, Step: n.s.Info().Name}, true
+	case *globalNode:
+		return StepRef{Step: n.s.Info().Name}, true
+	}
+	return StepRef{}, false
 }
 
 // Node IDs, as they appear in `envrun graph` and in summaries.
@@ -81,6 +113,9 @@ func (e *Env) Select(names []string) ([]*spec.Machine, error) {
 // Plan builds the dependency graph. It needs no backend: `envrun graph`
 // shows it without touching anything.
 func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
+	if len(opts.Steps) > 0 {
+		return e.planSteps(opts.Steps)
+	}
 	machines, err := e.Select(opts.Machines)
 	if err != nil {
 		return nil, err
@@ -157,6 +192,125 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// planSteps plans a partial run: see PlanOptions.Steps.
+func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
+	want := map[StepRef]bool{}
+	for _, r := range refs {
+		if err := e.checkRef(r); err != nil {
+			return nil, err
+		}
+		want[r] = true
+	}
+	// Global steps that declare `after` on a planned global step follow
+	// it, transitively (the after graph has no cycles: Validate).
+	for grew := true; grew; {
+		grew = false
+		for _, s := range e.Spec.Steps {
+			a, ok := s.(*spec.Ansible)
+			if !ok || want[StepRef{Step: a.Name}] {
+				continue
+			}
+			for _, dep := range a.After {
+				if want[StepRef{Step: dep}] {
+					want[StepRef{Step: a.Name}], grew = true, true
+					break
+				}
+			}
+		}
+	}
+	// The machines involved: those with a planned step, and the hosts of
+	// planned global steps.
+	involved := map[string]bool{}
+	for r := range want {
+		if r.Machine != "" {
+			involved[r.Machine] = true
+			continue
+		}
+		for _, h := range globalHosts(e.Spec.Step(r.Step)) {
+			involved[h] = true
+		}
+	}
+	g := graph.New()
+	p := &plan{e: e, opts: PlanOptions{Steps: refs, Provision: ProvisionForce, Existing: true}, runs: map[string]*machineRun{}}
+	last := map[string]string{} // machine → ID of its last planned node
+	for _, m := range e.Spec.Machines {
+		if !involved[m.Name] {
+			continue
+		}
+		run := &machineRun{m: m}
+		p.runs[m.Name] = run
+		g.Add(&machineNode{p: p, run: run})
+		prev := machineID(m.Name)
+		for _, s := range m.Steps {
+			if want[StepRef{Machine: m.Name, Step: s.Info().Name}] {
+				n := &stepNode{p: p, run: run, s: s}
+				g.Add(n)
+				g.Connect(prev, n.ID())
+				prev = n.ID()
+			}
+		}
+		last[m.Name] = prev
+	}
+	for _, s := range e.Spec.Steps {
+		if !want[StepRef{Step: s.Info().Name}] {
+			continue
+		}
+		n := &globalNode{p: p, s: s}
+		g.Add(n)
+		for _, h := range globalHosts(s) {
+			g.Connect(last[h], n.ID())
+		}
+	}
+	for _, s := range e.Spec.Steps {
+		a, ok := s.(*spec.Ansible)
+		if !ok || !want[StepRef{Step: a.Name}] {
+			continue
+		}
+		for _, dep := range a.After {
+			if want[StepRef{Step: dep}] {
+				g.Connect(globalID(e.Spec.Step(dep).Info().Kind, dep), globalID(a.Kind, a.Name))
+			}
+		}
+	}
+	if err := g.Check(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// checkRef fails unless r names a step of the Envfile.
+func (e *Env) checkRef(r StepRef) error {
+	if r.Machine == "" {
+		if e.Spec.Step(r.Step) == nil {
+			return &UsageError{fmt.Errorf("no global step %q in %s", r.Step, e.Spec.Path)}
+		}
+		return nil
+	}
+	m := e.Spec.Machine(r.Machine)
+	if m == nil {
+		return &UsageError{fmt.Errorf("no machine %q in %s%s", r.Machine, e.Spec.Path, spec.DidYouMean(r.Machine, e.Spec.MachineNames()))}
+	}
+	var names []string
+	for _, s := range m.Steps {
+		if s.Info().Name == r.Step {
+			return nil
+		}
+		names = append(names, s.Info().Name)
+	}
+	return &UsageError{fmt.Errorf("machine %q has no step %q%s", r.Machine, r.Step, spec.DidYouMean(r.Step, names))}
+}
+
+// plannedMachines lists the machines a plan brings up or runs steps on.
+func plannedMachines(g *graph.Graph) []string {
+	var out []string
+	for _, n := range g.Nodes() {
+		if m, ok := n.(*machineNode); ok {
+			out = append(out, m.run.m.Name)
+		}
+	}
+	return out
 }
 
 func globalHosts(s spec.Step) []string {
@@ -266,6 +420,11 @@ func (n *machineNode) Execute(ctx context.Context) error {
 		what = "created"
 	} else if inst.Started {
 		what = "started"
+	}
+	if len(n.p.opts.Steps) > 0 && what == "up" {
+		// A partial run on a running machine: nothing worth a line.
+		e.UI.Debugf(m.Name, "up, SSH ready at %s (%s)", inst.Addr, time.Since(t0).Round(time.Millisecond))
+		return nil
 	}
 	e.UI.Infof(m.Name, "%s, SSH ready at %s (%.1fs)", what, inst.Addr, time.Since(t0).Seconds())
 	return nil

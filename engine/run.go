@@ -27,7 +27,12 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	if err := e.Open(ctx); err != nil {
 		return nil, err
 	}
-	if opts.Existing {
+	switch {
+	case len(opts.Steps) > 0:
+		if err := e.requireRunning(ctx, plannedMachines(g)); err != nil {
+			return nil, err
+		}
+	case opts.Existing:
 		if err := e.requireRunning(ctx, opts.Machines); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// partialEnvfile has three machines (db waits for web) and global steps
+// ordered by after: base → app → deploy, and other on its own.
+func partialEnvfile() *spec.Envfile {
+	shell := func(name string) spec.Step {
+		return &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Name: name}, Inline: "true"}
+	}
+	ansible := func(name string, hosts []string, after ...string) spec.Step {
+		return &spec.Ansible{StepInfo: spec.StepInfo{Kind: "ansible", Name: name}, Playbook: "/p/" + name + ".yml", Hosts: hosts, After: after}
+	}
+	return &spec.Envfile{
+		Path:     "/p/Envfile.lua",
+		Dir:      "/p",
+		Networks: []*spec.Network{{Name: "net"}},
+		Machines: []*spec.Machine{
+			{Name: "web", Networks: []spec.Attachment{{Network: "net"}}, Steps: []spec.Step{shell("a"), shell("b"), shell("c")}},
+			{Name: "db", DependsOn: []string{"web"}, Networks: []spec.Attachment{{Network: "net"}}, Steps: []spec.Step{shell("a")}},
+			{Name: "cache", Steps: []spec.Step{shell("a")}},
+		},
+		Steps: []spec.Step{
+			ansible("deploy", []string{"web"}, "app"),
+			ansible("base", []string{"web", "db"}),
+			ansible("app", []string{"web"}, "base"),
+			ansible("other", []string{"cache"}),
+		},
+	}
+}
+
+// edges lists a graph as "from -> to" lines, nodes in order.
+func edges(g *graph.Graph) (nodes, out []string) {
+	for _, n := range g.Nodes() {
+		nodes = append(nodes, n.ID())
+		for _, d := range g.Deps(n.ID()) {
+			out = append(out, d+" -> "+n.ID())
+		}
+	}
+	slices.Sort(out)
+	return nodes, out
+}
+
+func TestPlanSteps(t *testing.T) {
+	web := func(s string) StepRef { return StepRef{Machine: "web", Step: s} }
+	tests := []struct {
+		name  string
+		steps []StepRef
+		nodes []string
+		edges []string
+	}{
+		{
+			name:  "one step on one machine",
+			steps: []StepRef{web("b")},
+			nodes: []string{"machine:web", "web/b"},
+			edges: []string{"machine:web -> web/b"},
+		},
+		{
+			name:  "a machine's steps keep their order, whatever the order asked",
+			steps: []StepRef{web("c"), web("a")},
+			nodes: []string{"machine:web", "web/a", "web/c"},
+			edges: []string{"machine:web -> web/a", "web/a -> web/c"},
+		},
+		{
+			name:  "machines run side by side: depends_on is for bringing up",
+			steps: []StepRef{{Machine: "db", Step: "a"}, web("a")},
+			nodes: []string{"machine:web", "web/a", "machine:db", "db/a"},
+			edges: []string{"machine:db -> db/a", "machine:web -> web/a"},
+		},
+		{
+			name:  "a global step, then those after it, transitively",
+			steps: []StepRef{{Step: "base"}},
+			nodes: []string{"machine:web", "machine:db", "ansible:deploy", "ansible:base", "ansible:app"},
+			edges: []string{
+				"ansible:app -> ansible:deploy", "ansible:base -> ansible:app",
+				"machine:db -> ansible:base", "machine:web -> ansible:app", "machine:web -> ansible:base", "machine:web -> ansible:deploy",
+			},
+		},
+		{
+			name:  "a global step last in the after chain runs alone",
+			steps: []StepRef{{Step: "deploy"}},
+			nodes: []string{"machine:web", "ansible:deploy"},
+			edges: []string{"machine:web -> ansible:deploy"},
+		},
+		{
+			name:  "a global step waits for the planned steps of its hosts",
+			steps: []StepRef{{Step: "app"}, web("b")},
+			nodes: []string{"machine:web", "web/b", "ansible:deploy", "ansible:app"},
+			edges: []string{"ansible:app -> ansible:deploy", "machine:web -> web/b", "web/b -> ansible:app", "web/b -> ansible:deploy"},
+		},
+		{
+			name:  "a step asked twice is planned once",
+			steps: []StepRef{{Step: "other"}, {Step: "other"}},
+			nodes: []string{"machine:cache", "ansible:other"},
+			edges: []string{"machine:cache -> ansible:other"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Env{Spec: partialEnvfile()}
+			g, err := e.Plan(PlanOptions{Steps: tt.steps, Machines: []string{"cache"}, Provision: ProvisionNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nodes, es := edges(g)
+			slices.Sort(tt.edges)
+			if !slices.Equal(nodes, tt.nodes) {
+				t.Errorf("nodes:\n\t%s\nwant:\n\t%s", strings.Join(nodes, "\n\t"), strings.Join(tt.nodes, "\n\t"))
+			}
+			if !slices.Equal(es, tt.edges) {
+				t.Errorf("edges:\n\t%s\nwant:\n\t%s", strings.Join(es, "\n\t"), strings.Join(tt.edges, "\n\t"))
+			}
+			for _, n := range g.Nodes() {
+				ref, ok := StepOf(n)
+				if strings.HasPrefix(n.ID(), "machine:") {
+					if ok {
+						t.Errorf("StepOf(%s) = %v", n.ID(), ref)
+					}
+					continue
+				}
+				if !ok {
+					t.Errorf("StepOf(%s): not a step", n.ID())
+				}
+			}
+			if got, want := plannedMachines(g), machineNodes(tt.nodes); !slices.Equal(got, want) {
+				t.Errorf("planned machines %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func machineNodes(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if m, ok := strings.CutPrefix(id, "machine:"); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestPlanStepsErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		ref  StepRef
+		want string
+	}{
+		{name: "unknown machine", ref: StepRef{Machine: "wbe", Step: "a"}, want: `no machine "wbe" in /p/Envfile.lua (did you mean "web"?)`},
+		{name: "unknown machine step", ref: StepRef{Machine: "web", Step: "d"}, want: `machine "web" has no step "d"`},
+		{name: "unknown global step", ref: StepRef{Step: "bsae"}, want: `no global step "bsae"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Env{Spec: partialEnvfile()}
+			_, err := e.Plan(PlanOptions{Steps: []StepRef{tt.ref}})
+			var usage *UsageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want a usage error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestPlanStepsForcesTheSteps checks what a partial plan's nodes do when
+// run: its step nodes always run (as `envrun provision` would), and its
+// global steps never take the cache's word that they already ran.
+func TestPlanStepsForcesTheSteps(t *testing.T) {
+	e := &Env{Spec: partialEnvfile()}
+	g, err := e.Plan(PlanOptions{Steps: []StepRef{{Step: "other"}}, Provision: ProvisionAuto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := g.Node("ansible:other").(*globalNode)
+	if !ok {
+		t.Fatal("no global node")
+	}
+	if n.p.opts.Provision != ProvisionForce || !n.p.opts.Existing {
+		t.Errorf("partial plan options %+v: want forced provisioning of existing machines", n.p.opts)
+	}
+	if got := fmt.Sprint(StepRef{Machine: "web", Step: "a"}, " ", StepRef{Step: "base"}); got != "web/a base" {
+		t.Errorf("StepRef strings: %q", got)
+	}
+}
