@@ -2,7 +2,11 @@ package luaapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -41,6 +45,7 @@ func (l *loader) hook(fn *lua.LFunction) *spec.Hook {
 	} else {
 		h.Pos = l.pos()
 	}
+	l.hooks = append(l.hooks, hookFunc{h, fn})
 	env, abs := l.env, l.abs
 	h.Fn = func(ctx context.Context, m *spec.Machine, r spec.Runner) error {
 		env.mu.Lock()
@@ -201,4 +206,76 @@ func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) str
 	}))
 	L.SetMetatable(t, mt)
 	return t, nil
+}
+
+// hookFunc is a hook and its function, whose digest is taken once the
+// Envfile ran (captured values are final then).
+type hookFunc struct {
+	h  *spec.Hook
+	fn *lua.LFunction
+}
+
+// digestHooks sets every hook's Digest.
+func (l *loader) digestHooks() {
+	for _, hf := range l.hooks {
+		d := sha256.New()
+		digestValue(d, hf.fn, 4)
+		hf.h.Digest = hex.EncodeToString(d.Sum(nil))
+	}
+}
+
+// digestValue writes what makes v behave as it does: a function's code,
+// constants and nested functions (not its line numbers, so that moving a
+// hook does not change it) and the values it captures; a table's entries.
+// depth bounds how far tables and captured functions are followed.
+func digestValue(w io.Writer, v lua.LValue, depth int) {
+	if depth < 0 {
+		io.WriteString(w, "…")
+		return
+	}
+	switch v := v.(type) {
+	case *lua.LFunction:
+		if v.Proto == nil {
+			io.WriteString(w, "gofunction;")
+			return
+		}
+		digestProto(w, v.Proto)
+		for _, uv := range v.Upvalues {
+			digestValue(w, uv.Value(), depth-1)
+		}
+		io.WriteString(w, ";")
+	case *lua.LTable:
+		type kv struct{ k, v lua.LValue }
+		var entries []kv
+		v.ForEach(func(k, val lua.LValue) { entries = append(entries, kv{k, val}) })
+		slices.SortFunc(entries, func(a, b kv) int {
+			return strings.Compare(a.k.Type().String()+a.k.String(), b.k.Type().String()+b.k.String())
+		})
+		io.WriteString(w, "{")
+		for _, e := range entries {
+			digestValue(w, e.k, depth-1)
+			io.WriteString(w, "=")
+			digestValue(w, e.v, depth-1)
+			io.WriteString(w, ",")
+		}
+		io.WriteString(w, "}")
+	case lua.LString, lua.LNumber, lua.LBool, *lua.LNilType:
+		fmt.Fprintf(w, "%s:%q;", v.Type(), v.String())
+	default:
+		fmt.Fprintf(w, "%s;", v.Type())
+	}
+}
+
+func digestProto(w io.Writer, p *lua.FunctionProto) {
+	fmt.Fprintf(w, "fn(%d,%d,%d)[", p.NumParameters, p.IsVarArg, p.NumUpvalues)
+	for _, c := range p.Code {
+		fmt.Fprintf(w, "%x,", c)
+	}
+	io.WriteString(w, "]")
+	for _, c := range p.Constants {
+		fmt.Fprintf(w, "%s:%q;", c.Type(), c.String())
+	}
+	for _, sub := range p.FunctionPrototypes {
+		digestProto(w, sub)
+	}
 }

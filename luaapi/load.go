@@ -143,6 +143,7 @@ type loader struct {
 	fetched map[string]*root      // fetched modules asked for, by name (nil: none)
 	stdRoot *root                 // the standard library
 	envRoot *root                 // the Envfile's folder
+	hooks   []hookFunc            // every hook made, for its digest
 }
 
 // chunkName is how a file is named in positions: relative to the working
@@ -243,12 +244,13 @@ func (l *loader) raise(pos spec.Pos, format string, args ...any) {
 }
 
 // finish fills what could only be known once the whole Envfile ran:
-// deferred steps, defaults that depend on later declarations, and network
-// order.
+// deferred steps, defaults that depend on later declarations, network
+// order, and the digests of hooks.
 func (l *loader) finish() error {
 	if err := l.resolveDeferred(); err != nil {
 		return err
 	}
+	l.digestHooks()
 	order := map[string]int{}
 	for i, n := range l.ef.Networks {
 		order[n.Name] = i

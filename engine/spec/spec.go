@@ -222,6 +222,10 @@ type File struct {
 type Hook struct {
 	StepInfo
 	Fn HookFunc
+	// Digest changes when the function's code or the values it captures
+	// do, and only then: `envrun watch` re-runs a hook whose digest changed
+	// when the Envfile is edited.
+	Digest string
 }
 
 // HookFunc runs a hook for machine m; r reaches the running machine.
