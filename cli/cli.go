@@ -228,6 +228,7 @@ same IPs and hostnames on each.`,
 		a.sshConfigCommand(),
 		a.haltCommand(),
 		a.destroyCommand(),
+		a.watchCommand(),
 		a.graphCommand(),
 		a.validateCommand(),
 		a.moduleCommand(),
@@ -294,6 +295,25 @@ func (s *session) close() {
 // created. With lock, the environment's lock is taken too (mutating
 // commands), which makes .envrun/ if it is missing.
 func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session, error) {
+	s, err := a.loadEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if lock {
+		s.madeState = !s.env.State.Exists()
+		if s.lk, err = s.env.State.Lock(commandLine(cmd)); err != nil {
+			if s.madeState {
+				os.RemoveAll(s.env.State.Path)
+			}
+			s.close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// loadEnv loads and checks the Envfile and chooses the provider.
+func (a *app) loadEnv(ctx context.Context) (*session, error) {
 	path, err := a.findEnvfile()
 	if err != nil {
 		return nil, err
@@ -318,18 +338,7 @@ func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session
 		lenv.Close()
 		return nil, err
 	}
-	s := &session{lua: lenv, env: env}
-	if lock {
-		s.madeState = !env.State.Exists()
-		if s.lk, err = env.State.Lock(commandLine(cmd)); err != nil {
-			if s.madeState {
-				os.RemoveAll(env.State.Path)
-			}
-			s.close()
-			return nil, err
-		}
-	}
-	return s, nil
+	return &session{lua: lenv, env: env}, nil
 }
 
 func commandLine(cmd *cobra.Command) string {

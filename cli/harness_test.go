@@ -53,7 +53,7 @@ var (
 )
 
 // envrunBinary builds envrun once per test run.
-func envrunBinary(t *testing.T) string {
+func envrunBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "envrun-bin-")
@@ -76,7 +76,7 @@ func envrunBinary(t *testing.T) string {
 // world is one environment folder with its Envfile, the built binary and a
 // Docker client to look at what exists.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	bin     string
 	project string
@@ -85,13 +85,13 @@ type world struct {
 	uid     uint32   // run envrun as this user when not 0
 }
 
-func newWorld(t *testing.T, envfile string) *world {
+func newWorld(t testing.TB, envfile string) *world {
 	t.Helper()
 	return newWorldIn(t, t.TempDir(), envfile)
 }
 
 // newWorldIn is newWorld in a folder of the caller's.
-func newWorldIn(t *testing.T, dir, envfile string) *world {
+func newWorldIn(t testing.TB, dir, envfile string) *world {
 	t.Helper()
 	providertest.Require(t, docker.Driver)
 	w := &world{t: t, dir: dir, bin: envrunBinary(t), project: state.ProjectID(filepath.Join(dir, "Envfile.lua"))}

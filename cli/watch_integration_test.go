@@ -1,0 +1,251 @@
+package cli_test
+
+import (
+	"maps"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// watchEnvfile is the environment TestIntegrationWatch watches: two
+// machines, each running a script; the marker line is where a third
+// machine is added.
+const watchEnvfile = `box "debian/bookworm"
+network "wnet" { subnet = "172.31.51.0/24", gateway = "172.31.51.1" }
+
+machine "alpha" {
+  networks = { wnet = "172.31.51.10" },
+  provision = {
+    shell { path = "scripts/alpha.sh" },
+    shell { inline = "echo alpha inline step" },
+  },
+}
+
+machine "beta" {
+  networks = { wnet = "172.31.51.11" },
+  provision = { shell { path = "scripts/beta.sh" } },
+}
+-- more machines
+`
+
+const gammaMachine = `machine "gamma" {
+  networks = { wnet = "172.31.51.12" },
+  provision = { shell { path = "scripts/gamma.sh" } },
+}
+`
+
+// stepStart matches the line a machine step prints as it starts.
+var stepStart = regexp.MustCompile(`^(\S+)\s+\| \[([^\]]+)\] `)
+
+// startedSteps lists "machine/step" for every step start among lines.
+func startedSteps(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if m := stepStart.FindStringSubmatch(l); m != nil {
+			out = append(out, m[1]+"/"+m[2])
+		}
+	}
+	return out
+}
+
+// TestIntegrationWatch runs `envrun watch` on real Docker machines, as a
+// user would (the real binary entry, a real SIGINT), and edits files under
+// it.
+func TestIntegrationWatch(t *testing.T) {
+	good := strings.Replace(watchEnvfile, "-- more machines\n", gammaMachine, 1)
+	wd := newWorld(t, watchEnvfile)
+	dir := wd.dir
+	envfile := filepath.Join(dir, "Envfile.lua")
+	writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo RAN alpha v1\n")
+	writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v1\n")
+	writeFile(t, filepath.Join(dir, "scripts/gamma.sh"), "echo RAN gamma v1\n")
+	writeFile(t, filepath.Join(dir, "lib.lua"), `return { command = "echo RAN lib v1" }`+"\n")
+	t.Cleanup(func() { writeFile(t, envfile, good) }) // for destroy, as a test may leave it broken
+
+	const long = 3 * time.Minute // bringing machines up; the rest is quick
+	const short = 30 * time.Second
+	w := startWatch(t, wd, "-v")
+	w.waitLine(t, 0, "envrun: ok: 2 machine(s) up", long)
+	w.waitLine(t, 0, "watching 2 path(s) of 2 step(s), and Envfile.lua", short)
+	for _, want := range []string{"watch alpha/shell#1: scripts/alpha.sh (path)", "watch beta/shell#1: scripts/beta.sh (path)", "watch the Envfile: Envfile.lua"} {
+		w.waitLine(t, 0, want, short) // -v prints the watched set
+	}
+	up := instances(wd)
+
+	t.Run("a changed script re-runs that step on that machine only", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo RAN alpha v2\n")
+		w.waitLine(t, m, "scripts/alpha.sh changed → re-run alpha/shell#1", short)
+		end := w.waitLine(t, m, "envrun: ok: re-ran alpha/shell#1 in", short)
+		lines := w.linesFrom(m)[:end-m+1]
+		if got := startedSteps(lines); strings.Join(got, " ") != "alpha/shell#1" {
+			t.Errorf("steps that ran: %q, want alpha/shell#1 only", got)
+		}
+		if !strings.Contains(strings.Join(lines, "\n"), "alpha | RAN alpha v2") {
+			t.Errorf("the new script did not run:\n%s", strings.Join(lines, "\n"))
+		}
+	})
+
+	t.Run("a file no step reads runs nothing", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "notes.txt"), "not read by any step\n")
+		writeFile(t, filepath.Join(dir, "scripts/.alpha.sh.swp"), "vim swap file\n")
+		i := w.waitLine(t, m, "notes.txt changed → nothing to re-run (no step reads it)", short)
+		// Anything that would run would have been announced by now, in
+		// the same batch or an earlier one: the next trigger shows none.
+		m2 := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v2\n")
+		w.waitLine(t, m2, "envrun: ok: re-ran beta/shell#1", short)
+		lines := w.linesFrom(m)
+		if got := startedSteps(lines); strings.Join(got, " ") != "beta/shell#1" {
+			t.Errorf("steps that ran: %q, want beta/shell#1 (for the later change) only", got)
+		}
+		for _, l := range lines[:i-m] {
+			if strings.Contains(l, "changed →") && !strings.Contains(l, "nothing to re-run") {
+				t.Errorf("a trigger before the unrelated file's: %q", l)
+			}
+		}
+		if strings.Contains(strings.Join(lines, "\n"), ".alpha.sh.swp changed →") {
+			t.Errorf("a swap file was taken for a change:\n%s", strings.Join(lines, "\n"))
+		}
+	})
+
+	t.Run("a machine added to the Envfile comes up", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, envfile, good)
+		w.waitLine(t, m, "Envfile.lua changed → re-load the Envfile", short)
+		w.waitLine(t, m, "new machine(s) in the Envfile: gamma", short)
+		w.waitLine(t, m, "gamma | RAN gamma v1", long)
+		w.waitLine(t, m, "envrun: ok: 1 machine(s) up", short)
+		if got := startedSteps(w.linesFrom(m)); strings.Join(got, " ") != "gamma/shell#1" {
+			t.Errorf("steps that ran: %q, want gamma/shell#1 only", got)
+		}
+		now := instances(wd)
+		if !strings.HasPrefix(now["gamma"], "running ") {
+			t.Fatalf("gamma is %q", now["gamma"])
+		}
+		for _, name := range []string{"alpha", "beta"} {
+			if now[name] != up[name] {
+				t.Errorf("%s changed: %v, was %v", name, now[name], up[name])
+			}
+		}
+		up = now
+		// The new machine's script is watched from now on.
+		m = w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/gamma.sh"), "echo RAN gamma v2\n")
+		w.waitLine(t, m, "envrun: ok: re-ran gamma/shell#1", short)
+	})
+
+	t.Run("an Envfile that does not load is reported and the environment kept", func(t *testing.T) {
+		m := w.mark()
+		broken := good + "machine \"delta\" { networks = { wnet = \"172.31.51.13\" }, cpus = \"two\" }\n"
+		line := strings.Count(broken, "\n")
+		writeFile(t, envfile, broken)
+		w.waitLine(t, m, "Envfile.lua:"+strconv.Itoa(line)+`: machine "delta": cpus: expected number, got string`, short)
+		w.waitLine(t, m, "the Envfile did not load: the last good environment stays up and watched", short)
+		// Still watched, with the last good Envfile's steps.
+		m2 := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo RAN alpha v3\n")
+		w.waitLine(t, m2, "envrun: ok: re-ran alpha/shell#1", short)
+		// A syntax error too, then the good Envfile back: nothing to apply.
+		m3 := w.mark()
+		writeFile(t, envfile, good+"local x = = 1\n")
+		w.waitLine(t, m3, "Envfile.lua:"+strconv.Itoa(strings.Count(good, "\n")+1)+": syntax error", short)
+		writeFile(t, envfile, good)
+		w.waitLine(t, m3, "Envfile re-loaded: nothing to apply", short)
+		if got := startedSteps(w.linesFrom(m)); strings.Join(got, " ") != "alpha/shell#1" {
+			t.Errorf("steps that ran: %q, want alpha/shell#1 (for its script) only", got)
+		}
+		if now := instances(wd); !maps.Equal(now, up) {
+			t.Errorf("the machines changed: %v, were %v", now, up)
+		}
+	})
+
+	t.Run("a step that fails is reported and the watch goes on", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo about to fail; exit 3\n")
+		line := strings.Count(good[:strings.Index(good, "scripts/beta.sh")], "\n") + 1
+		w.waitLine(t, m, "FAILED beta/shell#1: Envfile.lua:"+strconv.Itoa(line)+`: shell step "shell#1"`, short)
+		w.waitLine(t, m, "exit status 3", short)
+		m = w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v3\n")
+		w.waitLine(t, m, "envrun: ok: re-ran beta/shell#1", short)
+	})
+
+	t.Run("changes during a run queue up and merge", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo slow start; sleep 3; echo slow end\n")
+		w.waitLine(t, m, "alpha | slow start", short)
+		// Three changes while alpha's step runs, each its own batch: two to
+		// beta's script, one to alpha's (its step must not run twice at once).
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v4\n")
+		w.waitLine(t, m, "scripts/beta.sh changed → re-run beta/shell#1 (queued: a run is in progress)", short)
+		m2 := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v5\n")
+		w.waitLine(t, m2, "scripts/beta.sh changed → re-run beta/shell#1 (queued: a run is in progress)", short)
+		m3 := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo RAN alpha v4\n")
+		w.waitLine(t, m3, "scripts/alpha.sh changed → re-run alpha/shell#1 (queued: a run is in progress)", short)
+		first := w.waitLine(t, m, "envrun: ok: re-ran alpha/shell#1 in", short)
+		second := w.waitLine(t, first+1, "envrun: ok: re-ran alpha/shell#1, beta/shell#1 in", short)
+		lines := w.linesFrom(m)
+		if got := startedSteps(lines[:first-m]); strings.Join(got, " ") != "alpha/shell#1" {
+			t.Errorf("first run: %q, want alpha/shell#1", got)
+		}
+		got := startedSteps(lines[first-m : second-m])
+		if strings.Join(got, " ") != "alpha/shell#1 beta/shell#1" && strings.Join(got, " ") != "beta/shell#1 alpha/shell#1" {
+			t.Errorf("the queued run: %q, want alpha/shell#1 and beta/shell#1 once each", got)
+		}
+		text := strings.Join(lines, "\n")
+		if !strings.Contains(text, "RAN beta v5") || strings.Contains(text, "RAN beta v4") {
+			t.Errorf("want beta's last version only to run:\n%s", text)
+		}
+	})
+
+	t.Run("Ctrl-C while a step runs stops at once and leaves the machines up", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo long step; sleep 60\n")
+		w.waitLine(t, m, "alpha | long step", short)
+		code, took := w.interrupt(t, 5*time.Second)
+		t.Logf("exited %d, %s after SIGINT", code, took.Round(time.Millisecond))
+		if code != 130 {
+			t.Errorf("exit status %d, want 130 (a step was cut short)", code)
+		}
+		if took > 2*time.Second {
+			t.Errorf("took %s to stop, want at most 2s", took)
+		}
+		if w.stdout.Len() != 0 {
+			t.Errorf("watch printed on stdout: %q", w.stdout.String())
+		}
+		if now := instances(wd); !maps.Equal(now, up) {
+			t.Errorf("the machines changed: %v, were %v", now, up)
+		}
+	})
+
+	t.Run("Ctrl-C while idle exits 0 and leaves the machines up", func(t *testing.T) {
+		// A new watch on the environment, up and provisioned: its up does
+		// nothing.
+		w := startWatch(t, wd)
+		w.waitLine(t, 0, "envrun: ok: 3 machine(s) up", long)
+		w.waitLine(t, 0, "watching 3 path(s) of 3 step(s)", short)
+		if got := startedSteps(w.linesFrom(0)); len(got) > 0 {
+			t.Errorf("steps ran on an up environment: %q", got)
+		}
+		code, took := w.interrupt(t, 5*time.Second)
+		t.Logf("exited %d, %s after SIGINT", code, took.Round(time.Millisecond))
+		if code != 0 {
+			t.Errorf("exit status %d, want 0", code)
+		}
+		if took > 2*time.Second {
+			t.Errorf("took %s to stop, want at most 2s", took)
+		}
+		if now := instances(wd); !maps.Equal(now, up) {
+			t.Errorf("the machines changed: %v, were %v", now, up)
+		}
+		// The lock is free: a mutating command runs.
+		wd.with(t).mustRun("provision", "beta")
+	})
+}
