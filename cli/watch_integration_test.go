@@ -11,16 +11,17 @@ import (
 )
 
 // watchEnvfile is the environment TestIntegrationWatch watches: two
-// machines, each running a script; the marker line is where a third
-// machine is added.
+// machines, each running a script, and alpha an inline command from a
+// module; the marker line is where a third machine is added.
 const watchEnvfile = `box "debian/bookworm"
+local lib = require "lib"
 network "wnet" { subnet = "172.31.51.0/24", gateway = "172.31.51.1" }
 
 machine "alpha" {
   networks = { wnet = "172.31.51.10" },
   provision = {
     shell { path = "scripts/alpha.sh" },
-    shell { inline = "echo alpha inline step" },
+    shell { inline = lib.command },
   },
 }
 
@@ -69,8 +70,8 @@ func TestIntegrationWatch(t *testing.T) {
 	const short = 30 * time.Second
 	w := startWatch(t, wd, "-v")
 	w.waitLine(t, 0, "envrun: ok: 2 machine(s) up", long)
-	w.waitLine(t, 0, "watching 2 path(s) of 2 step(s), and Envfile.lua", short)
-	for _, want := range []string{"watch alpha/shell#1: scripts/alpha.sh (path)", "watch beta/shell#1: scripts/beta.sh (path)", "watch the Envfile: Envfile.lua"} {
+	w.waitLine(t, 0, "watching 2 path(s) of 2 step(s), and Envfile.lua, lib.lua", short)
+	for _, want := range []string{"watch alpha/shell#1: scripts/alpha.sh (path)", "watch beta/shell#1: scripts/beta.sh (path)", "watch the Envfile: Envfile.lua, lib.lua"} {
 		w.waitLine(t, 0, want, short) // -v prints the watched set
 	}
 	up := instances(wd)
@@ -111,6 +112,30 @@ func TestIntegrationWatch(t *testing.T) {
 		if strings.Contains(strings.Join(lines, "\n"), ".alpha.sh.swp changed →") {
 			t.Errorf("a swap file was taken for a change:\n%s", strings.Join(lines, "\n"))
 		}
+		// .envrunignore applies as soon as it is saved.
+		m = w.mark()
+		writeFile(t, filepath.Join(dir, ".envrunignore"), "# scratch files\nnotes.txt\n")
+		w.waitLine(t, m, ".envrunignore changed → re-read the ignore patterns", short)
+		w.waitLine(t, m, ".envrunignore: 1 pattern(s) in force", short)
+		writeFile(t, filepath.Join(dir, "notes.txt"), "still not read\n")
+		writeFile(t, filepath.Join(dir, "scripts/beta.sh"), "echo RAN beta v2.1\n")
+		end := w.waitLine(t, m, "envrun: ok: re-ran beta/shell#1", short)
+		for _, l := range w.linesFrom(m)[:end-m] {
+			if strings.Contains(l, "notes.txt") {
+				t.Errorf("an ignored file was taken for a change: %q", l)
+			}
+		}
+	})
+
+	t.Run("a module the Envfile requires is watched: the step it changes re-runs", func(t *testing.T) {
+		m := w.mark()
+		writeFile(t, filepath.Join(dir, "lib.lua"), `return { command = "echo RAN lib v2" }`+"\n")
+		w.waitLine(t, m, "lib.lua changed → re-load the Envfile", short)
+		end := w.waitLine(t, m, "envrun: ok: re-ran alpha/shell#2 in", short)
+		if got := startedSteps(w.linesFrom(m)[:end-m]); strings.Join(got, " ") != "alpha/shell#2" {
+			t.Errorf("steps that ran: %q, want alpha/shell#2 only", got)
+		}
+		w.waitLine(t, m, "alpha | RAN lib v2", short)
 	})
 
 	t.Run("a machine added to the Envfile comes up", func(t *testing.T) {
@@ -155,7 +180,8 @@ func TestIntegrationWatch(t *testing.T) {
 		writeFile(t, envfile, good+"local x = = 1\n")
 		w.waitLine(t, m3, "Envfile.lua:"+strconv.Itoa(strings.Count(good, "\n")+1)+": syntax error", short)
 		writeFile(t, envfile, good)
-		w.waitLine(t, m3, "Envfile re-loaded: nothing to apply", short)
+		w.waitLine(t, m3, "the Envfile changed nothing the watch applies", short)
+		w.waitLine(t, m3, "envrun: ok: re-loaded the Envfile in", short)
 		if got := startedSteps(w.linesFrom(m)); strings.Join(got, " ") != "alpha/shell#1" {
 			t.Errorf("steps that ran: %q, want alpha/shell#1 (for its script) only", got)
 		}
@@ -209,14 +235,7 @@ func TestIntegrationWatch(t *testing.T) {
 		m := w.mark()
 		writeFile(t, filepath.Join(dir, "scripts/alpha.sh"), "echo long step; sleep 60\n")
 		w.waitLine(t, m, "alpha | long step", short)
-		code, took := w.interrupt(t, 5*time.Second)
-		t.Logf("exited %d, %s after SIGINT", code, took.Round(time.Millisecond))
-		if code != 130 {
-			t.Errorf("exit status %d, want 130 (a step was cut short)", code)
-		}
-		if took > 2*time.Second {
-			t.Errorf("took %s to stop, want at most 2s", took)
-		}
+		ctrlC(t, w, 130) // a step was cut short
 		if w.stdout.Len() != 0 {
 			t.Errorf("watch printed on stdout: %q", w.stdout.String())
 		}
@@ -234,18 +253,53 @@ func TestIntegrationWatch(t *testing.T) {
 		if got := startedSteps(w.linesFrom(0)); len(got) > 0 {
 			t.Errorf("steps ran on an up environment: %q", got)
 		}
-		code, took := w.interrupt(t, 5*time.Second)
-		t.Logf("exited %d, %s after SIGINT", code, took.Round(time.Millisecond))
-		if code != 0 {
-			t.Errorf("exit status %d, want 0", code)
-		}
-		if took > 2*time.Second {
-			t.Errorf("took %s to stop, want at most 2s", took)
-		}
+		ctrlC(t, w, 0)
 		if now := instances(wd); !maps.Equal(now, up) {
 			t.Errorf("the machines changed: %v, were %v", now, up)
 		}
 		// The lock is free: a mutating command runs.
 		wd.with(t).mustRun("provision", "beta")
 	})
+
+	t.Run("a machine removed from the Envfile is reported, and destroyed with --prune", func(t *testing.T) {
+		w := startWatch(t, wd)
+		w.waitLine(t, 0, "watching 3 path(s) of 3 step(s)", long)
+		m := w.mark()
+		writeFile(t, envfile, watchEnvfile)
+		w.waitLine(t, m, "gamma | warning: no longer in the Envfile: left running", short)
+		w.waitLine(t, m, "envrun: ok: re-loaded the Envfile in", short)
+		ctrlC(t, w, 0)
+		if now := instances(wd); !maps.Equal(now, up) {
+			t.Errorf("the machines changed: %v, were %v", now, up)
+		}
+
+		writeFile(t, envfile, good)
+		w = startWatch(t, wd, "--prune")
+		w.waitLine(t, 0, "watching 3 path(s) of 3 step(s)", long)
+		m = w.mark()
+		writeFile(t, envfile, watchEnvfile)
+		w.waitLine(t, m, "removing machine(s) no longer in the Envfile: gamma", short)
+		w.waitLine(t, m, "gamma | destroyed", short)
+		w.waitLine(t, m, "envrun: ok: re-loaded the Envfile in", short)
+		ctrlC(t, w, 0)
+		now := instances(wd)
+		delete(up, "gamma")
+		if !maps.Equal(now, up) {
+			t.Errorf("machines %v, want %v", now, up)
+		}
+	})
+}
+
+// ctrlC sends SIGINT and checks that the watch exits with status want
+// within 2 seconds.
+func ctrlC(t *testing.T, w *watchProc, want int) {
+	t.Helper()
+	code, took := w.interrupt(t, 5*time.Second)
+	t.Logf("exited %d, %s after SIGINT", code, took.Round(time.Millisecond))
+	if code != want {
+		t.Errorf("exit status %d, want %d", code, want)
+	}
+	if took > 2*time.Second {
+		t.Errorf("took %s to stop, want at most 2s", took)
+	}
 }

@@ -161,6 +161,7 @@ func (p *pending) add(paths []string, envfile bool) {
 
 // runResult is what a run hands back to the loop.
 type runResult struct {
+	final   func()  // prints the run's last lines, nil for none
 	mapper  *Mapper // the new Envfile's, after a successful re-load
 	initial bool    // the first `up`
 	fatal   error   // the first `up` could not start: the watch ends
@@ -185,7 +186,9 @@ func (s *session) loop(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			if running {
-				<-done
+				if res := <-done; res.final != nil {
+					res.final() // what was cut short
+				}
 				return fmt.Errorf("%w: %w", ErrCutShort, context.Cause(ctx))
 			}
 			return nil
@@ -210,6 +213,9 @@ func (s *session) loop(ctx context.Context) error {
 			running = false
 			if res.fatal != nil {
 				return res.fatal
+			}
+			if res.final != nil {
+				res.final()
 			}
 			if res.initial {
 				s.describe()
@@ -288,14 +294,24 @@ func (s *session) up(ctx context.Context) runResult {
 }
 
 // run does the work of one trigger: re-load the Envfile when it changed,
-// then re-run the affected steps.
+// then re-run the affected steps. Its result's final line is printed by
+// the loop once the run is over, so that it marks the watch idle.
 func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignore) runResult {
+	t0 := time.Now()
 	var res runResult
 	var steps []engine.StepRef
 	if p.envfile {
-		if m, reload := s.reload(ctx, ig); m != nil {
-			res.mapper, mapper = m, m
-			steps = reload
+		m, changed, err := s.reload(ctx, ig)
+		switch {
+		case m != nil:
+			res.mapper, mapper, steps = m, m, changed
+			res.final = func() {
+				s.ui.Printf("%s re-loaded the Envfile in %.1fs\n", s.ui.Green("envrun: ok:"), time.Since(t0).Seconds())
+			}
+		case err != nil:
+			res.final = func() {
+				s.ui.Warnf("", "the Envfile did not load: the last good environment stays up and watched")
+			}
 		}
 	}
 	if ctx.Err() != nil {
@@ -311,15 +327,21 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 	}
 	env := s.cur.Env
 	steps = inEnvfileOrder(env.Spec, steps)
-	t0 := time.Now()
+	t1 := time.Now()
 	rep, err := env.Walk(ctx, engine.PlanOptions{Steps: steps})
-	switch {
-	case rep == nil:
-		s.ui.Errorf("", "re-run %s: %v", refList(steps), err)
-	case rep.OK():
-		s.ui.Printf("%s re-ran %s in %.1fs\n", s.ui.Green("envrun: ok:"), refList(steps), time.Since(t0).Seconds())
-	default:
-		env.Summary(rep, time.Since(t0), false)
+	prev := res.final
+	res.final = func() {
+		if prev != nil {
+			prev()
+		}
+		switch {
+		case rep == nil:
+			s.ui.Errorf("", "re-run %s: %v", refList(steps), err)
+		case rep.OK():
+			s.ui.Printf("%s re-ran %s in %.1fs\n", s.ui.Green("envrun: ok:"), refList(steps), time.Since(t1).Seconds())
+		default:
+			env.Summary(rep, time.Since(t1), false)
+		}
 	}
 	return res
 }
@@ -327,9 +349,9 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 // reload loads the Envfile anew and applies the difference: new machines
 // come up, removed ones are reported (or destroyed with Prune), settings
 // that need a machine made anew are reported. It returns the new mapper
-// and the changed steps to re-run, or nil when the load failed (the last
-// good environment stays).
-func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.StepRef) {
+// and the changed steps to re-run; or a nil mapper and the load error, when
+// the last good environment stays.
+func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.StepRef, error) {
 	old := s.cur
 	loaded, err := s.opts.Load(ctx)
 	if err == nil && loaded.Env.Driver.Name != old.Env.Driver.Name {
@@ -339,20 +361,19 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil
+			return nil, nil, nil
 		}
 		for _, line := range strings.Split(err.Error(), "\n") {
 			s.ui.Errorf("", "%s", line)
 		}
-		s.ui.Warnf("", "the Envfile did not load: the last good environment stays up and watched")
-		return nil, nil
+		return nil, nil, err
 	}
 	d := Compare(old.Env.Spec, loaded.Env.Spec)
 	s.cur = loaded
 	old.close()
 	env := loaded.Env
 	if d.Empty() {
-		s.ui.Infof("", "Envfile re-loaded: nothing to apply")
+		s.ui.Infof("", "the Envfile changed nothing the watch applies")
 	}
 	for _, name := range d.Removed {
 		if !s.opts.Prune {
@@ -382,7 +403,7 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 			steps = withoutRanSteps(steps, rep)
 		}
 	}
-	return NewMapper(env.Spec, ig), steps
+	return NewMapper(env.Spec, ig), steps, nil
 }
 
 // withoutRanSteps drops the steps that a walk planned (they ran, or
