@@ -222,6 +222,7 @@ func (n *Notifier) handle(ev fsnotify.Event) []string {
 			// the nearest parent that remains, for the roots it held.
 			for d := range n.dirs {
 				if within(d, p) {
+					n.fs.Remove(d) // a folder moved away keeps its inotify watch
 					delete(n.dirs, d)
 				}
 			}

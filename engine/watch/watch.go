@@ -222,6 +222,7 @@ func (s *session) loop(ctx context.Context) error {
 			}
 			if res.mapper != nil {
 				s.mapper = res.mapper
+				s.mapper.Ignore = s.ignore // read again during the run, maybe
 				if err := s.notifier.Watch(s.mapper.Roots()); err != nil {
 					s.ui.Errorf("", "watch: %v", err)
 				}
@@ -241,7 +242,9 @@ func (s *session) reloadIgnore() {
 		return
 	}
 	s.ignore = ig
-	s.mapper.Ignore = ig
+	m := *s.mapper // a run in progress may be using the old one
+	m.Ignore = ig
+	s.mapper = &m
 	s.notifier.SetIgnore(ig)
 	if err := s.notifier.Watch(s.mapper.Roots()); err != nil {
 		s.ui.Errorf("", "watch: %v", err)
