@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -188,5 +189,57 @@ func TestPlanStepsForcesTheSteps(t *testing.T) {
 	}
 	if got := fmt.Sprint(StepRef{Machine: "web", Step: "a"}, " ", StepRef{Step: "base"}); got != "web/a base" {
 		t.Errorf("StepRef strings: %q", got)
+	}
+}
+
+// TestPartialRun walks partial plans on the fake provider: exactly the
+// steps asked for run, on running machines only, and what up remembers
+// is left as it was.
+func TestPartialRun(t *testing.T) {
+	ef := testEnvfile(t.TempDir())
+	for _, m := range ef.Machines {
+		m.Steps = append(m.Steps, &spec.File{StepInfo: spec.StepInfo{Kind: "file", Name: "file#3"}, Source: "/dev/null", Destination: "/etc/" + m.Name})
+	}
+	fp, log := newFake(), &cmdLog{}
+	e := newTestEnv(t, ef, fp, log)
+	ctx := context.Background()
+	if _, err := e.Walk(ctx, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	log.cmds = nil
+	fp.ups = nil
+
+	if _, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "c", Step: "file#3"}, {Machine: "a", Step: "file#3"}}}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(log.cmds)
+	if want := []string{"a: upload /etc/a", "c: upload /etc/c"}; !slices.Equal(log.cmds, want) {
+		t.Errorf("commands %q, want %q", log.cmds, want)
+	}
+	slices.Sort(fp.ups)
+	if want := []string{"a", "c"}; !slices.Equal(fp.ups, want) {
+		t.Errorf("machines brought up %q, want %q (to learn how to reach them)", fp.ups, want)
+	}
+
+	// A stopped machine is not started for a partial run.
+	log.cmds = nil
+	fp.Halt(ctx, "b")
+	_, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "b", Step: "file#3"}}})
+	if err == nil || !strings.Contains(err.Error(), "b is stopped") {
+		t.Errorf("partial run on a stopped machine: %v", err)
+	}
+	if len(log.cmds) != 0 {
+		t.Errorf("commands ran: %q", log.cmds)
+	}
+
+	// Partial runs leave up's memory alone: a later up (b restarted aside)
+	// provisions nothing.
+	fp.Up(ctx, ef.Machine("b"))
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.cmds) != 0 {
+		t.Errorf("up after partial runs ran %q", log.cmds)
 	}
 }
