@@ -64,6 +64,7 @@ type Client struct {
 	deadMu sync.Mutex
 	dead   error // why the connection was closed by the keepalive, if it was
 	stop   chan struct{}
+	gone   chan struct{} // closed once the connection has ended
 }
 
 // Dial connects once.
@@ -88,10 +89,19 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		nc.Close()
 		return nil, err
 	}
-	c := &Client{cfg: cfg, conn: ssh.NewClient(sc, chans, reqs), stop: make(chan struct{})}
+	c := &Client{cfg: cfg, conn: ssh.NewClient(sc, chans, reqs), stop: make(chan struct{}), gone: make(chan struct{})}
 	go c.keepalive()
+	go func() {
+		c.conn.Wait()
+		close(c.gone)
+	}()
 	return c, nil
 }
+
+// Done is closed once the connection has ended: closed by either side,
+// broken, or given up by the keepalive. A long-lived user of a client
+// (envrun watch) dials again then.
+func (c *Client) Done() <-chan struct{} { return c.gone }
 
 // WaitError is returned when a machine's SSH never became ready.
 type WaitError struct {
