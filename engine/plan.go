@@ -379,6 +379,16 @@ func (n *machineNode) ID() string { return machineID(n.run.m.Name) }
 func (n *machineNode) Execute(ctx context.Context) error {
 	e, m := n.p.e, n.run.m
 	t0 := time.Now()
+	if inst, ok := e.liveInstance(m.Name); ok && len(n.p.opts.Steps) > 0 {
+		// A partial run (envrun watch) on a machine whose connection
+		// lasts: it runs as it was when connected, and asking the backend
+		// again would only slow the re-run down.
+		n.run.mu.Lock()
+		n.run.inst, n.run.provision = inst, true
+		n.run.mu.Unlock()
+		e.UI.Debugf(m.Name, "connected already")
+		return nil
+	}
 	inst, err := e.prov.Up(ctx, m)
 	if err != nil {
 		return err
@@ -590,8 +600,40 @@ func dialSSH(ctx context.Context, cfg comm.Config, timeout time.Duration) (Conn,
 // machineConn is the one SSH connection to a machine, dialled on first use.
 type machineConn struct {
 	mu     sync.Mutex
-	id     string
+	inst   *provider.Instance // what client was dialled for
 	client Conn
+}
+
+// ended reports whether c's connection has ended (a Conn that cannot tell
+// is taken as alive).
+func ended(c Conn) bool {
+	d, ok := c.(interface{ Done() <-chan struct{} })
+	if !ok {
+		return false
+	}
+	select {
+	case <-d.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// liveInstance returns the instance of the machine's connection while that
+// connection lasts: the machine runs as it was when dialled.
+func (e *Env) liveInstance(name string) (*provider.Instance, bool) {
+	e.mu.Lock()
+	mc, ok := e.conns[name]
+	e.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.client == nil || ended(mc.client) {
+		return nil, false
+	}
+	return mc.inst, true
 }
 
 func (c *machineConn) close() {
@@ -618,7 +660,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	e.mu.Unlock()
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	if mc.client != nil && mc.id == inst.ID {
+	if mc.client != nil && mc.inst.ID == inst.ID && !ended(mc.client) {
 		return mc.client, nil
 	}
 	if mc.client != nil {
@@ -642,7 +684,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		return nil, e.withConsole(m.Name, err)
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, time.Since(t0).Round(time.Millisecond))
-	mc.client, mc.id = c, inst.ID
+	mc.client, mc.inst = c, inst
 	return c, nil
 }
 

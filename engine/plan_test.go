@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -192,9 +194,20 @@ func TestPlanStepsForcesTheSteps(t *testing.T) {
 	}
 }
 
+// endingConn is a fake connection that can end, as a real one does when
+// the machine restarts.
+type endingConn struct {
+	*fakeConn
+	done chan struct{}
+}
+
+func (c *endingConn) Done() <-chan struct{} { return c.done }
+
 // TestPartialRun walks partial plans on the fake provider: exactly the
-// steps asked for run, on running machines only, and what up remembers
-// is left as it was.
+// steps asked for run, on running machines only; a machine whose
+// connection lasts is not asked of the backend again, one whose
+// connection ended is, and dialled again; what up remembers is left as it
+// was.
 func TestPartialRun(t *testing.T) {
 	ef := testEnvfile(t.TempDir())
 	for _, m := range ef.Machines {
@@ -202,12 +215,19 @@ func TestPartialRun(t *testing.T) {
 	}
 	fp, log := newFake(), &cmdLog{}
 	e := newTestEnv(t, ef, fp, log)
+	var dials []string
+	conns := map[string]*endingConn{}
+	e.dial = func(ctx context.Context, cfg comm.Config, _ time.Duration) (Conn, error) {
+		dials = append(dials, cfg.Machine)
+		c := &endingConn{&fakeConn{machine: cfg.Machine, log: log}, make(chan struct{})}
+		conns[cfg.Machine] = c
+		return c, nil
+	}
 	ctx := context.Background()
 	if _, err := e.Walk(ctx, PlanOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	log.cmds = nil
-	fp.ups = nil
+	log.cmds, fp.ups, dials = nil, nil, nil
 
 	if _, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "c", Step: "file#3"}, {Machine: "a", Step: "file#3"}}}); err != nil {
 		t.Fatal(err)
@@ -216,9 +236,22 @@ func TestPartialRun(t *testing.T) {
 	if want := []string{"a: upload /etc/a", "c: upload /etc/c"}; !slices.Equal(log.cmds, want) {
 		t.Errorf("commands %q, want %q", log.cmds, want)
 	}
-	slices.Sort(fp.ups)
-	if want := []string{"a", "c"}; !slices.Equal(fp.ups, want) {
-		t.Errorf("machines brought up %q, want %q (to learn how to reach them)", fp.ups, want)
+	if len(fp.ups) != 0 || len(dials) != 0 {
+		t.Errorf("machines brought up %q, dialled %q; want none: their connections last", fp.ups, dials)
+	}
+
+	// c restarts: its connection ends. The next run asks the backend and
+	// dials again.
+	close(conns["c"].done)
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "c", Step: "file#3"}, {Machine: "a", Step: "file#3"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fp.ups, []string{"c"}) || !slices.Equal(dials, []string{"c"}) {
+		t.Errorf("machines brought up %q, dialled %q; want c, c", fp.ups, dials)
+	}
+	if len(log.cmds) != 2 {
+		t.Errorf("commands %q, want one upload on each of a and c", log.cmds)
 	}
 
 	// A stopped machine is not started for a partial run.
