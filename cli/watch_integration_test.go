@@ -94,7 +94,7 @@ func TestIntegrationWatch(t *testing.T) {
 		m := w.mark()
 		writeFile(t, filepath.Join(dir, "notes.txt"), "not read by any step\n")
 		writeFile(t, filepath.Join(dir, "scripts/.alpha.sh.swp"), "vim swap file\n")
-		i := w.waitLine(t, m, "notes.txt changed → nothing to re-run (no step reads it)", short)
+		i := w.waitLine(t, m, "notes.txt changed → nothing to re-run (no step reads it", short)
 		// Anything that would run would have been announced by now, in
 		// the same batch or an earlier one: the next trigger shows none.
 		m2 := w.mark()

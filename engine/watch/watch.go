@@ -72,12 +72,13 @@ func Run(ctx context.Context, first *Loaded, opts Options) error {
 		opts.Clock = RealClock{}
 	}
 	s := &session{
-		opts:    opts,
-		ui:      opts.UI,
-		cur:     first,
-		batches: make(chan []string, 16),
-		errs:    make(chan error, 16),
-		quit:    make(chan struct{}),
+		opts:       opts,
+		ui:         opts.UI,
+		cur:        first,
+		batches:    make(chan []string, 16),
+		toldUnused: map[string]bool{},
+		errs:       make(chan error, 16),
+		quit:       make(chan struct{}),
 	}
 	defer func() { s.cur.close() }()
 	if err := s.start(); err != nil {
@@ -100,8 +101,10 @@ type session struct {
 	notifier *Notifier
 	coal     *Coalescer
 	batches  chan []string
-	errs     chan error
-	quit     chan struct{}
+	// toldUnused are the changed files -v said no step reads.
+	toldUnused map[string]bool
+	errs       chan error
+	quit       chan struct{}
 }
 
 // start loads the ignore rules and starts watching.
@@ -259,8 +262,17 @@ func (s *session) announce(c *Change, running bool) {
 		s.ui.Debugf("", "%s changed: ignored", s.rel(p))
 	}
 	if c.Empty() {
-		if len(c.Unused) > 0 {
-			s.ui.Debugf("", "%s changed → nothing to re-run (no step reads it)", s.list(c.Unused))
+		// Once per file: a log file written beside the Envfile (watch's
+		// own -v output, say) would otherwise print a line per line.
+		var unused []string
+		for _, p := range c.Unused {
+			if !s.toldUnused[p] {
+				s.toldUnused[p] = true
+				unused = append(unused, p)
+			}
+		}
+		if len(unused) > 0 {
+			s.ui.Debugf("", "%s changed → nothing to re-run (no step reads it; not said again)", s.list(unused))
 		}
 		return
 	}
