@@ -158,15 +158,36 @@ func (l *loader) chunkName(abs string) string {
 // runFile compiles and runs a Lua file as a chunk of its real name.
 func (l *loader) runFile(abs string, src []byte) error {
 	l.ef.Sources = append(l.ef.Sources, abs)
-	fn, err := l.L.Load(strings.NewReader(string(src)), l.chunkName(abs))
+	fn, err := compile(l.L, src, l.chunkName(abs))
 	if err != nil {
-		return convertError(err)
+		return err
 	}
 	l.L.Push(fn)
 	if err := l.L.PCall(0, 0, nil); err != nil {
 		return convertError(err)
 	}
 	return nil
+}
+
+// compile loads a chunk under its real name; a syntax error becomes a
+// *spec.Error with the chunk's name and a line, also at the end of the
+// file (gopher-lua reports no line there: the last line is used).
+func compile(L *lua.LState, src []byte, chunk string) (*lua.LFunction, error) {
+	fn, err := L.Load(strings.NewReader(string(src)), chunk)
+	if err == nil {
+		return fn, nil
+	}
+	e, ok := convertError(err).(*spec.Error)
+	if !ok {
+		return nil, err
+	}
+	if e.Pos.File == "" {
+		e.Pos.File = chunk
+	}
+	if e.Pos.Line <= 0 {
+		e.Pos.Line = max(1, strings.Count(strings.TrimRight(string(src), "\n"), "\n")+1)
+	}
+	return nil, e
 }
 
 var posRE = regexp.MustCompile(`^(?s)([^\n]+?):(\d+): (.*)$`)
@@ -188,7 +209,10 @@ func convertError(err error) error {
 			line = 0
 			msg += " at the end of the file"
 		}
-		return &spec.Error{Pos: spec.Pos{File: perr.Pos.Source, Line: line}, Msg: "syntax error: " + msg}
+		if !strings.HasPrefix(msg, "syntax error") {
+			msg = "syntax error: " + msg
+		}
+		return &spec.Error{Pos: spec.Pos{File: perr.Pos.Source, Line: line}, Msg: msg}
 	}
 	var cerr *lua.CompileError
 	if errors.As(api.Cause, &cerr) {

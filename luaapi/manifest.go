@@ -43,9 +43,9 @@ func ReadManifest(path string) (*Manifest, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), manifestTimeout)
 	defer cancel()
 	L.SetContext(ctx)
-	fn, err := L.Load(strings.NewReader(string(src)), path)
+	fn, err := compile(L, src, path)
 	if err != nil {
-		return nil, convertError(err)
+		return nil, err
 	}
 	L.Push(fn)
 	if err := L.PCall(0, 0, nil); err != nil {

@@ -113,9 +113,9 @@ func (l *loader) require(L *lua.LState) int {
 	if l.loading[id] {
 		l.raise(pos, "require %q: the module requires itself (through a loop of requires)", asked)
 	}
-	fn, err := L.Load(strings.NewReader(string(src)), id)
+	fn, err := compile(L, src, id)
 	if err != nil {
-		L.Error(lua.LString(convertError(err).Error()), 0)
+		L.Error(lua.LString(err.Error()), 0)
 	}
 	l.chunks[id] = c
 	if c.file == "" {
