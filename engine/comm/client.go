@@ -117,14 +117,37 @@ func (e *WaitError) Error() string {
 
 func (e *WaitError) Unwrap() error { return e.Last }
 
+// authGrace is how long a refused login is retried: sshd may start
+// before a freshly installed key is in place, but a key refused for longer
+// will stay refused.
+const authGrace = 5 * time.Second
+
+// AuthError is a machine whose sshd answers but refuses the login.
+type AuthError struct {
+	Machine, Addr, User string
+	Err                 error
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("SSH on %s refused the login of %s for %s: is the key authorized for that user? (%v)", e.Addr, e.User, authGrace, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+func isAuthFailure(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "unable to authenticate")
+}
+
 // WaitDial dials until it succeeds, backing off from 10 ms to 500 ms between
-// tries, for at most timeout. A changed host key stops the wait at once.
+// tries, for at most timeout. A changed host key stops the wait at once; a
+// login refused for authGrace stops it too.
 func WaitDial(ctx context.Context, cfg Config, timeout time.Duration) (*Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	t0 := time.Now()
 	delay := 10 * time.Millisecond
 	var last error
+	var refusedSince time.Time
 	for {
 		c, err := Dial(ctx, cfg)
 		if err == nil {
@@ -132,6 +155,14 @@ func WaitDial(ctx context.Context, cfg Config, timeout time.Duration) (*Client, 
 		}
 		if errors.Is(err, ErrHostKeyChanged) {
 			return nil, err
+		}
+		switch {
+		case !isAuthFailure(err):
+			refusedSince = time.Time{}
+		case refusedSince.IsZero():
+			refusedSince = time.Now()
+		case time.Since(refusedSince) >= authGrace:
+			return nil, &AuthError{Machine: cfg.Machine, Addr: cfg.Addr, User: cfg.User, Err: err}
 		}
 		if ctx.Err() == nil || last == nil {
 			last = err
