@@ -175,6 +175,33 @@ func (a *app) sshConfigCommand() *cobra.Command {
 	}
 }
 
+func (a *app) inventoryCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "inventory",
+		Short: "Print the Ansible inventory of the machines (for ansible -i)",
+		Long: `inventory prints the Ansible inventory (YAML) of every machine: its static IP,
+user, the environment key, host key checking against the pinned keys, its
+groups and vars, and the groups of the Envfile's ansible steps. It touches
+nothing, so it works before anything runs:
+
+    ansible all -i <(envrun inventory) -m ping
+    ansible-playbook -i <(envrun inventory) site.yml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.load(cmd.Context(), cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			data, err := s.env.Inventory(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return writeInventory(a.stdout, data)
+		},
+	}
+}
+
 func (a *app) sshCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "ssh NAME [-- COMMAND...]",

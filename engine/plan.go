@@ -535,9 +535,11 @@ func (n *globalNode) ID() string { return globalID(n.s.Info().Kind, n.s.Info().N
 func (n *globalNode) Execute(ctx context.Context) error {
 	e, info := n.p.e, n.s.Info()
 	hosts := map[string]string{}
+	var runs []*machineRun
 	fresh := false
 	for _, h := range globalHosts(n.s) {
 		run := n.p.runs[h]
+		runs = append(runs, run)
 		run.mu.Lock()
 		hosts[h] = run.inst.ID
 		fresh = fresh || run.done
@@ -550,15 +552,10 @@ func (n *globalNode) Execute(ctx context.Context) error {
 	ctx, cancel := context.WithTimeoutCause(ctx, info.EffectiveTimeout(), errStepTimeout)
 	defer cancel()
 	e.UI.Infof(info.Name, "%s", stepSummary(n.s))
-	if err := stepError(ctx, info, e.runGlobal(ctx, n.s)); err != nil {
+	if err := stepError(ctx, info, e.runGlobal(ctx, n.s, runs)); err != nil {
 		return err
 	}
 	return e.cache.update(func(d *cacheData) { d.Steps[info.Name] = stepCache{Hosts: hosts} })
-}
-
-// runGlobal runs a global step.
-func (e *Env) runGlobal(ctx context.Context, s spec.Step) error {
-	return fmt.Errorf("%s steps are not supported yet", s.Info().Kind)
 }
 
 // pin records the host key the backend reports for a machine. A key the

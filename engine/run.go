@@ -24,6 +24,9 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := preflight(g); err != nil {
+		return nil, err
+	}
 	if err := e.Open(ctx); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+
+	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/provision/ansible"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/ui"
+)
+
+// Inventory is the Ansible inventory of every machine, as `envrun
+// inventory` prints it: machines with a static IP need no backend, and
+// nothing is written.
+func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
+	eps, err := e.Endpoints(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	hosts := make([]ansible.Host, len(eps))
+	for i, ep := range eps {
+		hosts[i] = inventoryHost(ep.Machine, ep.Addr)
+	}
+	groups := map[string][]string{}
+	for _, s := range e.Spec.Steps {
+		if a, ok := s.(*spec.Ansible); ok {
+			for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
+				for _, m := range a.Groups[g] {
+					if !slices.Contains(groups[g], m) {
+						groups[g] = append(groups[g], m)
+					}
+				}
+			}
+		}
+	}
+	return e.inventory(hosts, groups).YAML()
+}
+
+func inventoryHost(m *spec.Machine, addr string) ansible.Host {
+	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars}
+}
+
+func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansible.Inventory {
+	return &ansible.Inventory{
+		Source:         e.Spec.Path,
+		Hosts:          hosts,
+		Groups:         groups,
+		KeyFile:        e.State.KeyPath(),
+		KnownHostsFile: e.known.Path(),
+	}
+}
+
+// preflight checks, before anything is made, that the programs the
+// plan's global steps need are installed.
+func preflight(g *graph.Graph) error {
+	for _, n := range g.Nodes() {
+		gn, ok := n.(*globalNode)
+		if !ok {
+			continue
+		}
+		if a, ok := gn.s.(*spec.Ansible); ok {
+			if err := ansible.Check(a); err != nil {
+				return fmt.Errorf("%s: ansible %q: %w", a.Pos, a.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// runGlobal runs a global step over its machines, which are all up and
+// provisioned: one ansible-playbook run over an inventory of exactly
+// those machines, written to .envrun/ansible/NAME/inventory.yml.
+func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) error {
+	a, ok := s.(*spec.Ansible)
+	if !ok {
+		return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
+	}
+	hosts := make([]ansible.Host, len(runs))
+	for i, r := range runs {
+		inst, _ := r.state()
+		hosts[i] = inventoryHost(r.m, inst.Addr)
+	}
+	data, err := e.inventory(hosts, a.Groups).YAML()
+	if err != nil {
+		return err
+	}
+	dir := e.State.Join("ansible", a.Name)
+	inv := e.State.Join("ansible", a.Name, "inventory.yml")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := state.WriteFile(inv, data, 0o600); err != nil {
+		return err
+	}
+	out := e.UI.Writer(a.Name, ui.Normal)
+	defer out.Close()
+	run := &ansible.Run{
+		Step:      a,
+		Inventory: inv,
+		Hosts:     len(hosts),
+		Dir:       dir,
+		Color:     e.UI.Color(),
+		Output:    out,
+		Debugf:    func(f string, args ...any) { e.UI.Debugf(a.Name, f, args...) },
+	}
+	return run.Do(ctx)
+}

@@ -1,0 +1,203 @@
+// Package ansible runs Ansible for envrun: it writes the inventory of an
+// environment in Ansible's own YAML format and runs ansible-playbook over
+// it, once for all the machines of a step, with host key checking on
+// against the keys envrun pinned.
+package ansible
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"math"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/envrun/envrun/engine/provision"
+)
+
+// FirstLine is the inventory's first line: a comment alone, which a
+// reader may skip without harm.
+const FirstLine = "#"
+
+// Host is one machine in an inventory.
+type Host struct {
+	Name   string         // the inventory hostname: the machine's name
+	Addr   string         // its SSH address, host:port
+	User   string         // ansible_user
+	Groups []string       // the machine's own groups
+	Vars   map[string]any // the machine's `vars`; they win over envrun's
+}
+
+// Inventory is everything an inventory file says.
+type Inventory struct {
+	// Source names what the inventory was made from, for its header.
+	Source string
+	Hosts  []Host
+	// Groups are extra groups (an ansible step's `groups`): group name →
+	// members. Members that are not among Hosts are left out.
+	Groups map[string][]string
+	// KeyFile is the environment's private key; KnownHostsFile holds the
+	// pinned host keys in OpenSSH's format. Both absolute.
+	KeyFile, KnownHostsFile string
+}
+
+// SSHCommonArgs is the OpenSSH options every connection needs: the pinned
+// keys and nothing else as the trusted host keys, host key checking on, and
+// the environment key only.
+func SSHCommonArgs(knownHosts string) string {
+	return strings.Join([]string{
+		"-o", provision.Quote("UserKnownHostsFile=" + knownHosts),
+		"-o", "GlobalKnownHostsFile=/dev/null",
+		"-o", "StrictHostKeyChecking=yes",
+		"-o", "IdentitiesOnly=yes",
+	}, " ")
+}
+
+// YAML renders the inventory in Ansible's YAML inventory format. The
+// result is deterministic: hosts in the given order, groups sorted.
+func (inv *Inventory) YAML() ([]byte, error) {
+	allVars := mapping(
+		"ansible_ssh_private_key_file", inv.KeyFile,
+		"ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile),
+		// A user's ansible.cfg with host_key_checking = False would make
+		// Ansible add StrictHostKeyChecking=no before the options above,
+		// and OpenSSH takes the first value it is given: a variable beats
+		// the configuration file.
+		"ansible_ssh_host_key_checking", true,
+	)
+	hosts := mapping()
+	members := map[string][]string{}
+	inRun := map[string]bool{}
+	for _, h := range inv.Hosts {
+		inRun[h.Name] = true
+	}
+	for _, h := range inv.Hosts {
+		host, port, err := net.SplitHostPort(h.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("inventory: host %s: address %q: %w", h.Name, h.Addr, err)
+		}
+		node := mapping()
+		own := func(k string, v any) {
+			if _, set := h.Vars[k]; !set {
+				add(node, k, v)
+			}
+		}
+		own("ansible_host", host)
+		if port != "22" {
+			p, err := strconv.Atoi(port)
+			if err != nil {
+				return nil, fmt.Errorf("inventory: host %s: port %q: %w", h.Name, port, err)
+			}
+			own("ansible_port", p)
+		}
+		own("ansible_user", h.User)
+		for _, k := range slices.Sorted(maps.Keys(h.Vars)) {
+			add(node, k, h.Vars[k])
+		}
+		add(hosts, h.Name, node)
+		for _, g := range h.Groups {
+			members[g] = appendNew(members[g], h.Name)
+		}
+	}
+	for g, names := range inv.Groups {
+		for _, n := range names {
+			if inRun[n] {
+				members[g] = appendNew(members[g], n)
+			}
+		}
+	}
+	all := mapping("vars", allVars, "hosts", hosts)
+	if len(members) > 0 {
+		children := mapping()
+		for _, g := range slices.Sorted(maps.Keys(members)) {
+			gh := mapping()
+			for _, n := range members[g] {
+				add(gh, n, nil)
+			}
+			add(children, g, mapping("hosts", gh))
+		}
+		add(all, "children", children)
+	}
+	doc := mapping("all", all)
+	var b bytes.Buffer
+	// The first line may be lost when the inventory is read from a pipe
+	// (`ansible -i <(envrun inventory)`: Ansible's script plugin reads the
+	// pipe before the yaml plugin does), so it is a line that can go.
+	fmt.Fprintf(&b, "%s\n# Ansible inventory of %s, made by envrun (`envrun inventory` prints it).\n", FirstLine, inv.Source)
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// mapping makes a YAML mapping node from key, value pairs, in order.
+func mapping(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(kv); i += 2 {
+		add(n, kv[i].(string), kv[i+1])
+	}
+	return n
+}
+
+// add appends key: v to a mapping node. v is a *yaml.Node, nil (an empty
+// value) or a plain Go value from an Envfile.
+func add(n *yaml.Node, key string, v any) {
+	k := &yaml.Node{Kind: yaml.ScalarNode, Value: key}
+	var val *yaml.Node
+	switch v := v.(type) {
+	case *yaml.Node:
+		val = v
+	case nil:
+		val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: ""}
+	default:
+		val = &yaml.Node{}
+		if err := val.Encode(Normalize(v)); err != nil {
+			// Envfile values are strings, numbers, booleans, lists and
+			// tables: they always encode.
+			panic(err)
+		}
+	}
+	n.Content = append(n.Content, k, val)
+}
+
+// Normalize turns whole float64 numbers (every Lua number is one) into
+// integers, so that a port 8080 reaches Ansible as 8080, not 8080.0 or
+// the string "1e+06".
+func Normalize(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int64(v)
+		}
+		return v
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = Normalize(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = Normalize(e)
+		}
+		return out
+	}
+	return v
+}

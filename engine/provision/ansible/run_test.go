@@ -1,0 +1,70 @@
+package ansible
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/spec"
+)
+
+func TestRunArgs(t *testing.T) {
+	tests := []struct {
+		name      string
+		step      spec.Ansible
+		hosts     int
+		extraVars string
+	}{
+		{name: "plain", step: spec.Ansible{Playbook: "/env/site.yml"}, hosts: 2},
+		{name: "everything", hosts: 3, extraVars: "/env/.envrun/ansible/site/extra_vars.json", step: spec.Ansible{
+			Playbook: "/env/site.yml", Become: true, Verbose: 3, Limit: "app:!db", Tags: []string{"a", "b"},
+			SkipTags: []string{"slow"}, VaultPasswordFile: "/env/vault pass", Forks: 20,
+		}},
+		{name: "no hosts still one fork", step: spec.Ansible{Playbook: "/env/site.yml"}},
+	}
+	var b strings.Builder
+	for _, tt := range tests {
+		r := &Run{Step: &tt.step, Inventory: "/env/.envrun/ansible/site/inventory.yml", Hosts: tt.hosts}
+		b.WriteString("# " + tt.name + "\n")
+		for _, a := range r.Args(tt.extraVars) {
+			b.WriteString(a + "\n")
+		}
+		b.WriteString("\n")
+	}
+	golden(t, "args.txt", []byte(b.String()))
+}
+
+func TestRunEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		step    spec.Ansible
+		color   bool
+		environ []string
+		want    []string // exactly these ANSIBLE_* / PYTHON* settings
+	}{
+		{
+			name: "defaults",
+			want: []string{"ANSIBLE_PIPELINING=True", "ANSIBLE_RETRY_FILES_ENABLED=False", "PYTHONUNBUFFERED=1",
+				"ANSIBLE_NOCOLOR=True", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
+		},
+		{
+			name: "the user's own settings are kept", color: true, step: spec.Ansible{Config: "/env/ansible.cfg"},
+			environ: []string{"HOME=/root", "ANSIBLE_PIPELINING=False"},
+			want: []string{"ANSIBLE_PIPELINING=False", "ANSIBLE_RETRY_FILES_ENABLED=False", "PYTHONUNBUFFERED=1",
+				"ANSIBLE_FORCE_COLOR=True", "ANSIBLE_CONFIG=/env/ansible.cfg", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Run{Step: &tt.step, Color: tt.color}
+			var got []string
+			for _, kv := range r.Env(tt.environ, "/cp") {
+				if strings.HasPrefix(kv, "ANSIBLE_") || strings.HasPrefix(kv, "PYTHON") {
+					got = append(got, kv)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
