@@ -375,7 +375,7 @@ func (a *app) graphCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return g.DOT(a.stdout, "envrun", engine.DOTAttrs)
+			return g.DOTStyled(a.stdout, "envrun", engine.DOTAttrs, engine.DOTEdgeAttrs)
 		},
 	}
 	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "leave provisioning steps out")

@@ -706,6 +706,22 @@ func (e *Env) forgetConn(name string) {
 	}
 }
 
+// DOTEdgeAttrs labels the edges that the Envfile asked for by name in
+// `envrun graph`: depends_on between machines, after between global steps.
+func DOTEdgeAttrs(from, to graph.Node) string {
+	switch from.(type) {
+	case *doneNode:
+		if _, ok := to.(*machineNode); ok {
+			return `label="depends_on", style=dashed`
+		}
+	case *globalNode:
+		if _, ok := to.(*globalNode); ok {
+			return `label="after", style=dashed`
+		}
+	}
+	return ""
+}
+
 // DOTAttrs styles graph nodes for `envrun graph`.
 func DOTAttrs(n graph.Node) string {
 	switch n := n.(type) {

@@ -112,16 +112,6 @@ func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 			}
 		}
 	}
-	skipped := map[string][]string{}
-	var causes []string
-	for _, r := range rep.Results {
-		if r.Status == graph.Skipped {
-			if _, ok := skipped[r.Cause]; !ok {
-				causes = append(causes, r.Cause)
-			}
-			skipped[r.Cause] = append(skipped[r.Cause], r.Node.ID())
-		}
-	}
 	machines := 0
 	for _, r := range rep.Results {
 		if _, ok := r.Node.(*machineNode); ok && r.Status == graph.OK {
@@ -139,8 +129,11 @@ func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 			e.UI.Printf("%s %s: %v\n", e.UI.Red("FAILED"), r.Node.ID(), r.Err)
 		}
 	}
-	for _, c := range causes {
-		e.UI.Printf("%s %s (because %s failed)\n", e.UI.Yellow("skipped"), strings.Join(skipped[c], ", "), c)
+	for _, c := range skipCauses(rep) {
+		e.UI.Printf("%s because %s failed:\n", e.UI.Yellow("skipped"), c.root)
+		for _, l := range c.lines {
+			e.UI.Printf("  %-36s %s\n", strings.Join(l.what, ", "), e.UI.Dim("("+l.why+")"))
+		}
 	}
 	if canceled > 0 {
 		e.UI.Printf("%s %d node(s): interrupted\n", e.UI.Yellow("canceled"), canceled)
@@ -350,4 +343,99 @@ func (e *Env) removeState() error {
 	}
 	e.cache = openCache(e.State)
 	return nil
+}
+
+// skipCause is what one failed node made the walk skip, and why.
+type skipCause struct {
+	root  string
+	lines []skipLine
+}
+
+type skipLine struct {
+	what []string // node IDs
+	why  string
+}
+
+// skipCauses explains the skipped nodes of a walk, grouped by the failure
+// at their root: machines that depend on a failed one (with their steps),
+// a machine's steps after its failed step, and global steps over a failed
+// machine or after a failed step. Internal barrier nodes are not shown.
+func skipCauses(rep *graph.Report) []skipCause {
+	notOK := func(id string) bool {
+		r := rep.Result(id)
+		return r != nil && r.Status != graph.OK
+	}
+	var causes []skipCause
+	index := map[string]int{}  // root → causes index
+	lineAt := map[string]int{} // root + line key → lines index
+	add := func(root, key, what, why string) {
+		i, ok := index[root]
+		if !ok {
+			i = len(causes)
+			index[root] = i
+			causes = append(causes, skipCause{root: root})
+		}
+		c := &causes[i]
+		if j, ok := lineAt[root+"\x00"+key]; ok {
+			c.lines[j].what = append(c.lines[j].what, what)
+			return
+		}
+		lineAt[root+"\x00"+key] = len(c.lines)
+		c.lines = append(c.lines, skipLine{what: []string{what}, why: why})
+	}
+	for _, r := range rep.Results {
+		if r.Status != graph.Skipped {
+			continue
+		}
+		switch n := r.Node.(type) {
+		case *machineNode:
+			m := n.run.m
+			var deps []string
+			for _, d := range m.DependsOn {
+				if notOK(doneID(d)) {
+					deps = append(deps, d)
+				}
+			}
+			what := r.Node.ID()
+			if len(m.Steps) > 0 && rep.Result(stepID(m.Name, m.Steps[0].Info().Name)) != nil {
+				what += fmt.Sprintf(" and its %d step(s)", len(m.Steps))
+			}
+			add(r.Cause, r.Node.ID(), what, "depends_on "+strings.Join(deps, ", "))
+		case *stepNode:
+			// A skipped machine's steps are counted on its line.
+			name := n.run.m.Name
+			switch rep.Result(machineID(name)).Status {
+			case graph.Skipped:
+			case graph.Failed:
+				add(r.Cause, "steps of "+name, r.Node.ID(), "steps of "+name)
+			default:
+				add(r.Cause, "steps of "+name, r.Node.ID(), "later steps of "+name)
+			}
+		case *globalNode:
+			var why []string
+			var over []string
+			for _, h := range globalHosts(n.s) {
+				if notOK(doneID(h)) {
+					over = append(over, h)
+				}
+			}
+			if len(over) > 0 {
+				why = append(why, "runs over "+strings.Join(over, ", "))
+			}
+			if a, ok := n.s.(*spec.Ansible); ok {
+				var after []string
+				for _, dep := range a.After {
+					if s := n.p.e.Spec.Step(dep); s != nil && notOK(globalID(s.Info().Kind, dep)) {
+						id := globalID(s.Info().Kind, dep)
+						after = append(after, id)
+					}
+				}
+				if len(after) > 0 {
+					why = append(why, "after "+strings.Join(after, ", "))
+				}
+			}
+			add(r.Cause, r.Node.ID(), r.Node.ID(), strings.Join(why, "; "))
+		}
+	}
+	return causes
 }

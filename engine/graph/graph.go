@@ -98,25 +98,41 @@ func (g *Graph) Check() error {
 // DOT writes the graph in Graphviz DOT. attrs, when not nil, gives extra
 // node attributes (label, shape, ...) as a DOT attribute list body.
 func (g *Graph) DOT(w io.Writer, name string, attrs func(Node) string) error {
+	return g.DOTStyled(w, name, attrs, nil)
+}
+
+// DOTStyled is DOT with edge attributes too: edge, when not nil, gives
+// those of the edge from → to (from is what to waits for).
+func (g *Graph) DOTStyled(w io.Writer, name string, attrs func(Node) string, edge func(from, to Node) string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"sans-serif\"];\n", quote(name))
 	for _, id := range g.order {
-		extra := ""
-		if attrs != nil {
-			if a := attrs(g.nodes[id]); a != "" {
-				extra = " [" + a + "]"
-			}
-		}
-		fmt.Fprintf(&b, "\t%s%s;\n", quote(id), extra)
+		fmt.Fprintf(&b, "\t%s%s;\n", quote(id), attrList(attrs, g.nodes[id]))
 	}
 	for _, id := range g.order {
 		for _, d := range g.deps[id] {
-			fmt.Fprintf(&b, "\t%s -> %s;\n", quote(d), quote(id))
+			extra := ""
+			if edge != nil {
+				if a := edge(g.nodes[d], g.nodes[id]); a != "" {
+					extra = " [" + a + "]"
+				}
+			}
+			fmt.Fprintf(&b, "\t%s -> %s%s;\n", quote(d), quote(id), extra)
 		}
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func attrList(attrs func(Node) string, n Node) string {
+	if attrs == nil {
+		return ""
+	}
+	if a := attrs(n); a != "" {
+		return " [" + a + "]"
+	}
+	return ""
 }
 
 func quote(s string) string {
