@@ -22,14 +22,14 @@ import (
 // envrunEnv drives one environment through cli.Run, as the command line
 // would, and destroys it when the test ends.
 type envrunEnv struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	file string
 }
 
 // newEnv writes files (name → content) to a temp folder, or copies the
 // folder from when it is not "", and registers `envrun destroy`.
-func newEnv(t *testing.T, from string, files map[string]string) *envrunEnv {
+func newEnv(t testing.TB, from string, files map[string]string) *envrunEnv {
 	t.Helper()
 	providertest.Require(t, docker.Driver)
 	ansibletest.Require(t)
@@ -105,7 +105,7 @@ func (e *envrunEnv) bash(line string) (string, error) {
 }
 
 // closeMasters ends the SSH masters with a socket in dir, and removes it.
-func closeMasters(t *testing.T, dir string) {
+func closeMasters(t testing.TB, dir string) {
 	socks, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, s := range socks {
 		if out, err := exec.Command("ssh", "-o", "ControlPath="+s, "-O", "exit", "x").CombinedOutput(); err != nil {

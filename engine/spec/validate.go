@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"regexp"
@@ -15,6 +16,20 @@ var (
 	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
+
+// CheckGroup reports why s cannot name an Ansible group of the Envfile's
+// machines, or "".
+func (e *Envfile) CheckGroup(s string) string {
+	switch {
+	case !envRE.MatchString(s): // an identifier, as environment variable names are
+		return "Ansible group names are letters, digits and '_', not starting with a digit"
+	case s == "all" || s == "ungrouped":
+		return "is one of Ansible's own groups"
+	case e.Machine(s) != nil:
+		return "is also a machine's name"
+	}
+	return ""
+}
 
 // Validate checks the Envfile as a whole and returns every problem found
 // (an Errors), or nil. It reads the file system only to check that the
@@ -184,6 +199,11 @@ func (v *validator) machines() {
 			}
 			ips[a.IP] = m
 		}
+		for _, g := range m.Groups {
+			if why := v.e.CheckGroup(g); why != "" {
+				v.add(m.Pos, "%s: group %q: %s", what, g, why)
+			}
+		}
 		for _, dep := range m.DependsOn {
 			switch {
 			case dep == m.Name:
@@ -302,7 +322,11 @@ func (v *validator) globalSteps() {
 				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, DidYouMean(h, machineNames))
 			}
 		}
-		for g, members := range a.Groups {
+		for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
+			members := a.Groups[g]
+			if why := v.e.CheckGroup(g); why != "" {
+				v.add(info.Pos, "%s: groups: %q: %s", what, g, why)
+			}
 			for _, h := range members {
 				if v.e.Machine(h) == nil {
 					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, DidYouMean(h, machineNames))
