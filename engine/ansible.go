@@ -108,5 +108,5 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		Output:    out,
 		Debugf:    func(f string, args ...any) { e.UI.Debugf(a.Name, f, args...) },
 	}
-	return run.Do(ctx)
+	return e.playbook(ctx, run)
 }

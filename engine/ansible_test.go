@@ -1,4 +1,4 @@
-package engine_test
+package engine
 
 import (
 	"bytes"
@@ -9,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/provision/ansible/ansibletest"
-	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
 )
 
@@ -50,10 +48,8 @@ func TestIntegrationAnsibleRunLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	p := &fakeProvider{}
 	var log bytes.Buffer
-	u := ui.New(&log, ui.Normal)
-	e := load(t, p, `
+	e := loadLua(t, `
 box "debian/bookworm"
 network "net" { subnet = "172.31.38.0/24" }
 for i, n in ipairs({ "m1", "m2" }) do
@@ -73,19 +69,9 @@ ansible "site" {
 `, map[string]string{
 		"site.yml":         "- hosts: all\n  gather_facts: false\n  roles: [myrole]\n",
 		"requirements.yml": "- src: " + tarball + "\n  name: myrole\n",
-	}, u)
-	// The machines are provisioned already: the walk needs no SSH.
-	if err := state.WriteJSON(e.State.Join("state.json"), map[string]any{
-		"provider": "fake",
-		"machines": map[string]any{
-			"m1": map[string]any{"id": "id-m1", "provisioned": true},
-			"m2": map[string]any{"id": "id-m2", "provisioned": true},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	e = reopen(t, p, e, u)
-	if _, err := e.Walk(context.Background(), engine.PlanOptions{}); err != nil {
+	}, newFake(), &cmdLog{}, nil)
+	e.UI = ui.New(&log, ui.Normal)
+	if _, err := e.Walk(context.Background(), PlanOptions{}); err != nil {
 		t.Fatalf("walk: %v\n%s", err, log.String())
 	}
 	for host, want := range map[string]string{
@@ -107,7 +93,7 @@ ansible "site" {
 	}
 	// Done over these machines: the next up does not run it again.
 	log.Reset()
-	if _, err := reopen(t, p, e, u).Walk(context.Background(), engine.PlanOptions{}); err != nil {
+	if _, err := e.Walk(context.Background(), PlanOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(log.String(), "PLAY") {

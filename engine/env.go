@@ -14,6 +14,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provision/ansible"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
@@ -60,6 +61,9 @@ type Env struct {
 	// keepalive is the SSH keepalive interval (ENVRUN_SSH_KEEPALIVE); 0
 	// means comm's default.
 	keepalive time.Duration
+	// playbook runs an ansible step's playbook: (*ansible.Run).Do, or a
+	// fake in engine unit tests.
+	playbook func(context.Context, *ansible.Run) error
 }
 
 // New chooses the provider and checks the Envfile against it. Nothing is
@@ -80,6 +84,7 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		cache:    openCache(st),
 		conns:    map[string]*machineConn{},
 		dial:     dialSSH,
+		playbook: func(ctx context.Context, r *ansible.Run) error { return r.Do(ctx) },
 	}
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel()

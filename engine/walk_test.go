@@ -1,78 +1,27 @@
-package engine_test
+package engine
 
 import (
 	"bytes"
 	"context"
-	"errors"
-	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/graph"
-	"github.com/envrun/envrun/engine/provider"
-	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/provision/ansible"
 	"github.com/envrun/envrun/engine/ui"
 	"github.com/envrun/envrun/luaapi"
 )
 
-// fakeProvider runs no machine: Up reports running instances (or the
-// error set for a machine) and records the calls. Only for engine tests.
-type fakeProvider struct {
-	mu   sync.Mutex
-	fail map[string]error
-	ups  []string
-}
-
-func (p *fakeProvider) Name() string                                             { return "fake" }
-func (p *fakeProvider) EnsureNetwork(ctx context.Context, n *spec.Network) error { return nil }
-func (p *fakeProvider) Halt(ctx context.Context, name string) error              { return nil }
-func (p *fakeProvider) Destroy(ctx context.Context, name string) error           { return nil }
-func (p *fakeProvider) DestroyNetwork(ctx context.Context, name string) error    { return nil }
-func (p *fakeProvider) Machines(ctx context.Context) ([]provider.MachineState, error) {
-	return nil, nil
-}
-func (p *fakeProvider) Networks(ctx context.Context) ([]provider.NetworkState, error) {
-	return nil, nil
-}
-func (p *fakeProvider) Close() error { return nil }
-
-// Up reports the machine running already (neither created nor started),
-// so that a machine the cache calls provisioned needs no SSH.
-func (p *fakeProvider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
-	p.mu.Lock()
-	p.ups = append(p.ups, m.Name)
-	err := p.fail[m.Name]
-	p.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return &provider.Instance{ID: "id-" + m.Name, Addr: net.JoinHostPort(m.IP().String(), "22"), User: m.User}, nil
-}
-
-func (p *fakeProvider) calls() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.ups)
-}
-
-func (p *fakeProvider) driver() *provider.Driver {
-	return &provider.Driver{
-		Name:      "fake",
-		Available: func(context.Context) error { return nil },
-		Open:      func(context.Context, provider.Env) (provider.Provider, error) { return p, nil },
-	}
-}
-
-// load writes an Envfile (and files beside it) to a temp folder and loads
-// it on the fake provider.
-func load(t *testing.T, p *fakeProvider, envfile string, files map[string]string, u *ui.UI) *engine.Env {
+// loadLua writes an Envfile (and files beside it) to a temp folder, loads
+// it with the Lua front end and opens it on the fake provider, with fake
+// SSH connections (log) and playbook runs (plays).
+func loadLua(t *testing.T, envfile string, files map[string]string, fp *fakeProvider, log *cmdLog, plays *playLog) *Env {
 	t.Helper()
 	dir := t.TempDir()
 	files["Envfile.lua"] = envfile
@@ -81,18 +30,38 @@ func load(t *testing.T, p *fakeProvider, envfile string, files map[string]string
 			t.Fatal(err)
 		}
 	}
-	ctx := context.Background()
-	lenv, err := luaapi.Load(ctx, filepath.Join(dir, "Envfile.lua"), luaapi.Options{})
+	lenv, err := luaapi.Load(context.Background(), filepath.Join(dir, "Envfile.lua"), luaapi.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(lenv.Close)
-	e, err := engine.New(ctx, lenv.Spec, engine.Options{Drivers: []*provider.Driver{p.driver()}, Provider: "fake", UI: u})
-	if err != nil {
-		t.Fatal(err)
+	e := newTestEnv(t, lenv.Spec, fp, log)
+	if plays != nil {
+		e.playbook = plays.run
 	}
-	t.Cleanup(func() { e.Close() })
 	return e
+}
+
+// playLog records the ansible runs of a walk instead of running them.
+type playLog struct {
+	mu   sync.Mutex
+	runs []string // "step: host,host"
+	fail map[string]error
+}
+
+func (p *playLog) run(ctx context.Context, r *ansible.Run) error {
+	inv, err := os.ReadFile(r.Inventory)
+	if err != nil {
+		return err
+	}
+	var hosts []string
+	for _, m := range regexp.MustCompile(`(?m)^    (\w+):$`).FindAllStringSubmatch(string(inv), -1) {
+		hosts = append(hosts, m[1])
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.runs = append(p.runs, r.Step.Name+": "+strings.Join(hosts, ","))
+	return p.fail[r.Step.Name]
 }
 
 const graphEnvfile = `
@@ -112,7 +81,7 @@ ansible "base" { playbook = "site.yml", hosts = machines() }
 // machine wait for the other's last step, a global step waits for every
 // machine it runs over (a barrier) and for the steps it comes after.
 func TestPlanEdges(t *testing.T) {
-	e := load(t, &fakeProvider{}, graphEnvfile, map[string]string{"site.yml": "- hosts: all\n"}, nil)
+	e := loadLua(t, graphEnvfile, map[string]string{"site.yml": "- hosts: all\n"}, newFake(), &cmdLog{}, &playLog{})
 	tests := []struct {
 		name     string
 		machines []string
@@ -133,7 +102,7 @@ func TestPlanEdges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := e.Plan(engine.PlanOptions{Machines: tt.machines})
+			g, err := e.Plan(PlanOptions{Machines: tt.machines})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,70 +137,73 @@ machine "b" {
 }
 machine "c" { networks = { net = "172.31.33.12" }, provision = { shell { inline = "true" } } }
 machine "d" { networks = { net = "172.31.33.13" }, depends_on = { "c" } }
-ansible "everything" { playbook = "site.yml", hosts = machines() }
+machine "e" {
+  networks = { net = "172.31.33.14" },
+  provision = { shell { inline = "false" }, shell { inline = "true" } },
+}
+ansible "everything" { playbook = "site.yml", hosts = { "a", "b", "c", "d" } }
 ansible "cd" { playbook = "site.yml", hosts = { "c", "d" } }
 ansible "later" { playbook = "site.yml", hosts = { "c" }, after = { "everything" } }
 `
 
 // TestWalkFailurePropagation: a machine that fails skips exactly its own
 // steps, the machines that depend on it and the global steps over it or
-// after those; everything else runs, and the summary says what was
-// skipped and why.
+// after those; a failed step skips its machine's later steps; everything
+// else runs, and the summary says what was skipped and why.
 func TestWalkFailurePropagation(t *testing.T) {
 	for range 20 { // the walk is parallel: the outcome must not vary
-		p := &fakeProvider{fail: map[string]error{"a": errors.New("no room for a")}}
+		fp := newFake()
+		fp.failUp["a"] = true
+		log := &cmdLog{fail: map[string]bool{"e": true}}
+		plays := &playLog{}
 		var out bytes.Buffer
-		u := ui.New(&out, ui.Quiet)
-		e := load(t, p, failEnvfile, map[string]string{"site.yml": "- hosts: all\n", "f.txt": "x"}, u)
-		// c and d are provisioned and "cd" already ran over them: the walk
-		// needs no SSH and no ansible-playbook for what does not fail.
-		if err := state.WriteJSON(e.State.Join("state.json"), map[string]any{
-			"provider": "fake",
-			"machines": map[string]any{
-				"c": map[string]any{"id": "id-c", "provisioned": true},
-				"d": map[string]any{"id": "id-d", "provisioned": true},
-			},
-			"steps": map[string]any{"cd": map[string]any{"hosts": map[string]string{"c": "id-c", "d": "id-d"}}},
-		}); err != nil {
-			t.Fatal(err)
-		}
-		e = reopen(t, p, e, u)
-		rep, err := e.Walk(context.Background(), engine.PlanOptions{})
-		if err == nil || !strings.Contains(err.Error(), "no room for a") {
+		e := loadLua(t, failEnvfile, map[string]string{"site.yml": "- hosts: all\n", "f.txt": "x"}, fp, log, plays)
+		e.UI = ui.New(&out, ui.Quiet)
+		rep, err := e.Walk(context.Background(), PlanOptions{})
+		if err == nil || !strings.Contains(err.Error(), "no room") {
 			t.Fatalf("Walk error = %v, want the failure of a", err)
 		}
-		want := map[string]graph.Status{
-			"network:net": graph.OK, "machine:a": graph.Failed,
-			"a/shell#1": graph.Skipped, "a/file#2": graph.Skipped, "a/done": graph.Skipped,
-			"machine:b": graph.Skipped, "b/shell#1": graph.Skipped, "b/done": graph.Skipped,
-			"machine:c": graph.OK, "c/shell#1": graph.OK, "c/done": graph.OK,
-			"machine:d": graph.OK, "d/done": graph.OK,
-			"ansible:everything": graph.Skipped, "ansible:cd": graph.OK, "ansible:later": graph.Skipped,
+		want := map[string]struct {
+			status graph.Status
+			cause  string
+		}{
+			"network:net": {graph.OK, ""}, "machine:a": {graph.Failed, ""},
+			"a/shell#1": {graph.Skipped, "machine:a"}, "a/file#2": {graph.Skipped, "machine:a"}, "a/done": {graph.Skipped, "machine:a"},
+			"machine:b": {graph.Skipped, "machine:a"}, "b/shell#1": {graph.Skipped, "machine:a"}, "b/done": {graph.Skipped, "machine:a"},
+			"machine:c": {graph.OK, ""}, "c/shell#1": {graph.OK, ""}, "c/done": {graph.OK, ""},
+			"machine:d": {graph.OK, ""}, "d/done": {graph.OK, ""},
+			"machine:e": {graph.OK, ""}, "e/shell#1": {graph.Failed, ""}, "e/shell#2": {graph.Skipped, "e/shell#1"},
+			"e/done":             {graph.Skipped, "e/shell#1"},
+			"ansible:everything": {graph.Skipped, "machine:a"}, "ansible:cd": {graph.OK, ""},
+			"ansible:later": {graph.Skipped, "machine:a"},
 		}
-		for id, st := range want {
+		for id, w := range want {
 			r := rep.Result(id)
 			if r == nil {
 				t.Fatalf("%s is not in the report", id)
 			}
-			if r.Status != st {
-				t.Errorf("%s: %s, want %s (%v)", id, r.Status, st, r.Err)
-			}
-			if st == graph.Skipped && r.Cause != "machine:a" {
-				t.Errorf("%s skipped because of %q, want machine:a", id, r.Cause)
+			if r.Status != w.status || r.Cause != w.cause {
+				t.Errorf("%s: %s (cause %q), want %s (cause %q) (%v)", id, r.Status, r.Cause, w.status, w.cause, r.Err)
 			}
 		}
 		if len(rep.Results) != len(want) {
 			t.Errorf("the report has %d nodes, want %d", len(rep.Results), len(want))
 		}
+		if got := strings.Join(plays.runs, "; "); got != "cd: c,d" {
+			t.Errorf("playbooks ran %q, want only cd over c and d", got)
+		}
 		e.Summary(rep, time.Second, false)
 		for _, line := range []string{
-			"FAILED machine:a: no room for a",
+			"FAILED machine:a: no room",
+			"FAILED e/shell#1: ",
 			"skipped because machine:a failed:",
 			"a/shell#1, a/file#2 (steps of a)",
 			"machine:b and its 1 step(s) (depends_on a)",
 			"ansible:everything (runs over a, b)",
 			"ansible:later (after ansible:everything)",
-			"envrun: 1 failed, 8 skipped, 0 canceled, 7 ok",
+			"skipped because e/shell#1 failed:",
+			"e/shell#2 (later steps of e)",
+			"envrun: 2 failed, 10 skipped, 0 canceled, 8 ok",
 		} {
 			if !strings.Contains(squeeze(out.String()), line) {
 				t.Errorf("the summary lacks %q:\n%s", line, out.String())
@@ -246,18 +218,6 @@ func TestWalkFailurePropagation(t *testing.T) {
 	}
 }
 
-// reopen makes a new Env over the same Envfile, so that it reads the state
-// written after the first was made.
-func reopen(t *testing.T, p *fakeProvider, e *engine.Env, u *ui.UI) *engine.Env {
-	t.Helper()
-	e2, err := engine.New(context.Background(), e.Spec, engine.Options{Drivers: []*provider.Driver{p.driver()}, Provider: "fake", UI: u})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e2.Close() })
-	return e2
-}
-
 // squeeze collapses runs of spaces, so that column padding does not matter.
 func squeeze(s string) string {
 	lines := strings.Split(s, "\n")
@@ -270,10 +230,10 @@ func squeeze(s string) string {
 // TestWalkWithoutAnsible: with no ansible-playbook installed, a plan with
 // an ansible step fails before anything is made, naming the package.
 func TestWalkWithoutAnsible(t *testing.T) {
-	p := &fakeProvider{}
-	e := load(t, p, graphEnvfile, map[string]string{"site.yml": "- hosts: all\n"}, nil)
+	fp := newFake()
+	e := loadLua(t, graphEnvfile, map[string]string{"site.yml": "- hosts: all\n"}, fp, &cmdLog{}, &playLog{})
 	t.Setenv("PATH", t.TempDir())
-	_, err := e.Walk(context.Background(), engine.PlanOptions{})
+	_, err := e.Walk(context.Background(), PlanOptions{})
 	if err == nil {
 		t.Fatal("Walk succeeded without ansible-playbook")
 	}
@@ -282,14 +242,14 @@ func TestWalkWithoutAnsible(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if calls := p.calls(); len(calls) > 0 {
-		t.Errorf("machines were brought up before the check: %v", calls)
+	if len(fp.ups) > 0 {
+		t.Errorf("machines were brought up before the check: %v", fp.ups)
 	}
 	if e.State.Exists() {
 		t.Errorf("%s was created", e.State.Path)
 	}
 	// Without provisioning there is no ansible step: no check.
-	if _, err := e.Walk(context.Background(), engine.PlanOptions{Provision: engine.ProvisionNone}); err != nil {
+	if _, err := e.Walk(context.Background(), PlanOptions{Provision: ProvisionNone}); err != nil {
 		t.Errorf("--no-provision walk: %v", err)
 	}
 }
