@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,15 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 	// where there were three or four.
 	def("ANSIBLE_PIPELINING", "True")
 	def("ANSIBLE_RETRY_FILES_ENABLED", "False")
+	// The inventory is YAML: the other inventory plugins are not loaded.
+	def("ANSIBLE_INVENTORY_ENABLED", "yaml")
+	// Ansible's default ssh_args less -C: compressing modules (zip files
+	// already) over a local bridge costs CPU on both ends and saves
+	// nothing. Only when no ansible.cfg is read, whose ssh_args this would
+	// override.
+	if r.configFile(set) == "" {
+		def("ANSIBLE_SSH_ARGS", "-o ControlMaster=auto -o ControlPersist=60s")
+	}
 	// Python buffers a pipe's output; the run is streamed line by line.
 	def("PYTHONUNBUFFERED", "1")
 	if r.Color {
@@ -152,6 +162,31 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 	// (ControlMaster=auto, ControlPersist) for all the tasks; its sockets
 	// go here, so that envrun closes the masters when the run ends.
 	return append(env, "ANSIBLE_SSH_CONTROL_PATH_DIR="+controlDir)
+}
+
+// systemConfig is Ansible's system-wide configuration file.
+var systemConfig = "/etc/ansible/ansible.cfg"
+
+// configFile is the ansible.cfg the run reads, as Ansible looks for it
+// (ANSIBLE_CONFIG, ansible.cfg in the working folder, ~/.ansible.cfg,
+// /etc/ansible/ansible.cfg), or "" when it reads none.
+func (r *Run) configFile(environ map[string]bool) string {
+	if r.Step.Config != "" {
+		return r.Step.Config
+	}
+	if environ["ANSIBLE_CONFIG"] {
+		return os.Getenv("ANSIBLE_CONFIG")
+	}
+	candidates := []string{filepath.Join(filepath.Dir(r.Step.Playbook), "ansible.cfg"), systemConfig}
+	if home, err := os.UserHomeDir(); err == nil {
+		candidates = slices.Insert(candidates, 1, filepath.Join(home, ".ansible.cfg"))
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err == nil {
+			return c
+		}
+	}
+	return ""
 }
 
 // Do runs the step: ansible-galaxy first when the step has a requirements

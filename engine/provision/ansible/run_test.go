@@ -1,6 +1,8 @@
 package ansible
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,6 +36,14 @@ func TestRunArgs(t *testing.T) {
 }
 
 func TestRunEnv(t *testing.T) {
+	home, etc, dir, withCfg := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	t.Setenv("HOME", home)
+	systemConfig = filepath.Join(etc, "ansible.cfg")
+	defer func() { systemConfig = "/etc/ansible/ansible.cfg" }()
+	if err := os.WriteFile(filepath.Join(withCfg, "ansible.cfg"), []byte("[defaults]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fast := []string{"ANSIBLE_PIPELINING=True", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml"}
 	tests := []struct {
 		name    string
 		step    spec.Ansible
@@ -42,15 +52,21 @@ func TestRunEnv(t *testing.T) {
 		want    []string // exactly these ANSIBLE_* / PYTHON* settings
 	}{
 		{
-			name: "defaults",
-			want: []string{"ANSIBLE_PIPELINING=True", "ANSIBLE_RETRY_FILES_ENABLED=False", "PYTHONUNBUFFERED=1",
-				"ANSIBLE_NOCOLOR=True", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
+			name: "defaults", step: spec.Ansible{Playbook: filepath.Join(dir, "site.yml")},
+			want: append(fast, "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=60s", "PYTHONUNBUFFERED=1",
+				"ANSIBLE_NOCOLOR=True", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"),
 		},
 		{
-			name: "the user's own settings are kept", color: true, step: spec.Ansible{Config: "/env/ansible.cfg"},
+			// An ansible.cfg beside the playbook may have ssh_args of its own.
+			name: "ansible.cfg beside the playbook", step: spec.Ansible{Playbook: filepath.Join(withCfg, "site.yml")},
+			want: append(fast, "PYTHONUNBUFFERED=1", "ANSIBLE_NOCOLOR=True", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"),
+		},
+		{
+			name: "the user's own settings are kept", color: true,
+			step:    spec.Ansible{Playbook: filepath.Join(dir, "site.yml"), Config: "/env/ansible.cfg"},
 			environ: []string{"HOME=/root", "ANSIBLE_PIPELINING=False"},
-			want: []string{"ANSIBLE_PIPELINING=False", "ANSIBLE_RETRY_FILES_ENABLED=False", "PYTHONUNBUFFERED=1",
-				"ANSIBLE_FORCE_COLOR=True", "ANSIBLE_CONFIG=/env/ansible.cfg", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
+			want: []string{"ANSIBLE_PIPELINING=False", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml",
+				"PYTHONUNBUFFERED=1", "ANSIBLE_FORCE_COLOR=True", "ANSIBLE_CONFIG=/env/ansible.cfg", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
 		},
 	}
 	for _, tt := range tests {
