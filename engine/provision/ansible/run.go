@@ -228,7 +228,10 @@ func (r *Run) Do(ctx context.Context) error {
 	args := r.Args(extraVars)
 	r.debugf("run %s %s (in %s)", PlaybookProgram, strings.Join(args, " "), dir)
 	out := &Output{}
-	if err := run(ctx, PlaybookProgram, args, dir, env, io.MultiWriter(r.Output, out)); err != nil {
+	t0 := time.Now()
+	err = run(ctx, PlaybookProgram, args, dir, env, io.MultiWriter(r.Output, out))
+	r.debugf("%s ran for %s", PlaybookProgram, time.Since(t0).Round(time.Millisecond))
+	if err != nil {
 		return failure(PlaybookProgram, err, out)
 	}
 	return nil
@@ -255,8 +258,10 @@ func (r *Run) controlDir() (string, func(), error) {
 		return "", nil, err
 	}
 	return dir, func() {
+		t0 := time.Now()
 		closeMasters(dir, r.debugf)
 		os.RemoveAll(dir)
+		r.debugf("closed the SSH masters in %s", time.Since(t0).Round(time.Millisecond))
 	}, nil
 }
 
