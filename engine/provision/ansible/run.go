@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/envrun/envrun/engine/proc"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
 )
@@ -235,6 +236,20 @@ func (r *Run) Do(ctx context.Context) error {
 		return failure(PlaybookProgram, err, out)
 	}
 	return nil
+}
+
+// run runs program with engine/proc: in a process group of its own, ended
+// with ctx (SIGTERM, then SIGKILL), and nothing it started outlives it.
+// Stdin is /dev/null; stdout and stderr go to out.
+func run(ctx context.Context, program string, args []string, dir string, env []string, out io.Writer) error {
+	c := proc.Command(ctx, program, args...)
+	c.Dir, c.Env = dir, env
+	c.Stdout, c.Stderr = out, out
+	err := c.Run()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
 }
 
 // maxSocketDir is the longest control socket folder that leaves room for
