@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,7 +145,7 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 	// already) over a local bridge costs CPU on both ends and saves
 	// nothing. Only when no ansible.cfg is read, whose ssh_args this would
 	// override.
-	if r.configFile(set) == "" {
+	if !r.readsConfig(set) {
 		def("ANSIBLE_SSH_ARGS", "-o ControlMaster=auto -o ControlPersist=60s")
 	}
 	// Python buffers a pipe's output; the run is streamed line by line.
@@ -168,26 +167,23 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 // systemConfig is Ansible's system-wide configuration file.
 var systemConfig = "/etc/ansible/ansible.cfg"
 
-// configFile is the ansible.cfg the run reads, as Ansible looks for it
-// (ANSIBLE_CONFIG, ansible.cfg in the working folder, ~/.ansible.cfg,
-// /etc/ansible/ansible.cfg), or "" when it reads none.
-func (r *Run) configFile(environ map[string]bool) string {
-	if r.Step.Config != "" {
-		return r.Step.Config
-	}
-	if environ["ANSIBLE_CONFIG"] {
-		return os.Getenv("ANSIBLE_CONFIG")
+// readsConfig reports whether the run reads an ansible.cfg, as Ansible
+// looks for one: ANSIBLE_CONFIG (set says which variables environ has),
+// ansible.cfg in the working folder, ~/.ansible.cfg, then the system's.
+func (r *Run) readsConfig(set map[string]bool) bool {
+	if r.Step.Config != "" || set["ANSIBLE_CONFIG"] {
+		return true
 	}
 	candidates := []string{filepath.Join(filepath.Dir(r.Step.Playbook), "ansible.cfg"), systemConfig}
 	if home, err := os.UserHomeDir(); err == nil {
-		candidates = slices.Insert(candidates, 1, filepath.Join(home, ".ansible.cfg"))
+		candidates = append(candidates, filepath.Join(home, ".ansible.cfg"))
 	}
 	for _, c := range candidates {
 		if _, err := os.Stat(c); err == nil {
-			return c
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 // Do runs the step: ansible-galaxy first when the step has a requirements
