@@ -271,10 +271,6 @@ func (l *loader) raise(pos spec.Pos, format string, args ...any) {
 // deferred steps, defaults that depend on later declarations, network
 // order, and the digests of hooks.
 func (l *loader) finish() error {
-	if err := l.resolveDeferred(); err != nil {
-		return err
-	}
-	l.digestHooks()
 	order := map[string]int{}
 	for i, n := range l.ef.Networks {
 		order[n.Name] = i
@@ -302,6 +298,12 @@ func (l *loader) finish() error {
 			a.Hosts = l.ef.MachineNames()
 		}
 	}
+	// Deferred steps see the Envfile as the engine will: defaults filled,
+	// each machine's networks in declaration order (m.ip is the first).
+	if err := l.resolveDeferred(); err != nil {
+		return err
+	}
+	l.digestHooks()
 	return nil
 }
 

@@ -7,7 +7,7 @@ sed '/^# BEGIN envrun hosts$/,/^# END envrun hosts$/d' /etc/hosts >"$new"
 cat >"$new.block" <<'ENVRUN_EOF'
 # BEGIN envrun hosts
 172.31.90.11	web.lab.test web
-172.31.91.12	db
+172.31.90.12	db
 # END envrun hosts
 ENVRUN_EOF
 cat "$new.block" >>"$new"
