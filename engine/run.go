@@ -15,6 +15,7 @@ import (
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/ui"
 )
 
 // Walk opens the environment and carries out a plan, printing a summary.
@@ -50,8 +51,10 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
 		OnDone: func(r *graph.Result) {
-			if r.Status == graph.Failed {
-				e.UI.Errorf(scopeOf(r.Node), "%s failed: %v", r.Node.ID(), r.Err)
+			// Said at once, in a line; the summary gives the whole error.
+			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal {
+				first, _, _ := strings.Cut(r.Err.Error(), "\n")
+				e.UI.Errorf(scopeOf(r.Node), "%s failed: %s", r.Node.ID(), first)
 			}
 		},
 	})
