@@ -46,7 +46,7 @@ func mustLoad(t *testing.T, files map[string]string) *spec.Envfile {
 }
 
 func TestLoadContractExample(t *testing.T) {
-	src, err := os.ReadFile("../testdata/envfiles/contract.lua")
+	src, err := os.ReadFile("../examples/two-host/Envfile.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
