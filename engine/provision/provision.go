@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -84,6 +85,12 @@ func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Ou
 //     the command ends, so even when envrun is killed (kill -9) the
 //     machine sees the connection close and the step is stopped, instead
 //     of running on beside the next `envrun up`.
+//
+// The supervisor is the session's process itself (the login shell execs
+// it), and it starts few programs before the script: mktemp, head and
+// chmod to write the script to a private file, and setsid. The
+// environment is read by the shell itself. A re-run under `envrun watch`
+// waits on this start-up, so it is kept short.
 type Remote struct {
 	Script     string
 	Args       []string
@@ -92,54 +99,85 @@ type Remote struct {
 	User       string
 }
 
-// supervisor is the shell program described at Remote; $1 is the script,
-// $2 the environment file, the rest the script's arguments.
-const supervisor = `f=$1 e=$2; shift 2; p=
+// supervisor is the shell program described at Remote. Its arguments are
+// the length of the environment line, the length of the script, then the
+// script's arguments; stdin carries the environment line (`export K=V
+// ...` on one line, "" when there is none), the script, then nothing
+// until envrun goes away.
+//
+// The environment is applied in the subshell that becomes the script, so
+// that it cannot change the supervisor's own variables (a step's env may
+// well name f or p). A short environment line is read by the shell's read
+// (no program started); a long one by head, as read takes a system call
+// per byte.
+const supervisor = `ne=$1 ns=$2; shift 2; p= w= v= x=
+nl='
+'
 exec 3<&0 </dev/null
-set -a; . "$e"; set +a; rm -f "$e"
-{ cat >/dev/null; kill -TERM $$; } <&3 >/dev/null 2>&1 &
-w=$!
+if [ "$ne" -gt 4096 ]; then v=$(head -c "$ne" <&3) || exit 125
+elif [ "$ne" -gt 0 ]; then IFS= read -r v <&3 || exit 125
+fi
+f=$(mktemp /tmp/envrun-step.XXXXXX) || exit 125
+head -c "$ns" <&3 >"$f" && chmod 0700 "$f" || { rm -f "$f"; exit 125; }
 stop() {
+	trap '' TERM HUP INT
+	p=${p:-$!}
 	if [ -n "$p" ]; then
 		kill -TERM -$p 2>/dev/null; i=0
-		while [ $i -lt 30 ]; do
-			case $(cat /proc/$p/stat 2>/dev/null) in ""|*") Z "*) break;; esac
+		while [ $i -lt 30 ] && read -r st </proc/$p/stat 2>/dev/null; do
+			case $st in *") Z "*) break;; esac
 			sleep 0.1; i=$((i+1))
 		done
 		kill -KILL -$p 2>/dev/null; wait $p
 	fi
-	kill $w 2>/dev/null; rm -f "$f"; exit 143
+	[ -z "$w" ] || kill $w 2>/dev/null; rm -f "$f"; exit 143
 }
 trap stop TERM HUP INT
-command -v setsid >/dev/null 2>&1 || setsid() { "$@"; }
-setsid "$f" "$@" 3<&- & p=$!
-wait $p; s=$?
-kill $w 2>/dev/null; rm -f "$f"; exit $s`
+for d in /usr/bin /bin /usr/sbin /sbin; do [ -x $d/setsid ] && x=$d/setsid && break; done
+[ -n "$x" ] || ! command -v setsid >/dev/null 2>&1 || x=setsid
+(set -- $x "$f" "$@"; eval "$v"; exec "$@") 3<&- & p=$!
+{ while read -r l; do :; done; kill -TERM $$; } <&3 >/dev/null 2>&1 & w=$!
+exec 3<&-
+wait $p; x=$?
+kill $w 2>/dev/null; rm -f "$f"; exit $x`
+
+// envLine is the environment as one shell line: `export K=V ...` with
+// every value quoted, a newline in a value written as "$nl" (the
+// supervisor's newline); "" for none.
+func envLine(env map[string]string) string {
+	if len(env) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(env))
+	var b strings.Builder
+	b.WriteString("export")
+	for _, k := range keys {
+		parts := strings.Split(env[k], "\n")
+		for i, part := range parts {
+			parts[i] = Quote(part)
+		}
+		b.WriteString(" " + k + "=" + strings.Join(parts, `"$nl"`))
+	}
+	return b.String()
+}
 
 // Command returns the remote command line and the bytes to send on its
 // stdin before holding it open.
 func (r Remote) Command() (string, []byte) {
-	var env strings.Builder
-	keys := make([]string, 0, len(r.Env))
-	for k := range r.Env {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&env, "%s=%s\n", k, Quote(r.Env[k]))
+	env := envLine(r.Env)
+	if env != "" {
+		env += "\n"
 	}
 	var run strings.Builder
+	run.WriteString("exec ")
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	run.WriteString("sh -c " + Quote(supervisor) + ` envrun-step "$f" "$e"`)
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", Quote(supervisor), len(env), len(r.Script))
 	for _, a := range r.Args {
 		run.WriteString(" " + Quote(a))
 	}
-	cmd := fmt.Sprintf(`f=$(mktemp /tmp/envrun-step.XXXXXX) && e=$(mktemp /tmp/envrun-env.XXXXXX) || exit 125; `+
-		`head -c %d >"$e" && head -c %d >"$f" && chmod 0700 "$f" || { rm -f "$f" "$e"; exit 125; }; `+
-		`%s; s=$?; rm -f "$f" "$e"; exit $s`, env.Len(), len(r.Script), run.String())
-	return cmd, append([]byte(env.String()), r.Script...)
+	return run.String(), append([]byte(env), r.Script...)
 }
 
 // Run runs the script on t; label names it in messages.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,13 +16,21 @@ import (
 )
 
 // runLocal runs a Remote's command with the local sh, as sshd would run it
-// with the user's shell, feeding stdin like comm.Client does.
-// Like comm.Client, it holds stdin open; closing it stands for envrun
-// going away.
+// with the user's shell (in a session and process group of its own),
+// feeding stdin like comm.Client does. Like comm.Client, it holds stdin
+// open; closing it stands for envrun going away.
 func runLocal(t *testing.T, r Remote) (cmd *exec.Cmd, stdinW io.WriteCloser, out *bytes.Buffer) {
 	t.Helper()
+	return runLocalWith(t, "sh", "", r)
+}
+
+// runLocalWith is runLocal with the login shell shell (sh, bash), which
+// runs prelude first.
+func runLocalWith(t *testing.T, shell, prelude string, r Remote) (cmd *exec.Cmd, stdinW io.WriteCloser, out *bytes.Buffer) {
+	t.Helper()
 	line, stdin := r.Command()
-	cmd = exec.Command("sh", "-c", line)
+	cmd = exec.Command(shell, "-c", prelude+line)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	out = &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	w, err := cmd.StdinPipe()
@@ -39,31 +48,47 @@ func runLocal(t *testing.T, r Remote) (cmd *exec.Cmd, stdinW io.WriteCloser, out
 func TestRemoteCommand(t *testing.T) {
 	tests := []struct {
 		name     string
+		prelude  string // what the login shell does first
 		r        Remote
 		want     string
 		wantExit int
 	}{
-		{"inline script", Remote{Script: "echo hello"}, "hello\n", 0},
-		{"exit status", Remote{Script: "echo out; exit 7"}, "out\n", 7},
-		{"arguments", Remote{Script: "#!/bin/sh\nprintf '<%s>' \"$@\"", Args: []string{"a b", "it's", ""}}, "<a b><it's><>", 0},
-		{"environment", Remote{Script: `printf '%s|%s' "$PLAIN" "$SECRET"`, Env: map[string]string{"PLAIN": "x y", "SECRET": "p'q$r`s\\"}}, "x y|p'q$r`s\\", 0},
-		{"own #! line", Remote{Script: "#!/usr/bin/env python3\nprint(6*7)"}, "42\n", 0},
-		{"stdin is empty", Remote{Script: "cat; echo done"}, "done\n", 0},
+		{"inline script", "", Remote{Script: "echo hello"}, "hello\n", 0},
+		{"exit status", "", Remote{Script: "echo out; exit 7"}, "out\n", 7},
+		{"arguments", "", Remote{Script: "#!/bin/sh\nprintf '<%s>' \"$@\"", Args: []string{"a b", "it's", ""}}, "<a b><it's><>", 0},
+		{"environment", "", Remote{Script: `printf '%s|%s' "$PLAIN" "$SECRET"`, Env: map[string]string{"PLAIN": "x y", "SECRET": "p'q$r`s\\"}}, "x y|p'q$r`s\\", 0},
+		{"own #! line", "", Remote{Script: "#!/usr/bin/env python3\nprint(6*7)"}, "42\n", 0},
+		{"stdin is empty", "", Remote{Script: "cat; echo done"}, "done\n", 0},
+		{"no other descriptor is inherited", "", Remote{Script: "for fd in 3 4 5; do [ -e /proc/$$/fd/$fd ] && echo open $fd; done; echo ok"}, "ok\n", 0},
+		{"a multi-line value", "", Remote{Script: `printf '[%s]' "$CERT"`, Env: map[string]string{"CERT": "line 1\n'line' 2\n\n"}}, "[line 1\n'line' 2\n\n]", 0},
+		{"a value that names the newline variable", "", Remote{Script: `printf '%s' "$A"`, Env: map[string]string{"A": `"$nl"$nl`}}, `"$nl"$nl`, 0},
+		// The supervisor's variables are its own: a step's env may use
+		// their names.
+		{"env names the supervisor uses", "", Remote{Script: `echo "$f $p $v $x $w $ne $ns $nl $l"`, Env: map[string]string{
+			"f": "F", "p": "P", "v": "V", "x": "X", "w": "W", "ne": "NE", "ns": "NS", "nl": "NL", "l": "L"}}, "F P V X W NE NS NL L\n", 0},
+		{"a long environment", "", Remote{Script: `printf '%s' "$BIG" | wc -c; printf '%s\n' "$SMALL"`, Env: map[string]string{"BIG": strings.Repeat("x\ny", 5000), "SMALL": "s"}}, "15000\ns\n", 0},
+		// The script file is executable and the script's $0: a script can
+		// run itself again (exec sudo "$0" "$@" does).
+		{"the script can run itself", "", Remote{Script: "#!/bin/sh\nif [ -z \"$AGAIN\" ]; then AGAIN=1 exec \"$0\" \"$@\"; fi; echo again \"$1\"", Args: []string{"arg"}}, "again arg\n", 0},
+		{"the script keeps the login shell's umask", "umask 027; ", Remote{Script: "umask"}, "0027\n", 0},
+		{"an empty script", "", Remote{Script: ""}, "", 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cmd, _, out := runLocal(t, tt.r)
-			err := cmd.Wait()
-			code := 0
-			if exit, ok := err.(*exec.ExitError); ok {
-				code = exit.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.wantExit || out.String() != tt.want {
-				t.Errorf("got exit %d, output %q; want %d, %q", code, out.String(), tt.wantExit, tt.want)
-			}
-		})
+	for _, shell := range []string{"sh", "bash"} {
+		for _, tt := range tests {
+			t.Run(shell+"/"+tt.name, func(t *testing.T) {
+				cmd, _, out := runLocalWith(t, shell, tt.prelude, tt.r)
+				err := cmd.Wait()
+				code := 0
+				if exit, ok := err.(*exec.ExitError); ok {
+					code = exit.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				if code != tt.wantExit || out.String() != tt.want {
+					t.Errorf("got exit %d, output %q; want %d, %q", code, out.String(), tt.wantExit, tt.want)
+				}
+			})
+		}
 	}
 }
 
@@ -93,22 +118,33 @@ func TestRemoteCommandCleansUp(t *testing.T) {
 }
 
 // When stdin closes (envrun went away, even by kill -9) or the supervisor
-// is sent SIGTERM (Ctrl-C), the script and everything it started end.
+// is sent SIGTERM (Ctrl-C), the script and everything it started end, and
+// its file is removed; a script that ignores SIGTERM is killed.
 func TestRemoteCommandEndsItsGroup(t *testing.T) {
-	for _, how := range []string{"stdin closed", "SIGTERM"} {
-		t.Run(how, func(t *testing.T) {
+	for _, tc := range []struct{ shell, how, trap string }{
+		{"sh", "stdin closed", ""},
+		{"sh", "SIGTERM", ""},
+		{"bash", "stdin closed", ""},
+		{"bash", "SIGTERM", ""},
+		{"sh", "SIGTERM", "trap '' TERM; "},
+	} {
+		t.Run(tc.shell+"/"+tc.how+"/"+tc.trap, func(t *testing.T) {
 			dir := t.TempDir()
 			pids := filepath.Join(dir, "pids")
-			script := "sleep 300 & echo $! >" + pids + "; sleep 300 & echo $! >>" + pids + "; echo $$ >>" + pids + "; wait"
-			cmd, w, out := runLocal(t, Remote{Script: script})
+			script := tc.trap + "sleep 300 & echo $! >" + pids + "; sleep 300 & echo $! >>" + pids + "; echo $$ $0 >>" + pids + "; wait"
+			cmd, w, out := runLocalWith(t, tc.shell, "", Remote{Script: script})
 			var ids []int
+			var file string
 			deadline := time.Now().Add(5 * time.Second)
 			for len(ids) < 3 && time.Now().Before(deadline) {
 				data, _ := os.ReadFile(pids)
 				ids = ids[:0]
 				for _, f := range strings.Fields(string(data)) {
-					n, _ := strconv.Atoi(f)
-					ids = append(ids, n)
+					if n, err := strconv.Atoi(f); err == nil {
+						ids = append(ids, n)
+					} else {
+						file = f
+					}
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
@@ -119,11 +155,13 @@ func TestRemoteCommandEndsItsGroup(t *testing.T) {
 			if m, _ := proc.Members(pgid); len(m) < 3 {
 				t.Fatalf("the script's group %d has %v, want the script and two sleeps", pgid, m)
 			}
-			if how == "stdin closed" {
+			if tc.how == "stdin closed" {
 				w.Close()
 			} else {
-				// sshd's child is the login shell; the supervisor is its child.
-				exec.Command("pkill", "-TERM", "-P", strconv.Itoa(cmd.Process.Pid), "-x", "sh").Run()
+				// A session's "signal" request: sshd signals the process
+				// group of the session's process (the login shell, which
+				// became the supervisor).
+				syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
@@ -131,6 +169,9 @@ func TestRemoteCommandEndsItsGroup(t *testing.T) {
 			case <-done:
 			case <-time.After(10 * time.Second):
 				t.Fatal("the command did not end")
+			}
+			if _, err := os.Stat(file); err == nil {
+				t.Errorf("the script's file %s is left", file)
 			}
 			deadline = time.Now().Add(2 * time.Second)
 			for {
