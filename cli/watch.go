@@ -67,8 +67,8 @@ Ctrl-C stops watching and leaves the machines running: the exit status is
 
 // loaded hands the session's environment (not its lock) to the watch.
 func (s *session) loaded() *watch.Loaded {
-	return &watch.Loaded{Env: s.env, Close: func() {
+	return watch.FromEnv(s.env, func() {
 		s.env.Close()
 		s.lua.Close()
-	}}
+	})
 }

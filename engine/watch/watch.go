@@ -23,12 +23,36 @@ import (
 	"github.com/envrun/envrun/engine/ui"
 )
 
+// Runner carries out the watch's work on an environment: *engine.Env, or
+// a fake in this package's unit tests.
+type Runner interface {
+	// Walk plans and carries out a walk (see engine.Env.Walk).
+	Walk(ctx context.Context, opts engine.PlanOptions) (*graph.Report, error)
+	// Summary prints what a walk did.
+	Summary(rep *graph.Report, elapsed time.Duration, timings bool)
+	// Destroy removes machines.
+	Destroy(ctx context.Context, names []string) error
+}
+
 // Loaded is an environment loaded from its Envfile, ready to walk.
 type Loaded struct {
-	Env *engine.Env
+	Spec *spec.Envfile
+	// Provider names the environment's provider, ProviderSource why it
+	// was chosen.
+	Provider, ProviderSource string
+	Runner                   Runner
 	// Close releases what the environment holds (SSH connections, the
 	// provider, the Lua state of its hooks); nil when there is nothing.
 	Close func()
+}
+
+// FromEnv is the loaded environment env; close releases what it holds.
+func FromEnv(env *engine.Env, close func()) *Loaded {
+	l := &Loaded{Spec: env.Spec, ProviderSource: env.ProviderSource, Runner: env, Close: close}
+	if env.Driver != nil {
+		l.Provider = env.Driver.Name
+	}
+	return l
 }
 
 func (l *Loaded) close() {
@@ -51,6 +75,23 @@ type Options struct {
 	// Quiet and MaxDelay tune coalescing; zero takes QuietPeriod and
 	// MaxDelay.
 	Quiet, MaxDelay time.Duration
+
+	// watcher makes what reports changed files: a Notifier, or a fake in
+	// unit tests.
+	watcher func(onChange func(string), onError func(error)) (fileWatcher, error)
+}
+
+// fileWatcher reports changed files under the paths it watches: what the
+// watch needs of a Notifier.
+type fileWatcher interface {
+	Watch(roots []string) error
+	SetIgnore(ig *Ignore)
+	Dirs() []string
+	Close() error
+}
+
+func newNotifier(onChange func(string), onError func(error)) (fileWatcher, error) {
+	return NewNotifier(onChange, onError)
 }
 
 // ErrCutShort is returned when the watch was stopped while work was in
@@ -70,6 +111,9 @@ func Run(ctx context.Context, first *Loaded, opts Options) error {
 	}
 	if opts.Clock == nil {
 		opts.Clock = RealClock{}
+	}
+	if opts.watcher == nil {
+		opts.watcher = newNotifier
 	}
 	s := &session{
 		opts:       opts,
@@ -98,7 +142,7 @@ type session struct {
 	cur      *Loaded
 	mapper   *Mapper
 	ignore   *Ignore
-	notifier *Notifier
+	notifier fileWatcher
 	coal     *Coalescer
 	batches  chan []string
 	// toldUnused are the changed files -v said no step reads.
@@ -109,7 +153,7 @@ type session struct {
 
 // start loads the ignore rules and starts watching.
 func (s *session) start() error {
-	ef := s.cur.Env.Spec
+	ef := s.cur.Spec
 	s.dir = ef.Dir
 	ig, err := LoadIgnore(ef.Dir)
 	if err != nil {
@@ -124,7 +168,7 @@ func (s *session) start() error {
 		case <-s.quit:
 		}
 	})
-	s.notifier, err = NewNotifier(s.coal.Add, func(err error) {
+	s.notifier, err = s.opts.watcher(s.coal.Add, func(err error) {
 		select {
 		case s.errs <- err:
 		default: // errors pile up faster than they are printed: drop
@@ -296,7 +340,7 @@ func (s *session) announce(c *Change, running bool) {
 // up brings the environment up as `envrun up` does.
 func (s *session) up(ctx context.Context) runResult {
 	t0 := time.Now()
-	env := s.cur.Env
+	env := s.cur.Runner
 	rep, err := env.Walk(ctx, engine.PlanOptions{Provision: engine.ProvisionAuto})
 	if rep == nil {
 		return runResult{fatal: err}
@@ -340,8 +384,8 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 	if len(steps) == 0 {
 		return res
 	}
-	env := s.cur.Env
-	steps = inEnvfileOrder(env.Spec, steps)
+	env := s.cur.Runner
+	steps = inEnvfileOrder(s.cur.Spec, steps)
 	t1 := time.Now()
 	rep, err := env.Walk(ctx, engine.PlanOptions{Steps: steps})
 	prev := res.final
@@ -369,9 +413,9 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.StepRef, error) {
 	old := s.cur
 	loaded, err := s.opts.Load(ctx)
-	if err == nil && loaded.Env.Driver.Name != old.Env.Driver.Name {
+	if err == nil && loaded.Provider != old.Provider {
 		err = fmt.Errorf("the provider would now be %s (from %s), not %s: stop the watch and start it again to change providers",
-			loaded.Env.Driver.Name, loaded.Env.ProviderSource, old.Env.Driver.Name)
+			loaded.Provider, loaded.ProviderSource, old.Provider)
 		loaded.close()
 	}
 	if err != nil {
@@ -383,10 +427,10 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 		}
 		return nil, nil, err
 	}
-	d := Compare(old.Env.Spec, loaded.Env.Spec)
+	d := Compare(old.Spec, loaded.Spec)
 	s.cur = loaded
 	old.close()
-	env := loaded.Env
+	env := loaded.Runner
 	if d.Empty() {
 		s.ui.Infof("", "the Envfile changed nothing the watch applies")
 	}
@@ -418,7 +462,7 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 			steps = withoutRanSteps(steps, rep)
 		}
 	}
-	return NewMapper(env.Spec, ig), steps, nil
+	return NewMapper(loaded.Spec, ig), steps, nil
 }
 
 // withoutRanSteps drops the steps that a walk planned (they ran, or
