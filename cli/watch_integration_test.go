@@ -15,10 +15,10 @@ import (
 // module; the marker line is where a third machine is added.
 const watchEnvfile = `box "debian/bookworm"
 local lib = require "lib"
-network "wnet" { subnet = "172.31.51.0/24", gateway = "172.31.51.1" }
+network "wnet" { subnet = "172.31.103.0/24", gateway = "172.31.103.1" }
 
 machine "alpha" {
-  networks = { wnet = "172.31.51.10" },
+  networks = { wnet = "172.31.103.10" },
   provision = {
     shell { path = "scripts/alpha.sh" },
     shell { inline = lib.command },
@@ -26,14 +26,14 @@ machine "alpha" {
 }
 
 machine "beta" {
-  networks = { wnet = "172.31.51.11" },
+  networks = { wnet = "172.31.103.11" },
   provision = { shell { path = "scripts/beta.sh" } },
 }
 -- more machines
 `
 
 const gammaMachine = `machine "gamma" {
-  networks = { wnet = "172.31.51.12" },
+  networks = { wnet = "172.31.103.12" },
   provision = { shell { path = "scripts/gamma.sh" } },
 }
 `
@@ -166,7 +166,7 @@ func TestIntegrationWatch(t *testing.T) {
 
 	t.Run("an Envfile that does not load is reported and the environment kept", func(t *testing.T) {
 		m := w.mark()
-		broken := good + "machine \"delta\" { networks = { wnet = \"172.31.51.13\" }, cpus = \"two\" }\n"
+		broken := good + "machine \"delta\" { networks = { wnet = \"172.31.103.13\" }, cpus = \"two\" }\n"
 		line := strings.Count(broken, "\n")
 		writeFile(t, envfile, broken)
 		w.waitLine(t, m, "Envfile.lua:"+strconv.Itoa(line)+`: machine "delta": cpus: expected number, got string`, short)
