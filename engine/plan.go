@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,10 +39,14 @@ type PlanOptions struct {
 	Existing bool
 	// Steps, when not empty, plans a partial run (`envrun watch`): exactly
 	// these steps, each on its running machine, then the global steps that
-	// declare `after` on a planned global step, transitively. Global steps
-	// wait for the planned steps of their hosts; a machine's steps keep
-	// their Envfile order. No network is touched, no machine made, and
-	// nothing else runs: Machines, Provision and Existing are ignored.
+	// declare `after` on one of them — those only, not the steps after
+	// those in turn (a step that should follow a change further up the
+	// chain names that step in its `after` too). Planned steps keep the
+	// order `up` gives them: a machine's steps their Envfile order, a
+	// global step after the planned steps of its hosts and after the
+	// planned global steps it follows through `after`, directly or not.
+	// No network is touched, no machine made, and nothing else runs:
+	// Machines, Provision and Existing are ignored.
 	Steps []StepRef
 }
 
@@ -203,20 +207,17 @@ func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
 		}
 		want[r] = true
 	}
-	// Global steps that declare `after` on a planned global step follow
-	// it, transitively (the after graph has no cycles: Validate).
-	for grew := true; grew; {
-		grew = false
-		for _, s := range e.Spec.Steps {
-			a, ok := s.(*spec.Ansible)
-			if !ok || want[StepRef{Step: a.Name}] {
-				continue
-			}
-			for _, dep := range a.After {
-				if want[StepRef{Step: dep}] {
-					want[StepRef{Step: a.Name}], grew = true, true
-					break
-				}
+	// Global steps that declare `after` on an asked global step follow
+	// it; not the steps after those (see PlanOptions.Steps).
+	for _, s := range e.Spec.Steps {
+		a, ok := s.(*spec.Ansible)
+		if !ok {
+			continue
+		}
+		for _, dep := range a.After {
+			if slices.Contains(refs, StepRef{Step: dep}) {
+				want[StepRef{Step: a.Name}] = true
+				break
 			}
 		}
 	}
@@ -263,14 +264,17 @@ func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
 			g.Connect(last[h], n.ID())
 		}
 	}
+	// The order of `up` among the planned global steps: each waits for
+	// the planned steps it follows through `after`, directly or through
+	// steps left out of this run (the after graph has no cycles:
+	// Validate).
 	for _, s := range e.Spec.Steps {
-		a, ok := s.(*spec.Ansible)
-		if !ok || !want[StepRef{Step: a.Name}] {
+		if !want[StepRef{Step: s.Info().Name}] {
 			continue
 		}
-		for _, dep := range a.After {
+		for _, dep := range e.afterClosure(s) {
 			if want[StepRef{Step: dep}] {
-				g.Connect(globalID(e.Spec.Step(dep).Info().Kind, dep), globalID(a.Kind, a.Name))
+				g.Connect(globalID(e.Spec.Step(dep).Info().Kind, dep), globalID(s.Info().Kind, s.Info().Name))
 			}
 		}
 	}
@@ -278,6 +282,27 @@ func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// afterClosure lists the global steps s follows through `after`, directly
+// or not, each once.
+func (e *Env) afterClosure(s spec.Step) []string {
+	var out []string
+	var visit func(spec.Step)
+	visit = func(s spec.Step) {
+		a, ok := s.(*spec.Ansible)
+		if !ok {
+			return
+		}
+		for _, dep := range a.After {
+			if d := e.Spec.Step(dep); d != nil && !slices.Contains(out, dep) {
+				out = append(out, dep)
+				visit(d)
+			}
+		}
+	}
+	visit(s)
+	return out
 }
 
 // checkRef fails unless r names a step of the Envfile.

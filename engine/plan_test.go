@@ -15,7 +15,7 @@ import (
 )
 
 // partialEnvfile has three machines (db waits for web) and global steps
-// ordered by after: base → app → deploy, and other on its own.
+// ordered by after: base → app → deploy → audit, and other on its own.
 func partialEnvfile() *spec.Envfile {
 	shell := func(name string) spec.Step {
 		return &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Name: name}, Inline: "true"}
@@ -37,6 +37,7 @@ func partialEnvfile() *spec.Envfile {
 			ansible("base", []string{"web", "db"}),
 			ansible("app", []string{"web"}, "base"),
 			ansible("other", []string{"cache"}),
+			ansible("audit", []string{"web"}, "deploy"),
 		},
 	}
 }
@@ -80,19 +81,36 @@ func TestPlanSteps(t *testing.T) {
 			edges: []string{"machine:db -> db/a", "machine:web -> web/a"},
 		},
 		{
-			name:  "a global step, then those after it, transitively",
+			// Not deploy, which declares after on app: app only re-runs
+			// because of base (issue 5: "then the global steps that
+			// declare after on them; nothing else").
+			name:  "a global step, then those that declare after on it, not those after them",
 			steps: []StepRef{{Step: "base"}},
-			nodes: []string{"machine:web", "machine:db", "ansible:deploy", "ansible:base", "ansible:app"},
-			edges: []string{
-				"ansible:app -> ansible:deploy", "ansible:base -> ansible:app",
-				"machine:db -> ansible:base", "machine:web -> ansible:app", "machine:web -> ansible:base", "machine:web -> ansible:deploy",
-			},
+			nodes: []string{"machine:web", "machine:db", "ansible:base", "ansible:app"},
+			edges: []string{"ansible:base -> ansible:app", "machine:db -> ansible:base", "machine:web -> ansible:app", "machine:web -> ansible:base"},
+		},
+		{
+			name:  "a global step in the middle of the chain, then the one after it",
+			steps: []StepRef{{Step: "app"}},
+			nodes: []string{"machine:web", "ansible:deploy", "ansible:app"},
+			edges: []string{"ansible:app -> ansible:deploy", "machine:web -> ansible:app", "machine:web -> ansible:deploy"},
 		},
 		{
 			name:  "a global step last in the after chain runs alone",
-			steps: []StepRef{{Step: "deploy"}},
-			nodes: []string{"machine:web", "ansible:deploy"},
-			edges: []string{"machine:web -> ansible:deploy"},
+			steps: []StepRef{{Step: "audit"}},
+			nodes: []string{"machine:web", "ansible:audit"},
+			edges: []string{"machine:web -> ansible:audit"},
+		},
+		{
+			// deploy is not planned; audit follows base and app through
+			// it, as in up.
+			name:  "planned steps keep up's order through a step left out",
+			steps: []StepRef{{Step: "audit"}, {Step: "base"}},
+			nodes: []string{"machine:web", "machine:db", "ansible:base", "ansible:app", "ansible:audit"},
+			edges: []string{
+				"ansible:app -> ansible:audit", "ansible:base -> ansible:app", "ansible:base -> ansible:audit",
+				"machine:db -> ansible:base", "machine:web -> ansible:app", "machine:web -> ansible:audit", "machine:web -> ansible:base",
+			},
 		},
 		{
 			name:  "a global step waits for the planned steps of its hosts",
