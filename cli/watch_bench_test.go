@@ -66,16 +66,20 @@ func BenchmarkIntegrationWatchLatency(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	report := func(name string, ds []time.Duration) {
-		slices.Sort(ds)
-		p := func(q float64) float64 { return float64(ds[int(q*float64(len(ds)-1)+0.5)]) / 1e6 }
-		b.ReportMetric(p(0.5), name+"-median-ms")
-		b.ReportMetric(p(0.9), name+"-p90-ms")
-		b.Logf("%s: min %.0f ms, median %.0f ms, p90 %.0f ms, max %.0f ms over %d changes",
-			name, p(0), p(0.5), p(0.9), p(1), len(ds))
-	}
-	report("step", step)
-	report("remote", remote)
-	report("step-to-remote", supervise)
+	reportDurations(b, "step", step)
+	reportDurations(b, "remote", remote)
+	reportDurations(b, "step-to-remote", supervise)
 	b.ReportMetric(0, "ns/op")
+}
+
+// reportDurations reports the median and p90 of ds as metrics NAME-median-ms
+// and NAME-p90-ms, and logs the distribution.
+func reportDurations(b *testing.B, name string, ds []time.Duration) {
+	b.Helper()
+	ds = slices.Sorted(slices.Values(ds))
+	p := func(q float64) float64 { return float64(ds[int(q*float64(len(ds)-1)+0.5)]) / 1e6 }
+	b.ReportMetric(p(0.5), name+"-median-ms")
+	b.ReportMetric(p(0.9), name+"-p90-ms")
+	b.Logf("%s: min %.0f ms, median %.0f ms, p90 %.0f ms, max %.0f ms over %d samples",
+		name, p(0), p(0.5), p(0.9), p(1), len(ds))
 }
