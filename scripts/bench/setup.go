@@ -80,7 +80,10 @@ func (b *bench) setup(ctx context.Context) error {
 		// measurements.
 		home := filepath.Join(b.work, "vagrant-init")
 		os.MkdirAll(home, 0o755)
-		os.WriteFile(filepath.Join(home, "Vagrantfile"), []byte("Vagrant.configure(\"2\") do |c| end\n"), 0o644)
+		one := layout{Machines: 1, Subnet: vagrantNet}
+		if err := os.WriteFile(filepath.Join(home, "Vagrantfile"), []byte(vagrantfile(one, vagrantImage, vagrantLabel)), 0o644); err != nil {
+			return err
+		}
 		if _, err := b.timed(ctx, home, "vagrant-init", nil, "vagrant", "validate"); err != nil {
 			return err
 		}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"flag"
+	"math"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/NAME, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from what is generated (go test ./scripts/bench -update rewrites it); got:\n%s", path, got)
+	}
+}
+
+var twoHost = layout{Machines: 2, Subnet: netip.MustParsePrefix("172.31.70.0/24"), File: true, Ansible: true}
+
+// The three sides describe the same machines and steps: read side by side.
+func TestGeneratedFilesGolden(t *testing.T) {
+	golden(t, "two-host.Envfile.lua", envfile(twoHost, "benchnet"))
+	golden(t, "two-host.Vagrantfile", vagrantfile(twoHost, vagrantImage, vagrantLabel))
+	conf, hosts := floorConf(twoHost, "envrun-bench-floor", vagrantImage, "/work/floor_key", floorLabel)
+	golden(t, "two-host.floor.conf", conf)
+	golden(t, "two-host.hosts", hosts)
+	golden(t, "three-shell-only.Envfile.lua", envfile(layout{Machines: 3, Subnet: twoHost.Subnet}, "benchnet"))
+}
+
+// The generated Envfiles are valid: envrun loads, checks and plans them.
+func TestGeneratedEnvfilesLoad(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		l     layout
+		nodes int
+	}{
+		{"two-host", twoHost, 1 + 2*4 + 1},
+		{"twenty shell-only", layout{Machines: 20, Subnet: twoHost.Subnet}, 1 + 20*3},
+		{"S6", s6Layout, 1 + 1000*4 + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pb, err := readPlaybook("../..")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := writeFiles(dir, map[string]string{"Envfile.lua": envfile(tc.l, "benchnet"), fileSrc: motd, "provision.yml": pb}); err != nil {
+				t.Fatal(err)
+			}
+			lenv, g := loadPlan(t, filepath.Join(dir, "Envfile.lua"))
+			defer lenv.Close()
+			if got := len(lenv.Spec.Machines); got != tc.l.Machines {
+				t.Errorf("%d machines, want %d", got, tc.l.Machines)
+			}
+			if g.Len() != tc.nodes {
+				t.Errorf("plan has %d nodes, want %d", g.Len(), tc.nodes)
+			}
+			last := lenv.Spec.Machines[len(lenv.Spec.Machines)-1]
+			if ip := last.IP(); !tc.l.Subnet.Contains(ip) {
+				t.Errorf("last machine's IP %s is outside %s", ip, tc.l.Subnet)
+			}
+		})
+	}
+}
+
+func TestFloorScriptParses(t *testing.T) {
+	if out, err := exec.Command("bash", "-n", "floor.sh").CombinedOutput(); err != nil {
+		t.Fatalf("bash -n floor.sh: %v\n%s", err, out)
+	}
+}
+
+func TestSubnetsAreTheBenchmarks(t *testing.T) {
+	allowed := netip.MustParsePrefix("172.31.64.0/20") // holds 70–79; checked below
+	for _, p := range []netip.Prefix{envrunNet, vagrantNet, floorNet, s6Net} {
+		third := p.Addr().As4()[2]
+		last := third + byte(1<<(24-p.Bits())) - 1
+		if !allowed.Contains(p.Addr()) || third < 70 || last > 79 {
+			t.Errorf("%s is outside 172.31.70.0/24 to 172.31.79.0/24", p)
+		}
+	}
+}
+
+func TestMedianAndPairRatios(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name string
+		xs   []float64
+		want float64
+	}{
+		{"odd", []float64{3, 1, 2}, 2},
+		{"even", []float64{4, 1, 3, 2}, 2.5},
+		{"NaN left out", []float64{nan, 5, 1, nan, 3}, 3},
+		{"one", []float64{7}, 7},
+	} {
+		if got := median(tc.xs); got != tc.want {
+			t.Errorf("%s: median(%v) = %v, want %v", tc.name, tc.xs, got, tc.want)
+		}
+	}
+	if got := median([]float64{nan}); !math.IsNaN(got) {
+		t.Errorf("median of nothing = %v, want NaN", got)
+	}
+
+	m := newMeasure("S3", "up", 2)
+	// Pairs: (10,2)=5 (30,3)=10 (6,3)=2 (vagrant failed, 1) — and one
+	// envrun-only repetition. Ratio of medians would be 10/2.5 = 4; the
+	// median of the pairs' ratios is 5.
+	for i, v := range []float64{10, 30, 6, nan} {
+		m.add(vagrantSide, i, v)
+	}
+	for i, e := range []float64{2, 3, 3, 1, 2} {
+		m.add(envrunSide, i, e)
+	}
+	if got := m.ratio(vagrantSide, envrunSide); got != 5 {
+		t.Errorf("ratio = %v, want 5 (median of 5, 10, 2)", got)
+	}
+	if got := m.ratio(floorSide, envrunSide); !math.IsNaN(got) {
+		t.Errorf("ratio with an unmeasured side = %v, want NaN", got)
+	}
+	if got := m.median(envrunSide); got != 2 {
+		t.Errorf("median = %v, want 2", got)
+	}
+}
+
+func TestParseBench(t *testing.T) {
+	out := `goos: linux
+BenchmarkS6LoadValidatePlan-2   	       8	 134758406 ns/op	         2.548 live-heap-MiB	        32.33 peak-RSS-MiB	16319040 B/op	  213842 allocs/op
+BenchmarkS6LoadValidatePlan-2   	       9	 120000000 ns/op	         2.5 live-heap-MiB	        33 peak-RSS-MiB	16319000 B/op	  213840 allocs/op
+PASS
+`
+	got := parseBench(out)
+	if want := []float64{0.134758406, 0.12}; !slices.Equal(got["sec/op"], want) {
+		t.Errorf("sec/op = %v, want %v", got["sec/op"], want)
+	}
+	if want := []float64{32.33, 33}; !slices.Equal(got["peak-RSS-MiB"], want) {
+		t.Errorf("peak-RSS-MiB = %v, want %v", got["peak-RSS-MiB"], want)
+	}
+	if want := []float64{213842, 213840}; !slices.Equal(got["allocs/op"], want) {
+		t.Errorf("allocs/op = %v, want %v", got["allocs/op"], want)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr string
+		check   func(*config) bool
+	}{
+		{"short is S1 and S2 once without Vagrant", []string{"-short", "-reps", "9", "-vagrant-max", "20"}, "",
+			func(c *config) bool {
+				return c.reps == 1 && c.vagrantMax == 0 && slices.Equal(c.scenarios, []string{"S1", "S2"}) && slices.Equal(c.sizes, []int{2})
+			}},
+		{"scenarios and sizes", []string{"-s", "s3,S4", "-sizes", "2, 6"}, "",
+			func(c *config) bool { return slices.Equal(c.scenarios, []string{"S3", "S4"}) && slices.Equal(c.sizes, []int{2, 6}) }},
+		{"unknown scenario", []string{"-s", "S7"}, `unknown scenario "S7"`, nil},
+		{"bad size", []string{"-sizes", "2,x"}, `"x" is not a machine count`, nil},
+		{"no repetition", []string{"-reps", "0"}, "at least 1", nil},
+		{"stray argument", []string{"up"}, "unexpected arguments: up", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseFlags(tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(c) {
+				t.Errorf("config %+v", *c)
+			}
+		})
+	}
+}
