@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
+	"github.com/envrun/envrun/engine/ui"
 )
 
 // fakeProvider keeps machines in memory. It stands in for a backend in
@@ -44,6 +47,7 @@ func (f *fakeProvider) EnsureNetwork(ctx context.Context, n *spec.Network) error
 }
 
 func (f *fakeProvider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	defer timing.Start(ctx, "create")()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.ups = append(f.ups, m.Name)
@@ -227,6 +231,36 @@ func TestUpProvisionsOnceThenNothing(t *testing.T) {
 	}
 	if log.count("c") != 4 {
 		t.Errorf("recreated c ran %d commands in all, want 4", log.count("c"))
+	}
+}
+
+// --timings lists every node that ran, in graph order, with a machine's
+// phases (the provider's, then the SSH wait) below it; barrier nodes are
+// left out.
+func TestTimingsShowMachinePhasesAndSteps(t *testing.T) {
+	ef := testEnvfile(t.TempDir())
+	e := newTestEnv(t, ef, newFake(), &cmdLog{})
+	var out bytes.Buffer
+	e.UI = ui.New(&out, ui.Normal)
+	rep, err := e.Walk(context.Background(), PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Summary(rep, time.Second, true)
+	got := out.String()
+	var order []int
+	for _, want := range []string{"timings:", "network:n", "machine:a", "create 0.0", "SSH wait 0.0", "a/shell#1", "a/shell#2", "machine:b", "machine:c", "c/shell#2", "envrun: ok: 3 machine(s)"} {
+		i := strings.Index(got, want)
+		if i < 0 {
+			t.Fatalf("timings lack %q:\n%s", want, got)
+		}
+		order = append(order, i)
+	}
+	if !slices.IsSorted(order) {
+		t.Errorf("timings out of graph order:\n%s", got)
+	}
+	if strings.Contains(got, "/done") {
+		t.Errorf("timings show barrier nodes:\n%s", got)
 	}
 }
 

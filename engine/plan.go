@@ -15,6 +15,7 @@ import (
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provision"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/engine/ui"
 )
 
@@ -397,12 +398,16 @@ func (n *networkNode) Execute(ctx context.Context) error {
 type machineNode struct {
 	p   *plan
 	run *machineRun
+	// phases are where its time went (the provider's calls, the SSH
+	// wait), for --timings.
+	phases timing.Recorder
 }
 
 func (n *machineNode) ID() string { return machineID(n.run.m.Name) }
 
 func (n *machineNode) Execute(ctx context.Context) error {
 	e, m := n.p.e, n.run.m
+	ctx = timing.With(ctx, &n.phases)
 	t0 := time.Now()
 	if inst, ok := e.liveInstance(m.Name); ok && len(n.p.opts.Steps) > 0 {
 		// A partial run (envrun watch) on a machine whose connection
@@ -693,7 +698,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	if timeout <= 0 {
 		timeout = sshTimeout
 	}
-	t0 := time.Now()
+	end := timing.Start(ctx, "SSH wait")
 	c, err := e.dial(ctx, comm.Config{
 		Machine:   m.Name,
 		Addr:      inst.Addr,
@@ -705,7 +710,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	if err != nil {
 		return nil, e.withConsole(m.Name, err)
 	}
-	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, time.Since(t0).Round(time.Millisecond))
+	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, end().Round(time.Millisecond))
 	mc.client, mc.inst = c, inst
 	return c, nil
 }

@@ -108,12 +108,7 @@ func (e *Env) requireRunning(ctx context.Context, names []string) error {
 // skipped, and totals. With timings, every node's duration too.
 func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 	if timings {
-		e.UI.Printf("\ntimings:\n")
-		for _, r := range rep.Results {
-			if r.Status == graph.OK || r.Status == graph.Failed {
-				e.UI.Printf("  %-40s %8.3fs  (started at +%.3fs)\n", r.Node.ID(), r.Duration.Seconds(), r.Start.Sub(rep.Results[0].Start).Seconds())
-			}
-		}
+		e.printTimings(rep)
 	}
 	machines := 0
 	for _, r := range rep.Results {
@@ -143,6 +138,36 @@ func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 	}
 	e.UI.Printf("envrun: %d failed, %d skipped, %d canceled, %d ok in %.1fs\n",
 		failed, rep.Count(graph.Skipped), canceled, rep.Count(graph.OK), elapsed.Seconds())
+}
+
+// printTimings prints when each node that ran started and how long it
+// took, in graph order (each machine, then its steps), with the phases of
+// a machine's time below it: the provider's calls and the SSH wait.
+func (e *Env) printTimings(rep *graph.Report) {
+	var t0 time.Time
+	var ran []*graph.Result
+	for _, r := range rep.Results {
+		if _, barrier := r.Node.(*doneNode); barrier || (r.Status != graph.OK && r.Status != graph.Failed) {
+			continue
+		}
+		ran = append(ran, r)
+		if t0.IsZero() || r.Start.Before(t0) {
+			t0 = r.Start
+		}
+	}
+	e.UI.Printf("\ntimings:%32s %9s %9s\n", "", "start", "took")
+	for _, r := range ran {
+		e.UI.Printf("  %-38s %+8.3fs %8.3fs\n", r.Node.ID(), r.Start.Sub(t0).Seconds(), r.Duration.Seconds())
+		if n, ok := r.Node.(*machineNode); ok {
+			var parts []string
+			for _, p := range n.phases.Phases() {
+				parts = append(parts, fmt.Sprintf("%s %.3fs", p.Name, p.Duration.Seconds()))
+			}
+			if len(parts) > 0 {
+				e.UI.Printf("    %s\n", e.UI.Dim(strings.Join(parts, ", ")))
+			}
+		}
+	}
 }
 
 // MachineStatus is one row of `envrun status`.

@@ -169,7 +169,9 @@ func TestFlags(t *testing.T) {
 				return c.reps == 1 && c.vagrantMax == 0 && slices.Equal(c.scenarios, []string{"S1", "S2"}) && slices.Equal(c.sizes, []int{2})
 			}},
 		{"scenarios and sizes", []string{"-s", "s3,S4", "-sizes", "2, 6"}, "",
-			func(c *config) bool { return slices.Equal(c.scenarios, []string{"S3", "S4"}) && slices.Equal(c.sizes, []int{2, 6}) }},
+			func(c *config) bool {
+				return slices.Equal(c.scenarios, []string{"S3", "S4"}) && slices.Equal(c.sizes, []int{2, 6})
+			}},
 		{"unknown scenario", []string{"-s", "S7"}, `unknown scenario "S7"`, nil},
 		{"bad size", []string{"-sizes", "2,x"}, `"x" is not a machine count`, nil},
 		{"no repetition", []string{"-reps", "0"}, "at least 1", nil},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
 )
 
 // Labels envrun puts on what it makes.
@@ -117,6 +118,13 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 func (p *Provider) Name() string { return "docker" }
 
 func (p *Provider) Close() error { return p.c.Close() }
+
+// phase times a step of machine's work for --timings (the context's
+// recorder) and the -v timeline; the returned function ends it.
+func (p *Provider) phase(ctx context.Context, machine, name string) func() {
+	end := timing.Start(ctx, name)
+	return func() { p.env.UI.Debugf(machine, "docker: %s in %s", name, end().Round(time.Millisecond)) }
+}
 
 // containerName is the container of machine name.
 func (p *Provider) containerName(name string) string { return p.env.Project + "-" + name }

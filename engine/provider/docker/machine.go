@@ -51,7 +51,9 @@ var errNameTaken = errors.New("a container of that name appeared meanwhile (is a
 
 func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	name := p.containerName(m.Name)
+	done := p.phase(ctx, m.Name, "inspect")
 	info, err := p.c.ContainerInspect(ctx, name)
+	done()
 	switch {
 	case isNotFound(err):
 		return p.create(ctx, m)
@@ -91,9 +93,11 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return inst, nil
 	}
 	p.env.UI.Infof(m.Name, "starting container %s (was %s)", name, info.State.Status)
+	done = p.phase(ctx, m.Name, "start")
 	if err := p.c.ContainerStart(ctx, info.ID, container.StartOptions{}); err != nil {
 		return nil, fmt.Errorf("start container %s: %w", name, err)
 	}
+	done()
 	inst.Started = true
 	return inst, nil
 }
@@ -133,10 +137,12 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	if err != nil {
 		return nil, err
 	}
+	done := p.phase(ctx, m.Name, "image")
 	image, err := p.ensureImage(ctx, m, o)
 	if err != nil {
 		return nil, err
 	}
+	done()
 	for _, sf := range m.SyncedFolders {
 		if err := os.MkdirAll(sf.Host, 0o755); err != nil {
 			return nil, fmt.Errorf("synced folder: %w", err)
@@ -152,6 +158,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		return nil, err
 	}
 	p.env.UI.Infof(m.Name, "creating container %s from %s", cs.Name, image)
+	done = p.phase(ctx, m.Name, "create")
 	resp, err := p.c.ContainerCreate(ctx, cs.Config, cs.HostConfig, cs.Network, nil, cs.Name)
 	if err != nil {
 		if cerrdefs.IsConflict(err) {
@@ -178,12 +185,17 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 			return nil, fmt.Errorf("connect %s to %s: %w", cs.Name, netName, err)
 		}
 	}
+	done()
+	done = p.phase(ctx, m.Name, "keys")
 	if err := p.install(ctx, resp.ID, image, m.User, hostPriv, hostPub); err != nil {
 		return nil, err
 	}
+	done()
+	done = p.phase(ctx, m.Name, "start")
 	if err := p.c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
 		return nil, fmt.Errorf("start container %s: %w", cs.Name, err)
 	}
+	done()
 	inst, err = p.instance(m, resp.ID, cs.Config.Labels)
 	if err != nil {
 		return nil, err
