@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/envrun/envrun/engine/state"
 )
 
 // Cache is the module cache shared by every project of a user:
@@ -29,14 +31,11 @@ type Cache struct {
 // DefaultCacheDir is $ENVRUN_CACHE, or envrun/ in the user's cache folder
 // ($XDG_CACHE_HOME or ~/.cache).
 func DefaultCacheDir() (string, error) {
-	if d := os.Getenv("ENVRUN_CACHE"); d != "" {
-		return filepath.Abs(d)
-	}
-	d, err := os.UserCacheDir()
+	d, err := state.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("no folder for the module cache (%v): set ENVRUN_CACHE", err)
 	}
-	return filepath.Join(d, "envrun"), nil
+	return d, nil
 }
 
 // ModuleDir is where the files of commit of source live in the cache.

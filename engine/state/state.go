@@ -17,6 +17,21 @@ import (
 	"strings"
 )
 
+// UserCacheDir is the folder of the caches a user's environments share
+// (modules, what envrun learnt of images): $ENVRUN_CACHE, or envrun/ in
+// the user's cache folder ($XDG_CACHE_HOME or ~/.cache). Nothing is
+// created.
+func UserCacheDir() (string, error) {
+	if d := os.Getenv("ENVRUN_CACHE"); d != "" {
+		return filepath.Abs(d)
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "envrun"), nil
+}
+
 // DirName is the state folder's name beside the Envfile.
 const DirName = ".envrun"
 

@@ -109,10 +109,48 @@ func TestDecodeOptions(t *testing.T) {
 
 func TestParsePasswd(t *testing.T) {
 	pw, err := parsePasswd(strings.NewReader("root:x:0:0:root:/root:/bin/bash\nvagrant:x:1000:1001::/home/vagrant:/bin/bash\n"), "vagrant")
-	if err != nil || pw.uid != 1000 || pw.gid != 1001 || pw.home != "/home/vagrant" {
+	if err != nil || pw.UID != 1000 || pw.GID != 1001 || pw.Home != "/home/vagrant" {
 		t.Fatalf("parsePasswd = %+v, %v", pw, err)
 	}
 	if _, err := parsePasswd(strings.NewReader("root:x:0:0:root:/root:/bin/bash\n"), "vagrant"); err == nil {
 		t.Fatal("a missing user is not an error")
+	}
+}
+
+// The users cache survives the process (it is a file in ENVRUN_CACHE),
+// and a damaged or foreign file is only a miss.
+func TestUserCache(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ENVRUN_CACHE", dir)
+	vagrant := passwdEntry{UID: 1000, GID: 1000, Home: "/home/vagrant"}
+	c := openUserCache()
+	if _, ok := c.get("sha256:a vagrant"); ok {
+		t.Fatal("an empty cache has an entry")
+	}
+	c.put("sha256:a vagrant", vagrant)
+	again := openUserCache() // a later run
+	if pw, ok := again.get("sha256:a vagrant"); !ok || pw != vagrant {
+		t.Fatalf("later run got %+v, %v; want %+v", pw, ok, vagrant)
+	}
+	if _, ok := again.get("sha256:b vagrant"); ok {
+		t.Fatal("another image's user is found")
+	}
+	for name, content := range map[string]string{
+		"damaged":    "{not json",
+		"null":       "null",
+		"no home":    `{"sha256:a vagrant": {"uid": 1000, "gid": 1000}}`,
+		"wrong type": `{"sha256:a vagrant": "x"}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, userCacheFile), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := openUserCache()
+		if pw, ok := c.get("sha256:a vagrant"); ok {
+			t.Errorf("%s file: got %+v", name, pw)
+		}
+		c.put("sha256:c vagrant", vagrant) // and it can be written again
+		if _, ok := openUserCache().get("sha256:c vagrant"); !ok {
+			t.Errorf("%s file: not rewritten", name)
+		}
 	}
 }

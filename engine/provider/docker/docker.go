@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -96,9 +95,9 @@ type Provider struct {
 	c   *client.Client
 	env provider.Env
 
-	images singleflight.Group // image ref → ensured once per run
-	mu     sync.Mutex
-	users  map[string]passwdEntry // image ID + user → entry
+	images      singleflight.Group // image ref → ensured once per run
+	users       *userCache
+	userLookups singleflight.Group // image ID + user → read once per run
 }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
@@ -112,7 +111,7 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 		c.Close()
 		return nil, explain(c, err)
 	}
-	return &Provider{c: c, env: env, users: map[string]passwdEntry{}}, nil
+	return &Provider{c: c, env: env, users: openUserCache()}, nil
 }
 
 func (p *Provider) Name() string { return "docker" }

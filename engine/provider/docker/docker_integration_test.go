@@ -9,6 +9,9 @@ import (
 )
 
 func TestIntegrationConformance(t *testing.T) {
+	// An empty users cache: the first machine reads /etc/passwd out of its
+	// container, later ones find the entry cached.
+	t.Setenv("ENVRUN_CACHE", t.TempDir())
 	providertest.Run(t, providertest.Config{
 		Driver: docker.Driver,
 		Box:    "debian/bookworm",

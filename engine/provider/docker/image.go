@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/docker/docker/api/types/build"
-	"github.com/docker/docker/api/types/image"
+	dimage "github.com/docker/docker/api/types/image"
 
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/scripts"
@@ -45,31 +45,49 @@ func (p *Provider) imageRef(m *spec.Machine, o *Options) string {
 	return BoxImage(m.Box)
 }
 
+// image is an image by the name machines use and by its ID (its content).
+type image struct {
+	Ref, ID string
+}
+
 // ensureImage returns the image for m, making it when it is missing: pulled
 // (docker.image), built from a folder (docker.build) or made from the box.
 // Each image is made once even when many machines need it at once.
-func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (string, error) {
+func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (image, error) {
 	ref := p.imageRef(m, o)
-	_, err, _ := p.images.Do(ref, func() (any, error) {
-		if _, err := p.c.ImageInspect(ctx, ref); err == nil {
-			return nil, nil
+	id, err, _ := p.images.Do(ref, func() (any, error) {
+		if info, err := p.c.ImageInspect(ctx, ref); err == nil {
+			return info.ID, nil
 		} else if !isNotFound(err) {
 			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.c, err))
 		}
+		var err error
 		switch {
 		case o.Image != "":
-			return nil, p.pull(ctx, ref)
+			err = p.pull(ctx, ref)
 		case o.Build != "":
-			return nil, p.build(ctx, m.Name, ref, o)
+			err = p.build(ctx, m.Name, ref, o)
+		default:
+			err = p.buildBox(ctx, m.Box, ref)
 		}
-		return nil, p.buildBox(ctx, m.Box, ref)
+		if err != nil {
+			return nil, err
+		}
+		info, err := p.c.ImageInspect(ctx, ref)
+		if err != nil {
+			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.c, err))
+		}
+		return info.ID, nil
 	})
-	return ref, err
+	if err != nil {
+		return image{}, err
+	}
+	return image{Ref: ref, ID: id.(string)}, nil
 }
 
 func (p *Provider) pull(ctx context.Context, ref string) error {
 	p.env.UI.Infof("", "pulling image %s", ref)
-	rc, err := p.c.ImagePull(ctx, ref, image.PullOptions{})
+	rc, err := p.c.ImagePull(ctx, ref, dimage.PullOptions{})
 	if err != nil {
 		return fmt.Errorf("image %s is not here and could not be pulled: %w", ref, err)
 	}
@@ -195,7 +213,7 @@ func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref 
 		return err
 	}
 	defer f.Close()
-	rc, err := p.c.ImageImport(ctx, image.ImportSource{Source: f, SourceName: "-"}, ref, image.ImportOptions{
+	rc, err := p.c.ImageImport(ctx, dimage.ImportSource{Source: f, SourceName: "-"}, ref, dimage.ImportOptions{
 		Changes: []string{`CMD ["/usr/sbin/sshd","-D","-e"]`, "LABEL io.envrun.box=" + box},
 	})
 	if err != nil {

@@ -85,7 +85,7 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	p.warnDrift(ctx, m, info.Config.Labels)
 	if info.Config.Labels[LabelKey] != fingerprint(p.env.Key.Signer.PublicKey()) {
 		// The environment key was made anew (.envrun/ lost): authorize it.
-		if err := p.authorize(ctx, info.ID, info.Config.Image, m.User); err != nil {
+		if err := p.authorize(ctx, info.ID, image{Ref: info.Config.Image, ID: info.Image}, m.User); err != nil {
 			return nil, err
 		}
 	}
@@ -138,7 +138,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		return nil, err
 	}
 	done := p.phase(ctx, m.Name, "image")
-	image, err := p.ensureImage(ctx, m, o)
+	img, err := p.ensureImage(ctx, m, o)
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +152,12 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	if err != nil {
 		return nil, err
 	}
-	cs, err := buildCreateSpec(p.env.Project, p.env.Envfile, m, o, image,
+	cs, err := buildCreateSpec(p.env.Project, p.env.Envfile, m, o, img.Ref,
 		comm.FormatPublicKey(hostPub), fingerprint(p.env.Key.Signer.PublicKey()), p.networkName)
 	if err != nil {
 		return nil, err
 	}
-	p.env.UI.Infof(m.Name, "creating container %s from %s", cs.Name, image)
+	p.env.UI.Infof(m.Name, "creating container %s from %s", cs.Name, img.Ref)
 	done = p.phase(ctx, m.Name, "create")
 	resp, err := p.c.ContainerCreate(ctx, cs.Config, cs.HostConfig, cs.Network, nil, cs.Name)
 	if err != nil {
@@ -187,7 +187,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	}
 	done()
 	done = p.phase(ctx, m.Name, "keys")
-	if err := p.install(ctx, resp.ID, image, m.User, hostPriv, hostPub); err != nil {
+	if err := p.install(ctx, resp.ID, img, m.User, hostPriv, hostPub); err != nil {
 		return nil, err
 	}
 	done()
@@ -237,8 +237,8 @@ func (p *Provider) hostKeyIn(ctx context.Context, id string) (ssh.PublicKey, err
 // install writes the host key and the user's authorized_keys into the
 // container through the API, before sshd first starts: no well-known key is
 // ever needed, and the host key is known before the first connection.
-func (p *Provider) install(ctx context.Context, id, image, user string, hostPriv []byte, hostPub ssh.PublicKey) error {
-	pw, err := p.lookupUser(ctx, id, image, user)
+func (p *Provider) install(ctx context.Context, id string, img image, user string, hostPriv []byte, hostPub ssh.PublicKey) error {
+	pw, err := p.lookupUser(ctx, id, img, user)
 	if err != nil {
 		return err
 	}
@@ -271,8 +271,8 @@ func (p *Provider) install(ctx context.Context, id, image, user string, hostPriv
 }
 
 // authorize (re)writes the user's authorized_keys with the current env key.
-func (p *Provider) authorize(ctx context.Context, id, image, user string) error {
-	pw, err := p.lookupUser(ctx, id, image, user)
+func (p *Provider) authorize(ctx context.Context, id string, img image, user string) error {
+	pw, err := p.lookupUser(ctx, id, img, user)
 	if err != nil {
 		return err
 	}
@@ -292,12 +292,12 @@ func (p *Provider) authorize(ctx context.Context, id, image, user string) error 
 }
 
 func (p *Provider) writeAuthorizedKeys(tw *tar.Writer, pw passwdEntry) error {
-	home := strings.TrimPrefix(pw.home, "/")
-	hdr := &tar.Header{Typeflag: tar.TypeDir, Name: home + "/.ssh/", Mode: 0o700, Uid: pw.uid, Gid: pw.gid, ModTime: time.Now()}
+	home := strings.TrimPrefix(pw.Home, "/")
+	hdr := &tar.Header{Typeflag: tar.TypeDir, Name: home + "/.ssh/", Mode: 0o700, Uid: pw.UID, Gid: pw.GID, ModTime: time.Now()}
 	if err := tw.WriteHeader(hdr); err != nil {
 		return err
 	}
-	return writeTar(tw, home+"/.ssh/authorized_keys", 0o600, pw.uid, pw.gid, []byte(p.env.Key.AuthorizedKey()))
+	return writeTar(tw, home+"/.ssh/authorized_keys", 0o600, pw.UID, pw.GID, []byte(p.env.Key.AuthorizedKey()))
 }
 
 func writeTar(tw *tar.Writer, name string, mode int64, uid, gid int, data []byte) error {
@@ -309,37 +309,38 @@ func writeTar(tw *tar.Writer, name string, mode int64, uid, gid int, data []byte
 	return err
 }
 
-type passwdEntry struct {
-	uid, gid int
-	home     string
-}
-
-// lookupUser reads user's entry from /etc/passwd in the container's image.
-func (p *Provider) lookupUser(ctx context.Context, id, image, user string) (passwdEntry, error) {
-	key := image + "\x00" + user
-	p.mu.Lock()
-	pw, ok := p.users[key]
-	p.mu.Unlock()
-	if ok {
+// lookupUser returns user's entry in /etc/passwd of img: from the users
+// cache when the image was seen before (here or in an earlier run), else
+// read out of container id, once however many machines ask at once.
+func (p *Provider) lookupUser(ctx context.Context, id string, img image, user string) (passwdEntry, error) {
+	key := img.ID + " " + user
+	if pw, ok := p.users.get(key); ok {
 		return pw, nil
 	}
-	rc, _, err := p.c.CopyFromContainer(ctx, id, "/etc/passwd")
+	v, err, _ := p.userLookups.Do(key, func() (any, error) {
+		if pw, ok := p.users.get(key); ok {
+			return pw, nil
+		}
+		rc, _, err := p.c.CopyFromContainer(ctx, id, "/etc/passwd")
+		if err != nil {
+			return nil, fmt.Errorf("read /etc/passwd of %s: %w", img.Ref, err)
+		}
+		defer rc.Close()
+		tr := tar.NewReader(rc)
+		if _, err := tr.Next(); err != nil {
+			return nil, fmt.Errorf("read /etc/passwd of %s: %w", img.Ref, err)
+		}
+		pw, err := parsePasswd(tr, user)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", img.Ref, err)
+		}
+		p.users.put(key, pw)
+		return pw, nil
+	})
 	if err != nil {
-		return pw, fmt.Errorf("read /etc/passwd of %s: %w", image, err)
+		return passwdEntry{}, err
 	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	if _, err := tr.Next(); err != nil {
-		return pw, fmt.Errorf("read /etc/passwd of %s: %w", image, err)
-	}
-	pw, err = parsePasswd(tr, user)
-	if err != nil {
-		return pw, fmt.Errorf("image %s: %w", image, err)
-	}
-	p.mu.Lock()
-	p.users[key] = pw
-	p.mu.Unlock()
-	return pw, nil
+	return v.(passwdEntry), nil
 }
 
 func parsePasswd(r io.Reader, user string) (passwdEntry, error) {
@@ -354,7 +355,7 @@ func parsePasswd(r io.Reader, user string) (passwdEntry, error) {
 		if err := errors.Join(err1, err2); err != nil {
 			return passwdEntry{}, fmt.Errorf("bad /etc/passwd entry for %s: %w", user, err)
 		}
-		return passwdEntry{uid: uid, gid: gid, home: f[5]}, nil
+		return passwdEntry{UID: uid, GID: gid, Home: f[5]}, nil
 	}
 	return passwdEntry{}, fmt.Errorf("user %q does not exist in the image: set the machine's user, or make the image create it", user)
 }
