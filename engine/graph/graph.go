@@ -135,6 +135,10 @@ func attrList(attrs func(Node) string, n Node) string {
 	return ""
 }
 
+// dotEscaper escapes a DOT string; a Replacer is costly to build, so
+// there is one (it is safe for concurrent use).
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
 func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+	return `"` + dotEscaper.Replace(s) + `"`
 }
