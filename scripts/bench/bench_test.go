@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"maps"
 	"math"
 	"net/netip"
 	"os"
@@ -142,18 +143,23 @@ func TestMedianAndPairRatios(t *testing.T) {
 func TestParseBench(t *testing.T) {
 	out := `goos: linux
 BenchmarkS6LoadValidatePlan-2   	       8	 134758406 ns/op	         2.548 live-heap-MiB	        32.33 peak-RSS-MiB	16319040 B/op	  213842 allocs/op
+BenchmarkS6Graph-2   	       5	 84914454 ns/op	21428675 B/op	  269939 allocs/op
 BenchmarkS6LoadValidatePlan-2   	       9	 120000000 ns/op	         2.5 live-heap-MiB	        33 peak-RSS-MiB	16319000 B/op	  213840 allocs/op
 PASS
 `
 	got := parseBench(out)
-	if want := []float64{0.134758406, 0.12}; !slices.Equal(got["sec/op"], want) {
-		t.Errorf("sec/op = %v, want %v", got["sec/op"], want)
+	lvp := got["BenchmarkS6LoadValidatePlan"]
+	if want := []float64{0.134758406, 0.12}; !slices.Equal(lvp["sec/op"], want) {
+		t.Errorf("sec/op = %v, want %v", lvp["sec/op"], want)
 	}
-	if want := []float64{32.33, 33}; !slices.Equal(got["peak-RSS-MiB"], want) {
-		t.Errorf("peak-RSS-MiB = %v, want %v", got["peak-RSS-MiB"], want)
+	if want := []float64{32.33, 33}; !slices.Equal(lvp["peak-RSS-MiB"], want) {
+		t.Errorf("peak-RSS-MiB = %v, want %v", lvp["peak-RSS-MiB"], want)
 	}
-	if want := []float64{213842, 213840}; !slices.Equal(got["allocs/op"], want) {
-		t.Errorf("allocs/op = %v, want %v", got["allocs/op"], want)
+	if want := []float64{269939}; !slices.Equal(got["BenchmarkS6Graph"]["allocs/op"], want) {
+		t.Errorf("graph allocs/op = %v, want %v", got["BenchmarkS6Graph"]["allocs/op"], want)
+	}
+	if len(got) != 2 {
+		t.Errorf("benchmarks %v, want two", slices.Collect(maps.Keys(got)))
 	}
 }
 

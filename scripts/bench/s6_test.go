@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"path/filepath"
@@ -67,5 +68,28 @@ func BenchmarkS6LoadValidatePlan(b *testing.B) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	}
+}
+
+// What `envrun graph` does for 1,000 machines: load, check, plan, and
+// write the DOT text.
+func BenchmarkS6Graph(b *testing.B) {
+	dir, _, err := s6Files("../..", b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "Envfile.lua")
+	var out bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		lenv, g := loadPlan(b, path)
+		out.Reset()
+		if err := g.DOT(&out, "envrun", engine.DOTAttrs); err != nil {
+			b.Fatal(err)
+		}
+		lenv.Close()
+	}
+	if !bytes.Contains(out.Bytes(), []byte(`"machine:machine1000"`)) {
+		b.Fatal("the DOT text lacks machine1000")
 	}
 }
