@@ -74,10 +74,16 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
-	// The host key the container holds now, read through the API: if it is
-	// not the pinned one, the engine refuses it; once the user forgets the
-	// old pin after a deliberate change, this one is pinned.
-	if key, err := p.hostKeyIn(ctx, info.ID); err == nil {
+	if p.pinned(m, inst) {
+		// Every SSH connection checks the container's key against the pin:
+		// nothing to read (an archive read through the API mounts the
+		// container's file system, and made a no-op up of 20 machines take
+		// a second).
+		inst.HostKey = nil
+	} else if key, err := p.hostKeyIn(ctx, info.ID); err == nil {
+		// No pin for this container (the user forgot the old one after a
+		// deliberate change, as the changed-key error advises): the key
+		// the container holds now, read through the API, is pinned.
 		inst.HostKey = key
 	} else {
 		p.env.UI.Debugf(m.Name, "host key of %s not readable through the API (%v); using the one it was made with", name, err)
@@ -214,6 +220,15 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		}
 	}
 	return inst, nil
+}
+
+// pinned reports whether a host key is pinned for this container of m.
+func (p *Provider) pinned(m *spec.Machine, inst *provider.Instance) bool {
+	if p.env.KnownHosts == nil || inst.Addr == "" {
+		return false
+	}
+	e, ok, err := p.env.KnownHosts.Lookup(inst.Addr)
+	return err == nil && ok && e.ID == inst.ID && e.Machine == m.Name
 }
 
 // hostKeyIn reads the container's ed25519 host key through the API.
