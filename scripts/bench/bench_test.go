@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"maps"
 	"math"
@@ -198,5 +199,19 @@ func TestFlags(t *testing.T) {
 				t.Errorf("config %+v", *c)
 			}
 		})
+	}
+}
+
+func TestFailureReason(t *testing.T) {
+	vagrant := errors.New(`vagrant up failed (exit status 1) after 31.0 s; log x.log:
+  A Docker command executed by Vagrant didn't complete successfully!
+  Command: ["docker", "inspect", "0225", {:notify=>[:stdout, :stderr]}]
+  Stderr: Error: No such object: 0225
+  Stdout: []`)
+	if got := failureReason(vagrant); got != "Error: No such object: 0225" {
+		t.Errorf("reason %q", got)
+	}
+	if got := failureReason(errors.New("envrun up failed (exit status 1)\n  more")); got != "envrun up failed (exit status 1)" {
+		t.Errorf("reason %q", got)
 	}
 }

@@ -166,13 +166,22 @@ func (b *bench) check(ctx context.Context, e *env) error {
 
 // Vagrant's failures are recorded, not fatal: the comparison goes on.
 func (b *bench) vagrantFailed(what string, rep int, err error) {
-	b.notes = append(b.notes, fmt.Sprintf("Vagrant failed %s in repetition %d: %v", what, rep+1, firstLine(err)))
+	b.notes = append(b.notes, fmt.Sprintf("Vagrant failed `%s` in repetition %d: %s", what, rep+1, failureReason(err)))
 	progress("vagrant: %s failed in rep %d (recorded): %v", what, rep+1, err)
 }
 
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
+// failureReason is the line of a failed command's output that says why:
+// Vagrant's "Stderr:" line of the Docker command that failed, or the
+// error's first line.
+func failureReason(err error) string {
+	text := err.Error()
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "Stderr: ") && len(l) > len("Stderr: ") {
+			return strings.TrimPrefix(l, "Stderr: ")
+		}
+	}
+	first, _, _ := strings.Cut(text, "\n")
+	return first
 }
 
 // cleanUp destroys e untimed, after a failure.
