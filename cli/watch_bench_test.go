@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -35,9 +36,15 @@ machine "db" {
 //     is the host's: a container shares the kernel's).
 //
 // Run it with: go test ./cli -run '^$' -bench WatchLatency -benchtime 1x
+// ENVRUN_WATCH_BENCH_NET=172.31.75 puts its machines in 172.31.75.0/24
+// instead of 172.31.52.0/24 (scripts/bench runs it in its own range).
 func BenchmarkIntegrationWatchLatency(b *testing.B) {
 	const watchSamples = 25
-	wd := newWorld(b, benchEnvfile)
+	envfile := benchEnvfile
+	if net := os.Getenv("ENVRUN_WATCH_BENCH_NET"); net != "" {
+		envfile = strings.ReplaceAll(envfile, "172.31.52.", net+".")
+	}
+	wd := newWorld(b, envfile)
 	dir := wd.dir
 	writeFile(b, filepath.Join(dir, "step.sh"), "echo START $(date +%s%N) 0\n")
 	writeFile(b, filepath.Join(dir, "other.sh"), "true\n")

@@ -91,7 +91,7 @@ func TestFloorScriptParses(t *testing.T) {
 
 func TestSubnetsAreTheBenchmarks(t *testing.T) {
 	allowed := netip.MustParsePrefix("172.31.64.0/20") // holds 70–79; checked below
-	for _, p := range []netip.Prefix{envrunNet, vagrantNet, floorNet, s6Net} {
+	for _, p := range []netip.Prefix{envrunNet, vagrantNet, floorNet, s6Net, netip.MustParsePrefix(watchNet + ".0/24")} {
 		third := p.Addr().As4()[2]
 		last := third + byte(1<<(24-p.Bits())) - 1
 		if !allowed.Contains(p.Addr()) || third < 70 || last > 79 {

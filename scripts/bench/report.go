@@ -86,7 +86,7 @@ func (b *bench) markdown() string {
 			fmtRatio(m.ratio(vagrantSide, envrunSide)), fmtRatio(m.ratio(envrunSide, floorSide)))
 	}
 	if rows := b.extraRows(); rows != "" {
-		s.WriteString("\nMemory and allocations (S6):\n\n| what | figure | value |\n|---|---|---|\n")
+		s.WriteString("\nMore figures (S5's spread, S6's memory and allocations):\n\n| what | figure | value |\n|---|---|---|\n")
 		s.WriteString(rows)
 	}
 	s.WriteString("\nGoals:\n\n| goal | measured | met |\n|---|---|---|\n")
@@ -121,6 +121,9 @@ func (b *bench) extraRows() string {
 			{"live-heap-MiB", "heap in use by the loaded Envfile and its plan", "%.1f MiB"},
 			{"B/op", "allocated per run", "%.0f B"},
 			{"allocs/op", "allocations per run", "%.0f"},
+			{"step-p90-ms", "90th percentile, file write → step start", "%.0f ms"},
+			{"remote-median-ms", "median, file write → the script's first command on the machine", "%.0f ms"},
+			{"remote-p90-ms", "90th percentile, file write → the script's first command on the machine", "%.0f ms"},
 		} {
 			if v, ok := m.Extra[k.key]; ok && !math.IsNaN(v) {
 				fmt.Fprintf(&s, "| %s | %s | "+k.format+" |\n", m.What, k.label, v)

@@ -20,6 +20,7 @@ var (
 	vagrantNet = netip.MustParsePrefix("172.31.71.0/24")
 	floorNet   = netip.MustParsePrefix("172.31.72.0/24")
 	s6Net      = netip.MustParsePrefix("172.31.76.0/22") // written in S6's files, never made
+	watchNet   = "172.31.75"                             // S5: the watch benchmark's /24
 )
 
 // Labels on what Vagrant and the floor make (envrun labels its own).
@@ -87,6 +88,7 @@ func repoRoot() (string, error) {
 type result struct {
 	seconds float64
 	maxRSS  float64 // MiB
+	log     string  // the command's output
 }
 
 // timed runs a command in dir and returns its wall time. Its output goes to
@@ -119,7 +121,7 @@ func (b *bench) timed(ctx context.Context, dir, label string, extraEnv []string,
 		}
 		return result{}, fmt.Errorf("%s failed (%v) after %.1f s; log %s:\n%s", strings.Join(argv, " "), err, d.Seconds(), logPath, tail.last(15))
 	}
-	r := result{seconds: d.Seconds()}
+	r := result{seconds: d.Seconds(), log: logPath}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = float64(ru.Maxrss) / 1024 // KiB on Linux
 	}

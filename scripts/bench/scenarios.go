@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -320,25 +320,32 @@ func (b *bench) noop(ctx context.Context, e *env, again, status *measure) error 
 	return nil
 }
 
-// s5 is `envrun watch`'s latency, from a file write to its step's start.
+// s5 is `envrun watch`'s latency, from writing a step's script to the
+// start of that step, on real Docker machines: the watch's own benchmark
+// (cli/watch_bench_test.go, 25 changes), run in this benchmark's subnet.
 func (b *bench) s5(ctx context.Context) error {
-	if !b.hasCommand(ctx, "watch") {
-		b.notes = append(b.notes, "S5 not measured: this envrun has no `watch` command yet")
-		return nil
-	}
-	return errors.New("S5 is not written yet")
-}
-
-// hasCommand says whether the envrun binary has the subcommand.
-func (b *bench) hasCommand(ctx context.Context, name string) bool {
-	out, err := output(ctx, b.envrun, "--help")
+	r, err := b.timed(ctx, b.repo, "s5-watch-latency", []string{"ENVRUN_WATCH_BENCH_NET=" + watchNet},
+		"go", "test", "./cli", "-run", "^$", "-bench", "^BenchmarkIntegrationWatchLatency$", "-benchtime", "1x", "-count", "1")
 	if err != nil {
-		return false
+		return err
 	}
-	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); len(f) > 0 && f[0] == name {
-			return true
+	out, err := os.ReadFile(r.log)
+	if err != nil {
+		return err
+	}
+	metrics := parseBench(string(out))["BenchmarkIntegrationWatchLatency"]
+	if len(metrics["step-median-ms"]) == 0 {
+		return fmt.Errorf("the watch benchmark printed no latency (log %s)", r.log)
+	}
+	m := newMeasure("S5", "`envrun watch`: file write → step start, median of 25 changes", 2)
+	m.add(envrunSide, 0, metrics["step-median-ms"][0]/1000)
+	m.Extra = map[string]float64{}
+	for _, k := range []string{"step-p90-ms", "remote-median-ms", "remote-p90-ms"} {
+		if v := metrics[k]; len(v) > 0 {
+			m.Extra[k] = v[0]
 		}
 	}
-	return false
+	b.results = append(b.results, m)
+	progress("envrun   watch latency: median %.0f ms (p90 %.0f ms)", metrics["step-median-ms"][0], m.Extra["step-p90-ms"])
+	return nil
 }
