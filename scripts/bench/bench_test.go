@@ -214,4 +214,48 @@ func TestFailureReason(t *testing.T) {
 	if got := failureReason(errors.New("envrun up failed (exit status 1)\n  more")); got != "envrun up failed (exit status 1)" {
 		t.Errorf("reason %q", got)
 	}
+	// The reason is looked for in the whole log, not only in the tail the
+	// error quotes.
+	log := filepath.Join(t.TempDir(), "up.log")
+	if err := os.WriteFile(log, []byte("Command: [\"docker\", \"network\", \"inspect\"]\nStderr: Error response from daemon: network x not found\nStdout: [\n  {}\n]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := failureReason(&cmdError{msg: "vagrant up failed (exit status 1)\n  {}\n  ]", log: log}); got != "Error response from daemon: network x not found" {
+		t.Errorf("reason %q", got)
+	}
+}
+
+// The S3 plot is a PNG rendered by gnuplot (where gnuplot is installed:
+// the benchmark installs it; CI's tests do not need it).
+func TestPlotRendersPNG(t *testing.T) {
+	if _, err := exec.LookPath("gnuplot"); err != nil {
+		t.Skip("gnuplot is not installed (apt-get install gnuplot-nox)")
+	}
+	dir := t.TempDir()
+	b := &bench{config: &config{out: dir, scenarios: []string{"S3"}, plot: filepath.Join(dir, "copy.png")}}
+	for i, n := range []int{2, 6, 20} {
+		m := newMeasure("S3", "up", n)
+		m.add(envrunSide, 0, float64(n)/2)
+		m.add(floorSide, 0, float64(n))
+		if i < 2 {
+			m.add(vagrantSide, 0, float64(n)*10) // none at 20 machines
+		}
+		b.results = append(b.results, m)
+	}
+	if err := b.plot(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"s3-growth.png", "copy.png"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(data), "\x89PNG") || len(data) < 10000 {
+			t.Errorf("%s is not a plot (%d bytes)", f, len(data))
+		}
+	}
+	dat, _ := os.ReadFile(filepath.Join(dir, "s3-growth.dat"))
+	if !strings.Contains(string(dat), "20 10 NaN 20") {
+		t.Errorf("data file lacks the 20-machine row with Vagrant missing:\n%s", dat)
+	}
 }

@@ -119,7 +119,8 @@ func (b *bench) timed(ctx context.Context, dir, label string, extraEnv []string,
 		if ctx.Err() != nil {
 			return result{}, ctx.Err()
 		}
-		return result{}, fmt.Errorf("%s failed (%v) after %.1f s; log %s:\n%s", strings.Join(argv, " "), err, d.Seconds(), logPath, tail.last(15))
+		return result{}, &cmdError{log: logPath,
+			msg: fmt.Sprintf("%s failed (%v) after %.1f s; log %s:\n%s", strings.Join(argv, " "), err, d.Seconds(), logPath, tail.last(15))}
 	}
 	r := result{seconds: d.Seconds(), log: logPath}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
@@ -127,6 +128,11 @@ func (b *bench) timed(ctx context.Context, dir, label string, extraEnv []string,
 	}
 	return r, nil
 }
+
+// cmdError is a command that failed; its log holds all its output.
+type cmdError struct{ msg, log string }
+
+func (e *cmdError) Error() string { return e.msg }
 
 func exitText(err error) string {
 	if err == nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -171,16 +172,22 @@ func (b *bench) vagrantFailed(what string, rep int, err error) {
 }
 
 // failureReason is the line of a failed command's output that says why:
-// Vagrant's "Stderr:" line of the Docker command that failed, or the
-// error's first line.
+// Vagrant's "Stderr:" line of the Docker command that failed (looked for in
+// the command's whole log), or the error's first line.
 func failureReason(err error) string {
 	text := err.Error()
+	var ce *cmdError
+	if errors.As(err, &ce) {
+		if data, rerr := os.ReadFile(ce.log); rerr == nil {
+			text = string(data) + "\n" + text
+		}
+	}
 	for _, l := range strings.Split(text, "\n") {
 		if l = strings.TrimSpace(l); strings.HasPrefix(l, "Stderr: ") && len(l) > len("Stderr: ") {
 			return strings.TrimPrefix(l, "Stderr: ")
 		}
 	}
-	first, _, _ := strings.Cut(text, "\n")
+	first, _, _ := strings.Cut(err.Error(), "\n")
 	return first
 }
 
@@ -280,6 +287,8 @@ func (b *bench) growth(ctx context.Context) error {
 		if noop {
 			b.results = append(b.results, again, status)
 		}
+		// S2 runs on each side's first environment that came up.
+		noopDone := map[string]bool{floorSide: true}
 		for rep := range reps {
 			for _, side := range b.sides(rep, n, timedUp) {
 				e, err := b.prepare(side, fmt.Sprintf("n%d", n), l)
@@ -287,8 +296,11 @@ func (b *bench) growth(ctx context.Context) error {
 					return err
 				}
 				var between func(*env) error
-				if noop && rep == reps-1 && side != floorSide {
-					between = func(e *env) error { return b.noop(ctx, e, again, status) }
+				if noop && !noopDone[side] {
+					between = func(e *env) error {
+						noopDone[e.side] = true
+						return b.noop(ctx, e, again, status)
+					}
 				}
 				if err := b.upDown(ctx, e, rep, up, down, between); err != nil {
 					return err
