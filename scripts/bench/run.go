@@ -51,6 +51,7 @@ func newBench(c *config) (*bench, error) {
 		return nil, err
 	}
 	b := &bench{config: c, repo: repo, logs: filepath.Join(c.work, "logs")}
+	os.RemoveAll(b.logs) // an earlier run's
 	for _, d := range []string{c.work, b.logs, c.out} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
