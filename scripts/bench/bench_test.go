@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"maps"
 	"math"
 	"net/netip"
@@ -12,39 +11,20 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/envrun/envrun/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-// golden compares got with testdata/NAME, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from what is generated (go test ./scripts/bench -update rewrites it); got:\n%s", path, got)
-	}
-}
 
 var twoHost = layout{Machines: 2, Subnet: netip.MustParsePrefix("172.31.70.0/24"), File: true, Ansible: true}
 
 // The three sides describe the same machines and steps: read side by side.
 func TestGeneratedFilesGolden(t *testing.T) {
-	golden(t, "two-host.Envfile.lua", envfile(twoHost, "benchnet"))
-	golden(t, "two-host.Vagrantfile", vagrantfile(twoHost, vagrantImage, vagrantLabel))
+	golden.Check(t, "testdata/two-host.Envfile.lua", envfile(twoHost, "benchnet"))
+	golden.Check(t, "testdata/two-host.Vagrantfile", vagrantfile(twoHost, vagrantImage, vagrantLabel))
 	conf, hosts := floorConf(twoHost, "envrun-bench-floor", vagrantImage, "/work/floor_key", floorLabel)
-	golden(t, "two-host.floor.conf", conf)
-	golden(t, "two-host.hosts", hosts)
-	golden(t, "three-shell-only.Envfile.lua", envfile(layout{Machines: 3, Subnet: twoHost.Subnet}, "benchnet"))
+	golden.Check(t, "testdata/two-host.floor.conf", conf)
+	golden.Check(t, "testdata/two-host.hosts", hosts)
+	golden.Check(t, "testdata/three-shell-only.Envfile.lua", envfile(layout{Machines: 3, Subnet: twoHost.Subnet}, "benchnet"))
 }
 
 // The generated Envfiles are valid: envrun loads, checks and plans them.
