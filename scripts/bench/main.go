@@ -4,7 +4,7 @@
 // medians, and ratios computed pair by pair (the sides of one repetition
 // run back to back, in an order that rotates).
 //
-//	go run ./scripts/bench                      # everything, by hand (about an hour)
+//	go run ./scripts/bench                      # everything, by hand (half an hour on 2 cores)
 //	go run ./scripts/bench -short               # S1 and S2, one repetition, no Vagrant (CI)
 //	go run ./scripts/bench -s S3,S4 -sizes 2,6 -reps 3 -vagrant-max 6
 //
