@@ -313,6 +313,17 @@ func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session
 	return s, nil
 }
 
+// withSession loads the Envfile (taking the lock when lock is set), runs
+// f on it, and closes it.
+func (a *app) withSession(cmd *cobra.Command, lock bool, f func(*session) error) error {
+	s, err := a.load(cmd.Context(), cmd, lock)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return f(s)
+}
+
 // loadEnv loads and checks the Envfile and chooses the provider.
 func (a *app) loadEnv(ctx context.Context) (*session, error) {
 	path, err := a.findEnvfile()

@@ -104,44 +104,41 @@ func (a *app) statusCommand() *cobra.Command {
 		Short: "Show each machine, its provider, state and IP",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			rows, err := s.env.Status(cmd.Context())
-			if err != nil {
-				return err
-			}
-			nets, err := s.env.OrphanNetworks(cmd.Context())
-			if err != nil {
-				return err
-			}
-			for _, n := range nets {
-				fmt.Fprintf(a.stderr, "network %s (%s) of this environment is no longer in the Envfile: `envrun destroy` removes it\n", n.Name, n.Subnet)
-			}
-			if asJSON {
-				if rows == nil {
-					rows = []engine.MachineStatus{}
+			return a.withSession(cmd, false, func(s *session) error {
+				rows, err := s.env.Status(cmd.Context())
+				if err != nil {
+					return err
 				}
-				return writeJSON(a.stdout, rows)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME")
-			orphans := 0
-			for _, r := range rows {
-				st := r.State
-				if r.Orphan {
-					st += " (not in the Envfile)"
-					orphans++
+				nets, err := s.env.OrphanNetworks(cmd.Context())
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname))
-			}
-			tw.Flush()
-			if orphans > 0 {
-				fmt.Fprintf(a.stderr, "%d machine(s) of this environment are no longer in the Envfile: `envrun destroy NAME` removes them\n", orphans)
-			}
-			return nil
+				for _, n := range nets {
+					fmt.Fprintf(a.stderr, "network %s (%s) of this environment is no longer in the Envfile: `envrun destroy` removes it\n", n.Name, n.Subnet)
+				}
+				if asJSON {
+					if rows == nil {
+						rows = []engine.MachineStatus{}
+					}
+					return writeJSON(a.stdout, rows)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME")
+				orphans := 0
+				for _, r := range rows {
+					st := r.State
+					if r.Orphan {
+						st += " (not in the Envfile)"
+						orphans++
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname))
+				}
+				tw.Flush()
+				if orphans > 0 {
+					fmt.Fprintf(a.stderr, "%d machine(s) of this environment are no longer in the Envfile: `envrun destroy NAME` removes them\n", orphans)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -160,17 +157,14 @@ func (a *app) sshConfigCommand() *cobra.Command {
 		Use:   "ssh-config [NAME...]",
 		Short: "Print OpenSSH configuration for the machines (for ssh -F)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			eps, err := s.env.Endpoints(cmd.Context(), args)
-			if err != nil {
-				return err
-			}
-			fmt.Fprint(a.stdout, s.env.SSHConfig(eps))
-			return nil
+			return a.withSession(cmd, false, func(s *session) error {
+				eps, err := s.env.Endpoints(cmd.Context(), args)
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(a.stdout, s.env.SSHConfig(eps))
+				return nil
+			})
 		},
 	}
 }
@@ -188,16 +182,13 @@ nothing, so it works before anything runs:
     ansible-playbook -i <(envrun inventory) site.yml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			data, err := s.env.Inventory(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return writeInventory(a.stdout, data)
+			return a.withSession(cmd, false, func(s *session) error {
+				data, err := s.env.Inventory(cmd.Context())
+				if err != nil {
+					return err
+				}
+				return writeInventory(a.stdout, data)
+			})
 		},
 	}
 }
@@ -215,50 +206,47 @@ several are quoted one by one.`,
 			if cmd.ArgsLenAtDash() > 1 {
 				return flagError{fmt.Errorf("ssh takes one machine name before --")}
 			}
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			eps, err := s.env.Endpoints(cmd.Context(), []string{name})
-			if err != nil {
-				return err
-			}
-			if err := s.env.RequireRunning(cmd.Context(), name); err != nil {
-				return err
-			}
-			if _, ok, _ := s.env.KnownHosts().Lookup(eps[0].Addr); !ok {
-				return fmt.Errorf("%s has no pinned host key yet: run `envrun up %s` first", name, name)
-			}
-			line := ""
-			switch len(remote) {
-			case 0:
-			case 1:
-				line = remote[0]
-			default:
-				quoted := make([]string, len(remote))
-				for i, r := range remote {
-					quoted[i] = provision.Quote(r)
+			return a.withSession(cmd, false, func(s *session) error {
+				eps, err := s.env.Endpoints(cmd.Context(), []string{name})
+				if err != nil {
+					return err
 				}
-				line = strings.Join(quoted, " ")
-			}
-			if path, err := exec.LookPath("ssh"); err == nil {
-				return a.openSSH(cmd, s, eps[0], path, line)
-			}
-			if line == "" {
-				return errors.New("an interactive shell needs OpenSSH's ssh client (apt-get install openssh-client)")
-			}
-			c, err := s.env.Dial(cmd.Context(), eps[0])
-			if err != nil {
+				if err := s.env.RequireRunning(cmd.Context(), name); err != nil {
+					return err
+				}
+				if _, ok, _ := s.env.KnownHosts().Lookup(eps[0].Addr); !ok {
+					return fmt.Errorf("%s has no pinned host key yet: run `envrun up %s` first", name, name)
+				}
+				line := ""
+				switch len(remote) {
+				case 0:
+				case 1:
+					line = remote[0]
+				default:
+					quoted := make([]string, len(remote))
+					for i, r := range remote {
+						quoted[i] = provision.Quote(r)
+					}
+					line = strings.Join(quoted, " ")
+				}
+				if path, err := exec.LookPath("ssh"); err == nil {
+					return a.openSSH(cmd, s, eps[0], path, line)
+				}
+				if line == "" {
+					return errors.New("an interactive shell needs OpenSSH's ssh client (apt-get install openssh-client)")
+				}
+				c, err := s.env.Dial(cmd.Context(), eps[0])
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				err = c.Run(cmd.Context(), comm.Cmd{Command: line, Stdin: a.stdin, Stdout: a.stdout, Stderr: a.stderr})
+				var exit *comm.ExitError
+				if errors.As(err, &exit) {
+					return exitError(exit.Status)
+				}
 				return err
-			}
-			defer c.Close()
-			err = c.Run(cmd.Context(), comm.Cmd{Command: line, Stdin: a.stdin, Stdout: a.stdout, Stderr: a.stderr})
-			var exit *comm.ExitError
-			if errors.As(err, &exit) {
-				return exitError(exit.Status)
-			}
-			return err
+			})
 		},
 	}
 }
@@ -362,20 +350,17 @@ func (a *app) graphCommand() *cobra.Command {
 		Use:   "graph [NAME...]",
 		Short: "Print the dependency graph in Graphviz DOT",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			mode := engine.ProvisionAuto
-			if noProvision {
-				mode = engine.ProvisionNone
-			}
-			g, err := s.env.Plan(engine.PlanOptions{Machines: args, Provision: mode})
-			if err != nil {
-				return err
-			}
-			return g.DOTStyled(a.stdout, "envrun", engine.DOTAttrs, engine.DOTEdgeAttrs)
+			return a.withSession(cmd, false, func(s *session) error {
+				mode := engine.ProvisionAuto
+				if noProvision {
+					mode = engine.ProvisionNone
+				}
+				g, err := s.env.Plan(engine.PlanOptions{Machines: args, Provision: mode})
+				if err != nil {
+					return err
+				}
+				return g.DOTStyled(a.stdout, "envrun", engine.DOTAttrs, engine.DOTEdgeAttrs)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "leave provisioning steps out")
@@ -388,23 +373,20 @@ func (a *app) validateCommand() *cobra.Command {
 		Short: "Load and check the Envfile; touch nothing",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.load(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			ef := s.env.Spec
-			steps := 0
-			for _, m := range ef.Machines {
-				steps += len(m.Steps)
-			}
-			prov := "no provider is available here"
-			if d := s.env.Driver; d != nil {
-				prov = fmt.Sprintf("provider %s (from %s)", d.Name, s.env.ProviderSource)
-			}
-			fmt.Fprintf(a.stdout, "%s: ok: %d machine(s), %d network(s), %d machine step(s), %d global step(s); %s\n",
-				ef.Path, len(ef.Machines), len(ef.Networks), steps, len(ef.Steps), prov)
-			return nil
+			return a.withSession(cmd, false, func(s *session) error {
+				ef := s.env.Spec
+				steps := 0
+				for _, m := range ef.Machines {
+					steps += len(m.Steps)
+				}
+				prov := "no provider is available here"
+				if d := s.env.Driver; d != nil {
+					prov = fmt.Sprintf("provider %s (from %s)", d.Name, s.env.ProviderSource)
+				}
+				fmt.Fprintf(a.stdout, "%s: ok: %d machine(s), %d network(s), %d machine step(s), %d global step(s); %s\n",
+					ef.Path, len(ef.Machines), len(ef.Networks), steps, len(ef.Steps), prov)
+				return nil
+			})
 		},
 	}
 }
