@@ -19,6 +19,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
@@ -368,6 +369,52 @@ func TestUpRemakesAHalfMadeMachine(t *testing.T) {
 	}
 	if !strings.Contains(f.log.String(), "left half-made by an interrupted run") {
 		t.Errorf("output does not say why:\n%s", f.log)
+	}
+}
+
+// An up interrupted (Ctrl-C) at each pause point removes what it half
+// made: a network defined but not started, the disk, the domain, a domain
+// booting. (The integration tests interrupt the real binary at the same
+// points; here each point is reached with the context already ended.)
+func TestUpInterruptedLeavesNothingHalfMade(t *testing.T) {
+	for _, point := range []string{"network-defined:net", "network-created:net", "volume-created:web", "domain-defined:web", "first-contact:web"} {
+		t.Run(point, func(t *testing.T) {
+			f := newFixture(t, "web")
+			t.Setenv(pause.Env, point)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			interrupted := errors.New("interrupted")
+			cancel(interrupted)
+			err := f.p.EnsureNetwork(ctx, f.ef.Networks[0])
+			if strings.HasPrefix(point, "network-") {
+				if !errors.Is(err, interrupted) {
+					t.Fatalf("EnsureNetwork: %v, want the interruption", err)
+				}
+				net, lookErr := f.c.LookupNetworkByName(f.p.networkName("net"))
+				if point == "network-defined:net" && lookErr == nil {
+					net.Free()
+					t.Error("the network defined but not started was left")
+				}
+				if point == "network-created:net" {
+					if lookErr != nil {
+						t.Fatalf("a started network was removed: %v", lookErr)
+					}
+					net.Free()
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.p.Up(ctx, f.machine("web")); !errors.Is(err, interrupted) {
+				t.Fatalf("Up: %v, want the interruption", err)
+			}
+			if _, err := f.c.LookupDomainByName(f.p.domainName("web")); err == nil {
+				t.Error("the domain was left")
+			}
+			if f.hasVolume(f.p.domainName("web") + ".qcow2") {
+				t.Error("the disk was left")
+			}
+		})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/scripts"
@@ -290,6 +291,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			ref.dom.Free()
 		}
 	}()
+	if err := pause.At(ctx, "volume-created:"+m.Name); err != nil {
+		return nil, err
+	}
 	disk, err := vol.GetPath()
 	if err != nil {
 		return nil, lverr(err, "disk of %s", m.Name)
@@ -322,6 +326,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if err != nil {
 		return nil, lverr(err, "VM %s", name)
 	}
+	if err := pause.At(ctx, "domain-defined:"+m.Name); err != nil {
+		return nil, err
+	}
 	p.env.UI.Infof(m.Name, "creating VM %s from box %s (%s, %d CPU, %d MiB)", name, m.Box, dtype, max(m.CPUs, defaultCPUs), memoryOf(m))
 	p.resetConsole(m.Name)
 	if err := dom.Create(); err != nil {
@@ -329,6 +336,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	}
 	addr := net.JoinHostPort(meta.IP, "22")
 	p.env.UI.Infof(m.Name, "first boot: waiting for SSH at %s to install the environment key", addr)
+	if err := pause.At(ctx, "first-contact:"+m.Name); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	hostKey, err := p.firstContact(ctx, contact{
 		Machine: m.Name,

@@ -11,6 +11,7 @@ import (
 	"libvirt.org/go/libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -71,12 +72,18 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		return lverr(err, "define libvirt network %s for %q", want.Name, n.Name)
 	}
 	defer net.Free()
+	// Defined but not started is half-made: an interrupted run removes it
+	// (a killed one leaves it, and the next run adopts and starts it).
+	if err := pause.At(ctx, "network-defined:"+n.Name); err != nil {
+		net.Undefine()
+		return err
+	}
 	if err := net.Create(); err != nil {
 		net.Undefine()
 		return lverr(err, "start libvirt network %s for %q (%s)", want.Name, n.Name, n.Subnet)
 	}
 	p.env.UI.Debugf("", "created libvirt network %s (%s) at %s", want.Name, n.Subnet, uri)
-	return nil
+	return pause.At(ctx, "network-created:"+n.Name)
 }
 
 // adoptNetwork checks that an existing network is the environment's and
