@@ -418,6 +418,41 @@ func TestUpInterruptedLeavesNothingHalfMade(t *testing.T) {
 	}
 }
 
+// A disk whose domain was never defined (a run killed in between) is
+// listed as the machine's, and removed by Destroy, Envfile or not.
+func TestDiskWithoutDomain(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	// The disk as a killed run leaves it: made, and no domain defined.
+	pool, err := ensurePool(f.c, testURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := overlayXML(f.p.domainName("gone")+".qcow2", 1<<30, "/default-pool/box.img")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vol, err := pool.StorageVolCreateXML(x, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vol.Free()
+	pool.Free()
+	ms, err := f.p.Machines(ctx)
+	if err != nil || len(ms) != 1 || ms[0].Name != "gone" || ms[0].State != provider.Other || ms[0].Details != "a disk without its VM" {
+		t.Fatalf("Machines: %+v, %v; want the disk of gone", ms, err)
+	}
+	if err := f.p.Destroy(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if f.hasVolume(f.p.domainName("gone") + ".qcow2") {
+		t.Error("Destroy left the disk")
+	}
+	if ms, err := f.p.Machines(ctx); err != nil || len(ms) != 0 {
+		t.Errorf("Machines after Destroy: %+v, %v", ms, err)
+	}
+}
+
 func TestUpShowsTheConsoleWhenSSHNeverComesUp(t *testing.T) {
 	f := newFixture(t, "web")
 	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) {

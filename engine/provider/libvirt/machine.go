@@ -530,11 +530,18 @@ func (p *Provider) Destroy(ctx context.Context, name string) error {
 		p.env.UI.Debugf(name, "removed VM %s and its disk at %s", p.domainName(name), uri)
 	}
 	// An overlay left by a run killed between making it and defining the VM.
-	c, err := p.conn(ctx, p.machineURI(name))
-	if err != nil {
-		return err
-	}
-	if pool, err := lookupPool(c); pool != nil && err == nil {
+	for _, uri := range p.uris {
+		c, err := p.conn(ctx, uri)
+		if err != nil {
+			return err
+		}
+		pool, err := lookupPool(c)
+		if err != nil {
+			return err
+		}
+		if pool == nil {
+			continue
+		}
 		err = deleteVolume(pool, p.domainName(name)+".qcow2")
 		pool.Free()
 		if err != nil {
@@ -547,9 +554,12 @@ func (p *Provider) Destroy(ctx context.Context, name string) error {
 	return nil
 }
 
-// Machines lists the environment's domains on every connection it uses.
+// Machines lists the environment's domains on every connection it uses,
+// and the machines of which only the disk exists.
 func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error) {
 	var out []provider.MachineState
+	seen := map[string]bool{}
+	var disks []string // machine names of overlays, on any connection
 	for _, uri := range p.uris {
 		c, err := p.conn(ctx, uri)
 		if err != nil {
@@ -564,6 +574,57 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 			doms[i].Free()
 			if ok {
 				out = append(out, ms)
+				seen[ms.Name] = true
+			}
+		}
+		names, err := p.overlays(c)
+		if err != nil {
+			return nil, err
+		}
+		disks = append(disks, names...)
+	}
+	// A disk without its VM is what a run killed between making the one
+	// and defining the other leaves. The next up of that machine replaces
+	// it; listed here, status shows it and destroy removes it even when
+	// the Envfile no longer names the machine.
+	for _, name := range disks {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, provider.MachineState{Name: name, State: provider.Other, Details: "a disk without its VM"})
+		}
+	}
+	return out, nil
+}
+
+// overlays lists the machines of the environment that have a disk in the
+// pool at c: the volumes named PROJECT-MACHINE.qcow2. It reads only: a pool
+// that is missing or stopped has none to list.
+func (p *Provider) overlays(c *libvirt.Connect) ([]string, error) {
+	pool, err := c.LookupStoragePoolByName(PoolName)
+	if code(err) == libvirt.ERR_NO_STORAGE_POOL {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, lverr(err, "look up libvirt storage pool %s", PoolName)
+	}
+	defer pool.Free()
+	if active, err := pool.IsActive(); err != nil || !active {
+		return nil, nil
+	}
+	vols, err := pool.ListAllStorageVolumes(0)
+	if err != nil {
+		return nil, lverr(err, "list the volumes of libvirt storage pool %s", PoolName)
+	}
+	var out []string
+	for i := range vols {
+		name, err := vols[i].GetName()
+		vols[i].Free()
+		if err != nil {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(name, p.env.Project+"-"); ok {
+			if machine, ok := strings.CutSuffix(rest, ".qcow2"); ok && machine != "" {
+				out = append(out, machine)
 			}
 		}
 	}
