@@ -130,7 +130,12 @@ func explain(uri string, err error) error {
 		return fmt.Errorf("libvirt is not installed on this host (%s): install it with `sudo apt-get install libvirt-daemon-system qemu-system-x86 qemu-utils`", msg)
 	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "authentication") || code(err) == libvirt.ERR_AUTH_FAILED:
 		return fmt.Errorf("cannot talk to libvirt at %s: permission denied; add yourself to the libvirt group (sudo usermod -aG libvirt $USER, then log in again), run as root, or set LIBVIRT_DEFAULT_URI=qemu:///session: %s", uri, msg)
-	case strings.Contains(msg, "No such file or directory") || strings.Contains(msg, "Connection refused") || strings.Contains(msg, "Failed to connect socket"):
+	case strings.Contains(msg, "system bus"):
+		// libvirtd runs, and asks polkit whether this user may manage
+		// VMs; without a D-Bus system bus (no systemd) it cannot ask.
+		return fmt.Errorf("cannot talk to libvirt at %s: permission denied; libvirtd asks polkit whether you may manage VMs, and polkit needs the D-Bus system bus, which is not running: run as root, or set LIBVIRT_DEFAULT_URI=qemu:///session: %s", uri, msg)
+	case strings.Contains(msg, "Failed to connect socket") &&
+		(strings.Contains(msg, "No such file or directory") || strings.Contains(msg, "Connection refused")):
 		return fmt.Errorf("libvirtd is not running for %s (start it with `sudo systemctl start libvirtd`, or `virtlogd -d && libvirtd -d` without systemd): %s", uri, msg)
 	}
 	return fmt.Errorf("connect to libvirt at %s: %s", uri, msg)

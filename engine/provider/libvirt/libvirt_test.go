@@ -567,4 +567,24 @@ func TestExplain(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "libvirtd is not running") {
 		t.Errorf("connect to a missing socket: %v, want advice to start libvirtd", err)
 	}
+	// What libvirt answers, as seen on hosts that refuse.
+	tests := []struct {
+		name, msg, want string
+	}{
+		{"missing socket", "Failed to connect socket to '/tmp/none': No such file or directory", "libvirtd is not running for qemu:///system"},
+		{"stale socket", "Failed to connect socket to '/run/libvirt/libvirt-sock': Connection refused", "libvirtd is not running"},
+		{"socket mode", "Failed to connect socket to '/run/libvirt/libvirt-sock': Permission denied", "permission denied; add yourself to the libvirt group"},
+		{"polkit says no", "authentication unavailable: no polkit agent available to authenticate action 'org.libvirt.unix.manage'", "permission denied; add yourself"},
+		{"polkit without D-Bus", "internal error: Unable to get system bus connection: Could not connect: No such file or directory", "permission denied; libvirtd asks polkit"},
+		{"libvirt missing", "dlopen libvirt.so.0: cannot open shared object file", "libvirt is not installed on this host"},
+		{"other", "internal error: something else", "connect to libvirt at qemu:///system: internal error: something else"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := explain("qemu:///system", libvirt.Error{Message: tt.msg})
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
 }
