@@ -152,6 +152,11 @@ func hostOnlyNetAdd(name string, subnet netip.Prefix) []string {
 // dhcpNetName is VirtualBox's network name of a host-only interface.
 func dhcpNetName(ifname string) string { return "HostInterfaceNetworking-" + ifname }
 
+// creatingKey is the global extra-data key that names the machine
+// ("PROJECT/MACHINE") VM vmName is being made for, until its description
+// says so.
+func creatingKey(vmName string) string { return "envrun/creating/" + vmName }
+
 // networkKey is the global extra-data key that records which environment
 // network a host-only interface was made for.
 func networkKey(ifname string) string { return "envrun/hostonlyif/" + ifname }

@@ -39,6 +39,13 @@ for f in "$d/resp/$key.$n" "$d/resp/$key"; do
     exit "$(cat "$f.rc" 2>/dev/null || echo 0)"
   fi
 done
+key=$(printf '%s' "$1 $2" | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-32)
+f="$d/resp/prefix-$key"
+if [ -f "$f.out" ]; then
+  cat "$f.out"
+  [ -f "$f.err" ] && cat "$f.err" >&2
+  exit "$(cat "$f.rc" 2>/dev/null || echo 0)"
+fi
 echo "fake VBoxManage: unexpected call: $*" >&2
 exit 97
 `
@@ -77,6 +84,16 @@ func (f *fakeVBox) on(args string, nth, rc int, stdout, stderr string) {
 		key += fmt.Sprintf(".%d", nth)
 	}
 	base := filepath.Join(f.dir, "resp", key)
+	os.WriteFile(base+".out", []byte(stdout), 0o644)
+	os.WriteFile(base+".err", []byte(stderr), 0o644)
+	os.WriteFile(base+".rc", []byte(fmt.Sprint(rc)), 0o644)
+}
+
+// onPrefix sets the answer to every call whose first two arguments are
+// first2 ("modifyvm machine1") and that has no answer of its own.
+func (f *fakeVBox) onPrefix(first2 string, rc int, stdout, stderr string) {
+	sum := sha256.Sum256([]byte(first2))
+	base := filepath.Join(f.dir, "resp", "prefix-"+hex.EncodeToString(sum[:])[:32])
 	os.WriteFile(base+".out", []byte(stdout), 0o644)
 	os.WriteFile(base+".err", []byte(stderr), 0o644)
 	os.WriteFile(base+".rc", []byte(fmt.Sprint(rc)), 0o644)
@@ -157,10 +174,11 @@ func TestFakeEnsureNetwork(t *testing.T) {
 	if err := p.EnsureNetwork(ctx, n); err != nil {
 		t.Fatal(err)
 	}
+	// Marked as the network's as soon as it exists, then set up.
 	f.want("list hostonlyifs", "getextradata global enumerate", "hostonlyif create",
+		"setextradata global envrun/hostonlyif/host_only proj-0123abcd/conf",
 		"hostonlyif ipconfig host_only --ip 192.168.60.1 --netmask 255.255.255.0", "list dhcpservers",
-		"dhcpserver remove --netname HostInterfaceNetworking-host_only",
-		"setextradata global envrun/hostonlyif/host_only proj-0123abcd/conf")
+		"dhcpserver remove --netname HostInterfaceNetworking-host_only")
 
 	// Now it exists and is recorded as ours: adopted, nothing made.
 	f.on("list hostonlyifs", 0, 0, fixture(t, "list-hostonlyifs-go-virtualbox.txt")+"\n"+
@@ -175,6 +193,9 @@ func TestFakeEnsureNetwork(t *testing.T) {
 	}
 	f.reset()
 
+	// Another subnet for it while a VM is on it: refused.
+	f.on("list vms", 0, 0, `"machine1" {`+vmUUID+"}\n", "")
+	f.on("showvminfo "+vmUUID+" --machinereadable", 0, 0, strings.ReplaceAll(envrunVM(t, "running"), "vboxnet3", "host_only"), "")
 	other := *n
 	other.Subnet, other.Gateway = netip.MustParsePrefix("10.254.254.0/24"), netip.MustParseAddr("10.254.254.1")
 	if err := p.EnsureNetwork(ctx, &other); err == nil || !strings.Contains(err.Error(), `network "conf" exists`) {
@@ -194,6 +215,8 @@ func TestFakeEnsureNetwork(t *testing.T) {
 	f.on("hostonlyif ipconfig host_only --ip 172.20.1.1 --netmask 255.255.255.0", 0, 1, "",
 		"VBoxManage: error: Code E_ACCESSDENIED (0x80070005) - Access denied (extended info not available)\n")
 	f.on("hostonlyif remove host_only", 0, 0, "", "")
+	f.on("setextradata global envrun/hostonlyif/host_only proj-0123abcd/scznet", 0, 0, "", "")
+	f.on("setextradata global envrun/hostonlyif/host_only", 0, 0, "", "")
 	denied := &spec.Network{Name: "scznet", Subnet: netip.MustParsePrefix("172.20.1.0/24"), Gateway: netip.MustParseAddr("172.20.1.1")}
 	err := p.EnsureNetwork(ctx, denied)
 	for _, want := range []string{"refused the address 172.20.1.1", "* 172.20.1.0/24", "exit status 1", "E_ACCESSDENIED", "VBoxManage hostonlyif ipconfig host_only"} {
@@ -202,7 +225,9 @@ func TestFakeEnsureNetwork(t *testing.T) {
 		}
 	}
 	f.want("list hostonlyifs", "getextradata global enumerate", "hostonlyif create",
-		"hostonlyif ipconfig host_only --ip 172.20.1.1 --netmask 255.255.255.0", "hostonlyif remove host_only")
+		"setextradata global envrun/hostonlyif/host_only proj-0123abcd/scznet",
+		"hostonlyif ipconfig host_only --ip 172.20.1.1 --netmask 255.255.255.0", "hostonlyif remove host_only",
+		"setextradata global envrun/hostonlyif/host_only")
 }
 
 func envrunVM(t *testing.T, state string) string {
@@ -291,10 +316,12 @@ func TestFakeMachinesUpHalt(t *testing.T) {
 	// A VM of that name that is not envrun's is in the way.
 	f.on("showvminfo machine1 --machinereadable", 0, 0, fixture(t, "showvminfo-7.0-vedv.txt"), "")
 	f.on("list vms", 0, 0, "", "")
+	f.on("getextradata global envrun/creating/machine1", 0, 0, fixture(t, "reconstructed-getextradata-novalue.txt"), "")
 	if _, err := p.Up(ctx, m); err == nil || !strings.Contains(err.Error(), "is not this environment's machine machine1") {
 		t.Errorf("a foreign VM in the way: %v", err)
 	}
-	f.reset()
+	f.want("showvminfo machine1 --machinereadable", "list vms", "showvminfo machine1 --machinereadable",
+		"getextradata global envrun/creating/machine1")
 }
 
 func TestFakeImportBase(t *testing.T) {

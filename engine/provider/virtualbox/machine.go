@@ -171,10 +171,18 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, err
 	}
 	if vm == nil {
-		// Nothing of ours: a VM of that name in the way is an error.
-		if _, err := p.v.showVMInfo(ctx, m.Name, vmName); err == nil {
-			return nil, fmt.Errorf("a VirtualBox VM named %s exists and is not this environment's machine %s: "+
-				"rename or remove it, or set virtualbox.name", vmName, m.Name)
+		// Nothing of ours: a VM of that name in the way is an error,
+		// unless it is this machine's clone that a run cut off left before
+		// its description said whose it is.
+		if vi, err := p.v.showVMInfo(ctx, m.Name, vmName); err == nil {
+			if !p.creating(ctx, m, vmName) {
+				return nil, fmt.Errorf("a VirtualBox VM named %s exists and is not this environment's machine %s: "+
+					"rename or remove it, or set virtualbox.name", vmName, m.Name)
+			}
+			p.env.UI.Warnf(m.Name, "VM %s was left half-made by an interrupted run: making it anew", vmName)
+			if err := p.remove(ctx, m.Name, vi); err != nil {
+				return nil, err
+			}
 		} else if !isNotFound(err) {
 			return nil, err
 		}
@@ -215,6 +223,17 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	}
 	inst.Started = true
 	return inst, nil
+}
+
+// creating reports whether VM vmName is being made, or was left half-made,
+// for machine m of this environment (creatingKey says so).
+func (p *Provider) creating(ctx context.Context, m *spec.Machine, vmName string) bool {
+	out, err := p.v.run(ctx, m.Name, "getextradata", "global", creatingKey(vmName))
+	if err != nil {
+		return false
+	}
+	v, ok := ParseExtraDataValue(out)
+	return ok && v == p.env.Project+"/"+m.Name
 }
 
 // ready reports whether the VM's guest was configured.
@@ -293,11 +312,14 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	mp.Description = encodeMeta(meta)
 
 	p.env.UI.Infof(m.Name, "creating VM %s from box %s", vmName, m.Box)
-	cmds := mp.createCommands()
-	if _, err := p.v.run(ctx, m.Name, cmds[0]...); err != nil {
-		return nil, fmt.Errorf("clone box %s as %s: %w", m.Box, vmName, err)
+	// The clone is this machine's before its description can say so: the
+	// global creatingKey says it until then, so that the next up knows a
+	// clone a killed run left.
+	if _, err := p.v.run(ctx, m.Name, "setextradata", "global", creatingKey(vmName), p.env.Project+"/"+m.Name); err != nil {
+		return nil, err
 	}
-	// From here on, a failure (or Ctrl-C) removes the VM again.
+	// From here on, a failure (or Ctrl-C) removes the VM again: a clone
+	// cut off may have registered it.
 	defer func() {
 		if err != nil {
 			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -305,14 +327,24 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 			if vi, ierr := p.v.showVMInfo(cleanup, m.Name, vmName); ierr == nil {
 				if rerr := p.remove(cleanup, m.Name, vi); rerr != nil {
 					p.env.UI.Warnf(m.Name, "could not remove the half-made VM %s: %v", vmName, rerr)
+					return
 				}
 			}
+			p.v.run(cleanup, m.Name, "setextradata", "global", creatingKey(vmName))
 		}
 	}()
+	cmds := mp.createCommands()
+	if _, err := p.v.run(ctx, m.Name, cmds[0]...); err != nil {
+		return nil, fmt.Errorf("clone box %s as %s: %w", m.Box, vmName, err)
+	}
 	for _, c := range cmds[1:] {
 		if _, err := p.v.run(ctx, m.Name, c...); err != nil {
 			return nil, fmt.Errorf("set up VM %s: %w", vmName, err)
 		}
+	}
+	// Its description says whose it is now.
+	if _, err := p.v.run(ctx, m.Name, "setextradata", "global", creatingKey(vmName)); err != nil {
+		return nil, err
 	}
 	if _, err := p.v.run(ctx, m.Name, startCommand(vmName, o.GUI)...); err != nil {
 		return nil, fmt.Errorf("start VM %s: %w", vmName, err)

@@ -121,6 +121,19 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		if h.Subnet == n.Subnet.Masked() && h.HostIP == n.Gateway {
 			return nil
 		}
+		if !p.v.hostOnlyNets {
+			// Set up no further than its creation by a run cut off (or
+			// from an earlier Envfile): with no VM on it, set it up now.
+			if users, err := p.netUsers(ctx, h.Name); err != nil {
+				return err
+			} else if len(users) == 0 {
+				p.env.UI.Debugf("", "host-only interface %s of %q has %s, host %s, and no VM: setting it up again", h.Name, n.Name, h.Subnet, h.HostIP)
+				if err := p.configureHostOnlyIf(ctx, h.Name, n); err != nil {
+					return err
+				}
+				return nil
+			}
+		}
 		return fmt.Errorf("network %q exists in VirtualBox as %s with subnet %s, host address %s from an earlier Envfile; "+
 			"the Envfile now says %s, gateway %s: run `envrun destroy` to remove the old environment first",
 			n.Name, h.Name, h.Subnet, h.HostIP, n.Subnet, n.Gateway)
@@ -154,6 +167,9 @@ func (p *Provider) createHostOnlyNet(ctx context.Context, n *spec.Network) error
 	return nil
 }
 
+// createHostOnlyIf makes a host-only interface, marks it as the
+// network's at once (so that a run cut off later leaves an interface the
+// next up knows and sets up), and sets it up.
 func (p *Provider) createHostOnlyIf(ctx context.Context, n *spec.Network) (err error) {
 	out, err := p.v.run(ctx, "", "hostonlyif", "create")
 	if err != nil {
@@ -165,9 +181,20 @@ func (p *Provider) createHostOnlyIf(ctx context.Context, n *spec.Network) (err e
 	}
 	defer func() {
 		if err != nil {
-			p.v.run(context.WithoutCancel(ctx), "", "hostonlyif", "remove", name)
+			cleanup := context.WithoutCancel(ctx)
+			p.v.run(cleanup, "", "hostonlyif", "remove", name)
+			p.v.run(cleanup, "", "setextradata", "global", networkKey(name))
 		}
 	}()
+	if _, err := p.v.run(ctx, "", "setextradata", "global", networkKey(name), p.env.Project+"/"+n.Name); err != nil {
+		return err
+	}
+	return p.configureHostOnlyIf(ctx, name, n)
+}
+
+// configureHostOnlyIf gives host-only interface name the network's
+// gateway as host address, and no DHCP server.
+func (p *Provider) configureHostOnlyIf(ctx context.Context, name string, n *spec.Network) error {
 	if _, err := p.v.run(ctx, "", hostOnlyIfConfig(name, n)...); err != nil {
 		if ce, ok := err.(*CommandError); ok && (ce.Contains("E_ACCESSDENIED") || ce.Contains("Access denied")) {
 			conf, _ := readNetworksConf(hostGOOS)
@@ -190,10 +217,7 @@ func (p *Provider) createHostOnlyIf(ctx context.Context, n *spec.Network) (err e
 			}
 		}
 	}
-	if _, err := p.v.run(ctx, "", "setextradata", "global", networkKey(name), p.env.Project+"/"+n.Name); err != nil {
-		return err
-	}
-	p.env.UI.Debugf("", "created VirtualBox host-only interface %s (%s, host %s)", name, n.Subnet, n.Gateway)
+	p.env.UI.Debugf("", "set up VirtualBox host-only interface %s (%s, host %s)", name, n.Subnet, n.Gateway)
 	return nil
 }
 
