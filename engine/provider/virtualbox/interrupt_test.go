@@ -1,18 +1,63 @@
 package virtualbox
 
-// What a killed `envrun up` leaves on VirtualBox, and what
+// What an interrupted or killed `envrun up` leaves on VirtualBox, and what
 // the next up does with it, with the fake VBoxManage (see fake_test.go):
 // these prove the calls envrun makes at each pause point and on the next
 // run, not that VirtualBox behaves as the recorded outputs say.
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/spec"
 )
+
+var errInterrupted = errors.New("interrupted")
+
+// interruptAt runs f with ENVRUN_TEST_PAUSE=point and cancels its context
+// (Ctrl-C) once it waits there; it returns f's error.
+func interruptAt(t *testing.T, point string, f func(ctx context.Context) error) error {
+	t.Helper()
+	t.Setenv(pause.Env, point)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w // pause.At says where it waits on stderr
+	defer func() { os.Stderr = stderr; w.Close(); r.Close() }()
+	paused := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if sc.Text() == "envrun-test-pause: "+point {
+				close(paused)
+				break
+			}
+		}
+		for sc.Scan() {
+		}
+	}()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
+	select {
+	case <-paused:
+		cancel(errInterrupted)
+	case err := <-done:
+		t.Fatalf("ended before pausing at %s: %v", point, err)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("never paused at %s", point)
+	}
+	return <-done
+}
 
 // commands are the calls made so far, a modifyvm shown as its first two
 // arguments (its description spans lines).
@@ -54,8 +99,26 @@ func TestFakeInterruptedNetwork(t *testing.T) {
 	}
 	n := &spec.Network{Name: "conf", Subnet: netip.MustParsePrefix("192.168.60.0/24"), Gateway: netip.MustParseAddr("192.168.60.1")}
 
-	// A run killed after making the interface leaves it marked as conf's,
-	// with the address VirtualBox gave it. The next up sets it up, since no VM is
+	t.Run("Ctrl-C with the interface made", func(t *testing.T) {
+		f := newFake(t)
+		p := openFake(t, &spec.Envfile{Networks: []*spec.Network{n}})
+		f.on("list hostonlyifs", 0, 0, "", "")
+		f.on("getextradata global enumerate", 0, 0, "", "")
+		f.on("hostonlyif create", 0, 0, fixture(t, "hostonlyif-create-7.x-vagrant.txt"), "")
+		f.on("setextradata global envrun/hostonlyif/host_only proj-0123abcd/conf", 0, 0, "", "")
+		f.on("hostonlyif remove host_only", 0, 0, "", "")
+		f.on("setextradata global envrun/hostonlyif/host_only", 0, 0, "", "")
+		err := interruptAt(t, "network-defined:conf", func(ctx context.Context) error { return p.EnsureNetwork(ctx, n) })
+		if !errors.Is(err, errInterrupted) {
+			t.Errorf("EnsureNetwork: %v, want the interruption", err)
+		}
+		f.wantCommands("list hostonlyifs", "getextradata global enumerate", "hostonlyif create",
+			"setextradata global envrun/hostonlyif/host_only proj-0123abcd/conf",
+			"hostonlyif remove host_only", "setextradata global envrun/hostonlyif/host_only")
+	})
+
+	// Killed there, the run leaves the interface marked as conf's, with the
+	// address VirtualBox gave it. The next up sets it up, since no VM is
 	// on it; it makes no second one.
 	t.Run("the next up after a kill", func(t *testing.T) {
 		f := newFake(t)
@@ -109,6 +172,33 @@ func TestFakeInterruptedCreate(t *testing.T) {
 	if hostGOOS == "darwin" {
 		t.Skip("the sequence of hostonlyif hosts")
 	}
+	// Ctrl-C with the VM made, or booting: it is removed, and the mark
+	// cleared.
+	for _, tt := range []struct {
+		point, state string
+		more, remove []string
+	}{
+		{"vm-created:machine1", "poweroff", nil, []string{"unregistervm " + vmUUID + " --delete"}},
+		{"first-contact:machine1", "running", []string{"startvm machine1 --type headless"},
+			[]string{"controlvm " + vmUUID + " poweroff", "unregistervm " + vmUUID + " --delete"}},
+	} {
+		t.Run("Ctrl-C at "+tt.point, func(t *testing.T) {
+			f, p, m := createFixture(t)
+			f.on("showvminfo machine1 --machinereadable", 1, 1, "", notFound)
+			f.on("showvminfo machine1 --machinereadable", 2, 1, "", notFound)
+			f.on("showvminfo machine1 --machinereadable", 3, 0, envrunVM(t, tt.state), "")
+			f.on("list vms", 0, 0, "", "")
+			err := interruptAt(t, tt.point, func(ctx context.Context) error { _, err := p.Up(ctx, m); return err })
+			if !errors.Is(err, errInterrupted) {
+				t.Errorf("Up: %v, want the interruption", err)
+			}
+			want := append([]string{"showvminfo machine1 --machinereadable", "list vms", "showvminfo machine1 --machinereadable"}, createCalls...)
+			want = append(append(want, tt.more...), "showvminfo machine1 --machinereadable")
+			want = append(append(want, tt.remove...), "setextradata global envrun/creating/machine1")
+			f.wantCommands(want...)
+		})
+	}
+
 	// Killed between the clone and its description, a run leaves a VM
 	// that says nothing of whose it is; the creating mark does. The next up
 	// removes it and makes it anew (here the new clone fails, and that

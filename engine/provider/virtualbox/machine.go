@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -346,8 +347,14 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if _, err := p.v.run(ctx, m.Name, "setextradata", "global", creatingKey(vmName)); err != nil {
 		return nil, err
 	}
+	if err := pause.At(ctx, "vm-created:"+m.Name); err != nil {
+		return nil, err
+	}
 	if _, err := p.v.run(ctx, m.Name, startCommand(vmName, o.GUI)...); err != nil {
 		return nil, fmt.Errorf("start VM %s: %w", vmName, err)
+	}
+	if err := pause.At(ctx, "first-contact:"+m.Name); err != nil {
+		return nil, err
 	}
 	vi, err := p.v.showVMInfo(ctx, m.Name, vmName)
 	if err != nil {

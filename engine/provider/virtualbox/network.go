@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -131,7 +132,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 				if err := p.configureHostOnlyIf(ctx, h.Name, n); err != nil {
 					return err
 				}
-				return nil
+				return pause.At(ctx, "network-created:"+n.Name)
 			}
 		}
 		return fmt.Errorf("network %q exists in VirtualBox as %s with subnet %s, host address %s from an earlier Envfile; "+
@@ -164,7 +165,7 @@ func (p *Provider) createHostOnlyNet(ctx context.Context, n *spec.Network) error
 		return fmt.Errorf("create VirtualBox host-only network for %q: %w", n.Name, err)
 	}
 	p.env.UI.Debugf("", "created VirtualBox host-only network %s (%s)", name, n.Subnet)
-	return nil
+	return pause.At(ctx, "network-created:"+n.Name)
 }
 
 // createHostOnlyIf makes a host-only interface, marks it as the
@@ -189,7 +190,13 @@ func (p *Provider) createHostOnlyIf(ctx context.Context, n *spec.Network) (err e
 	if _, err := p.v.run(ctx, "", "setextradata", "global", networkKey(name), p.env.Project+"/"+n.Name); err != nil {
 		return err
 	}
-	return p.configureHostOnlyIf(ctx, name, n)
+	if err := pause.At(ctx, "network-defined:"+n.Name); err != nil {
+		return err
+	}
+	if err := p.configureHostOnlyIf(ctx, name, n); err != nil {
+		return err
+	}
+	return pause.At(ctx, "network-created:"+n.Name)
 }
 
 // configureHostOnlyIf gives host-only interface name the network's
