@@ -28,8 +28,9 @@ import (
 
 // This file is the harness of the hardening tests (TestIntegration...):
 // they run the real envrun binary, built once with go build, against the
-// real Docker engine, and kill or interrupt it at controlled points
-// (ENVRUN_TEST_PAUSE, see engine/pause).
+// real Docker engine (or libvirtd: libvirt_hardening_integration_test.go),
+// and kill or interrupt it at controlled points (ENVRUN_TEST_PAUSE, see
+// engine/pause).
 
 // cleanupM removes the built binary after the tests.
 type cleanupM struct{ m *testing.M }
@@ -81,6 +82,7 @@ type world struct {
 	bin     string
 	project string
 	docker  *client.Client
+	prov    string   // the provider of every command (ENVRUN_PROVIDER); docker when ""
 	env     []string // extra environment of every command
 	uid     uint32   // run envrun as this user when not 0
 }
@@ -246,7 +248,11 @@ func (w *world) start(env []string, args ...string) *running {
 	w.t.Helper()
 	cmd := exec.Command(w.bin, args...)
 	cmd.Dir = w.dir
-	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER=docker"), w.env...), env...)
+	prov := w.prov
+	if prov == "" {
+		prov = "docker"
+	}
+	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER="+prov), w.env...), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if w.uid != 0 {
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: w.uid, Gid: w.uid}

@@ -2,6 +2,17 @@
 // kill (kill -9) or interrupt (SIGINT) the real binary at a known moment:
 // creating networks, creating containers, waiting for SSH.
 //
+// The points, NAME being the Envfile's network or machine:
+//
+//	network-defined:NAME   libvirt, VirtualBox: the network exists, not yet started or set up
+//	network-created:NAME   every provider: the network is made
+//	container-created:NAME Docker: the container exists, not started
+//	volume-created:NAME    libvirt: the machine's disk exists, no domain yet
+//	domain-defined:NAME    libvirt: the domain is defined, not started
+//	vm-created:NAME        VirtualBox: the VM is cloned and set up, not started
+//	first-contact:NAME     libvirt, VirtualBox: the VM boots; envrun is about to wait for its SSH
+//	ssh-wait:NAME          every provider (the engine): the machine is made; its SSH is next
+//
 // It is driven by the undocumented environment variable ENVRUN_TEST_PAUSE,
 // a comma-separated list of points. A point is named KIND:NAME
 // ("container-created:web"); KIND alone matches every NAME. On reaching a
