@@ -52,21 +52,8 @@ func TestIntegrationBackendDown(t *testing.T) {
 	})
 
 	t.Run("permission denied", func(t *testing.T) {
-		if os.Geteuid() != 0 {
-			t.Skip("needs root to run envrun as another user")
-		}
-		dir, err := os.MkdirTemp("", "envrun-perm-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
-		os.Chmod(dir, 0o755)
-		w := newWorldIn(t, dir, backendEnvfile)
-		if err := os.Chown(dir, 65534, 65534); err != nil {
-			t.Fatal(err)
-		}
-		w.uid = 65534 // nobody: not in the docker group
-		w.env = []string{"DOCKER_HOST=unix:///var/run/docker.sock", "HOME=" + dir}
+		w := newWorldIn(t, nobodyDir(t), backendEnvfile)
+		w.asNobody("DOCKER_HOST=unix:///var/run/docker.sock") // not in the docker group
 		r := w.run("up")
 		if r.code != 1 || !strings.Contains(r.stderr, "permission denied") || !strings.Contains(r.stderr, "docker group") {
 			t.Errorf("up without access to the socket: want exit 1 and the fix: %s", r)

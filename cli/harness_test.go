@@ -111,6 +111,34 @@ func newWorldIn(t testing.TB, dir, envfile string) *world {
 	return w
 }
 
+// nobodyDir is a folder for a world whose commands run as user nobody
+// (see asNobody); t.TempDir's parents are closed to other users. It skips
+// the test unless it runs as root.
+func nobodyDir(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run envrun as another user")
+	}
+	dir, err := os.MkdirTemp("", "envrun-perm-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	return dir
+}
+
+// asNobody runs w's next commands as user nobody (65534, in no group that
+// reaches a backend), with w's folder, made theirs, as HOME, and env.
+func (w *world) asNobody(env ...string) {
+	w.t.Helper()
+	if err := os.Chown(w.dir, 65534, 65534); err != nil {
+		w.t.Fatal(err)
+	}
+	w.uid = 65534
+	w.env = append(env, "HOME="+w.dir)
+}
+
 // with returns w for use in subtest t (failures go to t).
 func (w *world) with(t *testing.T) *world {
 	c := *w

@@ -455,21 +455,8 @@ func TestIntegrationLibvirtBackendDown(t *testing.T) {
 	})
 
 	t.Run("permission denied", func(t *testing.T) {
-		if os.Geteuid() != 0 {
-			t.Skip("needs root to run envrun as another user")
-		}
-		dir, err := os.MkdirTemp("", "envrun-perm-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
-		os.Chmod(dir, 0o755)
-		w := newLibvirtWorldIn(t, dir, envfile)
-		if err := os.Chown(dir, 65534, 65534); err != nil {
-			t.Fatal(err)
-		}
-		w.uid = 65534 // nobody: neither root nor in the libvirt group
-		w.env = []string{"LIBVIRT_DEFAULT_URI=qemu:///system", "HOME=" + dir}
+		w := newLibvirtWorldIn(t, nobodyDir(t), envfile)
+		w.asNobody("LIBVIRT_DEFAULT_URI=qemu:///system") // neither root nor in the libvirt group
 		r := w.run("up")
 		if r.code != 1 || !strings.Contains(r.stderr, "permission denied") || strings.Contains(r.stderr, "libvirtd is not running") {
 			t.Errorf("up as a user libvirtd refuses: want exit 1 and permission denied: %s", r)
