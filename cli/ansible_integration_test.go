@@ -145,19 +145,40 @@ func strays(path string) []string {
 	return out
 }
 
+// exampleWith is examples/two-host/Envfile.lua with each replacement made;
+// a replacement that no longer applies fails the test, so the tests follow
+// the example as it changes.
+func exampleWith(t *testing.T, replacements ...[2]string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile("../examples/two-host/Envfile.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	for _, r := range replacements {
+		if !strings.Contains(src, r[0]) {
+			t.Fatalf("examples/two-host/Envfile.lua no longer has %q: adapt this test", r[0])
+		}
+		src = strings.ReplaceAll(src, r[0], r[1])
+	}
+	return map[string]string{"Envfile.lua": src}
+}
+
 // TestIntegrationTwoHostExample brings up the contract's two-host example
-// as it is (Docker, 172.20.1.0/24) through the command line: shell, file
+// as it is but for its subnet (Docker, 172.30.25.0/24 instead of
+// 172.20.1.0/24, so that it never meets the example a developer runs by
+// hand) through the command line: shell, file
 // and Lua hook steps on each machine, then ONE ansible-playbook run over
 // both, with fact gathering and become. Then it uses the inventory by
 // hand, and shows that host key checking is on.
 func TestIntegrationTwoHostExample(t *testing.T) {
-	e := newEnv(t, "../examples/two-host", nil)
+	e := newEnv(t, "../examples/two-host", exampleWith(t, [2]string{"172.20.1.", "172.30.25."}))
 	_, stderr := e.mustRun("up")
 	checkExampleUp(t, e, stderr)
 	if _, stderr := e.mustRun("up"); strings.Contains(stderr, "PLAY [") {
 		t.Errorf("a second up ran the playbook again:\n%s", stderr)
 	}
-	checkExampleInventory(t, e, "172.20.1.21")
+	checkExampleInventory(t, e, "172.30.25.21")
 	out, err := e.bash("ansible-playbook -i <(envrun inventory) -e user=vagrant provision.yml")
 	if err != nil || !regexp.MustCompile(`machine2\s+: ok=3 `).MatchString(out) {
 		t.Fatalf("ansible-playbook -i <(envrun inventory): %v\n%s", err, out)

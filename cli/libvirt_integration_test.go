@@ -25,23 +25,11 @@ import (
 // with its ansible "site" step) on an isolated subnet of this test's own,
 // with VMs of 384 MiB.
 func libvirtExample(t *testing.T) map[string]string {
-	t.Helper()
-	data, err := os.ReadFile("../examples/two-host/Envfile.lua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(data)
-	for _, r := range [][2]string{
-		{`gateway = "172.20.1.1" }`, `gateway = "172.20.1.1", isolated = true }`},
-		{"172.20.1.", "10.231.50."},
-		{"memory = 512", "memory = 384"},
-	} {
-		if !strings.Contains(src, r[0]) {
-			t.Fatalf("examples/two-host/Envfile.lua no longer has %q: adapt this test", r[0])
-		}
-		src = strings.ReplaceAll(src, r[0], r[1])
-	}
-	return map[string]string{"Envfile.lua": src}
+	return exampleWith(t,
+		[2]string{`gateway = "172.20.1.1" }`, `gateway = "172.20.1.1", isolated = true }`},
+		[2]string{"172.20.1.", "10.231.50."},
+		[2]string{"memory = 512", "memory = 384"},
+	)
 }
 
 // The hardening harness builds envrun with libvirt too.
