@@ -2,7 +2,6 @@ package luaapi
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,12 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envrun/envrun/internal/golden"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestStdlibLua runs the Lua-side tests of the standard library:
 // stdlib/tests/*_test.lua. Each file is loaded as an Envfile with a few
@@ -136,7 +135,7 @@ func luaTests(t *testing.T, file, only string) []string {
 		set("golden", func(L *lua.LState) int {
 			name, text := L.CheckString(1), L.CheckString(2)
 			path := filepath.Join("..", "stdlib", "tests", "golden", name)
-			if *update {
+			if golden.Updating() {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					L.RaiseError("%v", err)
 				}

@@ -3,7 +3,6 @@ package modules_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,13 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envrun/envrun/internal/golden"
+
 	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/envrun/envrun/engine/modules"
 	"github.com/envrun/envrun/luaapi"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixture is a project folder with an Envfile, a module cache, and a
 // folder for module repositories, all in one temp folder:
@@ -134,13 +133,7 @@ func TestAddLocksCommitAndHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(lockPath)
-	golden := filepath.Join("testdata", "add.lock.golden")
-	if *update {
-		os.WriteFile(golden, got, 0o644)
-	}
-	if want, _ := os.ReadFile(golden); string(got) != string(want) {
-		t.Errorf("lock file:\n%s\nwant (%s):\n%s", got, golden, want)
-	}
+	golden.Check(t, "testdata/add.lock.golden", string(got))
 
 	// A fresh process finds the module through the lock, verified.
 	p := project(f.p.Envfile, f.p.Cache.Dir)

@@ -12,6 +12,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// Updating reports whether the tests run with -update, for tests that
+// write golden files of their own kind.
+func Updating() bool { return *update }
+
 // Check compares got with the file at path (relative to the test's
 // package), or writes got there under -update.
 func Check(t testing.TB, path, got string) {

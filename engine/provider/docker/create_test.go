@@ -2,7 +2,6 @@ package docker
 
 import (
 	"encoding/json"
-	"flag"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -10,26 +9,8 @@ import (
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
-	}
-}
 
 func TestBuildCreateSpec(t *testing.T) {
 	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj"}
@@ -58,7 +39,7 @@ func TestBuildCreateSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "create-web.json", append(got, '\n'))
+	golden.Check(t, "testdata/create-web.json", string(got)+"\n")
 
 	// The config label changes with anything that would make the container
 	// differently, and not with the per-instance keys.

@@ -1,35 +1,14 @@
 package virtualbox
 
 import (
-	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
-	}
-}
 
 func cmdLines(cmds [][]string) string {
 	var b strings.Builder
@@ -62,7 +41,7 @@ func TestCreateCommands(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cmds := tt.plan.createCommands()
 			cmds = append(cmds, startCommand(tt.plan.VM, false), startCommand(tt.plan.VM, true))
-			golden(t, tt.name, cmdLines(cmds))
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name), cmdLines(cmds))
 		})
 	}
 }
@@ -82,7 +61,7 @@ func TestNetworkAndImportCommands(t *testing.T) {
 		importCommand("/boxes/debian/box.ovf", "envrun-box-debian-bookworm-0123abcd", plan),
 		importCommand("/boxes/debian/box.ovf", "envrun-box-debian-bookworm-0123abcd", old),
 	}
-	golden(t, "network-import.txt", cmdLines(cmds))
+	golden.Check(t, "testdata/golden/network-import.txt", cmdLines(cmds))
 }
 
 func TestQuoteArgs(t *testing.T) {

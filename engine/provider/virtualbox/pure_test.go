@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/golden"
 )
 
 func TestGuestScript(t *testing.T) {
@@ -23,7 +24,7 @@ func TestGuestScript(t *testing.T) {
 		Shared: []sharedPlan{{Name: "envrun1", Host: "/h/src", Guest: "/src dir"}},
 	}
 	s := g.script()
-	golden(t, "guest-setup.sh", s)
+	golden.Check(t, "testdata/golden/guest-setup.sh", s)
 	if sh, err := exec.LookPath("sh"); err == nil {
 		if out, err := exec.Command(sh, "-n", "-c", s).CombinedOutput(); err != nil {
 			t.Errorf("the script does not parse: %v\n%s", err, out)

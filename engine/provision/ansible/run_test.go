@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/golden"
 )
 
 func TestRunArgs(t *testing.T) {
@@ -32,7 +33,7 @@ func TestRunArgs(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	golden(t, "args.txt", []byte(b.String()))
+	golden.Check(t, "testdata/args.txt", b.String())
 }
 
 func TestRunEnv(t *testing.T) {
