@@ -22,6 +22,7 @@ import (
 // first contact, as root.
 type guestSetup struct {
 	User           string
+	BoxUser        string // the box's own user, first contact logs in as it
 	AuthorizedKeys string // replaces the user's authorized_keys (the box's insecure key goes)
 	HostKey        []byte // ed25519 private host key, OpenSSH format
 	HostKeyPub     string
@@ -119,6 +120,12 @@ func (g *guestSetup) script() string {
 	w(`chown "$user:$group" "$home/.ssh/authorized_keys.envrun"`)
 	w(`chmod 600 "$home/.ssh/authorized_keys.envrun"`)
 	w(`mv -f "$home/.ssh/authorized_keys.envrun" "$home/.ssh/authorized_keys"`)
+	if g.BoxUser != "" && g.BoxUser != g.User {
+		w("# The box's own user keeps no key: the insecure one goes.")
+		w("box_user=%s", sq(g.BoxUser))
+		w(`box_home=$(getent passwd "$box_user" | cut -d: -f6) || true`)
+		w(`if [ -n "$box_home" ] && [ -f "$box_home/.ssh/authorized_keys" ]; then : >"$box_home/.ssh/authorized_keys"; fi`)
+	}
 	w("")
 	w("# A host key of the machine's own (every clone of a box shares the box's).")
 	w(`(umask 077; echo %s | base64 -d > /etc/ssh/ssh_host_ed25519_key.envrun)`, base64.StdEncoding.EncodeToString(g.HostKey))
@@ -229,6 +236,14 @@ func firstContactAuth(o *Options, envDir string) ([]ssh.AuthMethod, []string) {
 	return auth, tried
 }
 
+// loginUser is who first contact logs in as: the box's user.
+func (g *guestSetup) loginUser() string {
+	if g.BoxUser != "" {
+		return g.BoxUser
+	}
+	return g.User
+}
+
 // firstContact logs into a new machine through its NAT SSH forward with
 // the box's own credentials and configures the guest. The box's host key
 // is accepted as it comes: it is a loopback connection to a VM made a
@@ -236,7 +251,7 @@ func firstContactAuth(o *Options, envDir string) ([]ssh.AuthMethod, []string) {
 func (p *Provider) firstContact(ctx context.Context, machine, addr string, o *Options, g *guestSetup) error {
 	auth, tried := firstContactAuth(o, p.env.Envfile.Dir)
 	c, err := comm.WaitDial(ctx, comm.Config{
-		Machine: machine, Addr: addr, User: g.User,
+		Machine: machine, Addr: addr, User: g.loginUser(),
 		Auth:    auth,
 		HostKey: ssh.InsecureIgnoreHostKey(),
 		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoRSASHA512,
@@ -246,7 +261,7 @@ func (p *Provider) firstContact(ctx context.Context, machine, addr string, o *Op
 		var we *comm.WaitError
 		if errors.As(err, &we) && strings.Contains(fmt.Sprint(we.Last), "unable to authenticate") {
 			return fmt.Errorf("first contact with %s at %s as %s: the box accepted none of %s; "+
-				"set virtualbox.insecure_key or virtualbox.password for this box: %w", machine, addr, g.User, strings.Join(tried, ", "), err)
+				"set virtualbox.insecure_key or virtualbox.password (or box_user) for this box: %w", machine, addr, g.loginUser(), strings.Join(tried, ", "), err)
 		}
 		return fmt.Errorf("first contact with %s at %s: %w", machine, addr, err)
 	}

@@ -364,6 +364,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err != nil {
 		return nil, err
 	}
+	g.BoxUser = o.boxUser()
 	if err := p.firstContact(ctx, m.Name, meta[metaSSH], o, g); err != nil {
 		return nil, err
 	}
@@ -471,4 +472,12 @@ func (p *Provider) remove(ctx context.Context, scope string, vi *VMInfo) error {
 		}
 	}
 	return fmt.Errorf("delete VM %s: %w", vi.Name, err)
+}
+
+// boxUser is the box's own user (Vagrant boxes: vagrant).
+func (o *Options) boxUser() string {
+	if o.BoxUser != "" {
+		return o.BoxUser
+	}
+	return spec.DefaultUser
 }

@@ -28,6 +28,10 @@ type Options struct {
 	// Password is the box user's password, tried at first contact after
 	// the keys; Vagrant boxes use "vagrant".
 	Password string `opt:"password"`
+	// BoxUser is the box's own user, whom first contact logs in as with
+	// the box's credentials (default "vagrant"); the machine's `user` gets
+	// the environment key and must exist in the box.
+	BoxUser string `opt:"box_user"`
 	// HaltTimeout is how long halt waits after the ACPI power button
 	// before it powers the machine off, in seconds (default 60).
 	HaltTimeout int `opt:"halt_timeout"`

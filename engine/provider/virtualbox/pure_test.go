@@ -41,6 +41,18 @@ func TestGuestScript(t *testing.T) {
 			t.Errorf("hostNames(%q) = %q, want %q", tt.hostname, got, tt.want)
 		}
 	}
+	// A machine user other than the box's: first contact logs in as the
+	// box's user, and the script leaves that user no key.
+	other := &guestSetup{User: "deploy", BoxUser: "vagrant"}
+	if other.loginUser() != "vagrant" || g.loginUser() != "vagrant" {
+		t.Errorf("first contact logs in as %q / %q, want the box's user", other.loginUser(), g.loginUser())
+	}
+	if s := other.script(); !strings.Contains(s, "box_user='vagrant'") || !strings.Contains(s, `: >"$box_home/.ssh/authorized_keys"`) {
+		t.Errorf("the script keeps the box user's keys:\n%s", s)
+	}
+	if strings.Contains(s, "box_user=") {
+		t.Error("with the box's own user, there is no other user to clear")
+	}
 	if got := (&guestSetup{}).hostIP(); got != "127.0.1.1" {
 		t.Errorf("a machine without a static address: its names resolve to %s, want 127.0.1.1", got)
 	}
