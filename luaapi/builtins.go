@@ -325,9 +325,6 @@ func copyStep(s spec.Step) spec.Step {
 	case *spec.Hook:
 		c := *s
 		return &c
-	case *spec.Ansible:
-		c := *s
-		return &c
 	case *deferredStep:
 		c := *s
 		return &c
