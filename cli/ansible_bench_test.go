@@ -1,3 +1,7 @@
+//go:build linux
+
+// Linux only: getrusage(RUSAGE_CHILDREN).
+
 package cli_test
 
 import (

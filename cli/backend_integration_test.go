@@ -1,3 +1,7 @@
+//go:build linux
+
+// Linux only: mounts a tmpfs.
+
 package cli_test
 
 import (

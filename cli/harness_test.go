@@ -281,10 +281,7 @@ func (w *world) start(env []string, args ...string) *running {
 		prov = "docker"
 	}
 	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER="+prov), w.env...), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if w.uid != 0 {
-		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: w.uid, Gid: w.uid}
-	}
+	ownGroup(cmd, w.uid)
 	p := &running{w: w, cmd: cmd, lines: make(chan string, 1000), done: make(chan struct{})}
 	cmd.Stdout = &p.stdout
 	errPipe, err := cmd.StderrPipe()
@@ -309,7 +306,7 @@ func (w *world) start(env []string, args ...string) *running {
 		}
 		io.Copy(io.Discard, errPipe)
 	}()
-	w.t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	w.t.Cleanup(func() { killGroup(cmd); cmd.Wait() })
 	return p
 }
 
@@ -368,7 +365,7 @@ func (p *running) wait(timeout time.Duration) result {
 	select {
 	case <-exited:
 	case <-time.After(timeout):
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		killGroup(p.cmd)
 		<-exited
 		p.w.t.Fatalf("envrun %s did not end within %s:\n%s", strings.Join(p.cmd.Args[1:], " "), timeout, p.stderrText())
 	}

@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/envrun/envrun/engine/provision/ansible"
 )
 
@@ -33,8 +31,7 @@ func writeInventory(w io.Writer, data []byte) error {
 		return err
 	}
 	for deadline := time.Now().Add(pipeDrainWait); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
-		// TIOCINQ (FIONREAD): how many bytes the pipe holds unread.
-		n, err := unix.IoctlGetInt(int(f.Fd()), unix.TIOCINQ)
+		n, err := pipeUnread(f)
 		if err != nil || n == 0 {
 			break
 		}

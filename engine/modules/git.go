@@ -13,7 +13,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
+
+	"github.com/envrun/envrun/internal/flock"
 )
 
 var commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
@@ -126,12 +127,12 @@ func (c *Cache) mirrorFor(ctx context.Context, source string) (*mirror, error) {
 }
 
 // lock serialises fetches into the mirror between processes.
-func (m *mirror) lock() (unlock func(), err error) {
+func (m *mirror) lock(ctx context.Context) (unlock func(), err error) {
 	f, err := os.OpenFile(m.dir+".lock", os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("module cache: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := flock.Lock(ctx, f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("module cache: lock %s: %w", f.Name(), err)
 	}
@@ -144,7 +145,7 @@ const headRef = "refs/envrun/HEAD"
 // fetch brings the mirror up to date with the source: every branch and
 // tag (moved tags too), and the default branch.
 func (m *mirror) fetch(ctx context.Context) error {
-	unlock, err := m.lock()
+	unlock, err := m.lock(ctx)
 	if err != nil {
 		return err
 	}
@@ -164,7 +165,7 @@ func (m *mirror) fetch(ctx context.Context) error {
 // fetchCommit asks the source for one commit that no branch or tag holds
 // (servers may refuse).
 func (m *mirror) fetchCommit(ctx context.Context, commit string) error {
-	unlock, err := m.lock()
+	unlock, err := m.lock(ctx)
 	if err != nil {
 		return err
 	}

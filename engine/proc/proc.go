@@ -1,9 +1,15 @@
 // Package proc runs local child processes (ansible-playbook, debootstrap,
 // ...) so that nothing they start outlives them: each command runs in a
-// process group of its own; when its context ends the whole group gets
-// SIGTERM, then SIGKILL after a grace period; and once the command exits,
-// whatever it left behind in its group is killed too. If envrun itself is
-// killed (kill -9), the kernel kills the command (Pdeathsig).
+// group of its own; when its context ends the whole group is asked to stop,
+// then killed after a grace period; and once the command exits, whatever it
+// left behind in its group is killed too.
+//
+// The group is a process group on Unix (SIGTERM, then SIGKILL) and a job
+// object on Windows (CTRL_BREAK_EVENT to the command, then the whole job
+// terminated). If envrun itself is killed (kill -9), Linux kills the
+// command (Pdeathsig) and Windows the whole job (its last handle closes, and
+// the job is marked kill-on-close); macOS has no equivalent, so there the
+// command outlives a killed envrun.
 //
 // Use it for every non-interactive child process:
 //
@@ -18,12 +24,8 @@ package proc
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -39,13 +41,15 @@ type Cmd struct {
 
 	mu    sync.Mutex
 	timer *time.Timer
+	group group // per OS: what the process's group needs beyond its pid
+	done  bool  // Wait has released the group
 }
 
 // Command is exec.CommandContext with the process group handling described
 // in the package comment.
 func Command(ctx context.Context, name string, args ...string) *Cmd {
 	c := &Cmd{Cmd: exec.CommandContext(ctx, name, args...)}
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	c.SysProcAttr = sysProcAttr()
 	c.Cancel = c.cancel
 	return c
 }
@@ -57,17 +61,19 @@ func (c *Cmd) grace() time.Duration {
 	return Grace
 }
 
-// cancel runs when the context ends: SIGTERM to the group now, SIGKILL to
-// what is left of it after the grace period.
+// cancel runs when the context ends: the group is asked to stop now, and
+// what is left of it is killed after the grace period.
 func (c *Cmd) cancel() error {
-	pgid := c.Process.Pid
-	err := syscall.Kill(-pgid, syscall.SIGTERM)
 	c.mu.Lock()
-	c.timer = time.AfterFunc(c.grace(), func() { syscall.Kill(-pgid, syscall.SIGKILL) })
-	c.mu.Unlock()
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
+	defer c.mu.Unlock()
+	err := c.group.stop(c.Process)
+	c.timer = time.AfterFunc(c.grace(), func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !c.done {
+			c.group.kill(c.Process)
+		}
+	})
 	return err
 }
 
@@ -77,20 +83,32 @@ func (c *Cmd) Start() error {
 	if c.WaitDelay == 0 {
 		c.WaitDelay = c.grace() + time.Second
 	}
-	return c.Cmd.Start()
+	// Held so that a cancel cannot come between the start and the group's
+	// set-up.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.Cmd.Start(); err != nil {
+		return err
+	}
+	if err := c.group.join(c.Process); err != nil {
+		c.Process.Kill()
+		c.Process.Wait()
+		return err
+	}
+	return nil
 }
 
 // Wait waits for the command, then kills whatever is left in its group.
 func (c *Cmd) Wait() error {
 	err := c.Cmd.Wait()
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.mu.Unlock()
-	// The leader is gone; members that remain are strays. The group ID
-	// cannot be reused while any member lives.
-	syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+	// The leader is gone; members that remain are strays.
+	c.group.release(c.Process)
+	c.done = true
 	return err
 }
 
@@ -141,38 +159,4 @@ func (b *syncBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf
-}
-
-// Members lists the live processes (zombies aside) of process group pgid,
-// read from /proc. Tests use it to prove that nothing was left behind.
-func Members(pgid int) ([]int, error) {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // gone meanwhile
-		}
-		// pid (comm) state ppid pgrp ...; comm may hold spaces and parens.
-		s := string(data)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
-			out = append(out, pid)
-		}
-	}
-	return out, nil
 }

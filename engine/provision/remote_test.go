@@ -1,3 +1,7 @@
+//go:build linux
+
+// Linux only: runs sh under sshd-like sessions and reads /proc (proc.Members).
+
 package provision
 
 import (

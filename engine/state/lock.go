@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/envrun/envrun/internal/flock"
 )
 
 // Lock is a held environment lock: one mutating command at a time.
@@ -38,7 +39,8 @@ func (e *LockedError) Error() string {
 }
 
 // Lock takes the environment's lock for command without waiting. The lock
-// is an flock(2) on .envrun/lock: the kernel drops it when its holder dies,
+// is an flock(2) (LockFileEx on Windows) on .envrun/lock: the kernel drops
+// it when its holder dies,
 // so a lock left by a killed process is simply taken over.
 //
 // `envrun destroy` removes the lock file while holding it; a process that
@@ -68,9 +70,9 @@ func (d Dir) lock(command string) (*Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := flock.TryLock(f); err != nil {
 		defer f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, flock.ErrLocked) {
 			var h Holder
 			data, _ := os.ReadFile(path)
 			json.Unmarshal(data, &h)

@@ -10,8 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/envrun/envrun/engine/proc"
 )
 
 // Subnets: only 172.31.70.0/24 to 172.31.79.0/24 are the benchmarks'.
@@ -105,13 +106,12 @@ func (b *bench) timed(ctx context.Context, dir, label string, extraEnv []string,
 	defer logf.Close()
 	fmt.Fprintf(logf, "$ cd %s && %s\n", dir, strings.Join(argv, " "))
 	var tail tailWriter
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd := proc.Command(ctx, argv[0], argv[1:]...)
+	cmd.Grace = time.Second
 	cmd.Dir = dir
 	cmd.Env = append(append([]string(nil), b.env...), extraEnv...)
 	cmd.Stdout = io.MultiWriter(logf, &tail)
 	cmd.Stderr = cmd.Stdout
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	t0 := time.Now()
 	err = cmd.Run()
 	d := time.Since(t0)
@@ -123,11 +123,7 @@ func (b *bench) timed(ctx context.Context, dir, label string, extraEnv []string,
 		return result{}, &cmdError{log: logPath,
 			msg: fmt.Sprintf("%s failed (%v) after %.1f s; log %s:\n%s", strings.Join(argv, " "), err, d.Seconds(), logPath, tail.last(15))}
 	}
-	r := result{seconds: d.Seconds(), log: logPath}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = float64(ru.Maxrss) / 1024 // KiB on Linux
-	}
-	return r, nil
+	return result{seconds: d.Seconds(), log: logPath, maxRSS: childMaxRSS(cmd.ProcessState)}, nil
 }
 
 // cmdError is a command that failed; its log holds all its output.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 
 	"github.com/envrun/envrun/cli"
@@ -65,9 +64,8 @@ func BenchmarkS6LoadValidatePlan(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-min(before.HeapAlloc, after.HeapAlloc))/(1<<20), "live-heap-MiB")
 	runtime.KeepAlive(g)
 	lenv.Close()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	if rss := selfMaxRSS(); rss > 0 {
+		b.ReportMetric(rss, "peak-RSS-MiB")
 	}
 }
 

@@ -19,10 +19,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/flock"
 )
 
 // Driver is the VirtualBox provider.
@@ -141,23 +141,16 @@ func lockHost(ctx context.Context, dir, name string) (func(), error) {
 		mu.(*sync.Mutex).Unlock()
 		return nil, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		f.Close() // ends the wait
-		<-done
-		mu.(*sync.Mutex).Unlock()
-		return nil, context.Cause(ctx)
-	}
-	if err != nil {
+	if err := flock.Lock(ctx, f); err != nil {
 		f.Close()
 		mu.(*sync.Mutex).Unlock()
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		flock.Unlock(f)
 		f.Close()
 		mu.(*sync.Mutex).Unlock()
 	}, nil

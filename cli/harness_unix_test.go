@@ -1,0 +1,20 @@
+//go:build unix
+
+package cli_test
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// ownGroup makes cmd lead a process group of its own, run as user uid
+// unless uid is 0.
+func ownGroup(cmd *exec.Cmd, uid uint32) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if uid != 0 {
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: uid}
+	}
+}
+
+// killGroup kills cmd's process group, whatever is left of it.
+func killGroup(cmd *exec.Cmd) { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
