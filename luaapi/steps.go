@@ -3,6 +3,7 @@ package luaapi
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -42,7 +43,7 @@ func (l *loader) push(L *lua.LState, s spec.Step) int {
 
 func (l *loader) shell(L *lua.LState) int {
 	t, pos := l.stepArg(L, "shell", `shell { inline = "echo hi" }`)
-	f := l.newFields("shell", pos, t, append([]string{"inline", "path", "args", "privileged", "env", "secret_env"}, commonStepKeys...)...)
+	f := l.newFields("shell", pos, t, append([]string{"inline", "path", "args", "privileged", "env", "secret_env", "interpreter"}, commonStepKeys...)...)
 	s := &spec.Shell{
 		StepInfo:   l.stepInfo("shell", f),
 		Inline:     f.str("inline"),
@@ -50,6 +51,10 @@ func (l *loader) shell(L *lua.LState) int {
 		Args:       f.strList("args"),
 		Privileged: f.boolean("privileged", true),
 		Env:        f.strMap("env"),
+	}
+	s.Interpreter = f.str("interpreter")
+	if f.has("interpreter") && strings.TrimSpace(s.Interpreter) == "" {
+		f.fail("interpreter: expected a command such as \"bash -eu\", got an empty string")
 	}
 	switch {
 	case s.Inline == "" && s.Path == "":

@@ -208,6 +208,10 @@ type Shell struct {
 	Privileged bool
 	Env        map[string]string
 	Secret     []string // names in Env whose values are never printed
+	// Interpreter runs the script ("bash -eu", "python3"); "" runs a
+	// script with a #! line by that line, one without with bash when the
+	// machine has it, else sh.
+	Interpreter string
 }
 
 // File uploads a file or a folder.
