@@ -30,6 +30,9 @@ type Target interface {
 type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
+	// Interfaces are the machine's interface names by network, for
+	// hooks (m.interfaces); nil when unknown.
+	Interfaces map[string]string
 }
 
 func (o Output) debugf(format string, args ...any) {
@@ -263,6 +266,9 @@ func (r *runner) Run(ctx context.Context, cmd string) (string, error) {
 	err := Remote{Script: cmd, User: r.user}.Run(ctx, r.t, cmd, &stdout, r.out.Stderr)
 	return stdout.String(), err
 }
+
+// Interfaces are the machine's interface names by network.
+func (r *runner) Interfaces() map[string]string { return r.out.Interfaces }
 
 func (r *runner) Upload(ctx context.Context, src, dst string) error {
 	r.out.debugf("hook uploads %s → %s", src, dst)

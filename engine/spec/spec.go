@@ -244,6 +244,12 @@ type Runner interface {
 	Upload(ctx context.Context, src, dst string) error
 }
 
+// InterfaceLister is what a Runner may also tell: the machine's
+// interface name on each of its networks ("lan": "eth1").
+type InterfaceLister interface {
+	Interfaces() map[string]string
+}
+
 // Ansible is one ansible-playbook run over the generated inventory.
 type Ansible struct {
 	StepInfo
