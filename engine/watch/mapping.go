@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -20,7 +21,20 @@ type Watched struct {
 
 // covers reports whether a change of p (absolute) counts for w.
 func (w Watched) covers(p string) bool {
-	return within(p, w.Path) && !w.Exclude.Match(p, false) && !w.Exclude.Match(filepath.Dir(p), true)
+	if !within(p, w.Path) {
+		return false
+	}
+	if w.Exclude.Empty() {
+		return true
+	}
+	if w.Exclude.Match(filepath.Dir(p), true) {
+		return false
+	}
+	fi, err := os.Lstat(p)
+	if err != nil { // gone: it was a file or a folder
+		return !w.Exclude.Match(p, false) && !w.Exclude.Match(p, true)
+	}
+	return !w.Exclude.Match(p, fi.IsDir())
 }
 
 // ansibleDirs are the folders beside a playbook that Ansible reads.
