@@ -246,7 +246,9 @@ func BenchmarkIntegrationWatchSync(b *testing.B) {
 		return timeCmd(b, wd.dir, "rsync -a --delete -e 'ssh -F ssh-config' rtree/ u-bench:rtree/")
 	}
 	root := containerRoot(b, wd, "u-bench")
-	guest := func(f string) string { return filepath.Join(root, "home/vagrant/tree", strings.TrimPrefix(f, tree+"/")) }
+	guest := func(f string) string {
+		return filepath.Join(root, "home/vagrant/tree", strings.TrimPrefix(f, tree+"/"))
+	}
 
 	w := startWatch(b, wd, "-v")
 	w.waitLine(b, 0, "watching ", 3*time.Minute)
