@@ -43,6 +43,16 @@ var providerTableKeys = []Key{
 	{Name: "virtualbox", Type: TableOf("virtualbox"), Doc: "settings for the VirtualBox provider only", Example: `virtualbox = { gui = true }`},
 }
 
+// machineFacts are what Lua code can read of a machine: the machine a hook
+// gets and envrun.machine_info's.
+var machineFacts = []Key{
+	{Name: "name", Type: String, Doc: "the machine's name"},
+	{Name: "hostname", Type: String, Doc: "its hostname"},
+	{Name: "ip", Type: IP, Doc: "its first static address (nil without networks)"},
+	{Name: "user", Type: String, Doc: "its login user"},
+	{Name: "groups", Type: ListOf(String), Doc: "its Ansible groups"},
+}
+
 // EnvfileSchema is the schema of Envfile.lua.
 var EnvfileSchema = &Schema{
 	Builtins: []Builtin{
@@ -284,13 +294,7 @@ var EnvfileSchema = &Schema{
 			}},
 		{Name: "hook_machine", Object: true,
 			Doc: "The machine a Lua function step receives (`function(m) ... end`).",
-			Keys: []Key{
-				{Name: "name", Type: String, Doc: "the machine's name"},
-				{Name: "hostname", Type: String, Doc: "its hostname"},
-				{Name: "ip", Type: IP, Doc: "its first static address (nil without networks)"},
-				{Name: "user", Type: String, Doc: "its login user"},
-				{Name: "groups", Type: ListOf(String), Doc: "its Ansible groups"},
-			},
+			Keys: machineFacts,
 			Methods: []Builtin{
 				{Name: "run", Doc: "Runs cmd on the machine and returns its stdout; a non-zero exit raises an error with the status and stderr.",
 					Params: []Param{{Name: "cmd", Type: String}}, Returns: []Param{{Name: "stdout", Type: String}},
@@ -301,14 +305,8 @@ var EnvfileSchema = &Schema{
 			}},
 		{Name: "machine_info", Object: true,
 			Doc: "What envrun.machine_info returns.",
-			Keys: []Key{
-				{Name: "name", Type: String, Doc: "the machine's name"},
-				{Name: "hostname", Type: String, Doc: "its hostname"},
-				{Name: "ip", Type: IP, Doc: "its first static address (nil without networks)"},
-				{Name: "user", Type: String, Doc: "its login user"},
-				{Name: "groups", Type: ListOf(String), Doc: "its Ansible groups"},
-				{Name: "networks", Type: MapOf(IP), Doc: "its address on each network"},
-			}},
+			Keys: append(machineFacts[:len(machineFacts):len(machineFacts)],
+				Key{Name: "networks", Type: MapOf(IP), Doc: "its address on each network"})},
 		{Name: "module", Doc: "A module's envrun-module.lua: plain assignments, no builtins.",
 			Keys: []Key{
 				{Name: "description", Type: String, Doc: "what the module does", Example: `description = "two web servers behind a proxy"`},
