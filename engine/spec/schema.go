@@ -293,7 +293,7 @@ var EnvfileSchema = &Schema{
 					Doc: "how long halt waits after the power button before it powers off", Example: `halt_timeout = 120`},
 			}},
 		{Name: "hook_machine", Object: true,
-			Doc: "The machine a Lua function step receives (`function(m) ... end`).",
+			Doc:  "The machine a Lua function step receives (`function(m) ... end`).",
 			Keys: machineFacts,
 			Methods: []Builtin{
 				{Name: "run", Doc: "Runs cmd on the machine and returns its stdout; a non-zero exit raises an error with the status and stderr.",
