@@ -55,6 +55,10 @@ func (localTarget) Run(ctx context.Context, c comm.Cmd) error {
 
 func (localTarget) Upload(ctx context.Context, src, dst string) error { return nil }
 
+func (localTarget) UploadTree(ctx context.Context, src, dst string, _ comm.UploadOptions) error {
+	return nil
+}
+
 func TestShellCommand(t *testing.T) {
 	s := &spec.Shell{Inline: "echo $GREETING \"$1\" $0", Args: []string{"a b"}, Env: map[string]string{"GREETING": "hi there"}}
 	command := func(user string) string {
@@ -65,7 +69,7 @@ func TestShellCommand(t *testing.T) {
 		t.Errorf("unprivileged command uses sudo: %s", got)
 	}
 	s.Privileged = true
-	if got := command("vagrant"); !strings.HasPrefix(got, "exec sudo -n -H sh -c ") || !strings.HasSuffix(got, ` envrun-step 27 22 'a b'`) {
+	if got := command("vagrant"); !strings.HasPrefix(got, "exec sudo -n -H sh -c ") || !strings.HasSuffix(got, ` envrun-step 27 22 - 'a b'`) {
 		t.Errorf("privileged command = %s", got)
 	}
 	if got := command("root"); strings.Contains(got, "sudo") {
