@@ -214,7 +214,7 @@ Envfile.lua — as Docker containers, libvirt VMs or VirtualBox VMs, with the
 same IPs and hostnames on each.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
+		Version:       currentVersion().String(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			level := ui.Normal
 			switch {
@@ -227,6 +227,7 @@ same IPs and hostnames on each.`,
 			return a.startProgress(cmd)
 		},
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return flagError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.file, "file", "f", "", "the Envfile (default: Envfile.lua here or in the nearest parent folder)")
@@ -249,6 +250,7 @@ same IPs and hostnames on each.`,
 		a.validateCommand(),
 		a.moduleCommand(),
 		a.boxCommand(),
+		a.versionCommand(),
 	)
 	return root
 }

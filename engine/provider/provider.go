@@ -40,6 +40,9 @@ type Env struct {
 // Driver describes a provider before it is opened.
 type Driver struct {
 	Name string
+	// NotBuilt is non-nil when this envrun was built without the provider
+	// (libvirt needs cgo and a build tag); it says how to build it in.
+	NotBuilt error
 	// CheckOptions decodes and checks one machine's override table for this
 	// provider (`docker = {...}`). It is pure: every driver checks its own
 	// table whichever provider is chosen, so a typo never waits.

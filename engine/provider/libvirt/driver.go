@@ -26,7 +26,8 @@ import (
 
 // Driver is the libvirt provider.
 var Driver = &provider.Driver{
-	Name: "libvirt",
+	Name:     "libvirt",
+	NotBuilt: notBuilt,
 	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
 		_, err := decodeOptions(m, "")
 		return err

@@ -20,6 +20,9 @@ import (
 	"github.com/envrun/envrun/engine/provider"
 )
 
+// notBuilt: this build has the libvirt provider.
+var notBuilt error
+
 // Provider is the libvirt provider, opened.
 type Provider struct {
 	env  provider.Env

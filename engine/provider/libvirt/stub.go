@@ -14,6 +14,8 @@ import (
 // without libvirt support.
 var ErrNotBuilt = errors.New("this envrun was built without libvirt support: build it with cgo and `-tags libvirt_dlopen` (go build -tags libvirt_dlopen .)")
 
+var notBuilt = ErrNotBuilt
+
 func available(ctx context.Context) error { return ErrNotBuilt }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
