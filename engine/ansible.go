@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/provision/ansible"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
@@ -53,23 +52,6 @@ func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansib
 		KeyFile:        e.State.KeyPath(),
 		KnownHostsFile: e.known.Path(),
 	}
-}
-
-// preflight checks, before anything is made, that the programs the
-// plan's global steps need are installed.
-func preflight(g *graph.Graph) error {
-	for _, n := range g.Nodes() {
-		gn, ok := n.(*globalNode)
-		if !ok {
-			continue
-		}
-		if a, ok := gn.s.(*spec.Ansible); ok {
-			if err := ansible.Check(a); err != nil {
-				return fmt.Errorf("%s: ansible %q: %w", a.Pos, a.Name, err)
-			}
-		}
-	}
-	return nil
 }
 
 // runGlobal runs a global step over its machines, which are all up and
