@@ -9,8 +9,8 @@ import (
 
 	"github.com/envrun/envrun/engine/provision/ansible"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // Inventory is the Ansible inventory of every machine, as `envrun
@@ -76,7 +76,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if err := state.WriteFile(inv, data, 0o600); err != nil {
+	if err := safefile.WriteFile(inv, data, 0o600); err != nil {
 		return err
 	}
 	out := e.UI.Writer(a.Name, ui.Normal)

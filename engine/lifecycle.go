@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/envrun/envrun/engine/provider"
-	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // The commands that look at or end an environment's machines: status,
@@ -124,7 +124,7 @@ func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
 	for _, n := range names {
 		if e.Spec.Machine(n) == nil && !existing[n] {
 			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
-				spec.DidYouMean(n, e.Spec.MachineNames()))}
+				suggest.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 	}
 	return names, nil

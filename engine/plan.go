@@ -8,6 +8,7 @@ import (
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // ProvisionMode says when machine steps run.
@@ -82,7 +83,7 @@ func (e *Env) Select(names []string) ([]*spec.Machine, error) {
 	}
 	for _, n := range names {
 		if e.Spec.Machine(n) == nil {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, spec.DidYouMean(n, e.Spec.MachineNames()))}
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, suggest.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 		add(n)
 	}
@@ -294,7 +295,7 @@ func (e *Env) checkRef(r StepRef) error {
 	}
 	m := e.Spec.Machine(r.Machine)
 	if m == nil {
-		return &UsageError{fmt.Errorf("no machine %q in %s%s", r.Machine, e.Spec.Path, spec.DidYouMean(r.Machine, e.Spec.MachineNames()))}
+		return &UsageError{fmt.Errorf("no machine %q in %s%s", r.Machine, e.Spec.Path, suggest.DidYouMean(r.Machine, e.Spec.MachineNames()))}
 	}
 	var names []string
 	for _, s := range m.Steps {
@@ -303,7 +304,7 @@ func (e *Env) checkRef(r StepRef) error {
 		}
 		names = append(names, s.Info().Name)
 	}
-	return &UsageError{fmt.Errorf("machine %q has no step %q%s", r.Machine, r.Step, spec.DidYouMean(r.Step, names))}
+	return &UsageError{fmt.Errorf("machine %q has no step %q%s", r.Machine, r.Step, suggest.DidYouMean(r.Step, names))}
 }
 
 func globalHosts(s spec.Step) []string {

@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // fields reads a declaration's table: it refuses unknown keys at once (with
@@ -38,7 +39,7 @@ func (l *loader) newFields(what string, pos spec.Pos, t *lua.LTable, known ...st
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		k := unknown[0]
-		f.fail("unknown key %q%s", k, spec.DidYouMean(k, known))
+		f.fail("unknown key %q%s", k, suggest.DidYouMean(k, known))
 	}
 	return f
 }

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // KnownHosts is the environment's pinned host keys, kept in a file in
@@ -85,7 +85,7 @@ func (k *KnownHosts) write(entries []HostEntry) error {
 	for _, e := range entries {
 		fmt.Fprintf(&b, "%s %s envrun:%s:%s\n", e.Host, FormatPublicKey(e.Key), e.Machine, e.ID)
 	}
-	return state.WriteFile(k.path, b.Bytes(), 0o600)
+	return safefile.WriteFile(k.path, b.Bytes(), 0o600)
 }
 
 // Lookup returns the entry pinned for addr.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shellquote"
 )
 
 // Target is a running machine: something to run commands on and copy files
@@ -154,7 +155,7 @@ func envLine(env map[string]string) string {
 	for _, k := range keys {
 		parts := strings.Split(env[k], "\n")
 		for i, part := range parts {
-			parts[i] = Quote(part)
+			parts[i] = shellquote.Quote(part)
 		}
 		b.WriteString(" " + k + "=" + strings.Join(parts, `"$nl"`))
 	}
@@ -173,9 +174,9 @@ func (r Remote) Command() (string, []byte) {
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", Quote(supervisor), len(env), len(r.Script))
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", shellquote.Quote(supervisor), len(env), len(r.Script))
 	for _, a := range r.Args {
-		run.WriteString(" " + Quote(a))
+		run.WriteString(" " + shellquote.Quote(a))
 	}
 	return run.String(), append([]byte(env), r.Script...)
 }
@@ -211,16 +212,6 @@ func describe(s *spec.Shell) string {
 		what += " (privileged)"
 	}
 	return what
-}
-
-// Quote quotes s for a POSIX shell.
-func Quote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,@+%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // runner is what a Lua hook gets: m:run and m:upload.

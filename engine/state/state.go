@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // UserCacheDir is the folder of the caches a user's environments share
@@ -89,32 +91,6 @@ func (d Dir) KeyPath() string { return d.Join("id_ed25519") }
 // KnownHostsPath holds the pinned host keys, in OpenSSH's format.
 func (d Dir) KnownHostsPath() string { return d.Join("known_hosts") }
 
-// WriteFile writes data to path atomically: readers see the old content or
-// the new, never a mix, even if envrun is killed half-way.
-func WriteFile(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 // WriteJSON writes v as indented JSON, atomically.
 func WriteJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
@@ -124,7 +100,7 @@ func WriteJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	return WriteFile(path, append(data, '\n'), 0o600)
+	return safefile.WriteFile(path, append(data, '\n'), 0o600)
 }
 
 // ReadJSON reads path into v. A missing file leaves v alone and is not an

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a machine's `libvirt = { ... }` table.
@@ -80,7 +81,7 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	oneOf := func(key, v string, known []string) {
 		if v != "" && !slices.Contains(known, v) {
 			errs = append(errs, spec.Errorf(raw.Pos, "%s.%s: unknown value %q%s (known: %s)",
-				what, key, v, spec.DidYouMean(v, known), strings.Join(known, ", ")))
+				what, key, v, suggest.DidYouMean(v, known), strings.Join(known, ", ")))
 		}
 	}
 	oneOf("graphics", o.Graphics, graphicsTypes)

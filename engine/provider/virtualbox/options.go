@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a machine's `virtualbox = { ... }` table.
@@ -70,7 +71,7 @@ func decodeOptions(m *spec.Machine) (*Options, error) {
 			found = found || t == o.NICType
 		}
 		if !found {
-			return nil, spec.Errorf(raw.Pos, "%s.nic_type: %q is not a VirtualBox NIC type (one of %v)%s", what, o.NICType, nicTypes, spec.DidYouMean(o.NICType, nicTypes))
+			return nil, spec.Errorf(raw.Pos, "%s.nic_type: %q is not a VirtualBox NIC type (one of %v)%s", what, o.NICType, nicTypes, suggest.DidYouMean(o.NICType, nicTypes))
 		}
 	}
 	if o.HaltTimeout < 0 {
