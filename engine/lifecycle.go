@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/ui"
 	"github.com/envrun/envrun/internal/suggest"
 )
 
@@ -137,7 +138,11 @@ func (e *Env) each(ctx context.Context, names []string, verb string, f func(cont
 	errs := make([]error, len(names))
 	for i, n := range names {
 		g.Go(func() error {
-			if err := f(ctx, n); err != nil {
+			row := n
+			if verb == "remove network" {
+				row = ui.NetworkRow(n)
+			}
+			if err := e.eachRow(row, verb, func() error { return f(ctx, n) }); err != nil {
 				errs[i] = fmt.Errorf("%s %s: %w", verb, n, err)
 				e.UI.Errorf(n, "%v", errs[i])
 			}

@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-
-	"github.com/envrun/envrun/engine/timing"
 )
 
 // doneNode is a machine's barrier: it is reached when the machine and its
@@ -43,5 +41,10 @@ func (n *doneNode) dotEdgeAttrs(to node) string {
 	return ""
 }
 
-// timed: a barrier takes no time worth a line.
-func (n *doneNode) timed() ([]timing.Phase, bool) { return nil, false }
+// timingKind: a barrier takes no time worth a line.
+func (n *doneNode) timingKind() (string, string) { return "", "" }
+
+// row: the barrier ends its machine's row.
+func (n *doneNode) row() (string, string) { return n.run.m.Name, "" }
+func (n *doneNode) showStart()            {}
+func (n *doneNode) endsRow() bool         { return true }

@@ -97,3 +97,14 @@ func (n *globalNode) preflight() error {
 	}
 	return nil
 }
+
+func (n *globalNode) timingKind() (string, string) { return "global", n.s.Info().Kind }
+
+func (n *globalNode) row() (string, string) { return n.s.Info().Name, n.s.Info().Name }
+
+func (n *globalNode) showStart() {
+	n.p.e.UI.Start(n.s.Info().Name)
+	n.p.e.UI.Phase(n.s.Info().Name, stepSummary(n.s))
+}
+
+func (n *globalNode) endsRow() bool { return true }

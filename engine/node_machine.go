@@ -16,16 +16,17 @@ type machineNode struct {
 	nodeBase
 	p   *plan
 	run *machineRun
-	// phases are where its time went (the provider's calls, the SSH
-	// wait), for --timings.
-	phases timing.Recorder
+	// recorder has where its time went (the provider's calls, the SSH
+	// wait), for --timings and the live display.
+	recorder timing.Recorder
 }
 
 func (n *machineNode) ID() string { return machineID(n.run.m.Name) }
 
 func (n *machineNode) Execute(ctx context.Context) error {
 	e, m := n.p.e, n.run.m
-	ctx = timing.With(ctx, &n.phases)
+	e.observePhases(n)
+	ctx = timing.With(ctx, &n.recorder)
 	t0 := time.Now()
 	if inst, ok := e.liveInstance(m.Name); ok && len(n.p.opts.Steps) > 0 {
 		// A partial run (envrun watch) on a machine whose connection
@@ -100,7 +101,17 @@ func (n *machineNode) dotAttrs() string {
 	return fmt.Sprintf(`shape=box3d, label="%s", tooltip="%s"`, label, m.Pos)
 }
 
-func (n *machineNode) timed() ([]timing.Phase, bool) { return n.phases.Phases(), true }
+func (n *machineNode) timingKind() (string, string) { return "machine", "" }
+func (n *machineNode) phases() []timing.Phase       { return n.recorder.Phases() }
+
+// row: a machine's row lives from its machine node's start to its done
+// node's end, and shows its phases (observePhases) and steps.
+func (n *machineNode) row() (string, string) { return n.run.m.Name, n.run.m.Name }
+
+func (n *machineNode) showStart() {
+	n.p.e.UI.Start(n.run.m.Name)
+	n.p.e.UI.Phase(n.run.m.Name, "checking")
+}
 
 // skipped: a machine is skipped when a machine it depends on was not
 // provisioned; its steps are counted on its line.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/ui"
 )
 
 // networkNode makes one of the Envfile's networks, before any machine on it.
@@ -31,3 +32,15 @@ func (n *networkNode) scope() string { return "" }
 func (n *networkNode) dotAttrs() string {
 	return fmt.Sprintf(`shape=ellipse, label="network %s\n%s", tooltip="%s"`, n.n.Name, n.n.Subnet, n.n.Pos)
 }
+
+func (n *networkNode) timingKind() (string, string) { return "network", "" }
+
+func (n *networkNode) row() (string, string) { return ui.NetworkRow(n.n.Name), "network " + n.n.Name }
+
+func (n *networkNode) showStart() {
+	row := ui.NetworkRow(n.n.Name)
+	n.p.e.UI.Start(row)
+	n.p.e.UI.Phase(row, "creating")
+}
+
+func (n *networkNode) endsRow() bool { return true }

@@ -43,6 +43,7 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	err = provision.Run(ctx, n.s, m, c, provision.Output{
 		Stdout: stdout, Stderr: stderr,
 		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
+		Warnf:  func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
 	})
 	return stepError(ctx, info, err)
 }
@@ -102,4 +103,22 @@ func stepSummary(s spec.Step) string {
 		return "ansible-playbook " + s.Playbook
 	}
 	return s.Info().Kind
+}
+
+func (n *stepNode) timingKind() (string, string) { return "step", n.s.Info().Kind }
+
+func (n *stepNode) row() (string, string) { return n.run.m.Name, "" }
+
+// showStart: step k of the machine's n, when the machine's steps run.
+func (n *stepNode) showStart() {
+	if _, run := n.run.state(); !run {
+		return
+	}
+	k := 0
+	for i, s := range n.run.m.Steps {
+		if s == n.s {
+			k = i + 1
+		}
+	}
+	n.p.e.UI.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
 }

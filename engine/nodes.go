@@ -31,9 +31,19 @@ type node interface {
 	// dotEdgeAttrs styles an edge from this node to `to` that the Envfile
 	// asked for by name, or is "".
 	dotEdgeAttrs(to node) string
-	// timed reports whether --timings lists the node, with the phases of
-	// its time, if it records them.
-	timed() (phases []timing.Phase, listed bool)
+	// timingKind is the node's kind ("network", "machine", "step",
+	// "global") and its step's kind, as --timings and `envrun timings`
+	// record them; "" leaves the node out of them.
+	timingKind() (kind, step string)
+	// phases are where the node's time went, if it records them.
+	phases() []timing.Phase
+	// row is the live display's row the node's work shows on; label is
+	// set for the node that adds the row.
+	row() (row, label string)
+	// showStart shows the node's start on its row.
+	showStart()
+	// endsRow reports whether the node's success ends its row.
+	endsRow() bool
 	// skipped says, for the summary, why the walk skipped the node: a line
 	// key (nodes with one key share a line), what to name on it and why.
 	// An empty what leaves the node out.
@@ -91,13 +101,15 @@ func preflight(g *graph.Graph) error {
 }
 
 // nodeBase gives a kind the answers of a node that has none of the
-// optional traits: no step, no machine brought up, nothing to check, left
-// out of a skip summary. Kinds embed it and override what they have.
+// optional traits: no step, no machine brought up, no phases, nothing to
+// check, left out of a skip summary, a row it does not end. Kinds embed it
+// and override what they have.
 type nodeBase struct{}
 
 func (nodeBase) upMachine() string                    { return "" }
 func (nodeBase) step() (StepRef, bool)                { return StepRef{}, false }
 func (nodeBase) dotEdgeAttrs(node) string             { return "" }
-func (nodeBase) timed() ([]timing.Phase, bool)        { return nil, true }
+func (nodeBase) phases() []timing.Phase               { return nil }
 func (nodeBase) skipped(*skipReport) (_, _, _ string) { return "", "", "" }
 func (nodeBase) preflight() error                     { return nil }
+func (nodeBase) endsRow() bool                        { return false }

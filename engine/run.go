@@ -41,11 +41,15 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
+	e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
+		OnStart:  e.nodeStarted,
 		OnDone: func(r *graph.Result) {
-			// Said at once, in a line; the summary gives the whole error.
-			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal {
+			e.nodeDone(r)
+			// Said at once, in a line (on the live display, by its row);
+			// the summary gives the whole error.
+			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
 				first, _, _ := strings.Cut(r.Err.Error(), "\n")
 				e.UI.Errorf(scopeOf(r.Node), "%s failed: %s", r.Node.ID(), first)
 			}

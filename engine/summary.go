@@ -1,12 +1,10 @@
 package engine
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/envrun/envrun/engine/graph"
-	"github.com/envrun/envrun/engine/timing"
 )
 
 // Summary prints what a walk did: failures with their cause, what they
@@ -43,41 +41,6 @@ func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 	}
 	e.UI.Printf("envrun: %d failed, %d skipped, %d canceled, %d ok in %.1fs\n",
 		failed, rep.Count(graph.Skipped), canceled, rep.Count(graph.OK), elapsed.Seconds())
-}
-
-// printTimings prints when each node that ran started and how long it
-// took, in graph order (each machine, then its steps), with the phases of
-// a machine's time below it: the provider's calls and the SSH wait.
-func (e *Env) printTimings(rep *graph.Report) {
-	var t0 time.Time
-	var ran []*graph.Result
-	phases := map[*graph.Result][]timing.Phase{}
-	for _, r := range rep.Results {
-		k := kind(r.Node)
-		if k == nil || (r.Status != graph.OK && r.Status != graph.Failed) {
-			continue
-		}
-		p, listed := k.timed()
-		if !listed {
-			continue
-		}
-		ran = append(ran, r)
-		phases[r] = p
-		if t0.IsZero() || r.Start.Before(t0) {
-			t0 = r.Start
-		}
-	}
-	e.UI.Printf("\ntimings:%32s %9s %9s\n", "", "start", "took")
-	for _, r := range ran {
-		e.UI.Printf("  %-38s %+8.3fs %8.3fs\n", r.Node.ID(), r.Start.Sub(t0).Seconds(), r.Duration.Seconds())
-		var parts []string
-		for _, p := range phases[r] {
-			parts = append(parts, fmt.Sprintf("%s %.3fs", p.Name, p.Duration.Seconds()))
-		}
-		if len(parts) > 0 {
-			e.UI.Printf("    %s\n", e.UI.Dim(strings.Join(parts, ", ")))
-		}
-	}
 }
 
 // skipCause is what one failed node made the walk skip, and why.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/internal/shellquote"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // Target is a running machine: something to run commands on and copy files
@@ -25,12 +25,15 @@ import (
 type Target interface {
 	Run(ctx context.Context, cmd comm.Cmd) error
 	Upload(ctx context.Context, src, dst string) error
+	// UploadTree is Upload with options: a file step's upload.
+	UploadTree(ctx context.Context, src, dst string, opts comm.UploadOptions) error
 }
 
 // Output is where a step's output goes.
 type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
+	Warnf          func(format string, args ...any) // warnings, may be nil
 }
 
 func (o Output) debugf(format string, args ...any) {
@@ -45,8 +48,12 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 	case *spec.Shell:
 		return Shell(ctx, s, m, t, out)
 	case *spec.File:
-		out.debugf("upload %s → %s", s.Source, s.Destination)
-		return t.Upload(ctx, s.Source, s.Destination)
+		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
+			Exclude:  s.Exclude,
+			Changes:  s.Sync != spec.SyncFull,
+			Progress: out.Debugf,
+			Warnf:    out.Warnf,
+		})
 	case *spec.Hook:
 		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})
 	}
@@ -155,7 +162,7 @@ func envLine(env map[string]string) string {
 	for _, k := range keys {
 		parts := strings.Split(env[k], "\n")
 		for i, part := range parts {
-			parts[i] = shellquote.Quote(part)
+			parts[i] = shquote.Quote(part)
 		}
 		b.WriteString(" " + k + "=" + strings.Join(parts, `"$nl"`))
 	}
@@ -174,9 +181,9 @@ func (r Remote) Command() (string, []byte) {
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", shellquote.Quote(supervisor), len(env), len(r.Script))
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", shquote.Quote(supervisor), len(env), len(r.Script))
 	for _, a := range r.Args {
-		run.WriteString(" " + shellquote.Quote(a))
+		run.WriteString(" " + shquote.Quote(a))
 	}
 	return run.String(), append([]byte(env), r.Script...)
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/envrun/envrun/internal/shellquote"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // layout is one environment of a scenario, written three ways: an
@@ -144,7 +144,7 @@ func floorConf(l layout, network, image, key, label string) (conf, hosts string)
 		{"LABEL", label},
 		{"SHELL_STEP", shellStep},
 	} {
-		fmt.Fprintf(&c, "%s=%s\n", kv[0], shellquote.Quote(kv[1]))
+		fmt.Fprintf(&c, "%s=%s\n", kv[0], shquote.Quote(kv[1]))
 	}
 	if l.File {
 		fmt.Fprintf(&c, "FILE_SRC=%s\nFILE_DST=%s\n", fileSrc, fileDst)

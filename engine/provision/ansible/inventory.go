@@ -16,7 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/envrun/envrun/internal/shellquote"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // FirstLine is the inventory's first line: a comment alone, which a
@@ -50,7 +50,7 @@ type Inventory struct {
 // the environment key only.
 func SSHCommonArgs(knownHosts string) string {
 	return strings.Join([]string{
-		"-o", shellquote.Quote("UserKnownHostsFile=" + knownHosts),
+		"-o", shquote.Quote("UserKnownHostsFile=" + knownHosts),
 		"-o", "GlobalKnownHostsFile=/dev/null",
 		"-o", "StrictHostKeyChecking=yes",
 		"-o", "IdentitiesOnly=yes",

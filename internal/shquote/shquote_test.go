@@ -1,4 +1,4 @@
-package shellquote
+package shquote
 
 import "testing"
 
