@@ -87,9 +87,9 @@ func (u *UI) Event(ev Event) {
 }
 
 // Add, Start, Phase, Progress and Done report the events of row.
-func (u *UI) Add(row, label string)    { u.Event(Event{Kind: RowAdd, Row: row, Text: label}) }
-func (u *UI) Start(row string)         { u.Event(Event{Kind: RowStart, Row: row}) }
-func (u *UI) Phase(row, phase string)  { u.Event(Event{Kind: RowPhase, Row: row, Text: phase}) }
+func (u *UI) Add(row, label string)   { u.Event(Event{Kind: RowAdd, Row: row, Text: label}) }
+func (u *UI) Start(row string)        { u.Event(Event{Kind: RowStart, Row: row}) }
+func (u *UI) Phase(row, phase string) { u.Event(Event{Kind: RowPhase, Row: row, Text: phase}) }
 func (u *UI) Progress(row string, done, total int64) {
 	u.Event(Event{Kind: RowProgress, Row: row, Done: done, Total: total})
 }
