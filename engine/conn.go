@@ -141,6 +141,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, end().Round(time.Millisecond))
 	mc.client, mc.inst = c, inst
+	e.learnInterfaces(ctx, m, inst.ID, c)
 	return c, nil
 }
 

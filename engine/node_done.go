@@ -26,7 +26,12 @@ func (n *doneNode) Execute(ctx context.Context) error {
 	m := n.run.m
 	return n.p.e.cache.update(func(d *cacheData) {
 		d.Provider = n.p.e.Driver.Name
-		d.Machines[m.Name] = machineCache{ID: inst.ID, Provisioned: true}
+		mc := d.Machines[m.Name]
+		if mc.ID != inst.ID {
+			mc = machineCache{ID: inst.ID}
+		}
+		mc.Provisioned = true
+		d.Machines[m.Name] = mc
 	})
 }
 
@@ -45,6 +50,9 @@ func (n *doneNode) dotEdgeAttrs(to node) string {
 func (n *doneNode) timingKind() (string, string) { return "", "" }
 
 // row: the barrier ends its machine's row.
-func (n *doneNode) row() (string, string) { return n.run.m.Name, "" }
-func (n *doneNode) showStart()            {}
-func (n *doneNode) endsRow() bool         { return true }
+func (n *doneNode) row() (string, string)   { return n.run.m.Name, "" }
+func (n *doneNode) showStart(*walkProgress) {}
+
+func (n *doneNode) finished(w *walkProgress) (string, bool) {
+	return w.machineDone(n.run.m.Name), true
+}

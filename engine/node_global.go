@@ -102,9 +102,9 @@ func (n *globalNode) timingKind() (string, string) { return "global", n.s.Info()
 
 func (n *globalNode) row() (string, string) { return n.s.Info().Name, n.s.Info().Name }
 
-func (n *globalNode) showStart() {
-	n.p.e.UI.Start(n.s.Info().Name)
-	n.p.e.UI.Phase(n.s.Info().Name, stepSummary(n.s))
+func (n *globalNode) showStart(w *walkProgress) {
+	w.e.UI.Start(n.s.Info().Name)
+	w.e.UI.Phase(n.s.Info().Name, stepSummary(n.s))
 }
 
-func (n *globalNode) endsRow() bool { return true }
+func (n *globalNode) finished(*walkProgress) (string, bool) { return "done", true }

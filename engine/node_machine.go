@@ -108,9 +108,9 @@ func (n *machineNode) phases() []timing.Phase       { return n.recorder.Phases()
 // node's end, and shows its phases (observePhases) and steps.
 func (n *machineNode) row() (string, string) { return n.run.m.Name, n.run.m.Name }
 
-func (n *machineNode) showStart() {
-	n.p.e.UI.Start(n.run.m.Name)
-	n.p.e.UI.Phase(n.run.m.Name, "checking")
+func (n *machineNode) showStart(w *walkProgress) {
+	w.e.UI.Start(n.run.m.Name)
+	w.e.UI.Phase(n.run.m.Name, "checking")
 }
 
 // skipped: a machine is skipped when a machine it depends on was not

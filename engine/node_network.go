@@ -37,10 +37,10 @@ func (n *networkNode) timingKind() (string, string) { return "network", "" }
 
 func (n *networkNode) row() (string, string) { return ui.NetworkRow(n.n.Name), "network " + n.n.Name }
 
-func (n *networkNode) showStart() {
+func (n *networkNode) showStart(w *walkProgress) {
 	row := ui.NetworkRow(n.n.Name)
-	n.p.e.UI.Start(row)
-	n.p.e.UI.Phase(row, "creating")
+	w.e.UI.Start(row)
+	w.e.UI.Phase(row, "creating")
 }
 
-func (n *networkNode) endsRow() bool { return true }
+func (n *networkNode) finished(*walkProgress) (string, bool) { return "ready", true }

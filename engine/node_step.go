@@ -41,7 +41,7 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	defer stdout.Close()
 	defer stderr.Close()
 	err = provision.Run(ctx, n.s, m, c, provision.Output{
-		Stdout: stdout, Stderr: stderr,
+		Stdout: stdout, Stderr: stderr, Interfaces: e.cache.interfaces(m.Name, inst.ID),
 		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
 		Warnf:  func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
 	})
@@ -110,7 +110,7 @@ func (n *stepNode) timingKind() (string, string) { return "step", n.s.Info().Kin
 func (n *stepNode) row() (string, string) { return n.run.m.Name, "" }
 
 // showStart: step k of the machine's n, when the machine's steps run.
-func (n *stepNode) showStart() {
+func (n *stepNode) showStart(w *walkProgress) {
 	if _, run := n.run.state(); !run {
 		return
 	}
@@ -120,5 +120,6 @@ func (n *stepNode) showStart() {
 			k = i + 1
 		}
 	}
-	n.p.e.UI.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
+	w.ran[n.run.m.Name] = append(w.ran[n.run.m.Name], n.s.Info().Name)
+	w.e.UI.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
 }

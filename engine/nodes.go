@@ -41,9 +41,9 @@ type node interface {
 	// set for the node that adds the row.
 	row() (row, label string)
 	// showStart shows the node's start on its row.
-	showStart()
-	// endsRow reports whether the node's success ends its row.
-	endsRow() bool
+	showStart(w *walkProgress)
+	// finished says what the node did, when its success ends its row.
+	finished(w *walkProgress) (what string, ends bool)
 	// skipped says, for the summary, why the walk skipped the node: a line
 	// key (nodes with one key share a line), what to name on it and why.
 	// An empty what leaves the node out.
@@ -106,10 +106,10 @@ func preflight(g *graph.Graph) error {
 // and override what they have.
 type nodeBase struct{}
 
-func (nodeBase) upMachine() string                    { return "" }
-func (nodeBase) step() (StepRef, bool)                { return StepRef{}, false }
-func (nodeBase) dotEdgeAttrs(node) string             { return "" }
-func (nodeBase) phases() []timing.Phase               { return nil }
-func (nodeBase) skipped(*skipReport) (_, _, _ string) { return "", "", "" }
-func (nodeBase) preflight() error                     { return nil }
-func (nodeBase) endsRow() bool                        { return false }
+func (nodeBase) upMachine() string                     { return "" }
+func (nodeBase) step() (StepRef, bool)                 { return StepRef{}, false }
+func (nodeBase) dotEdgeAttrs(node) string              { return "" }
+func (nodeBase) phases() []timing.Phase                { return nil }
+func (nodeBase) skipped(*skipReport) (_, _, _ string)  { return "", "", "" }
+func (nodeBase) preflight() error                      { return nil }
+func (nodeBase) finished(*walkProgress) (string, bool) { return "", false }

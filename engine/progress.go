@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/ui"
 )
@@ -11,10 +14,19 @@ import (
 // provider's, the SSH wait, step k/n). Plain output prints none of this:
 // it is the lines the nodes print, as it always was.
 
+// walkProgress is what one walk has shown: the steps each machine ran.
+// Its methods are called from the walk's goroutine, one at a time.
+type walkProgress struct {
+	e    *Env
+	live bool
+	ran  map[string][]string // machine → the steps it ran
+}
+
 // announce adds the rows of g's nodes, in graph order.
-func (e *Env) announce(g *graph.Graph) {
-	if e.UI.Live() == nil {
-		return
+func (e *Env) announce(g *graph.Graph) *walkProgress {
+	w := &walkProgress{e: e, live: e.UI.Live() != nil, ran: map[string][]string{}}
+	if !w.live {
+		return w
 	}
 	for _, n := range g.Nodes() {
 		if k := kind(n); k != nil {
@@ -23,33 +35,69 @@ func (e *Env) announce(g *graph.Graph) {
 			}
 		}
 	}
+	return w
 }
 
-// nodeStarted shows a node's start on its row.
-func (e *Env) nodeStarted(n graph.Node) {
+// started shows a node's start on its row.
+func (w *walkProgress) started(n graph.Node) {
+	if !w.live {
+		return
+	}
 	if k := kind(n); k != nil {
-		k.showStart()
+		k.showStart(w)
 	}
 }
 
-// nodeDone ends a node's row when the node is the row's last, or failed.
-func (e *Env) nodeDone(r *graph.Result) {
+// done ends a node's row when the node is the row's last, or failed.
+func (w *walkProgress) done(r *graph.Result) {
 	k := kind(r.Node)
-	if k == nil {
+	if !w.live || k == nil {
 		return
 	}
 	row, _ := k.row()
+	u := w.e.UI
 	switch r.Status {
 	case graph.OK:
-		if k.endsRow() {
-			e.UI.Done(row, ui.RowOK, nil)
+		if what, ends := k.finished(w); ends {
+			u.Finish(row, what)
 		}
 	case graph.Failed:
-		e.UI.Done(row, ui.RowFailed, r.Err)
+		u.Done(row, ui.RowFailed, r.Err)
 	case graph.Skipped:
-		e.UI.Done(row, ui.RowSkipped, nil)
+		u.Done(row, ui.RowSkipped, nil)
 	case graph.Canceled:
-		e.UI.Done(row, ui.RowCanceled, nil)
+		u.Done(row, ui.RowCanceled, nil)
+	}
+}
+
+func (w *walkProgress) machineDone(name string) string {
+	ran := w.ran[name]
+	switch len(ran) {
+	case 0:
+		return "up"
+	case 1:
+		return "up, ran " + ran[0]
+	}
+	return fmt.Sprintf("up, ran %d steps", len(ran))
+}
+
+// finish ends the rows of machines whose walk has no done node (a
+// partial run of watch): when all their nodes succeeded.
+func (w *walkProgress) finish(rep *graph.Report) {
+	if !w.live {
+		return
+	}
+	for _, r := range rep.Results {
+		k := kind(r.Node)
+		if k == nil || k.upMachine() == "" || r.Status != graph.OK || rep.Result(doneID(k.upMachine())) != nil {
+			continue
+		}
+		name := k.upMachine()
+		if ran := w.ran[name]; len(ran) > 0 {
+			w.e.UI.Finish(name, "ran "+strings.Join(ran, ", "))
+		} else {
+			w.e.UI.Finish(name, "up")
+		}
 	}
 }
 
@@ -92,7 +140,20 @@ func (e *Env) eachRow(name, verb string, fn func() error) error {
 	if err != nil {
 		e.UI.Done(name, ui.RowFailed, err)
 	} else {
-		e.UI.Done(name, ui.RowOK, nil)
+		e.UI.Finish(name, doneWord(verb))
 	}
 	return err
+}
+
+// doneWord says what a verb of eachRow did.
+func doneWord(verb string) string {
+	switch verb {
+	case "halt":
+		return "halted"
+	case "destroy":
+		return "destroyed"
+	case "remove network":
+		return "removed"
+	}
+	return verb + ": done"
 }
