@@ -2,7 +2,6 @@ package libvirt
 
 import (
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,8 +87,8 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	oneOf("driver", o.Driver, driverTypes)
 	oneOf("cpu_mode", o.CPUMode, cpuModes)
 	if o.URI != "" {
-		if u, err := url.Parse(o.URI); err != nil || u.Scheme == "" {
-			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %q is not a libvirt URI (like \"qemu:///system\")", what, o.URI))
+		if err := CheckURI(o.URI); err != nil {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %v", what, err))
 		}
 	}
 	for _, n := range []struct {
