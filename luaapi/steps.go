@@ -74,8 +74,14 @@ func (l *loader) shell(L *lua.LState) int {
 
 func (l *loader) file(L *lua.LState) int {
 	t, pos := l.stepArg(L, "file", `file { source = "motd.txt", destination = "/tmp/motd" }`)
-	f := l.newFields("file", pos, t, append([]string{"source", "destination"}, commonStepKeys...)...)
-	s := &spec.File{StepInfo: l.stepInfo("file", f), Source: l.abs(f.str("source")), Destination: f.str("destination")}
+	f := l.newFields("file", pos, t, append([]string{"source", "destination", "exclude", "sync"}, commonStepKeys...)...)
+	s := &spec.File{
+		StepInfo:    l.stepInfo("file", f),
+		Source:      l.abs(f.str("source")),
+		Destination: f.str("destination"),
+		Exclude:     f.strList("exclude"),
+		Sync:        f.str("sync"),
+	}
 	if s.Source == "" {
 		f.fail("source is missing")
 	}

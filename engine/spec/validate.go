@@ -327,6 +327,12 @@ func (v *validator) checkStep(what string, s Step) {
 		}
 	case *File:
 		v.fileExists(info.Pos, what, "source", s.Source, true)
+		if slices.Contains(strings.Split(filepath.ToSlash(s.Source), "/"), StateDir) {
+			v.add(info.Pos, "%s: source %s is inside %s, the environment's private folder (its key, state and lock): envrun never uploads it", what, v.rel(s.Source), StateDir)
+		}
+		if s.Sync != "" && s.Sync != SyncChanges && s.Sync != SyncFull {
+			v.add(info.Pos, "%s: sync: expected %q or %q, got %q", what, SyncChanges, SyncFull, s.Sync)
+		}
 	case *Ansible:
 		v.fileExists(info.Pos, what, "playbook", s.Playbook, false)
 		v.fileExists(info.Pos, what, "config", s.Config, false)

@@ -19,6 +19,7 @@ import (
 	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/scripts"
 )
 
@@ -331,11 +332,13 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	}
 	p.env.UI.Infof(m.Name, "creating VM %s from box %s (%s, %d CPU, %d MiB)", name, m.Box, dtype, max(m.CPUs, defaultCPUs), memoryOf(m))
 	p.resetConsole(m.Name)
+	timing.Note(ctx, "booting")
 	if err := dom.Create(); err != nil {
 		return nil, lverr(err, "start VM %s", name)
 	}
 	addr := net.JoinHostPort(meta.IP, "22")
 	p.env.UI.Infof(m.Name, "first boot: waiting for SSH at %s to install the environment key", addr)
+	timing.Note(ctx, "first boot: waiting for SSH")
 	if err := pause.At(ctx, "first-contact:"+m.Name); err != nil {
 		return nil, err
 	}
