@@ -147,7 +147,7 @@ func ReadFile(path string) ([]byte, error) {
 // The files envrun makes in the state folder: RemoveOwn removes these and
 // nothing else.
 var (
-	ownFiles    = []string{".gitignore", "id_ed25519", "id_ed25519.pub", "known_hosts", "state.json", "ssh_config"}
+	ownFiles    = []string{".gitignore", "id_ed25519", "id_ed25519.pub", "known_hosts", "state.json", "ssh_config", "timings.json", "last.log"}
 	ownPatterns = []string{"console-*.log", ".*.tmp*"} // libvirt's serial logs; WriteFile's temporaries
 	ownDirs     = []string{"ansible"}                  // an Ansible step's inventory, extra vars and sockets
 )
