@@ -96,6 +96,7 @@ type Network struct {
 	Gateway  netip.Addr
 	Isolated bool // no route to the outside world
 	Pos      Pos
+	Given    Keys // the keys the Envfile gave
 }
 
 // Machine is one machine of the environment.
@@ -115,6 +116,7 @@ type Machine struct {
 	Steps         []Step
 	Providers     map[string]Options // per-provider overrides, by provider name
 	Pos           Pos
+	Given         Keys // the keys the Envfile gave
 }
 
 // IP is the machine's first static address, or the zero Addr.
@@ -187,6 +189,7 @@ type StepInfo struct {
 	Pos     Pos
 	Timeout time.Duration // 0: DefaultStepTimeout
 	Watch   []string      // absolute paths given by `watch = {...}`
+	Given   Keys          // the keys the Envfile gave
 }
 
 func (s *StepInfo) Info() *StepInfo { return s }
