@@ -150,6 +150,9 @@ type MachineStatus struct {
 	IP       string `json:"ip"`
 	Hostname string `json:"hostname,omitempty"`
 	ID       string `json:"id,omitempty"`
+	// Interfaces are the machine's interface names by network, as it told
+	// them when envrun last connected to it.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 	// Orphan marks a machine of this environment that the Envfile no
 	// longer names; `envrun destroy` removes it.
 	Orphan bool `json:"orphan,omitempty"`
@@ -177,6 +180,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 		}
 		if s, ok := byName[m.Name]; ok {
 			ms.State, ms.ID = string(s.State), s.ID
+			ms.Interfaces = e.cache.interfaces(m.Name, s.ID)
 			if s.IP != "" {
 				ms.IP = s.IP
 			}

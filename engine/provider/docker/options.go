@@ -23,6 +23,9 @@ type Options struct {
 	Env        map[string]string `opt:"env"`
 	CapAdd     []string          `opt:"cap_add"`
 	Tmpfs      []string          `opt:"tmpfs"`
+	// DefaultRoute names the network the default route goes through; ""
+	// is the first network the machine declares that is not isolated.
+	DefaultRoute string `opt:"default_route"`
 }
 
 // capRE is a Linux capability name, with or without CAP_, or ALL.
@@ -73,6 +76,14 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 			return nil, spec.Errorf(raw.Pos, "%s.tmpfs: %q is not an absolute guest path (options are not taken here)", what, t)
 		}
 	}
+	if o.DefaultRoute != "" && !slices.ContainsFunc(m.Networks, func(a spec.Attachment) bool { return a.Network == o.DefaultRoute }) {
+		var names []string
+		for _, a := range m.Networks {
+			names = append(names, a.Network)
+		}
+		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
+			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {
 			o.Build = filepath.Join(dir, o.Build)
@@ -88,9 +99,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	return o, nil
 }
 
-// command is the container's command: the user's, or sshd in the
-// foreground so that the container lives like a VM.
-func (o *Options) command() []string {
+// command is the container's command: the user's, or the setup script
+// and sshd (sshdCommand).
+func (o *Options) command(setup string) []string {
 	switch cmd := o.Cmd.(type) {
 	case string:
 		return []string{"/bin/sh", "-c", cmd}
@@ -101,5 +112,5 @@ func (o *Options) command() []string {
 		}
 		return out
 	}
-	return []string{"/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
+	return sshdCommand(setup)
 }
