@@ -46,12 +46,12 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
-	e.announce(g)
+	shown := e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
-		OnStart:  e.nodeStarted,
+		OnStart:  shown.started,
 		OnDone: func(r *graph.Result) {
-			e.nodeDone(r)
+			shown.done(r)
 			// Said at once, in a line (on the live display, by its row);
 			// the summary gives the whole error.
 			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
@@ -60,6 +60,7 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 			}
 		},
 	})
+	shown.finish(rep)
 	return rep, rep.Err()
 }
 
