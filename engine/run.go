@@ -221,11 +221,19 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
 	return e.each(ctx, targets, "halt", func(ctx context.Context, name string) error {
+		switch states[name] {
+		case "":
+			e.UI.Infof(name, "not created")
+			return nil
+		case provider.Stopped:
+			e.UI.Infof(name, "not running")
+			return nil
+		}
 		e.UI.Infof(name, "halting")
 		return e.prov.Halt(ctx, name)
 	})
@@ -233,14 +241,15 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 
 // targets resolves names for halt and destroy: Envfile machines, or
 // orphans found in the backend; none means every machine of both kinds.
-func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
+// It returns the state of each machine the backend has.
+func (e *Env) targets(ctx context.Context, names []string) ([]string, map[string]provider.State, error) {
 	states, err := e.prov.Machines(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	existing := map[string]bool{}
+	existing := map[string]provider.State{}
 	for _, s := range states {
-		existing[s.Name] = true
+		existing[s.Name] = s.State
 	}
 	if len(names) == 0 {
 		out := e.Spec.MachineNames()
@@ -249,15 +258,15 @@ func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
 				out = append(out, s.Name)
 			}
 		}
-		return out, nil
+		return out, existing, nil
 	}
 	for _, n := range names {
-		if e.Spec.Machine(n) == nil && !existing[n] {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
+		if _, ok := existing[n]; e.Spec.Machine(n) == nil && !ok {
+			return nil, nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
 				spec.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 	}
-	return names, nil
+	return names, existing, nil
 }
 
 // each runs f for every name in parallel (bounded) and joins the errors.
@@ -288,7 +297,7 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
@@ -297,7 +306,11 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 		if err := e.prov.Destroy(ctx, name); err != nil {
 			return err
 		}
-		e.UI.Infof(name, "destroyed")
+		if _, ok := states[name]; ok {
+			e.UI.Infof(name, "destroyed")
+		} else {
+			e.UI.Infof(name, "not created")
+		}
 		if err := e.known.Forget(name); err != nil {
 			return err
 		}
