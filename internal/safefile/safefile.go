@@ -1,12 +1,16 @@
 // Package safefile writes files so that a reader or a killed writer never
-// leaves them half-made.
+// sees them half-made, and reads files without following a link an
+// attacker may have put in their place.
 package safefile
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // WriteFile writes data to path atomically: readers see the old content or
@@ -33,4 +37,27 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// ReadFile reads the file at path without following a symbolic link, and
+// refuses anything but a regular file: what envrun reads from its state
+// folder (the private key, pinned host keys) is never taken from elsewhere.
+// The last element only: the folders on the way are the caller's to check.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link: envrun reads only files it made there; remove it", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: remove it", path)
+	}
+	return io.ReadAll(f)
 }
