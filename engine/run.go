@@ -48,12 +48,12 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
-	e.announce(g)
+	shown := e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
-		OnStart:  e.nodeStarted,
+		OnStart:  shown.started,
 		OnDone: func(r *graph.Result) {
-			e.nodeDone(r)
+			shown.done(r)
 			// Said at once, in a line (on the live display, by its row);
 			// the summary gives the whole error.
 			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
@@ -62,6 +62,7 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 			}
 		},
 	})
+	shown.finish(rep)
 	return rep, rep.Err()
 }
 
@@ -152,6 +153,9 @@ type MachineStatus struct {
 	IP       string `json:"ip"`
 	Hostname string `json:"hostname,omitempty"`
 	ID       string `json:"id,omitempty"`
+	// Interfaces are the machine's interface names by network, as it told
+	// them when envrun last connected to it.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 	// Orphan marks a machine of this environment that the Envfile no
 	// longer names; `envrun destroy` removes it.
 	Orphan bool `json:"orphan,omitempty"`
@@ -179,6 +183,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 		}
 		if s, ok := byName[m.Name]; ok {
 			ms.State, ms.ID = string(s.State), s.ID
+			ms.Interfaces = e.cache.interfaces(m.Name, s.ID)
 			if s.IP != "" {
 				ms.IP = s.IP
 			}
@@ -218,11 +223,19 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
 	return e.each(ctx, targets, "halt", func(ctx context.Context, name string) error {
+		switch states[name] {
+		case "":
+			e.UI.Infof(name, "not created")
+			return nil
+		case provider.Stopped:
+			e.UI.Infof(name, "not running")
+			return nil
+		}
 		e.UI.Infof(name, "halting")
 		return e.prov.Halt(ctx, name)
 	})
@@ -230,14 +243,15 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 
 // targets resolves names for halt and destroy: Envfile machines, or
 // orphans found in the backend; none means every machine of both kinds.
-func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
+// It returns the state of each machine the backend has.
+func (e *Env) targets(ctx context.Context, names []string) ([]string, map[string]provider.State, error) {
 	states, err := e.prov.Machines(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	existing := map[string]bool{}
+	existing := map[string]provider.State{}
 	for _, s := range states {
-		existing[s.Name] = true
+		existing[s.Name] = s.State
 	}
 	if len(names) == 0 {
 		out := e.Spec.MachineNames()
@@ -246,15 +260,15 @@ func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
 				out = append(out, s.Name)
 			}
 		}
-		return out, nil
+		return out, existing, nil
 	}
 	for _, n := range names {
-		if e.Spec.Machine(n) == nil && !existing[n] {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
+		if _, ok := existing[n]; e.Spec.Machine(n) == nil && !ok {
+			return nil, nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
 				spec.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 	}
-	return names, nil
+	return names, existing, nil
 }
 
 // each runs f for every name in parallel (bounded) and joins the errors.
@@ -285,7 +299,7 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
@@ -294,7 +308,11 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 		if err := e.prov.Destroy(ctx, name); err != nil {
 			return err
 		}
-		e.UI.Infof(name, "destroyed")
+		if _, ok := states[name]; ok {
+			e.UI.Infof(name, "destroyed")
+		} else {
+			e.UI.Infof(name, "not created")
+		}
 		if err := e.known.Forget(name); err != nil {
 			return err
 		}

@@ -181,6 +181,8 @@ var EnvfileSchema = &Schema{
 					Doc: "environment variables of the command", Example: `env = { APP_ENV = "dev" }`},
 				Key{Name: "secret_env", Type: MapOf(String),
 					Doc: "like env, but the values are never printed", Example: `secret_env = { TOKEN = os.getenv("TOKEN") }`},
+				Key{Name: "interpreter", Type: String, Field: "Interpreter", DefaultDoc: "bash when the machine has it, else sh, for a script without #!",
+					Doc: "the command that runs the script, whatever its first line", Example: `interpreter = "bash -eu"`},
 			)},
 		{Name: "file", Doc: "The settings of `file { ... }`.",
 			Keys: withStepKeys(
@@ -247,6 +249,8 @@ var EnvfileSchema = &Schema{
 					Doc: "Linux capabilities to add", Example: `cap_add = { "NET_ADMIN" }`},
 				{Name: "tmpfs", Type: ListOf(String),
 					Doc: "tmpfs mounts (PATH or PATH:OPTIONS)", Example: `tmpfs = { "/run", "/tmp:size=64m" }`},
+				{Name: "default_route", Type: String, DefaultDoc: "the first declared network that is not isolated",
+					Doc: "the network of the machine its default route goes through", Example: `default_route = "public"`},
 			}},
 		{Name: "libvirt", Doc: "A machine's `libvirt = { ... }`: settings for the libvirt provider.",
 			Keys: []Key{
