@@ -48,7 +48,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.default_route: network %q is isolated: it has no route out", m.Name, a.Network)
 		}
 	}
-	setup := setupScript(m, o.DefaultRoute, gateways)
+	setup := setupScript(m, o.DefaultRoute, gateways, o.owner)
 	capAdd := o.CapAdd
 	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !o.Privileged {
 		// To put its interfaces in the declared order, in its own network

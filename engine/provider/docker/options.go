@@ -22,7 +22,14 @@ type Options struct {
 	// DefaultRoute names the network the default route goes through; ""
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
+
+	// owner, when set, is the uid and gid the machine's user takes so
+	// that it can write its synced folders (see folderOwner). Not a key.
+	owner *ids
 }
+
+// ids are a uid and a gid.
+type ids struct{ UID, GID int }
 
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
