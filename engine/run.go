@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -350,22 +348,18 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	return e.removeState()
 }
 
-// removeState deletes the state folder but for the lock, which its holder
-// removes on exit.
+// removeState removes the files envrun made in the state folder, by name,
+// but for the lock, which its holder removes on exit. Anything else there
+// is the user's: it stays, and is named.
 func (e *Env) removeState() error {
-	entries, err := os.ReadDir(e.State.Path)
+	left, err := e.State.RemoveOwn()
 	if err != nil {
-		return nil
+		return err
 	}
-	for _, ent := range entries {
-		if ent.Name() == "lock" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(e.State.Path, ent.Name())); err != nil {
-			return err
-		}
+	if len(left) > 0 {
+		e.UI.Warnf("", "%s holds files envrun did not make, left as they are: %s", e.State.Path, strings.Join(left, ", "))
 	}
-	e.cache = openCache(e.State)
+	e.cache = openCache(e.State, func(string, ...any) {})
 	return nil
 }
 
