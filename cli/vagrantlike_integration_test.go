@@ -214,7 +214,11 @@ machine "v-sync" {
 		if out, err := exec.Command("useradd", "-M", "-u", "1777", "-U", "-G", "docker", "-s", "/usr/sbin/nologin", "v-sync").CombinedOutput(); err != nil {
 			t.Fatalf("useradd: %v %s", err, out)
 		}
-		t.Cleanup(func() { exec.Command("userdel", "v-sync").Run() })
+		t.Cleanup(func() {
+			if out, err := exec.Command("userdel", "v-sync").CombinedOutput(); err != nil {
+				t.Errorf("userdel v-sync: %v %s", err, out)
+			}
+		})
 		dockerGID := dockerGroup(t)
 		w := newWorldIn(t, dir, envfile)
 		if out, err := exec.Command("chown", "-R", "1777:1777", dir).CombinedOutput(); err != nil {
