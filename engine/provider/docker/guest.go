@@ -60,7 +60,7 @@ if id "$u" >/dev/null 2>&1 && { [ "$(id -u "$u")" != $uid ] || [ "$(id -g "$u")"
 		echo "envrun: no usermod in the image: $u keeps its uid, and may not write its synced folders" >&2
 	fi
 fi
-`, provision.Quote(m.User), owner.UID, owner.GID)
+`, shquote.Quote(m.User), owner.UID, owner.GID)
 	}
 	b.WriteString(`# envrun: /etc/hosts, /etc/hostname, /etc/resolv.conf are the machine's own files
 if [ -d /run/envrun ] && [ ! -L /run/envrun/hosts ]; then
