@@ -36,6 +36,9 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 		if err := e.requireRunning(ctx, plannedMachines(g)); err != nil {
 			return nil, err
 		}
+		if opts.Changed != nil {
+			e.noteChanges(opts.Steps, opts.Changed)
+		}
 	case opts.Existing:
 		if err := e.requireRunning(ctx, opts.Machines); err != nil {
 			return nil, err

@@ -61,9 +61,18 @@ func (t Tree) Paths() []string {
 	return out
 }
 
+// matcher says which paths (relative to a scan's root) are left out.
+type matcher interface {
+	MatchRel(rel string, isDir bool) bool
+}
+
 // Scan reads the tree under root, leaving out every folder called
-// StateDir and what exclude matches (patterns relative to root).
-func Scan(root string, exclude *ignore.Patterns) (Tree, error) {
+// StateDir and what exclude matches (patterns relative to root; nil for
+// none).
+func Scan(root string, exclude matcher) (Tree, error) {
+	if exclude == nil {
+		exclude = (*ignore.Patterns)(nil)
+	}
 	t := Tree{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

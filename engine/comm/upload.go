@@ -39,6 +39,10 @@ type UploadOptions struct {
 	// envrun never sent are left alone). The first upload on a connection
 	// sends everything, over what is there.
 	Changes bool
+	// Changed, with Changes, are the paths (absolute) that changed since
+	// the last upload, as a file watcher saw them: only those are looked
+	// at. nil means unknown: the whole source is compared.
+	Changed []string
 	// Progress, when set, is told what an upload sends.
 	Progress func(format string, args ...any)
 	// Warnf, when set, is told of a slow fallback (no tar on the machine).
@@ -104,19 +108,30 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		return c.send(ctx, filepath.Dir(src), path.Dir(dst), t, Delta{Send: []string{path.Base(dst)}}, map[string]string{path.Base(dst): src}, opts.Warnf)
 	}
 	exclude := ignore.New(src, opts.Exclude)
-	now, err := Scan(src, exclude)
-	if err != nil {
-		return err
-	}
 	key := strings.Join(exclude.List(), "\n")
 	c.syncMu.Lock()
 	last := c.synced[dst]
 	c.syncMu.Unlock()
-	var old Tree
+	var old, now Tree
+	var d Delta
 	if opts.Changes && last != nil && last.src == src && last.exclude == key {
 		old = last.tree
 	}
-	d := Diff(old, now)
+	switch {
+	case old != nil && opts.Changed != nil:
+		// The watcher said what changed: look at that only. The tree
+		// is updated in place; a failure below forgets it.
+		if d, err = Rescan(old, src, exclude, opts.Changed); err != nil {
+			c.forget(dst)
+			return err
+		}
+		now = old
+	default:
+		if now, err = Scan(src, exclude); err != nil {
+			return err
+		}
+		d = Diff(old, now)
+	}
 	if d.Empty() {
 		if opts.Progress != nil {
 			opts.Progress("%s: nothing changed since the last upload", dst)
