@@ -25,6 +25,7 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	hosts := make([]ansible.Host, len(eps))
 	for i, ep := range eps {
 		hosts[i] = inventoryHost(ep.Machine, ep.Addr)
+		hosts[i].Interfaces = e.cache.interfaces(ep.Machine.Name, "")
 	}
 	groups := map[string][]string{}
 	for _, s := range e.Spec.Steps {
@@ -84,6 +85,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	for i, r := range runs {
 		inst, _ := r.state()
 		hosts[i] = inventoryHost(r.m, inst.Addr)
+		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}
 	data, err := e.inventory(hosts, a.Groups).YAML()
 	if err != nil {

@@ -27,6 +27,9 @@ type cacheData struct {
 type machineCache struct {
 	ID          string `json:"id"`
 	Provisioned bool   `json:"provisioned"`
+	// Interfaces are the instance's interface names by network, as it
+	// told them when last connected.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 }
 
 type stepCache struct {

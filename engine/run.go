@@ -51,12 +51,12 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
-	e.announce(g)
+	shown := e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
-		OnStart:  e.nodeStarted,
+		OnStart:  shown.started,
 		OnDone: func(r *graph.Result) {
-			e.nodeDone(r)
+			shown.done(r)
 			// Said at once, in a line (on the live display, by its row);
 			// the summary gives the whole error.
 			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
@@ -65,6 +65,7 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 			}
 		},
 	})
+	shown.finish(rep)
 	return rep, rep.Err()
 }
 
@@ -155,6 +156,9 @@ type MachineStatus struct {
 	IP       string `json:"ip"`
 	Hostname string `json:"hostname,omitempty"`
 	ID       string `json:"id,omitempty"`
+	// Interfaces are the machine's interface names by network, as it told
+	// them when envrun last connected to it.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 	// Orphan marks a machine of this environment that the Envfile no
 	// longer names; `envrun destroy` removes it.
 	Orphan bool `json:"orphan,omitempty"`
@@ -182,6 +186,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 		}
 		if s, ok := byName[m.Name]; ok {
 			ms.State, ms.ID = string(s.State), s.ID
+			ms.Interfaces = e.cache.interfaces(m.Name, s.ID)
 			if s.IP != "" {
 				ms.IP = s.IP
 			}

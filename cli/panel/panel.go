@@ -133,33 +133,43 @@ func (p *Panel) start() {
 func (p *Panel) Line(scope, text, rendered string) {
 	plain := ui.StripSGR(rendered) + "\n"
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.log != nil {
 		io.WriteString(p.log, plain)
 	} else if len(p.pending) < 10000 {
 		p.pending = append(p.pending, plain)
 	}
-	switch {
-	case p.prog == nil || p.stopped:
+	p.state.line(scope, ui.StripSGR(text))
+	prog := p.prog
+	if p.stopped {
+		prog = nil
+	}
+	if prog == nil {
 		// Nothing drawn: lines print as plain output would.
 		io.WriteString(p.opts.Out, rendered+"\n")
-	case p.opts.Echo:
-		p.prog.Println("\r" + rendered)
 	}
-	p.state.line(scope, ui.StripSGR(text))
+	p.mu.Unlock()
+	if prog != nil && p.opts.Echo {
+		// Not under p.mu: the program's loop takes it to draw.
+		// From the line's start: the terminal's echo of ^C may have
+		// moved the cursor.
+		prog.Println("\r" + rendered)
+	}
 }
 
 // Print implements ui.Live.
 func (p *Panel) Print(text string) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.prog == nil || p.stopped {
-		io.WriteString(p.opts.Out, text)
-		return
+	prog := p.prog
+	if p.stopped {
+		prog = nil
 	}
-	// From the line's start: the terminal's echo of ^C may have moved
-	// the cursor.
-	p.prog.Println("\r" + strings.TrimRight(text, "\n"))
+	if prog == nil {
+		io.WriteString(p.opts.Out, text)
+	}
+	p.mu.Unlock()
+	if prog != nil {
+		prog.Println("\r" + strings.TrimRight(text, "\n"))
+	}
 }
 
 // Stop draws the last frame (it stays on the screen), shows the cursor,

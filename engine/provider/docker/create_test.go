@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,10 @@ import (
 )
 
 func TestBuildCreateSpec(t *testing.T) {
-	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj"}
+	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj", Networks: []*spec.Network{
+		{Name: "front", Subnet: netip.MustParsePrefix("10.1.0.0/24"), Gateway: netip.MustParseAddr("10.1.0.1")},
+		{Name: "back", Subnet: netip.MustParsePrefix("10.2.0.0/24"), Gateway: netip.MustParseAddr("10.2.0.1")},
+	}}
 	m := &spec.Machine{
 		Name: "web", Hostname: "web.example.test", User: "vagrant", CPUs: 2, Memory: 768,
 		Networks: []spec.Attachment{
@@ -133,5 +137,53 @@ func TestUserCache(t *testing.T) {
 		if _, ok := openUserCache().get("sha256:c vagrant"); !ok {
 			t.Errorf("%s file: not rewritten", name)
 		}
+	}
+}
+
+func TestDefaultRoute(t *testing.T) {
+	ef := &spec.Envfile{Networks: []*spec.Network{
+		{Name: "a", Subnet: netip.MustParsePrefix("10.1.0.0/24"), Gateway: netip.MustParseAddr("10.1.0.1"), Isolated: true},
+		{Name: "b", Subnet: netip.MustParsePrefix("10.2.0.0/24"), Gateway: netip.MustParseAddr("10.2.0.1")},
+		{Name: "c", Subnet: netip.MustParsePrefix("10.3.0.0/24"), Gateway: netip.MustParseAddr("10.3.0.1")},
+	}}
+	nets := []spec.Attachment{
+		{Network: "a", IP: netip.MustParseAddr("10.1.0.5")},
+		{Network: "b", IP: netip.MustParseAddr("10.2.0.5")},
+		{Network: "c", IP: netip.MustParseAddr("10.3.0.5")},
+	}
+	for _, tc := range []struct {
+		name, route, want, wantErr string
+	}{
+		{"first declared network that is not isolated", "", "ip route replace default via 10.2.0.1 dev eth1", ""},
+		{"default_route", "c", "ip route replace default via 10.3.0.1 dev eth2", ""},
+		{"isolated", "a", "", `docker.default_route: network "a" is isolated`},
+		{"unknown", "x", "", `docker.default_route: "x" is not one of the machine's networks`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &spec.Machine{Name: "m", Networks: nets, Providers: map[string]spec.Options{}}
+			if tc.route != "" {
+				m.Providers["docker"] = spec.Options{Values: map[string]any{"default_route": tc.route}}
+			}
+			o, err := decodeOptions(m, "/")
+			var cs *createSpec
+			if err == nil {
+				cs, err = buildCreateSpec("p", ef, m, o, "img", "", "", func(n string) string { return n })
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(cs.Setup, tc.want) || strings.Count(cs.Setup, "ip route replace") != 1 {
+				t.Errorf("setup script has no %q:\n%s", tc.want, cs.Setup)
+			}
+			if !slices.Contains(cs.HostConfig.CapAdd, "NET_ADMIN") {
+				t.Errorf("a machine on 3 networks lacks NET_ADMIN: %v", cs.HostConfig.CapAdd)
+			}
+		})
 	}
 }

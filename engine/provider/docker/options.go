@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -18,6 +19,9 @@ type Options struct {
 	Env        map[string]string `opt:"env"`
 	CapAdd     []string          `opt:"cap_add"`
 	Tmpfs      []string          `opt:"tmpfs"`
+	// DefaultRoute names the network the default route goes through; ""
+	// is the first network the machine declares that is not isolated.
+	DefaultRoute string `opt:"default_route"`
 }
 
 // decodeOptions reads m's docker table; paths are resolved against dir.
@@ -45,6 +49,14 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	default:
 		return nil, spec.Errorf(raw.Pos, "%s.cmd: expected string or list of strings, got %s", what, spec.TypeName(o.Cmd))
 	}
+	if o.DefaultRoute != "" && !slices.ContainsFunc(m.Networks, func(a spec.Attachment) bool { return a.Network == o.DefaultRoute }) {
+		var names []string
+		for _, a := range m.Networks {
+			names = append(names, a.Network)
+		}
+		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
+			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {
 			o.Build = filepath.Join(dir, o.Build)
@@ -60,9 +72,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	return o, nil
 }
 
-// command is the container's command: the user's, or sshd in the
-// foreground so that the container lives like a VM.
-func (o *Options) command() []string {
+// command is the container's command: the user's, or the setup script
+// and sshd (sshdCommand).
+func (o *Options) command(setup string) []string {
 	switch cmd := o.Cmd.(type) {
 	case string:
 		return []string{"/bin/sh", "-c", cmd}
@@ -73,5 +85,5 @@ func (o *Options) command() []string {
 		}
 		return out
 	}
-	return []string{"/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
+	return sshdCommand(setup)
 }

@@ -30,6 +30,9 @@ type Host struct {
 	User   string         // ansible_user
 	Groups []string       // the machine's own groups
 	Vars   map[string]any // the machine's `vars`; they win over envrun's
+	// Interfaces are its interface names by network, envrun_interfaces;
+	// nil when not known yet.
+	Interfaces map[string]string
 }
 
 // Inventory is everything an inventory file says.
@@ -95,6 +98,13 @@ func (inv *Inventory) YAML() ([]byte, error) {
 			own("ansible_port", p)
 		}
 		own("ansible_user", h.User)
+		if len(h.Interfaces) > 0 {
+			ifaces := mapping()
+			for _, n := range slices.Sorted(maps.Keys(h.Interfaces)) {
+				add(ifaces, n, h.Interfaces[n])
+			}
+			own("envrun_interfaces", ifaces)
+		}
 		for _, k := range slices.Sorted(maps.Keys(h.Vars)) {
 			add(node, k, h.Vars[k])
 		}

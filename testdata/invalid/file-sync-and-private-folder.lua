@@ -1,7 +1,0 @@
--- want: Envfile.lua:5: machine "a": file step "file#1": sync: expected "changes" or "full", got "fast"
--- want: Envfile.lua:6: machine "a": file step "file#2": source .envrun/id_ed25519 is inside .envrun, the environment's private folder (its key, state and lock): envrun never uploads it
-box "debian/bookworm"
-machine "a" { provision = {
-  file { source = ".", destination = "/srv", sync = "fast" },
-  file { source = ".envrun/id_ed25519", destination = "/tmp/key" },
-} }
