@@ -272,9 +272,11 @@ func TestPartialRun(t *testing.T) {
 		t.Errorf("commands %q, want one upload on each of a and c", log.cmds)
 	}
 
-	// A stopped machine is not started for a partial run.
+	// A stopped machine is not started for a partial run. (Its sshd
+	// stopped with it: the connection ended.)
 	log.cmds = nil
 	fp.Halt(ctx, "b")
+	close(conns["b"].done)
 	_, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "b", Step: "file#3"}}})
 	if err == nil || !strings.Contains(err.Error(), "b is stopped") {
 		t.Errorf("partial run on a stopped machine: %v", err)

@@ -90,6 +90,15 @@ func (e *Env) requireRunning(ctx context.Context, names []string) error {
 	if err != nil {
 		return err
 	}
+	// A machine whose connection lasts runs (see machineNode): asking the
+	// backend would only slow a watch's re-run down.
+	machines = slices.DeleteFunc(slices.Clone(machines), func(m *spec.Machine) bool {
+		_, live := e.liveInstance(m.Name)
+		return live
+	})
+	if len(machines) == 0 {
+		return nil
+	}
 	states, err := e.prov.Machines(ctx)
 	if err != nil {
 		return err

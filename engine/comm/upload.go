@@ -214,7 +214,7 @@ const noTar = 97
 // missing), read the removals ($1 bytes of shell on stdin) and run them,
 // then unpack the tar stream that follows. POSIX sh.
 const unpackScript = `command -v tar >/dev/null 2>&1 || { echo "envrun: no tar on this machine" >&2; exit 97; }
-mkdir -p -- "$2" && cd -- "$2" || exit 1
+cd -- "$2" 2>/dev/null || { mkdir -p -- "$2" && cd -- "$2"; } || exit 1
 if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
 exec tar -x -p -o -f -`
 
