@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -150,4 +151,33 @@ ansible "etc" { playbook = "etc.yml" }
 	// The play runs again, unchanged, on the restarted machine.
 	w.mustRun("provision")
 	check("after provisioning again")
+}
+
+// TestIntegrationHonestMessages: halt and destroy say "not created" for a
+// machine that never was (destroyed ones only once), and SIGTERM says
+// "terminated", not Ctrl-C.
+func TestIntegrationHonestMessages(t *testing.T) {
+	w := newWorld(t, `
+box "debian/bookworm"
+network "n" { subnet = "172.28.41.0/24" }
+machine "v-msg" { networks = { n = "172.28.41.10" } }
+machine "v-never" { networks = { n = "172.28.41.11" } }
+`)
+	for _, args := range [][]string{{"halt"}, {"destroy", "-f", "v-never"}, {"destroy", "-f", "v-never"}} {
+		r := w.mustRun(args...)
+		if !strings.Contains(r.stderr, "v-never | not created") || strings.Contains(r.stderr, "halting") || strings.Contains(r.stderr, "destroyed") {
+			t.Errorf("envrun %s on a machine never created: %s", strings.Join(args, " "), r)
+		}
+	}
+	p := w.start([]string{"ENVRUN_TEST_PAUSE=ssh-wait:v-msg"}, "up", "v-msg")
+	p.pause("ssh-wait:v-msg")
+	p.signal(syscall.SIGTERM)
+	r := p.wait(30 * time.Second)
+	if r.code != 130 || !strings.Contains(r.stderr, "envrun: terminated: stopping") || strings.Contains(r.stderr, "Ctrl-C") {
+		t.Errorf("SIGTERM: want exit 130 and \"terminated\", no Ctrl-C: %s", r)
+	}
+	r = w.mustRun("destroy", "-f", "v-msg")
+	if !strings.Contains(r.stderr, "v-msg | destroyed") {
+		t.Errorf("destroy of a machine that exists: %s", r)
+	}
 }

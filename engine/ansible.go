@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/envrun/envrun/engine/graph"
@@ -82,20 +82,22 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
 	}
 	hosts := make([]ansible.Host, len(runs))
+	names := make([]string, len(runs))
 	for i, r := range runs {
 		inst, _ := r.state()
 		hosts[i] = inventoryHost(r.m, inst.Addr)
+		names[i] = r.m.Name
 		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}
 	data, err := e.inventory(hosts, a.Groups).YAML()
 	if err != nil {
 		return err
 	}
-	dir := e.State.Join("ansible", a.Name)
-	inv := e.State.Join("ansible", a.Name, "inventory.yml")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := e.State.Mkdir("ansible", a.Name)
+	if err != nil {
 		return err
 	}
+	inv := filepath.Join(dir, "inventory.yml")
 	if err := state.WriteFile(inv, data, 0o600); err != nil {
 		return err
 	}
@@ -105,6 +107,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		Step:      a,
 		Inventory: inv,
 		Hosts:     len(hosts),
+		HostNames: names,
 		Dir:       dir,
 		Color:     e.UI.Color(),
 		Output:    out,

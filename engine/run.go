@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -235,11 +233,19 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
 	return e.each(ctx, targets, "halt", func(ctx context.Context, name string) error {
+		switch states[name] {
+		case "":
+			e.UI.Infof(name, "not created")
+			return nil
+		case provider.Stopped:
+			e.UI.Infof(name, "not running")
+			return nil
+		}
 		e.UI.Infof(name, "halting")
 		return e.prov.Halt(ctx, name)
 	})
@@ -247,14 +253,15 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 
 // targets resolves names for halt and destroy: Envfile machines, or
 // orphans found in the backend; none means every machine of both kinds.
-func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
+// It returns the state of each machine the backend has.
+func (e *Env) targets(ctx context.Context, names []string) ([]string, map[string]provider.State, error) {
 	states, err := e.prov.Machines(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	existing := map[string]bool{}
+	existing := map[string]provider.State{}
 	for _, s := range states {
-		existing[s.Name] = true
+		existing[s.Name] = s.State
 	}
 	if len(names) == 0 {
 		out := e.Spec.MachineNames()
@@ -263,15 +270,15 @@ func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
 				out = append(out, s.Name)
 			}
 		}
-		return out, nil
+		return out, existing, nil
 	}
 	for _, n := range names {
-		if e.Spec.Machine(n) == nil && !existing[n] {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
+		if _, ok := existing[n]; e.Spec.Machine(n) == nil && !ok {
+			return nil, nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
 				spec.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 	}
-	return names, nil
+	return names, existing, nil
 }
 
 // each runs f for every name in parallel (bounded) and joins the errors.
@@ -302,7 +309,7 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
@@ -311,7 +318,11 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 		if err := e.prov.Destroy(ctx, name); err != nil {
 			return err
 		}
-		e.UI.Infof(name, "destroyed")
+		if _, ok := states[name]; ok {
+			e.UI.Infof(name, "destroyed")
+		} else {
+			e.UI.Infof(name, "not created")
+		}
 		if err := e.known.Forget(name); err != nil {
 			return err
 		}
@@ -349,22 +360,18 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	return e.removeState()
 }
 
-// removeState deletes the state folder but for the lock, which its holder
-// removes on exit.
+// removeState removes the files envrun made in the state folder, by name,
+// but for the lock, which its holder removes on exit. Anything else there
+// is the user's: it stays, and is named.
 func (e *Env) removeState() error {
-	entries, err := os.ReadDir(e.State.Path)
+	left, err := e.State.RemoveOwn()
 	if err != nil {
-		return nil
+		return err
 	}
-	for _, ent := range entries {
-		if ent.Name() == "lock" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(e.State.Path, ent.Name())); err != nil {
-			return err
-		}
+	if len(left) > 0 {
+		e.UI.Warnf("", "%s holds files envrun did not make, left as they are: %s", e.State.Path, strings.Join(left, ", "))
 	}
-	e.cache = openCache(e.State)
+	e.cache = openCache(e.State, func(string, ...any) {})
 	return nil
 }
 

@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
@@ -13,6 +16,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
 )
 
 // createSpec is everything ContainerCreate and NetworkConnect are given for
@@ -34,6 +38,17 @@ type createSpec struct {
 type connect struct {
 	Network  string
 	Endpoint *network.EndpointSettings
+}
+
+// stateInside reports where the environment's state folder (.envrun/, with
+// its private key) appears in the guest when sf shares a folder holding
+// it (the project folder, say): there an empty read-only tmpfs hides it.
+func stateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
+	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, state.DirName))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
 }
 
 // buildCreateSpec makes the create options of machine m from image. netName
@@ -108,6 +123,12 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 	}
 	for _, sf := range m.SyncedFolders {
 		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
+		if hidden, ok := stateInside(ef, sf); ok {
+			cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{
+				Type: mount.TypeTmpfs, Target: hidden, ReadOnly: true,
+				TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 4096, Mode: 0o500},
+			})
+		}
 	}
 	for i, a := range m.Networks {
 		es := &network.EndpointSettings{

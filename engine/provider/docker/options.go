@@ -2,9 +2,13 @@ package docker
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -23,6 +27,9 @@ type Options struct {
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
 }
+
+// capRE is a Linux capability name, with or without CAP_, or ALL.
+var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
 
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
@@ -48,6 +55,26 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 		}
 	default:
 		return nil, spec.Errorf(raw.Pos, "%s.cmd: expected string or list of strings, got %s", what, spec.TypeName(o.Cmd))
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Env)) {
+		switch {
+		case k == "":
+			return nil, spec.Errorf(raw.Pos, "%s.env: a variable has an empty name", what)
+		case strings.ContainsAny(k, "=\x00"):
+			return nil, spec.Errorf(raw.Pos, "%s.env: variable name %q holds '=' or a NUL byte: Docker would read another variable", what, k)
+		case strings.ContainsRune(o.Env[k], 0):
+			return nil, spec.Errorf(raw.Pos, "%s.env.%s: the value holds a NUL byte", what, k)
+		}
+	}
+	for _, c := range o.CapAdd {
+		if !capRE.MatchString(c) {
+			return nil, spec.Errorf(raw.Pos, "%s.cap_add: %q is not a capability name (such as NET_ADMIN or CAP_NET_ADMIN)", what, c)
+		}
+	}
+	for _, t := range o.Tmpfs {
+		if !path.IsAbs(t) || strings.ContainsAny(t, ":,\x00") {
+			return nil, spec.Errorf(raw.Pos, "%s.tmpfs: %q is not an absolute guest path (options are not taken here)", what, t)
+		}
 	}
 	if o.DefaultRoute != "" && !slices.ContainsFunc(m.Networks, func(a spec.Attachment) bool { return a.Network == o.DefaultRoute }) {
 		var names []string
