@@ -41,6 +41,10 @@ type PlanOptions struct {
 	// No network is touched, no machine made, and nothing else runs:
 	// Machines, Provision and Existing are ignored.
 	Steps []StepRef
+	// Changed, with Steps, are the files (absolute paths) whose change
+	// calls for the run: a file step then looks at those only, instead of
+	// its whole source. nil means unknown.
+	Changed []string
 }
 
 // StepRef names a step: one of a machine's (Machine set) or a global one
