@@ -85,6 +85,8 @@ type world struct {
 	prov    string   // the provider of every command (ENVRUN_PROVIDER); docker when ""
 	env     []string // extra environment of every command
 	uid     uint32   // run envrun as this user when not 0
+	gid     uint32   // with this group (uid's number when 0)
+	groups  []uint32 // and these supplementary groups
 }
 
 func newWorld(t testing.TB, envfile string) *world {
@@ -281,7 +283,7 @@ func (w *world) start(env []string, args ...string) *running {
 		prov = "docker"
 	}
 	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER="+prov), w.env...), env...)
-	ownGroup(cmd, w.uid)
+	ownGroup(cmd, w.uid, w.gid, w.groups)
 	p := &running{w: w, cmd: cmd, lines: make(chan string, 1000), done: make(chan struct{})}
 	cmd.Stdout = &p.stdout
 	errPipe, err := cmd.StderrPipe()

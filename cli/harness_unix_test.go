@@ -8,11 +8,15 @@ import (
 )
 
 // ownGroup makes cmd lead a process group of its own, run as user uid
-// unless uid is 0.
-func ownGroup(cmd *exec.Cmd, uid uint32) {
+// (group gid, or uid's when 0, and the supplementary groups) unless uid is
+// 0.
+func ownGroup(cmd *exec.Cmd, uid, gid uint32, groups []uint32) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if uid != 0 {
-		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: uid}
+		if gid == 0 {
+			gid = uid
+		}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: gid, Groups: groups}
 	}
 }
 

@@ -57,7 +57,11 @@ type Env struct {
 
 	mu    sync.Mutex
 	conns map[string]*machineConn
-	dial  func(context.Context, comm.Config, time.Duration) (Conn, error)
+	// changes are, per file step, the paths a partial run (envrun watch)
+	// said changed that the step has not sent yet: a step that did not
+	// run, or failed, sends them with the next run's.
+	changes map[StepRef][]string
+	dial    func(context.Context, comm.Config, time.Duration) (Conn, error)
 	// keepalive is the SSH keepalive interval (ENVRUN_SSH_KEEPALIVE); 0
 	// means comm's default.
 	keepalive time.Duration
@@ -74,6 +78,9 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		opts.UI = ui.Discard()
 	}
 	st := state.ForEnvfile(ef.Path)
+	if err := st.Check(); err != nil {
+		return nil, err // before anything reads from it
+	}
 	e := &Env{
 		Spec:     ef,
 		Project:  state.ProjectID(ef.Path),
@@ -81,11 +88,11 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		UI:       opts.UI,
 		Parallel: opts.Parallel,
 		known:    comm.OpenKnownHosts(st.KnownHostsPath()),
-		cache:    openCache(st),
 		conns:    map[string]*machineConn{},
 		dial:     dialSSH,
 		playbook: func(ctx context.Context, r *ansible.Run) error { return r.Do(ctx) },
 	}
+	e.cache = openCache(st, func(f string, args ...any) { e.UI.Warnf("", f, args...) })
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel()
 	}

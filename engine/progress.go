@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/ui"
@@ -13,78 +14,90 @@ import (
 // provider's, the SSH wait, step k/n). Plain output prints none of this:
 // it is the lines the nodes print, as it always was.
 
-// progressNode is a graph node with a row on the live display.
-type progressNode interface {
-	// row is the row the node's work shows on; label is set for the
-	// node that adds the row.
-	row() (row, label string)
+// walkProgress is what one walk has shown: the steps each machine ran.
+// Its methods are called from the walk's goroutine, one at a time.
+type walkProgress struct {
+	e    *Env
+	live bool
+	ran  map[string][]string // machine → the steps it ran
 }
 
-func (n *networkNode) row() (string, string) { return ui.NetworkRow(n.n.Name), "network " + n.n.Name }
-func (n *machineNode) row() (string, string) { return n.run.m.Name, n.run.m.Name }
-func (n *stepNode) row() (string, string)    { return n.run.m.Name, "" }
-func (n *doneNode) row() (string, string)    { return n.run.m.Name, "" }
-func (n *globalNode) row() (string, string)  { return n.s.Info().Name, n.s.Info().Name }
-
 // announce adds the rows of g's nodes, in graph order.
-func (e *Env) announce(g *graph.Graph) {
-	if e.UI.Live() == nil {
-		return
+func (e *Env) announce(g *graph.Graph) *walkProgress {
+	w := &walkProgress{e: e, live: e.UI.Live() != nil, ran: map[string][]string{}}
+	if !w.live {
+		return w
 	}
 	for _, n := range g.Nodes() {
-		if p, ok := n.(progressNode); ok {
-			if row, label := p.row(); label != "" {
+		if k := kind(n); k != nil {
+			if row, label := k.row(); label != "" {
 				e.UI.Add(row, label)
 			}
 		}
 	}
+	return w
 }
 
-// nodeStarted shows a node's start on its row.
-func (e *Env) nodeStarted(n graph.Node) {
-	switch n := n.(type) {
-	case *networkNode:
-		e.UI.Start(ui.NetworkRow(n.n.Name))
-		e.UI.Phase(ui.NetworkRow(n.n.Name), "creating")
-	case *machineNode:
-		e.UI.Start(n.run.m.Name)
-		e.UI.Phase(n.run.m.Name, "checking")
-	case *stepNode:
-		if _, run := n.run.state(); !run {
-			return
-		}
-		k := 0
-		for i, s := range n.run.m.Steps {
-			if s == n.s {
-				k = i + 1
-			}
-		}
-		e.UI.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
-	case *globalNode:
-		e.UI.Start(n.s.Info().Name)
-		e.UI.Phase(n.s.Info().Name, stepSummary(n.s))
-	}
-}
-
-// nodeDone ends a node's row when the node is the row's last, or failed.
-func (e *Env) nodeDone(r *graph.Result) {
-	p, ok := r.Node.(progressNode)
-	if !ok {
+// started shows a node's start on its row.
+func (w *walkProgress) started(n graph.Node) {
+	if !w.live {
 		return
 	}
-	row, _ := p.row()
+	if k := kind(n); k != nil {
+		k.showStart(w)
+	}
+}
+
+// done ends a node's row when the node is the row's last, or failed.
+func (w *walkProgress) done(r *graph.Result) {
+	k := kind(r.Node)
+	if !w.live || k == nil {
+		return
+	}
+	row, _ := k.row()
+	u := w.e.UI
 	switch r.Status {
 	case graph.OK:
-		switch r.Node.(type) {
-		case *networkNode, *doneNode, *globalNode:
-			e.UI.Done(row, ui.RowOK, nil)
+		if what, ends := k.finished(w); ends {
+			u.Finish(row, what)
 		}
 	case graph.Failed:
-		e.UI.Done(row, ui.RowFailed, r.Err)
+		u.Done(row, ui.RowFailed, r.Err)
 	case graph.Skipped:
-		e.UI.Done(row, ui.RowSkipped, nil)
+		u.Done(row, ui.RowSkipped, nil)
 	case graph.Canceled:
-		e.UI.Done(row, ui.RowCanceled, nil)
+		u.Done(row, ui.RowCanceled, nil)
+	}
+}
+
+func (w *walkProgress) machineDone(name string) string {
+	ran := w.ran[name]
+	switch len(ran) {
+	case 0:
+		return "up"
+	case 1:
+		return "up, ran " + ran[0]
+	}
+	return fmt.Sprintf("up, ran %d steps", len(ran))
+}
+
+// finish ends the rows of machines whose walk has no done node (a
+// partial run of watch): when all their nodes succeeded.
+func (w *walkProgress) finish(rep *graph.Report) {
+	if !w.live {
+		return
+	}
+	for _, r := range rep.Results {
+		k := kind(r.Node)
+		if k == nil || k.upMachine() == "" || r.Status != graph.OK || rep.Result(doneID(k.upMachine())) != nil {
+			continue
+		}
+		name := k.upMachine()
+		if ran := w.ran[name]; len(ran) > 0 {
+			w.e.UI.Finish(name, "ran "+strings.Join(ran, ", "))
+		} else {
+			w.e.UI.Finish(name, "up")
+		}
 	}
 }
 
@@ -95,7 +108,7 @@ func (e *Env) observePhases(n *machineNode) {
 		return
 	}
 	name := n.run.m.Name
-	n.phases.Observe(func(phase string) { e.UI.Phase(name, phaseLabel(phase)) })
+	n.recorder.Observe(func(phase string) { e.UI.Phase(name, phaseLabel(phase)) })
 }
 
 // phaseLabel words a timing phase for the display.
@@ -127,7 +140,20 @@ func (e *Env) eachRow(name, verb string, fn func() error) error {
 	if err != nil {
 		e.UI.Done(name, ui.RowFailed, err)
 	} else {
-		e.UI.Done(name, ui.RowOK, nil)
+		e.UI.Finish(name, doneWord(verb))
 	}
 	return err
+}
+
+// doneWord says what a verb of eachRow did.
+func doneWord(verb string) string {
+	switch verb {
+	case "halt":
+		return "halted"
+	case "destroy":
+		return "destroyed"
+	case "remove network":
+		return "removed"
+	}
+	return verb + ": done"
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Endpoint is how to reach a machine over SSH.
@@ -84,7 +85,7 @@ func (e *Env) selectExact(names []string) ([]*spec.Machine, error) {
 	for _, n := range names {
 		m := e.Spec.Machine(n)
 		if m == nil {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, spec.DidYouMean(n, e.Spec.MachineNames()))}
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, suggest.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 		out = append(out, m)
 	}
@@ -111,6 +112,7 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 		fmt.Fprintf(&b, "  IdentityFile %s\n", quoteConfig(e.State.KeyPath()))
 		fmt.Fprintf(&b, "  IdentitiesOnly yes\n")
 		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n", quoteConfig(e.known.Path()))
+		fmt.Fprintf(&b, "  GlobalKnownHostsFile /dev/null\n")
 		fmt.Fprintf(&b, "  StrictHostKeyChecking yes\n")
 		fmt.Fprintf(&b, "  HostKeyAlgorithms ssh-ed25519\n")
 		fmt.Fprintf(&b, "  PasswordAuthentication no\n")
@@ -119,7 +121,10 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 	return b.String()
 }
 
+// quoteConfig writes a path as an ssh_config argument: OpenSSH expands
+// %-tokens in IdentityFile and UserKnownHostsFile, so a % is doubled.
 func quoteConfig(s string) string {
+	s = strings.ReplaceAll(s, "%", "%%")
 	if strings.ContainsAny(s, " \t\"") {
 		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 	}

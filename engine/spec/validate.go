@@ -3,12 +3,16 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 var (
@@ -99,6 +103,10 @@ func (v *validator) networks() {
 			v.add(n.Pos, "%s: subnet %s: only IPv4 subnets are supported", what, n.Subnet)
 			continue
 		}
+		if why := checkPrivate(n.Subnet); why != "" {
+			v.add(n.Pos, "%s: subnet %s %s", what, n.Subnet, why)
+			continue
+		}
 		if n.Subnet.Bits() > 30 {
 			v.add(n.Pos, "%s: subnet %s is too small: it needs room for a gateway and a machine (/30 at most)", what, n.Subnet)
 			continue
@@ -115,6 +123,57 @@ func (v *validator) networks() {
 			}
 		}
 	}
+}
+
+// privateRanges are where an environment's subnets may lie: RFC 1918's
+// private LANs, the shared address space of RFC 6598 and the documentation
+// ranges of RFC 5737. Nothing there is a real host on the internet.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+}
+
+// specialRanges say why a subnet over them is refused.
+var specialRanges = []struct {
+	p   netip.Prefix
+	why string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), `holds 0.0.0.0/8 ("this network"), which no host may use`},
+	{netip.MustParsePrefix("127.0.0.0/8"), "holds loopback addresses (127.0.0.0/8): the host's own services live there"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "holds link-local addresses (169.254.0.0/16): cloud metadata services and zeroconf live there"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "holds multicast addresses (224.0.0.0/4), which no machine can have"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "holds reserved addresses (240.0.0.0/4) and the broadcast address"},
+}
+
+// checkPrivate reports why subnet is not a private LAN an environment may
+// take, or "".
+func checkPrivate(subnet netip.Prefix) string {
+	subnet = subnet.Masked()
+	for _, r := range privateRanges {
+		if r.Bits() <= subnet.Bits() && r.Contains(subnet.Addr()) {
+			return ""
+		}
+	}
+	for _, r := range specialRanges {
+		if r.p.Bits() <= subnet.Bits() && r.p.Contains(subnet.Addr()) {
+			return r.why
+		}
+	}
+	if subnet.Bits() < 8 {
+		return "is not a private LAN: it spans much of the internet (the largest private range, 10.0.0.0/8, is a /8)"
+	}
+	for _, r := range specialRanges {
+		if subnet.Overlaps(r.p) {
+			return r.why
+		}
+	}
+	return "is not a private LAN: its addresses belong to hosts on the internet, which the machines would hide from this host. " +
+		"Use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (or 100.64.0.0/10)"
 }
 
 // checkHostAddr reports why ip cannot be a host of subnet, or "".
@@ -174,7 +233,7 @@ func (v *validator) machines() {
 		for _, a := range m.Networks {
 			n := v.e.Network(a.Network)
 			if n == nil {
-				v.add(m.Pos, "%s: unknown network %q%s", what, a.Network, DidYouMean(a.Network, netNames))
+				v.add(m.Pos, "%s: unknown network %q%s", what, a.Network, suggest.DidYouMean(a.Network, netNames))
 				continue
 			}
 			if !n.Subnet.IsValid() {
@@ -204,8 +263,17 @@ func (v *validator) machines() {
 			case dep == m.Name:
 				v.add(m.Pos, "%s: depends_on names the machine itself", what)
 			case v.e.Machine(dep) == nil:
-				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, DidYouMean(dep, names))
+				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, suggest.DidYouMean(dep, names))
 			}
+		}
+		stateDir := filepath.Join(v.e.Dir, ".envrun") // state.DirName
+		for _, sf := range m.SyncedFolders {
+			if rel, err := filepath.Rel(stateDir, sf.Host); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				v.add(m.Pos, "%s: synced folder %s is envrun's state folder, which holds the environment's private key: it is never shared", what, sf.Host)
+			}
+		}
+		for _, bad := range nonFinite("vars", m.Vars) {
+			v.add(m.Pos, "%s: %s: Ansible has no such number", what, bad)
 		}
 		seenPorts := map[string]bool{}
 		for _, p := range m.Ports {
@@ -314,9 +382,12 @@ func (v *validator) globalSteps() {
 		if len(a.Hosts) == 0 {
 			v.add(info.Pos, "%s: hosts is empty: no machine to run on", what)
 		}
+		for _, bad := range nonFinite("extra_vars", a.ExtraVars) {
+			v.add(info.Pos, "%s: %s: JSON, which Ansible reads extra variables in, has no such number", what, bad)
+		}
 		for _, h := range a.Hosts {
 			if v.e.Machine(h) == nil {
-				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, DidYouMean(h, machineNames))
+				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, suggest.DidYouMean(h, machineNames))
 			}
 		}
 		for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
@@ -326,7 +397,7 @@ func (v *validator) globalSteps() {
 			}
 			for _, h := range members {
 				if v.e.Machine(h) == nil {
-					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, DidYouMean(h, machineNames))
+					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, suggest.DidYouMean(h, machineNames))
 				}
 			}
 		}
@@ -335,7 +406,7 @@ func (v *validator) globalSteps() {
 			case dep == info.Name:
 				v.add(info.Pos, "%s: after names the step itself", what)
 			case v.e.Step(dep) == nil:
-				v.add(info.Pos, "%s: after: unknown step %q%s", what, dep, DidYouMean(dep, names))
+				v.add(info.Pos, "%s: after: unknown step %q%s", what, dep, suggest.DidYouMean(dep, names))
 			}
 		}
 	}
@@ -347,6 +418,27 @@ func (v *validator) globalSteps() {
 		}
 		return s.Info().Name, s.Info().Pos, after
 	})
+}
+
+// nonFinite finds the NaN and infinite numbers in v (Envfile values:
+// maps, lists, numbers, strings, booleans): "PATH is NaN", in order.
+func nonFinite(path string, v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			out = append(out, fmt.Sprintf("%s is %v", path, v))
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, nonFinite(path+"."+k, v[k])...)
+		}
+	case []any:
+		for i, e := range v {
+			out = append(out, nonFinite(fmt.Sprintf("%s[%d]", path, i+1), e)...)
+		}
+	}
+	return out
 }
 
 // cycles reports each dependency cycle among n items once, as a readable
@@ -365,109 +457,7 @@ func (v *validator) cycles(key string, n int, item func(int) (string, Pos, []str
 		pos[name] = p
 		order = append(order, name)
 	}
-	for _, cycle := range FindCycles(order, func(s string) []string { return deps[s] }) {
+	for _, cycle := range graph.FindCycles(order, func(s string) []string { return deps[s] }) {
 		v.add(pos[cycle[0]], "%s forms a cycle: %s", key, strings.Join(append(cycle, cycle[0]), " → "))
 	}
-}
-
-// FindCycles returns the cycles among nodes (Tarjan's strongly connected
-// components of two or more nodes, plus self-loops), each as a path that
-// follows the edges, starting at its earliest node in order.
-func FindCycles(order []string, edges func(string) []string) [][]string {
-	inOrder := map[string]bool{}
-	for _, n := range order {
-		inOrder[n] = true
-	}
-	index := map[string]int{}
-	low := map[string]int{}
-	onStack := map[string]bool{}
-	var stack []string
-	var sccs [][]string
-	var strong func(string)
-	strong = func(n string) {
-		index[n] = len(index)
-		low[n] = index[n]
-		stack = append(stack, n)
-		onStack[n] = true
-		for _, m := range edges(n) {
-			if _, known := index[m]; !known {
-				if !inOrder[m] {
-					continue
-				}
-				strong(m)
-				low[n] = min(low[n], low[m])
-			} else if onStack[m] {
-				low[n] = min(low[n], index[m])
-			}
-		}
-		if low[n] == index[n] {
-			var scc []string
-			for {
-				m := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				onStack[m] = false
-				scc = append(scc, m)
-				if m == n {
-					break
-				}
-			}
-			if len(scc) > 1 || slices.Contains(edges(n), n) {
-				sccs = append(sccs, scc)
-			}
-		}
-	}
-	for _, n := range order {
-		if _, seen := index[n]; !seen {
-			strong(n)
-		}
-	}
-	var cycles [][]string
-	for _, scc := range sccs {
-		cycles = append(cycles, cyclePath(order, scc, edges))
-	}
-	return cycles
-}
-
-// cyclePath walks a strongly connected component from its first node (in
-// order) back to it, so the message shows a real cycle.
-func cyclePath(order, scc []string, edges func(string) []string) []string {
-	in := map[string]bool{}
-	for _, n := range scc {
-		in[n] = true
-	}
-	start := ""
-	for _, n := range order {
-		if in[n] {
-			start = n
-			break
-		}
-	}
-	// Breadth-first search for the shortest way from start back to start.
-	prev := map[string]string{}
-	queue := []string{start}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		for _, m := range edges(n) {
-			if !in[m] {
-				continue
-			}
-			if m == start {
-				path := []string{n}
-				for p := n; p != start; {
-					p = prev[p]
-					path = append(path, p)
-				}
-				for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-					path[i], path[j] = path[j], path[i]
-				}
-				return path
-			}
-			if _, seen := prev[m]; !seen {
-				prev[m] = n
-				queue = append(queue, m)
-			}
-		}
-	}
-	return []string{start}
 }

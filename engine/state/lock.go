@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/internal/flock"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // Lock is a held environment lock: one mutating command at a time.
@@ -66,7 +67,7 @@ func (d Dir) lock(command string) (*Lock, error) {
 		return nil, err
 	}
 	path := d.Join("lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|safefile.NoFollow, 0o600)
 	if err != nil {
 		return nil, err
 	}

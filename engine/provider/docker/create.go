@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
@@ -13,6 +16,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
 )
 
 // createSpec is everything ContainerCreate and NetworkConnect are given for
@@ -36,6 +40,17 @@ type connect struct {
 	Endpoint *network.EndpointSettings
 }
 
+// stateInside reports where the environment's state folder (.envrun/, with
+// its private key) appears in the guest when sf shares a folder holding
+// it (the project folder, say): there an empty read-only tmpfs hides it.
+func stateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
+	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, state.DirName))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
+}
+
 // buildCreateSpec makes the create options of machine m from image. netName
 // maps an Envfile network name to its Docker network name. hostKey is the
 // public host key installed in the container.
@@ -48,9 +63,9 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.default_route: network %q is isolated: it has no route out", m.Name, a.Network)
 		}
 	}
-	setup := setupScript(m, o.DefaultRoute, gateways)
+	setup := setupScript(m, o.DefaultRoute, gateways, o.owner)
 	capAdd := o.CapAdd
-	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !o.Privileged {
+	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !slices.Contains(capAdd, "CAP_NET_ADMIN") && !o.Privileged {
 		// To put its interfaces in the declared order, in its own network
 		// namespace.
 		capAdd = append(slices.Clone(capAdd), "NET_ADMIN")
@@ -108,6 +123,12 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 	}
 	for _, sf := range m.SyncedFolders {
 		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
+		if hidden, ok := stateInside(ef, sf); ok {
+			cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{
+				Type: mount.TypeTmpfs, Target: hidden, ReadOnly: true,
+				TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 4096, Mode: 0o500},
+			})
+		}
 	}
 	for i, a := range m.Networks {
 		es := &network.EndpointSettings{

@@ -2,11 +2,16 @@ package docker
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a machine's `docker = { ... }` table.
@@ -22,7 +27,17 @@ type Options struct {
 	// DefaultRoute names the network the default route goes through; ""
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
+
+	// owner, when set, is the uid and gid the machine's user takes so
+	// that it can write its synced folders (see folderOwner). Not a key.
+	owner *ids
 }
+
+// ids are a uid and a gid.
+type ids struct{ UID, GID int }
+
+// capRE is a Linux capability name, with or without CAP_, or ALL.
+var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
 
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
@@ -49,13 +64,33 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	default:
 		return nil, spec.Errorf(raw.Pos, "%s.cmd: expected string or list of strings, got %s", what, spec.TypeName(o.Cmd))
 	}
+	for _, k := range slices.Sorted(maps.Keys(o.Env)) {
+		switch {
+		case k == "":
+			return nil, spec.Errorf(raw.Pos, "%s.env: a variable has an empty name", what)
+		case strings.ContainsAny(k, "=\x00"):
+			return nil, spec.Errorf(raw.Pos, "%s.env: variable name %q holds '=' or a NUL byte: Docker would read another variable", what, k)
+		case strings.ContainsRune(o.Env[k], 0):
+			return nil, spec.Errorf(raw.Pos, "%s.env.%s: the value holds a NUL byte", what, k)
+		}
+	}
+	for _, c := range o.CapAdd {
+		if !capRE.MatchString(c) {
+			return nil, spec.Errorf(raw.Pos, "%s.cap_add: %q is not a capability name (such as NET_ADMIN or CAP_NET_ADMIN)", what, c)
+		}
+	}
+	for _, t := range o.Tmpfs {
+		if !path.IsAbs(t) || strings.ContainsAny(t, ":,\x00") {
+			return nil, spec.Errorf(raw.Pos, "%s.tmpfs: %q is not an absolute guest path (options are not taken here)", what, t)
+		}
+	}
 	if o.DefaultRoute != "" && !slices.ContainsFunc(m.Networks, func(a spec.Attachment) bool { return a.Network == o.DefaultRoute }) {
 		var names []string
 		for _, a := range m.Networks {
 			names = append(names, a.Network)
 		}
 		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
-			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+			what, o.DefaultRoute, suggest.DidYouMean(o.DefaultRoute, names), names)
 	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {
