@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -144,11 +143,11 @@ func (p *Provider) folderOwner(m *spec.Machine) *ids {
 	if err != nil {
 		return nil
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || st.Uid == 0 {
+	uid, gid, ok := fileOwner(fi)
+	if !ok || uid == 0 {
 		return nil
 	}
-	return &ids{int(st.Uid), int(st.Gid)}
+	return &ids{uid, gid}
 }
 
 // warnRootFolders says which synced folders of m the machine's user cannot
@@ -162,7 +161,7 @@ func (p *Provider) warnRootFolders(m *spec.Machine) {
 		if err != nil {
 			continue
 		}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid == 0 && fi.Mode().Perm()&0o002 == 0 {
+		if uid, _, ok := fileOwner(fi); ok && uid == 0 && fi.Mode().Perm()&0o002 == 0 {
 			p.env.UI.Warnf(m.Name, "synced folder %s is root's on the host: %s in the machine cannot write %s "+
 				"(envrun changes no host file's owner; `chown -R USER %s` on the host makes it USER's, and the machine's user takes USER's uid)",
 				sf.Host, m.User, sf.Guest, sf.Host)
