@@ -49,6 +49,10 @@ type PlanOptions struct {
 	// No network is touched, no machine made, and nothing else runs:
 	// Machines, Provision and Existing are ignored.
 	Steps []StepRef
+	// Changed, with Steps, are the files (absolute paths) whose change
+	// calls for the run: a file step then looks at those only, instead of
+	// its whole source. nil means unknown.
+	Changed []string
 }
 
 // StepRef names a step: one of a machine's (Machine set) or a global one
@@ -496,12 +500,62 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	stderr := e.UI.Writer(m.Name, ui.Normal)
 	defer stdout.Close()
 	defer stderr.Close()
+	ref := StepRef{Machine: m.Name, Step: info.Name}
+	changed := e.pendingChanges(ref)
 	err = provision.Run(ctx, n.s, m, c, provision.Output{
 		Stdout: stdout, Stderr: stderr, Interfaces: e.cache.interfaces(m.Name, inst.ID),
-		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
-		Warnf:  func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
+		Debugf:  func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
+		Warnf:   func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
+		Changed: changed,
 	})
+	if err == nil {
+		e.sentChanges(ref, len(changed))
+	}
 	return stepError(ctx, info, err)
+}
+
+// noteChanges records the changed paths of a partial run for its file
+// steps.
+func (e *Env) noteChanges(refs []StepRef, changed []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range refs {
+		if m := e.Spec.Machine(r.Machine); m == nil {
+			continue
+		}
+		if e.changes == nil {
+			e.changes = map[StepRef][]string{}
+		}
+		e.changes[r] = append(e.changes[r], changed...)
+		if e.changes[r] == nil {
+			e.changes[r] = []string{} // known: nothing changed
+		}
+	}
+}
+
+// pendingChanges are the paths a step has to send: nil when unknown (not
+// a partial run).
+func (e *Env) pendingChanges(r StepRef) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	list, ok := e.changes[r]
+	if !ok {
+		return nil
+	}
+	return append([]string{}, list...)
+}
+
+// sentChanges drops the first n pending paths of a step: it sent them.
+func (e *Env) sentChanges(r StepRef, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if list, ok := e.changes[r]; ok {
+		if n >= len(list) {
+			delete(e.changes, r)
+		} else {
+			e.changes[r] = list[n:]
+		}
+	}
 }
 
 var errStepTimeout = errors.New("step timed out")

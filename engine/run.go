@@ -34,6 +34,9 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 		if err := e.requireRunning(ctx, plannedMachines(g)); err != nil {
 			return nil, err
 		}
+		if opts.Changed != nil {
+			e.noteChanges(opts.Steps, opts.Changed)
+		}
 	case opts.Existing:
 		if err := e.requireRunning(ctx, opts.Machines); err != nil {
 			return nil, err
@@ -84,6 +87,15 @@ func (e *Env) requireRunning(ctx context.Context, names []string) error {
 	machines, err := e.Select(names)
 	if err != nil {
 		return err
+	}
+	// A machine whose connection lasts runs (see machineNode): asking the
+	// backend would only slow a watch's re-run down.
+	machines = slices.DeleteFunc(slices.Clone(machines), func(m *spec.Machine) bool {
+		_, live := e.liveInstance(m.Name)
+		return live
+	})
+	if len(machines) == 0 {
+		return nil
 	}
 	states, err := e.prov.Machines(ctx)
 	if err != nil {

@@ -34,6 +34,10 @@ type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
 	Warnf          func(format string, args ...any) // warnings, may be nil
+	// Changed are the paths (absolute) that changed since a file step
+	// last ran on this connection, as `envrun watch` saw them; nil when
+	// unknown (the step compares its whole source).
+	Changed []string
 	// Interfaces are the machine's interface names by network, for
 	// hooks (m.interfaces); nil when unknown.
 	Interfaces map[string]string
@@ -54,6 +58,7 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
 			Exclude:  s.Exclude,
 			Changes:  s.Sync != spec.SyncFull,
+			Changed:  out.Changed,
 			Progress: out.Debugf,
 			Warnf:    out.Warnf,
 		})

@@ -26,7 +26,14 @@ type Options struct {
 	// DefaultRoute names the network the default route goes through; ""
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
+
+	// owner, when set, is the uid and gid the machine's user takes so
+	// that it can write its synced folders (see folderOwner). Not a key.
+	owner *ids
 }
+
+// ids are a uid and a gid.
+type ids struct{ UID, GID int }
 
 // capRE is a Linux capability name, with or without CAP_, or ALL.
 var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
