@@ -194,7 +194,7 @@ func envLine(env map[string]string) string {
 	for _, k := range keys {
 		parts := strings.Split(env[k], "\n")
 		for i, part := range parts {
-			parts[i] = Quote(part)
+			parts[i] = shquote.Quote(part)
 		}
 		b.WriteString(" " + k + "=" + strings.Join(parts, `"$nl"`))
 	}
@@ -213,9 +213,9 @@ func (r Remote) Command() (string, []byte) {
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d %s", Quote(supervisor), len(env), len(r.Script), Quote(r.interpreter()))
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d %s", shquote.Quote(supervisor), len(env), len(r.Script), shquote.Quote(r.interpreter()))
 	for _, a := range r.Args {
-		run.WriteString(" " + Quote(a))
+		run.WriteString(" " + shquote.Quote(a))
 	}
 	return run.String(), append([]byte(env), r.Script...)
 }
@@ -255,9 +255,6 @@ func describe(s *spec.Shell) string {
 	}
 	return what
 }
-
-// Quote quotes s for a POSIX shell.
-func Quote(s string) string { return shquote.Quote(s) }
 
 // runner is what a Lua hook gets: m:run and m:upload.
 type runner struct {
