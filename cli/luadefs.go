@@ -12,7 +12,7 @@ import (
 
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 	"github.com/envrun/envrun/luaapi/luadefs"
 )
 
@@ -62,7 +62,7 @@ func writeLuaDefs(dir string, out io.Writer) error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := state.WriteFile(p, f.Data, 0o644); err != nil {
+		if err := safefile.WriteFile(p, f.Data, 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "wrote: %s\n", p)
