@@ -34,4 +34,3 @@ func BenchmarkFrame(b *testing.B) {
 		p.mu.Unlock()
 	}
 }
-
