@@ -43,6 +43,10 @@ type UploadOptions struct {
 	Progress func(format string, args ...any)
 	// Warnf, when set, is told of a slow fallback (no tar on the machine).
 	Warnf func(format string, args ...any)
+	// Privileged writes as root, through sudo unless the user is root:
+	// the destination is made where the user may not write, and a folder
+	// replaces a file there. Needs tar on the machine.
+	Privileged bool
 }
 
 // UploadError is an upload that failed part way: Stale are the paths (or
@@ -101,7 +105,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	dst = destination(src, dst)
 	if !fi.IsDir() {
 		t := Tree{path.Base(dst): entry{mode: fi.Mode().Perm(), size: fi.Size(), mtime: fi.ModTime()}}
-		return c.send(ctx, filepath.Dir(src), path.Dir(dst), t, Delta{Send: []string{path.Base(dst)}}, map[string]string{path.Base(dst): src}, opts.Warnf)
+		return c.send(ctx, filepath.Dir(src), path.Dir(dst), t, Delta{Send: []string{path.Base(dst)}}, map[string]string{path.Base(dst): src}, opts)
 	}
 	exclude := ignore.New(src, opts.Exclude)
 	now, err := Scan(src, exclude)
@@ -131,7 +135,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		}
 	}
 	c.forget(dst) // until it succeeds, what is there is unknown
-	if err := c.send(ctx, src, dst, now, d, nil, opts.Warnf); err != nil {
+	if err := c.send(ctx, src, dst, now, d, nil, opts); err != nil {
 		var ue *UploadError
 		if errors.As(err, &ue) && old == nil {
 			ue.Stale = []string{"."}
@@ -164,9 +168,11 @@ func (c *Client) forget(dst string) {
 const noTar = 97
 
 // unpackScript receives an upload: cd to the destination (made if
-// missing), read the removals ($1 bytes of shell on stdin) and run them,
-// then unpack the tar stream that follows. POSIX sh.
+// missing; a file there is replaced by the folder), read the removals ($1
+// bytes of shell on stdin) and run them, then unpack the tar stream that
+// follows. POSIX sh.
 const unpackScript = `command -v tar >/dev/null 2>&1 || { echo "envrun: no tar on this machine" >&2; exit 97; }
+if [ -e "$2" ] && [ ! -d "$2" ]; then rm -f -- "$2" || exit 1; fi
 mkdir -p -- "$2" && cd -- "$2" || exit 1
 if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
 exec tar -x -p -o -f -`
@@ -174,7 +180,7 @@ exec tar -x -p -o -f -`
 // send makes the machine's copy at dst of the tree now (read under src)
 // follow delta d. files, when set, maps a tree path to the local file to
 // read instead of src/path (a single-file upload).
-func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, files map[string]string, warnf func(string, ...any)) error {
+func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, files map[string]string, opts UploadOptions) error {
 	var removals strings.Builder
 	for _, p := range d.Remove {
 		fmt.Fprintf(&removals, "rm -rf -- %s\n", shquote.Quote(p))
@@ -185,7 +191,11 @@ func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, f
 		}
 		return filepath.Join(src, filepath.FromSlash(p))
 	}
-	cmd := fmt.Sprintf("exec sh -c %s envrun-upload %d %s", shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
+	sudo := ""
+	if opts.Privileged && c.cfg.User != "root" {
+		sudo = "sudo -n "
+	}
+	cmd := fmt.Sprintf("exec %ssh -c %s envrun-upload %d %s", sudo, shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
 	pr, pw := io.Pipe()
 	var changed []string // paths that changed while being read
 	produced := make(chan error, 1)
@@ -206,8 +216,10 @@ func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, f
 	perr := <-produced
 	var exit *ExitError
 	switch {
+	case errors.As(err, &exit) && exit.Status == noTar && opts.Privileged:
+		err = fmt.Errorf("a privileged upload needs tar on the machine: %w", err)
 	case errors.As(err, &exit) && exit.Status == noTar:
-		if warnf != nil {
+		if warnf := opts.Warnf; warnf != nil {
 			warnf("no tar on %s: uploading to %s file by file over SFTP (slower; install tar for one-stream uploads)", c.cfg.Machine, dst)
 		}
 		err = c.sendSFTP(ctx, dst, now, d, local)

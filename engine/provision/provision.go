@@ -52,10 +52,11 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 		return Shell(ctx, s, m, t, out)
 	case *spec.File:
 		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
-			Exclude:  s.Exclude,
-			Changes:  s.Sync != spec.SyncFull,
-			Progress: out.Debugf,
-			Warnf:    out.Warnf,
+			Exclude:    s.Exclude,
+			Changes:    s.Sync != spec.SyncFull,
+			Privileged: s.Privileged,
+			Progress:   out.Debugf,
+			Warnf:      out.Warnf,
 		})
 	case *spec.Hook:
 		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})
