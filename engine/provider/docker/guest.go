@@ -11,8 +11,8 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 
-	"github.com/envrun/envrun/engine/provision"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // A Docker machine should behave like a VM where scripts written for
@@ -60,7 +60,7 @@ if id "$u" >/dev/null 2>&1 && { [ "$(id -u "$u")" != $uid ] || [ "$(id -g "$u")"
 		echo "envrun: no usermod in the image: $u keeps its uid, and may not write its synced folders" >&2
 	fi
 fi
-`, provision.Quote(m.User), owner.UID, owner.GID)
+`, shquote.Quote(m.User), owner.UID, owner.GID)
 	}
 	b.WriteString(`# envrun: /etc/hosts, /etc/hostname, /etc/resolv.conf are the machine's own files
 if [ -d /run/envrun ] && [ ! -L /run/envrun/hosts ]; then
@@ -105,7 +105,7 @@ if command -v ip >/dev/null 2>&1; then
 else
 	echo "envrun: no ip command (iproute2) in the image: interfaces stay in Docker's order" >&2
 fi
-`, provision.Quote(strings.Join(ips, " ")), route)
+`, shquote.Quote(strings.Join(ips, " ")), route)
 	return b.String()
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a machine's `docker = { ... }` table.
@@ -89,7 +90,7 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 			names = append(names, a.Network)
 		}
 		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
-			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+			what, o.DefaultRoute, suggest.DidYouMean(o.DefaultRoute, names), names)
 	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {

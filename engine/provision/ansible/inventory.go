@@ -17,7 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/envrun/envrun/engine/provision"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // FirstLine is the inventory's first line: a comment alone, which a
@@ -54,7 +54,7 @@ type Inventory struct {
 // the environment key only.
 func SSHCommonArgs(knownHosts string) string {
 	return strings.Join([]string{
-		"-o", provision.Quote("UserKnownHostsFile=" + knownHosts),
+		"-o", shquote.Quote("UserKnownHostsFile=" + knownHosts),
 		"-o", "GlobalKnownHostsFile=/dev/null",
 		"-o", "StrictHostKeyChecking=yes",
 		"-o", "IdentitiesOnly=yes",
