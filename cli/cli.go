@@ -234,6 +234,7 @@ same IPs and hostnames on each.`,
 		a.validateCommand(),
 		a.moduleCommand(),
 		a.boxCommand(),
+		a.proxyCommand(),
 	)
 	return root
 }

@@ -24,7 +24,7 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	}
 	hosts := make([]ansible.Host, len(eps))
 	for i, ep := range eps {
-		hosts[i] = inventoryHost(ep.Machine, ep.Addr)
+		hosts[i] = inventoryHost(ep.Machine, ep.Addr, ep.Proxy)
 	}
 	groups := map[string][]string{}
 	for _, s := range e.Spec.Steps {
@@ -41,8 +41,8 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	return e.inventory(hosts, groups).YAML()
 }
 
-func inventoryHost(m *spec.Machine, addr string) ansible.Host {
-	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars}
+func inventoryHost(m *spec.Machine, addr, proxy string) ansible.Host {
+	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars, ProxyCommand: proxy}
 }
 
 func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansible.Inventory {
@@ -80,10 +80,14 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	if !ok {
 		return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
 	}
+	route, err := e.Route(ctx)
+	if err != nil {
+		return err
+	}
 	hosts := make([]ansible.Host, len(runs))
 	for i, r := range runs {
 		inst, _ := r.state()
-		hosts[i] = inventoryHost(r.m, inst.Addr)
+		hosts[i] = inventoryHost(r.m, inst.Addr, e.ProxyCommand(route, r.m.Name))
 	}
 	data, err := e.inventory(hosts, a.Groups).YAML()
 	if err != nil {

@@ -30,6 +30,9 @@ type Host struct {
 	User   string         // ansible_user
 	Groups []string       // the machine's own groups
 	Vars   map[string]any // the machine's `vars`; they win over envrun's
+	// ProxyCommand reaches the machine when this host cannot route to it
+	// (a jump host, the engine's API); "" for a direct connection.
+	ProxyCommand string
 }
 
 // Inventory is everything an inventory file says.
@@ -95,6 +98,9 @@ func (inv *Inventory) YAML() ([]byte, error) {
 			own("ansible_port", p)
 		}
 		own("ansible_user", h.User)
+		if h.ProxyCommand != "" {
+			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+provision.Quote("ProxyCommand="+h.ProxyCommand))
+		}
 		for _, k := range slices.Sorted(maps.Keys(h.Vars)) {
 			add(node, k, h.Vars[k])
 		}
