@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/envrun/envrun/cli/panel"
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/docker"
@@ -54,9 +55,17 @@ func Main(args []string) int {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "envrun: interrupted: stopping (press Ctrl-C again to exit at once)")
+		const msg = "envrun: interrupted: stopping (press Ctrl-C again to exit at once)\n"
+		if p := livePanel.Load(); p != nil {
+			p.Print(msg)
+		} else {
+			fmt.Fprint(os.Stderr, msg)
+		}
 		cancel(errInterrupted)
 		<-sigs
+		if p := livePanel.Load(); p != nil {
+			p.Abort()
+		}
 		os.Exit(ExitInterrupted)
 	}()
 	return Run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
@@ -73,6 +82,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	a.stopProgress()
 	if err == nil {
 		return ExitOK
 	}
@@ -90,7 +100,7 @@ func rewriteDestroyForce(args []string) []string {
 		switch a := out[i]; {
 		case a == "--":
 			return out
-		case a == "-f" || a == "--file" || a == "--provider" || a == "--parallel":
+		case a == "-f" || a == "--file" || a == "--provider" || a == "--parallel" || a == "--progress":
 			i++ // skip the flag's value
 		case strings.HasPrefix(a, "-"):
 		default:
@@ -189,8 +199,10 @@ type app struct {
 	quiet    bool
 	verbose  bool
 	parallel int
+	progress string
 
-	ui *ui.UI
+	ui    *ui.UI
+	panel *panel.Panel // the live panel of --progress tty, while it runs
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -203,7 +215,7 @@ same IPs and hostnames on each.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			level := ui.Normal
 			switch {
 			case a.quiet:
@@ -211,7 +223,8 @@ same IPs and hostnames on each.`,
 			case a.verbose:
 				level = ui.Verbose
 			}
-			a.ui = ui.New(a.stderr, level)
+			a.ui = ui.New(a.stderr, quietLevel(a.progress, level))
+			return a.startProgress(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return flagError{err} })
@@ -220,6 +233,7 @@ same IPs and hostnames on each.`,
 	pf.StringVar(&a.provider, "provider", "", "provider: docker, libvirt or virtualbox (default: $ENVRUN_PROVIDER, the Envfile's, the first available)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print errors and the summary only")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print what envrun does underneath, with timestamps")
+	pf.StringVar(&a.progress, "progress", progressAuto, "how to show long work: auto (tty on a terminal, else plain), tty (a live panel), plain (lines), quiet (errors and the summary)")
 	root.AddCommand(
 		a.upCommand(),
 		a.provisionCommand(),
@@ -231,6 +245,7 @@ same IPs and hostnames on each.`,
 		a.destroyCommand(),
 		a.watchCommand(),
 		a.graphCommand(),
+		a.timingsCommand(),
 		a.validateCommand(),
 		a.moduleCommand(),
 		a.boxCommand(),
@@ -310,6 +325,7 @@ func (a *app) load(ctx context.Context, cmd *cobra.Command, lock bool) (*session
 			s.close()
 			return nil, err
 		}
+		a.logProgress(s)
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,9 +88,11 @@ func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) (e
 	}
 	defer func() { s.finish(err) }()
 	rep, err := s.env.Walk(cmd.Context(), opts)
+	a.stopProgress()
 	if rep == nil {
 		return err
 	}
+	a.recordTimings(s, rep, cmd, time.Since(t0))
 	s.env.Summary(rep, time.Since(t0), timings)
 	if err != nil {
 		return reported{err}
@@ -346,9 +349,10 @@ func (a *app) confirm(question string) (bool, error) {
 
 func (a *app) graphCommand() *cobra.Command {
 	var noProvision bool
+	var format, output string
 	cmd := &cobra.Command{
 		Use:   "graph [NAME...]",
-		Short: "Print the dependency graph in Graphviz DOT",
+		Short: "Print the dependency graph in Graphviz DOT, or render it as SVG or PNG",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withSession(cmd, false, func(s *session) error {
 				mode := engine.ProvisionAuto
@@ -359,11 +363,34 @@ func (a *app) graphCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return g.DOTStyled(a.stdout, "envrun", engine.DOTAttrs, engine.DOTEdgeAttrs)
+				var dot bytes.Buffer
+				if err := g.DOTStyled(&dot, "envrun", engine.DOTAttrs, engine.DOTEdgeAttrs); err != nil {
+					return err
+				}
+				out := dot.Bytes()
+				if format != "dot" {
+					if out, err = renderDOT(out, format); err != nil {
+						return err
+					}
+				}
+				if output != "" {
+					return os.WriteFile(output, out, 0o644)
+				}
+				_, err = a.stdout.Write(out)
+				return err
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "leave provisioning steps out")
+	cmd.Flags().StringVar(&format, "format", "dot", "dot (Graphviz DOT), svg or png (rendered with Graphviz's dot)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		switch format {
+		case "dot", "svg", "png":
+			return nil
+		}
+		return flagError{fmt.Errorf("--format %q: want dot, svg or png", format)}
+	}
 	return cmd
 }
 

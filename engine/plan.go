@@ -407,6 +407,7 @@ func (n *machineNode) ID() string { return machineID(n.run.m.Name) }
 
 func (n *machineNode) Execute(ctx context.Context) error {
 	e, m := n.p.e, n.run.m
+	e.observePhases(n)
 	ctx = timing.With(ctx, &n.phases)
 	t0 := time.Now()
 	if inst, ok := e.liveInstance(m.Name); ok && len(n.p.opts.Steps) > 0 {

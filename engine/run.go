@@ -48,11 +48,15 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
+	e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
+		OnStart:  e.nodeStarted,
 		OnDone: func(r *graph.Result) {
-			// Said at once, in a line; the summary gives the whole error.
-			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal {
+			e.nodeDone(r)
+			// Said at once, in a line (on the live display, by its row);
+			// the summary gives the whole error.
+			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
 				first, _, _ := strings.Cut(r.Err.Error(), "\n")
 				e.UI.Errorf(scopeOf(r.Node), "%s failed: %s", r.Node.ID(), first)
 			}
@@ -138,36 +142,6 @@ func (e *Env) Summary(rep *graph.Report, elapsed time.Duration, timings bool) {
 	}
 	e.UI.Printf("envrun: %d failed, %d skipped, %d canceled, %d ok in %.1fs\n",
 		failed, rep.Count(graph.Skipped), canceled, rep.Count(graph.OK), elapsed.Seconds())
-}
-
-// printTimings prints when each node that ran started and how long it
-// took, in graph order (each machine, then its steps), with the phases of
-// a machine's time below it: the provider's calls and the SSH wait.
-func (e *Env) printTimings(rep *graph.Report) {
-	var t0 time.Time
-	var ran []*graph.Result
-	for _, r := range rep.Results {
-		if _, barrier := r.Node.(*doneNode); barrier || (r.Status != graph.OK && r.Status != graph.Failed) {
-			continue
-		}
-		ran = append(ran, r)
-		if t0.IsZero() || r.Start.Before(t0) {
-			t0 = r.Start
-		}
-	}
-	e.UI.Printf("\ntimings:%32s %9s %9s\n", "", "start", "took")
-	for _, r := range ran {
-		e.UI.Printf("  %-38s %+8.3fs %8.3fs\n", r.Node.ID(), r.Start.Sub(t0).Seconds(), r.Duration.Seconds())
-		if n, ok := r.Node.(*machineNode); ok {
-			var parts []string
-			for _, p := range n.phases.Phases() {
-				parts = append(parts, fmt.Sprintf("%s %.3fs", p.Name, p.Duration.Seconds()))
-			}
-			if len(parts) > 0 {
-				e.UI.Printf("    %s\n", e.UI.Dim(strings.Join(parts, ", ")))
-			}
-		}
-	}
 }
 
 // MachineStatus is one row of `envrun status`.
@@ -298,7 +272,11 @@ func (e *Env) each(ctx context.Context, names []string, verb string, f func(cont
 	errs := make([]error, len(names))
 	for i, n := range names {
 		g.Go(func() error {
-			if err := f(ctx, n); err != nil {
+			row := n
+			if verb == "remove network" {
+				row = ui.NetworkRow(n)
+			}
+			if err := e.eachRow(row, verb, func() error { return f(ctx, n) }); err != nil {
 				errs[i] = fmt.Errorf("%s %s: %w", verb, n, err)
 				e.UI.Errorf(n, "%v", errs[i])
 			}

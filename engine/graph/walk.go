@@ -35,7 +35,9 @@ type Result struct {
 // Report is the outcome of a walk, one result per node in graph order.
 type Report struct {
 	Results []*Result
-	byID    map[string]*Result
+	// Graph is the graph walked (what waited for what).
+	Graph *Graph
+	byID  map[string]*Result
 }
 
 // Result returns the result of node id, or nil.
@@ -100,7 +102,7 @@ type done struct {
 // their context end. Walk returns when no node is running.
 func (g *Graph) Walk(ctx context.Context, opts WalkOptions) *Report {
 	parallel := max(opts.Parallel, 1)
-	rep := &Report{byID: make(map[string]*Result, len(g.order))}
+	rep := &Report{Graph: g, byID: make(map[string]*Result, len(g.order))}
 	for _, id := range g.order {
 		res := &Result{Node: g.nodes[id]}
 		rep.Results = append(rep.Results, res)

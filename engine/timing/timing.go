@@ -19,9 +19,15 @@ type Phase struct {
 
 // Recorder collects phases; it is safe for concurrent use.
 type Recorder struct {
-	mu     sync.Mutex
-	phases []Phase
+	mu      sync.Mutex
+	phases  []Phase
+	observe func(string)
 }
+
+// Observe makes f hear of every phase as it starts, and of every Note:
+// the live display shows what a machine is doing now. Call it before the
+// work starts.
+func (r *Recorder) Observe(f func(phase string)) { r.observe = f }
 
 // Phases returns the phases recorded so far, in the order they ended.
 func (r *Recorder) Phases() []Phase {
@@ -61,5 +67,17 @@ func From(ctx context.Context) *Recorder {
 // function ends it and returns its duration.
 func Start(ctx context.Context, name string) func() time.Duration {
 	r, t0 := From(ctx), time.Now()
+	if r != nil && r.observe != nil {
+		r.observe(name)
+	}
 	return func() time.Duration { return r.Add(name, t0) }
+}
+
+// Note tells the observer of the work ctx carries what it does now, within
+// the current phase ("making box image" while the image phase runs); it
+// records nothing.
+func Note(ctx context.Context, what string) {
+	if r := From(ctx); r != nil && r.observe != nil {
+		r.observe(what)
+	}
 }

@@ -35,6 +35,7 @@ type UI struct {
 	width   int
 	colors  map[string]string
 	secrets *strings.Replacer // nil: nothing to hide
+	live    Live              // nil: lines are written to out
 }
 
 // Mask replaces secret values in everything printed.
@@ -119,17 +120,63 @@ func (u *UI) prefix(scope string) string {
 	return "\x1b[" + c + "m" + scope + pad + " |\x1b[0m "
 }
 
-func (u *UI) line(scope, text string) {
+func (u *UI) line(scope, text string) { u.lineTo(scope, text, false) }
+
+// lineTo prints text with scope's prefix; with a live display, loud lines
+// (warnings, errors) are printed above it and the others go to it.
+func (u *UI) lineTo(scope, text string, loud bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	text = u.redact(text)
+	if u.live != nil {
+		u.toLive(scope, text, loud)
+		return
+	}
 	p := u.prefix(scope)
 	var b strings.Builder
-	for _, l := range strings.Split(strings.TrimRight(u.redact(text), "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		b.WriteString(p)
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
 	io.WriteString(u.out, b.String())
+}
+
+func (u *UI) toLive(scope, text string, loud bool) {
+	p := u.prefix(scope)
+	var loudText strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		u.live.Line(scope, l, p+l)
+		if loud {
+			loudText.WriteString(u.prefix(scope) + l + "\n")
+		}
+	}
+	if loud {
+		u.live.Print(loudText.String())
+	}
+}
+
+// StripSGR removes colour codes from s.
+func StripSGR(s string) string {
+	if !strings.Contains(s, "\x1b[") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], 'm')
+		if j < 0 {
+			s = s[i:]
+			break
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // Infof prints a progress line for scope (a machine or step name; "" for
@@ -149,18 +196,22 @@ func (u *UI) Debugf(scope, format string, args ...any) {
 
 // Warnf prints a warning, even when quiet.
 func (u *UI) Warnf(scope, format string, args ...any) {
-	u.line(scope, u.paint("33", "warning: ")+fmt.Sprintf(format, args...))
+	u.lineTo(scope, u.paint("33", "warning: ")+fmt.Sprintf(format, args...), true)
 }
 
 // Errorf prints an error line, even when quiet.
 func (u *UI) Errorf(scope, format string, args ...any) {
-	u.line(scope, u.paint("31", fmt.Sprintf(format, args...)))
+	u.lineTo(scope, u.paint("31", fmt.Sprintf(format, args...)), true)
 }
 
 // Printf prints text as is (no prefix), even when quiet: summaries.
 func (u *UI) Printf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if u.live != nil {
+		u.live.Print(u.redact(fmt.Sprintf(format, args...)))
+		return
+	}
 	io.WriteString(u.out, u.redact(fmt.Sprintf(format, args...)))
 }
 

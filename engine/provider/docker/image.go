@@ -21,6 +21,7 @@ import (
 	dimage "github.com/docker/docker/api/types/image"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/scripts"
 )
 
@@ -154,6 +155,7 @@ func (p *Provider) buildBox(ctx context.Context, box, ref string) error {
 		return fmt.Errorf("box %q has no image %s here, and envrun makes only debian/SUITE boxes itself: build it, or set docker.image", box, ref)
 	}
 	p.env.UI.Infof("box", "image %s for box %s is missing: making it (once)", ref, box)
+	timing.Note(ctx, "making box image "+box)
 	err := p.buildBoxFromRegistry(ctx, suite, ref)
 	if err == nil {
 		return nil

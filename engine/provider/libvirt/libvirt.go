@@ -29,6 +29,10 @@ type Provider struct {
 	conns map[string]*libvirt.Connect
 	types map[string]string // URI → domain type (kvm, qemu)
 
+	// capabilities reads libvirt's host capabilities: slow (libvirt probes
+	// qemu, seconds on a busy host), so only making a domain may ask.
+	capabilities func(c *libvirt.Connect) (string, error)
+
 	boxes singleflight.Group // URI + box → ensured once per run
 
 	// The two steps that need more than libvirt's API, replaced in the
@@ -50,6 +54,7 @@ func available(ctx context.Context) error {
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, types: map[string]string{}}
 	p.findBox, p.firstContact = findBoxIn, firstContact
+	p.capabilities = func(c *libvirt.Connect) (string, error) { return c.GetCapabilities() }
 	p.uris = []string{DefaultURI()}
 	for _, m := range env.Envfile.Machines {
 		if o, err := decodeOptions(m, env.Envfile.Dir); err == nil && !slices.Contains(p.uris, o.uri()) {
@@ -180,7 +185,7 @@ func (p *Provider) domainType(uri string, o *Options) (string, error) {
 	if ok {
 		return t, nil
 	}
-	capsXML, err := c.GetCapabilities()
+	capsXML, err := p.capabilities(c)
 	if err != nil {
 		return "", lverr(err, "read libvirt's capabilities at %s", uri)
 	}

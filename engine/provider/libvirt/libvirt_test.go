@@ -311,6 +311,22 @@ func TestUpReconciles(t *testing.T) {
 		t.Fatalf("Up after Halt: %+v, %v; want the same machine started", started, err)
 	}
 
+	// A no-op up of a running machine, as a new run makes it (nothing
+	// cached), never asks libvirt for its capabilities: that probes qemu
+	// and takes seconds on a busy host.
+	asked := 0
+	f.p.mu.Lock()
+	clear(f.p.types)
+	f.p.mu.Unlock()
+	caps := f.p.capabilities
+	f.p.capabilities = func(c *libvirt.Connect) (string, error) { asked++; return caps(c) }
+	if again, err := f.p.Up(ctx, m); err != nil || again.Created || again.Started {
+		t.Fatalf("Up of a running machine: %+v, %v; want nothing done", again, err)
+	}
+	if asked != 0 {
+		t.Errorf("a no-op Up asked libvirt for its capabilities %d times; want none", asked)
+	}
+
 	// Settings that changed are reported, not applied behind the user's back.
 	f.log.Reset()
 	m.Memory = 512

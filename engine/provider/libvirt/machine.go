@@ -19,6 +19,7 @@ import (
 	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/scripts"
 )
 
@@ -127,7 +128,7 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, fmt.Errorf("VM %s was set up for another environment key (%s); the key in %s is new, so envrun cannot log in any more: `envrun destroy %s && envrun up %s` makes it anew",
 			d.def.Name, d.meta.Key, p.env.Key.Path, m.Name, m.Name)
 	}
-	p.warnDrift(ctx, uri, m, o, d.meta)
+	p.warnDrift(ctx, uri, m, o, d.meta, d.def.Type)
 	inst, err := p.instance(m, o, d.def.UUID, d.meta)
 	if err != nil {
 		return nil, err
@@ -331,11 +332,13 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	}
 	p.env.UI.Infof(m.Name, "creating VM %s from box %s (%s, %d CPU, %d MiB)", name, m.Box, dtype, max(m.CPUs, defaultCPUs), memoryOf(m))
 	p.resetConsole(m.Name)
+	timing.Note(ctx, "booting")
 	if err := dom.Create(); err != nil {
 		return nil, lverr(err, "start VM %s", name)
 	}
 	addr := net.JoinHostPort(meta.IP, "22")
 	p.env.UI.Infof(m.Name, "first boot: waiting for SSH at %s to install the environment key", addr)
+	timing.Note(ctx, "first boot: waiting for SSH")
 	if err := pause.At(ctx, "first-contact:"+m.Name); err != nil {
 		return nil, err
 	}
@@ -384,7 +387,10 @@ func memoryOf(m *spec.Machine) int {
 }
 
 // warnDrift says when the Envfile would now make m's domain differently.
-func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta) {
+// The domain type is the one the domain was made with unless the Envfile
+// names one: asking libvirt for its capabilities makes it probe qemu, which
+// takes seconds on a busy host, and a no-op up must not wait on that.
+func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta, madeAs string) {
 	c, err := p.conn(ctx, uri)
 	if err != nil {
 		return
@@ -404,9 +410,9 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	}
 	disk, _ := vol.GetPath()
 	vol.Free()
-	dtype, err := p.domainType(uri, o)
-	if err != nil {
-		return
+	dtype := o.Driver
+	if dtype == "" {
+		dtype = madeAs
 	}
 	dp, err := p.params(uri, m, o, b, dtype, disk)
 	if err != nil {
