@@ -3,10 +3,14 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -21,6 +25,7 @@ import (
 // namespace on one engine, reached one way.
 type remoteCase struct {
 	subnet     int      // 172.23.<subnet>.0/24
+	full       bool     // also halt, up again, plain ssh and ansible
 	env        []string // how the engine is chosen
 	setup      string   // bash run in the client first (docker context create)
 	wantEngine string   // status's engine
@@ -40,14 +45,18 @@ func TestIntegrationRemoteDocker(t *testing.T) {
 	r := newRig(t, 1)
 	engine := "ssh://root@" + r.hostIP
 	cases := map[string]remoteCase{
-		"DOCKER_HOST": {subnet: 1, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump"},
+		"DOCKER_HOST": {subnet: 1, full: true, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump"},
 		"context": {subnet: 2,
+			env:        []string{"DOCKER_CONFIG=" + filepath.Join(r.home, "docker-config")},
 			setup:      "docker context create t-remote --docker host=ssh://t-remote >/dev/null && docker context use t-remote >/dev/null",
 			wantEngine: "ssh://t-remote (context t-remote)", wantReach: "jump"},
-		"socket": {subnet: 3, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine"},
+		"socket": {subnet: 3, full: true, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine"},
 	}
 	for _, name := range []string{"DOCKER_HOST", "context", "socket"} {
-		t.Run(name, func(t *testing.T) { r.with(t).twoHost(t, cases[name]) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r.with(t).twoHost(t, cases[name])
+		})
 	}
 }
 
@@ -90,8 +99,17 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	if got := r.mustClient(dir, c.env, "envrun ssh machine2 -- 'exit 7' || echo status $?"); !strings.HasSuffix(got, "status 7\n") {
 		t.Errorf("envrun ssh machine2 -- exit 7: %q, want status 7", got)
 	}
-	if got := r.mustClient(dir, c.env, "ssh -F <(envrun ssh-config) machine2 hostname -f"); got != "machine2.local\n" {
-		t.Errorf("plain ssh -F <(envrun ssh-config): %q", got)
+	if !c.full {
+		r.mustClient(dir, c.env, "envrun destroy -f 2>&1")
+		if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
+			t.Errorf("destroy left %d containers and networks", n)
+		}
+		return
+	}
+	// (OpenSSH closes every descriptor above stderr before it reads -F:
+	// `ssh -F <(envrun ssh-config)` cannot work; a file does.)
+	if got := r.mustClient(dir, c.env, "envrun ssh-config > ssh_config && ssh -F ssh_config machine2 hostname -f"); got != "machine2.local\n" {
+		t.Errorf("plain ssh -F with envrun ssh-config: %q", got)
 	}
 	if got := r.mustClient(dir, c.env, "ansible all -i <(envrun inventory) -m ping -o 2>&1"); strings.Count(got, "SUCCESS") != 2 {
 		t.Errorf("plain ansible -i <(envrun inventory):\n%s", got)
@@ -157,4 +175,47 @@ func purgeProject(t *testing.T, path string) {
 			c.NetworkRemove(ctx, x.ID)
 		}
 	})
+}
+
+// TestIntegrationRemoteEngineErrors: an engine that cannot be used fails
+// `envrun up` with exit 1 and one line that names the engine, what chose
+// it and what to do, and nothing is made: not even .envrun/.
+func TestIntegrationRemoteEngineErrors(t *testing.T) {
+	r := newRig(t, 2)
+	for _, c := range []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"unknown context", []string{"DOCKER_CONTEXT=t-nope"}, []string{`docker context "t-nope" (from DOCKER_CONTEXT) does not exist`, "docker context create t-nope"}},
+		{"unreachable engine", []string{"DOCKER_HOST=ssh://root@127.0.0.1:1"}, []string{"cannot reach the Docker engine at ssh://root@127.0.0.1:1 (chosen by DOCKER_HOST) over SSH", "Connection refused", "ssh root@127.0.0.1:1 docker system dial-stdio"}},
+		{"refused key", []string{"DOCKER_HOST=ssh://t-refused"}, []string{"cannot reach the Docker engine at ssh://t-refused (chosen by DOCKER_HOST) over SSH", "Permission denied"}},
+		{"changed host key", []string{"DOCKER_HOST=ssh://t-changed"}, []string{"cannot reach the Docker engine at ssh://t-changed (chosen by DOCKER_HOST) over SSH", "Host key verification failed"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := exampleIn(t, 9, "")
+			purgeProject(t, filepath.Join(dir, "Envfile.lua"))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			out, err := r.inClient(ctx, dir, c.env, "envrun up 2>&1")
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("up: %v, want exit 1\n%s", err, out)
+			}
+			if n := strings.Count(strings.TrimSpace(out), "\n"); n != 0 {
+				t.Errorf("up printed %d lines, want one:\n%s", n+1, out)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("up's error lacks %q:\n%s", w, out)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+				t.Errorf("a failed up made .envrun/")
+			}
+			if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
+				t.Errorf("a failed up made %d containers and networks", n)
+			}
+		})
+	}
 }

@@ -110,10 +110,30 @@ func newRig(t testing.TB, n int) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rigWrite(t, filepath.Join(dotSSH, "known_hosts"), r.hostIP+" "+string(hostPub))
 	// An alias only this configuration knows: the docker context test
 	// names the engine by it, which works only if ~/.ssh/config is read.
-	rigWrite(t, filepath.Join(dotSSH, "config"), fmt.Sprintf("Host t-remote\n  HostName %s\n  User root\n", r.hostIP))
+	// Two more aliases for the failure tests: one whose key the host
+	// refuses, one whose pinned host key is not the host's.
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dotSSH, "refused_key"))
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(sd, "other_host_key"))
+	otherPub, err := os.ReadFile(filepath.Join(sd, "other_host_key.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rigWrite(t, filepath.Join(dotSSH, "known_hosts"), r.hostIP+" "+string(hostPub)+"t-changed "+string(otherPub))
+	rigWrite(t, filepath.Join(dotSSH, "config"), fmt.Sprintf(`Host t-remote
+  HostName %[1]s
+  User root
+Host t-refused
+  HostName %[1]s
+  User root
+  IdentityFile ~/.ssh/refused_key
+  IdentitiesOnly yes
+Host t-changed
+  HostName %[1]s
+  HostKeyAlias t-changed
+  User root
+`, r.hostIP))
 	rigWrite(t, filepath.Join(sd, "sshd_config"), fmt.Sprintf(`ListenAddress %s
 HostKey %s
 AuthorizedKeysFile %s
@@ -226,4 +246,8 @@ func exampleIn(t *testing.T, n int, extra string) string {
 	}
 	rigWrite(t, filepath.Join(dir, "Envfile.lua"), files["Envfile.lua"])
 	return dir
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
 }

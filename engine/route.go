@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 
-	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 )
 
@@ -65,8 +64,7 @@ func (e *Env) Route(ctx context.Context) (provider.Route, error) {
 func (e *Env) via(r provider.Route, name, addr string) func(context.Context) (net.Conn, error) {
 	switch r.Reach {
 	case provider.ReachJump:
-		args := r.Jump.SSHArgs(addr)
-		return func(ctx context.Context) (net.Conn, error) { return comm.CommandConn(ctx, "ssh", args...) }
+		return func(ctx context.Context) (net.Conn, error) { return r.Jump.Dial(ctx, addr) }
 	case provider.ReachEngine:
 		return func(ctx context.Context) (net.Conn, error) {
 			if err := e.openReadOnly(ctx); err != nil {

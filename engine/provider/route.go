@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"strings"
+
+	"github.com/envrun/envrun/engine/comm"
 )
 
 // Reach is how this host reaches a machine's SSH.
@@ -97,4 +99,9 @@ type Router interface {
 	// DialMachine opens a stream to machine name's sshd through the
 	// engine's API (reach "engine").
 	DialMachine(ctx context.Context, name string) (net.Conn, error)
+}
+
+// Dial opens a stream to target (host:port) through j with OpenSSH.
+func (j *JumpHost) Dial(ctx context.Context, target string) (net.Conn, error) {
+	return comm.CommandConn(ctx, "ssh", j.SSHArgs(target)...)
 }

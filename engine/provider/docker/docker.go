@@ -50,6 +50,12 @@ var Driver = &provider.Driver{
 
 func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
+	if _, err := engineOf(ef); err != nil {
+		var e *spec.Error
+		if errors.As(err, &e) {
+			errs = append(errs, e)
+		}
+	}
 	for _, m := range ef.Machines {
 		o, err := decodeOptions(m, ef.Dir)
 		if err != nil {
