@@ -111,8 +111,10 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	if got := r.mustClient(dir, c.env, "envrun ssh-config > ssh_config && ssh -F ssh_config machine2 hostname -f"); got != "machine2.local\n" {
 		t.Errorf("plain ssh -F with envrun ssh-config: %q", got)
 	}
-	if got := r.mustClient(dir, c.env, "ansible all -i <(envrun inventory) -m ping -o 2>&1"); strings.Count(got, "SUCCESS") != 2 {
-		t.Errorf("plain ansible -i <(envrun inventory):\n%s", got)
+	// (A file, not <(envrun inventory): on a loaded host Ansible may open
+	// the pipe after envrun stopped waiting for it; see writeInventory.)
+	if got := r.mustClient(dir, c.env, "envrun inventory > inventory.yml && ansible all -i inventory.yml -m ping -o 2>&1"); strings.Count(got, "SUCCESS") != 2 {
+		t.Errorf("plain ansible with envrun inventory:\n%s", got)
 	}
 	// A second up changes nothing and runs no play; halt then up
 	// converges through the transport again.
