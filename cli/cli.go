@@ -351,14 +351,9 @@ func (a *app) loadEnv(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr, Modules: mods})
+	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr, Modules: mods, LockFile: lockPath})
 	if err != nil {
 		return nil, err
-	}
-	if lockPath != "" {
-		// The lock decides which module files load: a change of it
-		// (envrun module update) is a change of the Envfile for watch.
-		lenv.Spec.Sources = append(lenv.Spec.Sources, lockPath)
 	}
 	env, err := engine.New(ctx, lenv.Spec, engine.Options{
 		Drivers: Drivers, Provider: a.provider, UI: a.ui, Parallel: a.parallel,

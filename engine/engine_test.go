@@ -146,6 +146,10 @@ func (c *fakeConn) Upload(ctx context.Context, src, dst string) error {
 	return nil
 }
 
+func (c *fakeConn) UploadTree(ctx context.Context, src, dst string, _ comm.UploadOptions) error {
+	return c.Upload(ctx, src, dst)
+}
+
 func (c *fakeConn) Close() error { return nil }
 
 func (l *cmdLog) count(machine string) int {

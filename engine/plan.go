@@ -499,6 +499,7 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	err = provision.Run(ctx, n.s, m, c, provision.Output{
 		Stdout: stdout, Stderr: stderr,
 		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
+		Warnf:  func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
 	})
 	return stepError(ctx, info, err)
 }

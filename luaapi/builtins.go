@@ -167,112 +167,60 @@ func (l *loader) provider(L *lua.LState) int {
 }
 
 func (l *loader) network(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
-	f := l.newFields(fmt.Sprintf("network %q", name), pos, t, "subnet", "gateway", "isolated")
-	n := &spec.Network{Name: name, Pos: pos, Isolated: f.boolean("isolated", false)}
-	subnet := f.str("subnet")
-	if subnet == "" {
-		f.fail("subnet is missing (like subnet = \"172.20.1.0/24\")")
-	}
-	p, err := netip.ParsePrefix(subnet)
-	if err != nil {
-		f.fail("subnet %q is not a CIDR subnet (like \"172.20.1.0/24\")", subnet)
-	}
-	if p.Masked() != p {
-		f.fail("subnet %q has host bits set (did you mean %q?)", subnet, p.Masked().String())
-	}
-	n.Subnet = p
-	if gw := f.str("gateway"); gw != "" {
-		if n.Gateway, err = netip.ParseAddr(gw); err != nil {
-			f.fail("gateway %q is not an IP address", gw)
-		}
-	} else {
-		n.Gateway = p.Addr().Next()
-	}
+	f := l.read("network", fmt.Sprintf("network %q", name), pos, t)
+	n := &spec.Network{Name: name, Pos: pos, Given: f.given}
+	f.into(n)
 	l.ef.Networks = append(l.ef.Networks, n)
 	return lua.LString(name)
 }
 
-var machineKeys = append([]string{
-	"hostname", "networks", "cpus", "memory", "box", "user", "groups", "vars",
-	"depends_on", "ports", "synced_folders", "provision",
-}, spec.Providers...)
-
 func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
-	f := l.newFields(fmt.Sprintf("machine %q", name), pos, t, machineKeys...)
-	m := &spec.Machine{
-		Name:      name,
-		Hostname:  f.str("hostname"),
-		Box:       f.str("box"),
-		User:      f.str("user"),
-		CPUs:      f.integer("cpus", 0),
-		Memory:    f.integer("memory", 0),
-		Groups:    f.strList("groups"),
-		DependsOn: f.strList("depends_on"),
-		Providers: map[string]spec.Options{},
-		Pos:       pos,
+	f := l.read("machine", fmt.Sprintf("machine %q", name), pos, t)
+	m := &spec.Machine{Name: name, Providers: map[string]spec.Options{}, Pos: pos, Given: f.given}
+	f.into(m)
+	nets, _ := f.val("networks").(map[string]netip.Addr)
+	for net, ip := range nets {
+		m.Networks = append(m.Networks, spec.Attachment{Network: net, IP: ip})
 	}
-	if m.Hostname == "" {
-		m.Hostname = name
-	}
-	if m.User == "" {
-		m.User = spec.DefaultUser
-	}
-	if f.has("cpus") && m.CPUs <= 0 {
-		f.fail("cpus must be at least 1, got %d", m.CPUs)
-	}
-	if f.has("memory") && m.Memory <= 0 {
-		f.fail("memory must be a positive number of MiB, got %d", m.Memory)
-	}
-	if vars := f.plain("vars"); vars != nil {
-		mv, ok := vars.(map[string]any)
-		if !ok {
-			f.fail("vars: expected a table of names to values, got a list")
-		}
-		m.Vars = mv
-	}
-	if nets := f.table("networks"); nets != nil {
-		nets.ForEach(func(k, v lua.LValue) {
-			ks, ok1 := k.(lua.LString)
-			vs, ok2 := v.(lua.LString)
-			if !ok1 || !ok2 {
-				f.fail("networks: expected { NETWORK = \"IP\" }, got %s = %s", luaRepr(k), luaRepr(v))
-			}
-			ip, err := netip.ParseAddr(string(vs))
-			if err != nil {
-				f.fail("networks.%s: %q is not an IP address", ks, string(vs))
-			}
-			m.Networks = append(m.Networks, spec.Attachment{Network: string(ks), IP: ip})
-		})
-	}
-	for _, p := range f.strList("ports") {
-		port, err := ParsePort(p)
-		if err != nil {
-			f.fail("ports: %v", err)
-		}
-		m.Ports = append(m.Ports, port)
-	}
-	for host, guest := range f.strMap("synced_folders") {
+	l.sortNetworks(m)
+	folders, _ := f.val("synced_folders").(map[string]string)
+	for host, guest := range folders {
 		m.SyncedFolders = append(m.SyncedFolders, spec.SyncedFolder{Host: l.abs(host), Guest: guest})
 	}
 	slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
 	for _, p := range spec.Providers {
-		if t := f.table(p); t != nil {
-			v, err := toGo(t, 0)
-			if err != nil {
-				f.fail("%s: %v", p, err)
-			}
-			mv, ok := v.(map[string]any)
-			if !ok {
-				f.fail("%s: expected a table of settings, got a list", p)
-			}
-			m.Providers[p] = spec.Options{Values: mv, Pos: pos}
+		if v, ok := f.val(p).(map[string]any); ok {
+			m.Providers[p] = spec.Options{Values: v, Pos: pos}
 		}
 	}
-	if prov := f.table("provision"); prov != nil {
+	if prov, ok := f.val("provision").(*lua.LTable); ok {
 		m.Steps = l.steps(f, prov)
 	}
 	l.ef.Machines = append(l.ef.Machines, m)
 	return lua.LString(name)
+}
+
+// sortNetworks orders a machine's networks as the networks were declared,
+// then the unknown ones by name (Validate reports those): its IP is the
+// address on the first.
+func (l *loader) sortNetworks(m *spec.Machine) {
+	order := map[string]int{}
+	for i, n := range l.ef.Networks {
+		order[n.Name] = i
+	}
+	slices.SortStableFunc(m.Networks, func(a, b spec.Attachment) int {
+		ia, oka := order[a.Network]
+		ib, okb := order[b.Network]
+		switch {
+		case oka && okb:
+			return ia - ib
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return strings.Compare(a.Network, b.Network)
+	})
 }
 
 // steps reads a provision list: step values and Lua functions.
@@ -303,10 +251,6 @@ func (l *loader) steps(f *fields, t *lua.LTable) []spec.Step {
 		default:
 			f.fail("provision: item %d: expected a step (shell {...}, file {...}) or a function, got %s", i, typeName(v))
 		}
-		info := s.Info()
-		if info.Name == "" {
-			info.Name = info.Kind + "#" + strconv.Itoa(i)
-		}
 		out = append(out, s)
 	}
 	return out
@@ -335,8 +279,7 @@ func copyStep(s spec.Step) spec.Step {
 func (l *loader) machines(L *lua.LState) int {
 	group := ""
 	if t, ok := L.Get(1).(*lua.LTable); ok {
-		f := l.newFields("machines", l.pos(), t, "group")
-		group = f.str("group")
+		group, _ = l.read("machines", "machines", l.pos(), t).val("group").(string)
 	} else if L.GetTop() > 0 && L.Get(1) != lua.LNil {
 		l.raise(l.pos(), "machines: expected nothing or { group = \"NAME\" }, got %s", typeName(L.Get(1)))
 	}

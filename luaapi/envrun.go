@@ -119,11 +119,16 @@ func wholeNumbers(v any) any {
 // user, groups, networks = { NET = IP } } of a machine declared so far, or
 // nil. Inside envrun.defer it sees every machine of the Envfile.
 func (l *loader) envrunMachineInfo(L *lua.LState) int {
-	m := l.ef.Machine(L.CheckString(1))
-	if m == nil {
+	declared := l.ef.Machine(L.CheckString(1))
+	if declared == nil {
 		L.Push(lua.LNil)
 		return 1
 	}
+	// With its defaults (hostname, user) as the engine will see it; the
+	// defaults step fills the machine itself once the Envfile ran.
+	m := &spec.Machine{}
+	*m = *declared
+	spec.FillMachineDefaults(l.ef, m)
 	t := L.NewTable()
 	t.RawSetString("name", lua.LString(m.Name))
 	t.RawSetString("hostname", lua.LString(m.Hostname))

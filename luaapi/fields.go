@@ -3,6 +3,7 @@ package luaapi
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -12,188 +13,345 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 )
 
-// fields reads a declaration's table: it refuses unknown keys at once (with
-// the closest known key) and reads each key with a type check whose message
-// names the key and the expected type.
+// fields is a declaration's table read against its table of the schema
+// (spec.EnvfileSchema): unknown keys, wrong types and missing keys are
+// errors at once, naming the key (and the closest known key). It checks
+// structure and types only: defaults are spec.FillDefaults's, ranges
+// spec.Validate's.
 type fields struct {
-	l    *loader
-	what string // `machine "web"`, for messages
-	pos  spec.Pos
-	t    *lua.LTable
+	l      *loader
+	what   string // `machine "web"`, for messages
+	pos    spec.Pos
+	t      *lua.LTable
+	schema *spec.Table
+	given  spec.Keys      // the keys present
+	vals   map[string]any // each present key's value, converted
 }
 
-// newFields checks t against the known keys.
-func (l *loader) newFields(what string, pos spec.Pos, t *lua.LTable, known ...string) *fields {
-	f := &fields{l: l, what: what, pos: pos, t: t}
+// read checks t against the schema's table called table and converts
+// every key it gives.
+func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
+	st := spec.EnvfileSchema.Table(table)
+	f := &fields{l: l, what: what, pos: pos, t: t, schema: st, given: spec.Keys{}, vals: map[string]any{}}
+	known := st.KeyNames()
 	var unknown []string
 	t.ForEach(func(k, v lua.LValue) {
 		ks, ok := k.(lua.LString)
 		if !ok {
-			f.fail("unexpected %s %s in the table: every entry needs a key (like hostname = ...)", typeName(v), luaRepr(v))
+			f.fail("unexpected %s %s in the table: every entry needs a key (like %s)", typeName(v), luaRepr(v), st.Keys[0].Example)
 		}
-		if !slices.Contains(known, string(ks)) {
+		if why, refused := st.Refused[string(ks)]; refused {
+			f.fail("%s: %s", ks, why)
+		}
+		if st.Key(string(ks)) == nil {
 			unknown = append(unknown, string(ks))
 		}
+		f.given[string(ks)] = true
 	})
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		k := unknown[0]
 		f.fail("unknown key %q%s", k, spec.DidYouMean(k, known))
 	}
+	for i := range st.Keys {
+		k := &st.Keys[i]
+		v := t.RawGetString(k.Name)
+		if v == lua.LNil {
+			if k.Required {
+				f.fail("%s is missing (like %s)", k.Name, k.Example)
+			}
+			continue
+		}
+		f.vals[k.Name] = f.convert(k.Name, k.Type, v)
+	}
+	for _, group := range st.Exclusive {
+		var given []string
+		for _, k := range group {
+			if f.given[k] {
+				given = append(given, k)
+			}
+		}
+		switch {
+		case len(given) == 0:
+			f.fail("give %s (like %s)", strings.Join(group, " or "), st.Key(group[0]).Example)
+		case len(given) > 1:
+			f.fail("%s are exclusive: give one", strings.Join(given, " and "))
+		}
+	}
 	return f
 }
+
+// into stores every given key that names a spec field in that field of
+// the struct into points to.
+func (f *fields) into(into any) {
+	for i := range f.schema.Keys {
+		k := &f.schema.Keys[i]
+		v, ok := f.vals[k.Name]
+		if ok && k.Field != "" && k.Type.Kind != spec.KindUnion {
+			spec.SetField(into, k, v)
+		}
+	}
+}
+
+// val is key's converted value, nil when it is absent.
+func (f *fields) val(key string) any { return f.vals[key] }
 
 func (f *fields) fail(format string, args ...any) {
 	f.l.raise(f.pos, "%s: %s", f.what, fmt.Sprintf(format, args...))
 }
 
-func (f *fields) typeFail(key, want string, got lua.LValue) {
-	f.fail("%s: expected %s, got %s", key, want, typeName(got))
+func (f *fields) typeFail(name string, t spec.Type, got lua.LValue) {
+	f.fail("%s: expected %s, got %s", name, luaTypeName(t), typeName(got))
 }
 
-func (f *fields) get(key string) lua.LValue { return f.t.RawGetString(key) }
-
-func (f *fields) has(key string) bool { return f.get(key) != lua.LNil }
-
-// str reads a string; absent is "".
-func (f *fields) str(key string) string {
-	switch v := f.get(key).(type) {
-	case *lua.LNilType:
-		return ""
-	case lua.LString:
-		return string(v)
-	default:
-		f.typeFail(key, "string", v)
+// luaTypeName names the Lua value a type takes, for type errors.
+func luaTypeName(t spec.Type) string {
+	switch t.Kind {
+	case spec.KindInt:
+		return "number"
+	case spec.KindString, spec.KindPath, spec.KindEnum, spec.KindIP, spec.KindCIDR, spec.KindPort:
+		return "string"
+	case spec.KindBool:
+		return "boolean"
+	case spec.KindDuration:
+		return `duration string (like "10m")`
+	case spec.KindList:
+		return "list of " + strings.TrimSuffix(luaTypeName(*t.Elem), "s") + "s"
+	case spec.KindMap, spec.KindTable, spec.KindSteps:
+		return "table"
+	case spec.KindUnion:
+		parts := make([]string, len(t.Of))
+		for i, o := range t.Of {
+			parts[i] = luaTypeName(o)
+		}
+		return strings.Join(parts, " or ")
 	}
-	return ""
+	return t.String()
 }
 
-// integer reads a whole number; absent is def.
-func (f *fields) integer(key string, def int) int {
-	switch v := f.get(key).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LNumber:
-		n := float64(v)
-		if n != math.Trunc(n) || math.Abs(n) > math.MaxInt32 {
-			f.fail("%s: expected a whole number, got %v", key, n)
+// convert checks v against t and returns it as Go data: string, int, bool,
+// time.Duration, netip.Addr, netip.Prefix, spec.Port, a slice or a map of
+// those, map[string]any for a nested table or plain data, *lua.LTable for
+// a provision list. name is the key (or "key.sub") for messages.
+func (f *fields) convert(name string, t spec.Type, v lua.LValue) any {
+	switch t.Kind {
+	case spec.KindString, spec.KindPath, spec.KindEnum, spec.KindIP, spec.KindCIDR, spec.KindPort:
+		s, ok := v.(lua.LString)
+		if !ok {
+			f.typeFail(name, t, v)
+		}
+		return f.convertString(name, t, string(s))
+	case spec.KindInt:
+		n, ok := v.(lua.LNumber)
+		if !ok {
+			f.typeFail(name, t, v)
+		}
+		if float64(n) != math.Trunc(float64(n)) || math.Abs(float64(n)) > math.MaxInt32 {
+			f.fail("%s: expected a whole number, got %v", name, float64(n))
 		}
 		return int(n)
-	default:
-		f.typeFail(key, "number", v)
-	}
-	return def
-}
-
-// boolean reads a boolean; absent is def.
-func (f *fields) boolean(key string, def bool) bool {
-	switch v := f.get(key).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LBool:
-		return bool(v)
-	default:
-		f.typeFail(key, "boolean", v)
-	}
-	return def
-}
-
-// duration reads "10m", "90s", "1h30m", or a number of seconds.
-func (f *fields) duration(key string) time.Duration {
-	switch v := f.get(key).(type) {
-	case *lua.LNilType:
-		return 0
-	case lua.LNumber:
-		return time.Duration(float64(v) * float64(time.Second))
-	case lua.LString:
-		d, err := time.ParseDuration(string(v))
-		if err != nil {
-			f.fail("%s: %q is not a duration (like \"90s\", \"10m\", \"1h\")", key, string(v))
+	case spec.KindBool:
+		b, ok := v.(lua.LBool)
+		if !ok {
+			f.typeFail(name, t, v)
 		}
-		return d
+		return bool(b)
+	case spec.KindDuration:
+		switch v := v.(type) {
+		case lua.LNumber:
+			return time.Duration(float64(v) * float64(time.Second))
+		case lua.LString:
+			d, err := time.ParseDuration(string(v))
+			if err != nil {
+				f.fail("%s: %q is not a duration (like \"90s\", \"10m\", \"1h\")", name, string(v))
+			}
+			return d
+		}
+		f.typeFail(name, t, v)
+	case spec.KindList:
+		return f.convertList(name, t, v)
+	case spec.KindMap:
+		return f.convertMap(name, t, v)
+	case spec.KindTable:
+		tv, ok := v.(*lua.LTable)
+		if !ok {
+			f.typeFail(name, t, v)
+		}
+		f.l.read(t.Table, f.what+": "+name, f.pos, tv)
+		plain, err := toGo(tv, 0)
+		if err != nil {
+			f.fail("%s: %v", name, err)
+		}
+		m, ok := plain.(map[string]any)
+		if !ok {
+			f.fail("%s: expected a table of settings, got a list", name)
+		}
+		return m
+	case spec.KindAny:
+		plain, err := toGo(v, 0)
+		if err != nil {
+			f.fail("%s: %v", name, err)
+		}
+		return plain
+	case spec.KindSteps:
+		tv, ok := v.(*lua.LTable)
+		if !ok {
+			f.typeFail(name, t, v)
+		}
+		return tv
+	case spec.KindUnion:
+		for _, o := range t.Of {
+			if luaTypeName(o) == luaTypeName(spec.Type{Kind: kindOf(v)}) || (o.Kind == spec.KindList && kindOf(v) == spec.KindMap) {
+				return f.convert(name, o, v)
+			}
+		}
+		f.typeFail(name, t, v)
 	default:
-		f.typeFail(key, "duration string (like \"10m\")", v)
+		panic("luaapi: a " + string(t.Kind) + " cannot be a key's type")
 	}
-	return 0
-}
-
-// strList reads a list of strings; a lone string is a list of one.
-func (f *fields) strList(key string) []string {
-	v := f.get(key)
-	switch v := v.(type) {
-	case *lua.LNilType:
-		return nil
-	case lua.LString:
-		return []string{string(v)}
-	case *lua.LTable:
-		return f.l.stringList(f, key, v)
-	}
-	f.typeFail(key, "list of strings", v)
 	return nil
 }
 
-func (l *loader) stringList(f *fields, key string, t *lua.LTable) []string {
-	n := t.Len()
-	out := make([]string, 0, n)
-	count := 0
-	t.ForEach(func(k, _ lua.LValue) { count++ })
-	if count != n {
-		f.fail("%s: expected a list of strings, got a table with keys", key)
+// kindOf is the kind a Lua value reads as first.
+func kindOf(v lua.LValue) spec.Kind {
+	switch v.(type) {
+	case lua.LString:
+		return spec.KindString
+	case lua.LNumber:
+		return spec.KindInt
+	case lua.LBool:
+		return spec.KindBool
+	case *lua.LTable:
+		return spec.KindMap
 	}
-	for i := 1; i <= n; i++ {
-		s, ok := t.RawGetInt(i).(lua.LString)
-		if !ok {
-			f.fail("%s: item %d: expected string, got %s", key, i, typeName(t.RawGetInt(i)))
+	return spec.KindAny
+}
+
+func (f *fields) convertString(name string, t spec.Type, s string) any {
+	switch t.Kind {
+	case spec.KindPath:
+		return f.l.abs(s)
+	case spec.KindEnum:
+		if !slices.Contains(t.Enum, s) {
+			f.fail("%s: unknown value %q%s (known: %s)", name, s, spec.DidYouMean(s, t.Enum), strings.Join(t.Enum, ", "))
 		}
-		out = append(out, string(s))
+	case spec.KindIP:
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			f.fail("%s: %q is not an IP address", name, s)
+		}
+		return ip
+	case spec.KindCIDR:
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			f.fail("%s %q is not a CIDR subnet (like \"172.20.1.0/24\")", name, s)
+		}
+		if p.Masked() != p {
+			f.fail("%s %q has host bits set (did you mean %q?)", name, s, p.Masked().String())
+		}
+		return p
+	case spec.KindPort:
+		p, err := ParsePort(s)
+		if err != nil {
+			f.fail("%s: %v", name, err)
+		}
+		return p
+	}
+	return s
+}
+
+// convertList reads a list; a lone value is a list of one.
+func (f *fields) convertList(name string, t spec.Type, v lua.LValue) any {
+	elem := *t.Elem
+	var items []lua.LValue
+	if tv, ok := v.(*lua.LTable); ok && elem.Kind != spec.KindMap && elem.Kind != spec.KindTable {
+		n, count := tv.Len(), 0
+		tv.ForEach(func(_, _ lua.LValue) { count++ })
+		if count != n {
+			f.fail("%s: expected a %s, got a table with keys", name, luaTypeName(t))
+		}
+		for i := 1; i <= n; i++ {
+			items = append(items, tv.RawGetInt(i))
+		}
+	} else if _, isTable := v.(*lua.LTable); isTable || luaTypeName(elem) == luaTypeName(spec.Type{Kind: kindOf(v)}) {
+		items = []lua.LValue{v}
+	} else {
+		f.typeFail(name, t, v)
+	}
+	switch elem.Kind {
+	case spec.KindString, spec.KindPath, spec.KindEnum:
+		out := make([]string, len(items))
+		for i, it := range items {
+			out[i] = f.convertItem(name, i, elem, it).(string)
+		}
+		return out
+	case spec.KindPort:
+		out := make([]spec.Port, len(items))
+		for i, it := range items {
+			out[i] = f.convertItem(name, i, elem, it).(spec.Port)
+		}
+		return out
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = f.convertItem(name, i, elem, it)
 	}
 	return out
 }
 
-// strMap reads a table of string keys to string values.
-func (f *fields) strMap(key string) map[string]string {
-	t := f.table(key)
-	if t == nil {
-		return nil
+// convertItem converts a list's item: type errors name the item, other
+// errors (a bad port) the list.
+func (f *fields) convertItem(name string, i int, elem spec.Type, v lua.LValue) any {
+	if luaTypeName(elem) == "string" {
+		if _, ok := v.(lua.LString); !ok {
+			f.fail("%s: item %d: expected string, got %s", name, i+1, typeName(v))
+		}
 	}
-	out := map[string]string{}
-	t.ForEach(func(k, v lua.LValue) {
+	return f.convert(name, elem, v)
+}
+
+// convertMap reads a table of names to values.
+func (f *fields) convertMap(name string, t spec.Type, v lua.LValue) any {
+	tv, ok := v.(*lua.LTable)
+	if !ok {
+		f.typeFail(name, t, v)
+	}
+	elem := *t.Elem
+	vals := map[string]any{}
+	tv.ForEach(func(k, e lua.LValue) {
 		ks, ok := k.(lua.LString)
 		if !ok {
-			f.fail("%s: expected a table of names to strings, got key %s", key, luaRepr(k))
+			f.fail("%s: expected a %s, got key %s", name, t, luaRepr(k))
 		}
-		switch v := v.(type) {
-		case lua.LString:
-			out[string(ks)] = string(v)
+		sub := name + "." + string(ks)
+		switch e := e.(type) {
 		case lua.LNumber, lua.LBool:
-			out[string(ks)] = v.String()
-		default:
-			f.fail("%s.%s: expected string, got %s", key, ks, typeName(v))
+			if elem.Kind == spec.KindString { // env = { PORT = 8080 }
+				vals[string(ks)] = e.String()
+				return
+			}
 		}
+		vals[string(ks)] = f.convert(sub, elem, e)
 	})
+	switch elem.Kind {
+	case spec.KindString, spec.KindPath, spec.KindEnum:
+		return typedMap[string](vals)
+	case spec.KindIP:
+		return typedMap[netip.Addr](vals)
+	case spec.KindList:
+		if luaTypeName(*elem.Elem) == "string" {
+			return typedMap[[]string](vals)
+		}
+	}
+	return vals
+}
+
+func typedMap[T any](vals map[string]any) map[string]T {
+	out := make(map[string]T, len(vals))
+	for k, v := range vals {
+		out[k] = v.(T)
+	}
 	return out
-}
-
-// table reads a table; absent is nil.
-func (f *fields) table(key string) *lua.LTable {
-	switch v := f.get(key).(type) {
-	case *lua.LNilType:
-		return nil
-	case *lua.LTable:
-		return v
-	default:
-		f.typeFail(key, "table", v)
-	}
-	return nil
-}
-
-// plain reads any value as plain Go data (for vars and extra_vars).
-func (f *fields) plain(key string) any {
-	v, err := toGo(f.get(key), 0)
-	if err != nil {
-		f.fail("%s: %v", key, err)
-	}
-	return v
 }
 
 // toGo converts a Lua value to plain Go data: string, float64, bool,

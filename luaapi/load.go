@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +35,10 @@ type Options struct {
 	// Modules finds modules fetched from git (Envfile.lock), searched
 	// after the Envfile's folder and before Path; nil means none.
 	Modules Modules
+	// LockFile is the Envfile.lock that Modules reads, if any: it decides
+	// which module files load, so it is one of the Envfile's sources (a
+	// change of it, envrun module update, is a change for watch).
+	LockFile string
 
 	// testing adds builtins for the Lua-side tests of the stdlib.
 	testing func(l *loader)
@@ -122,6 +125,9 @@ func Load(ctx context.Context, path string, opts Options) (*Env, error) {
 	if err := l.finish(); err != nil {
 		L.Close()
 		return nil, err
+	}
+	if opts.LockFile != "" {
+		env.Spec.Sources = append(env.Spec.Sources, opts.LockFile)
 	}
 	return env, nil
 }
@@ -267,42 +273,20 @@ func (l *loader) raise(pos spec.Pos, format string, args ...any) {
 	l.L.Error(lua.LString(msg), 0)
 }
 
-// finish fills what could only be known once the whole Envfile ran:
-// deferred steps, defaults that depend on later declarations, network
-// order, and the digests of hooks.
+// finish completes what could only be known once the whole Envfile ran:
+// network order, the defaults step (spec.FillDefaults), deferred steps and
+// the digests of hooks.
 func (l *loader) finish() error {
-	order := map[string]int{}
-	for i, n := range l.ef.Networks {
-		order[n.Name] = i
-	}
 	for _, m := range l.ef.Machines {
-		if m.Box == "" {
-			m.Box = l.ef.Box
-		}
-		slices.SortStableFunc(m.Networks, func(a, b spec.Attachment) int {
-			ia, oka := order[a.Network]
-			ib, okb := order[b.Network]
-			switch {
-			case oka && okb:
-				return ia - ib
-			case oka:
-				return -1
-			case okb:
-				return 1
-			}
-			return strings.Compare(a.Network, b.Network)
-		})
+		l.sortNetworks(m)
 	}
-	for _, s := range l.ef.Steps {
-		if a, ok := s.(*spec.Ansible); ok && a.Hosts == nil {
-			a.Hosts = l.ef.MachineNames()
-		}
-	}
+	spec.FillDefaults(l.ef)
 	// Deferred steps see the Envfile as the engine will: defaults filled,
 	// each machine's networks in declaration order (m.ip is the first).
 	if err := l.resolveDeferred(); err != nil {
 		return err
 	}
+	spec.FillDefaults(l.ef) // the steps deferred ones made
 	l.digestHooks()
 	return nil
 }

@@ -177,7 +177,7 @@ func TestLoadErrors(t *testing.T) {
 		{"table expected", `machine "a" "b"`, `Envfile.lua:1: machine "a": expected a table of settings`},
 		{"no name", `machine { }`, `machine: the first argument must be the machine's name`},
 		{"bad step", `machine "a" { provision = { 42 } }`, `provision: item 1: expected a step (shell {...}, file {...}) or a function, got number`},
-		{"shell without command", `machine "a" { provision = { shell { } } }`, `shell: give inline = "COMMAND" or path = "SCRIPT"`},
+		{"shell without command", `machine "a" { provision = { shell { } } }`, `shell: give inline or path (like inline = "systemctl restart nginx")`},
 		{"shell both", `machine "a" { provision = { shell { inline = "x", path = "y" } } }`, `shell: inline and path are exclusive`},
 		{"shell typo", `machine "a" { provision = { shell { inlne = "x" } } }`, `shell: unknown key "inlne" (did you mean "inline"?)`},
 		{"bad timeout", `machine "a" { provision = { shell { inline = "x", timeout = "soon" } } }`, `timeout: "soon" is not a duration`},

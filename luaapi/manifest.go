@@ -26,8 +26,6 @@ type Manifest struct {
 	Dependencies map[string]string // name → "SOURCE@REF"
 }
 
-var manifestKeys = []string{"description", "dependencies"}
-
 // manifestTimeout stops a manifest that loops.
 var manifestTimeout = 5 * time.Second
 
@@ -56,6 +54,7 @@ func ReadManifest(path string) (*Manifest, error) {
 	}
 	m := &Manifest{Dependencies: map[string]string{}}
 	g := L.Get(lua.GlobalsIndex).(*lua.LTable)
+	manifestKeys := spec.EnvfileSchema.Table("module").KeyNames()
 	var bad []string
 	g.ForEach(func(k, v lua.LValue) {
 		if ks, ok := k.(lua.LString); !ok || !slices.Contains(manifestKeys, string(ks)) {

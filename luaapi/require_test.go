@@ -67,7 +67,7 @@ func (f *requireFixture) load(t *testing.T) (*Env, error) {
 	t.Helper()
 	t.Chdir(f.project)
 	var out strings.Builder
-	env, err := Load(context.Background(), "Envfile.lua", Options{Path: []string{f.path}, Modules: f.mods, Print: &out})
+	env, err := Load(context.Background(), "Envfile.lua", Options{Path: []string{f.path}, Modules: f.mods, Print: &out, LockFile: filepath.Join(f.project, "Envfile.lock")})
 	if env != nil {
 		t.Cleanup(env.Close)
 	}
@@ -98,10 +98,12 @@ assert(a == "project" and w.name == "web" and n == "nodes" and p == "path" and t
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every Lua file read, fetched ones included, is a source (watch).
+	// Every Lua file read, fetched ones included, is a source (watch),
+	// and so is the lock file that chose the fetched ones.
 	want := []string{
 		filepath.Join(f.project, "Envfile.lua"), filepath.Join(f.project, "shadow.lua"),
 		filepath.Join(f.web, "init.lua"), filepath.Join(f.web, "nodes.lua"), filepath.Join(f.path, "onpath.lua"),
+		filepath.Join(f.project, "Envfile.lock"),
 	}
 	if !slices.Equal(env.Spec.Sources, want) {
 		t.Errorf("Sources:\n%q\nwant\n%q", env.Spec.Sources, want)

@@ -118,8 +118,10 @@ func luaTests(t *testing.T, file, only string) []string {
 				L.RaiseError("steps_of: no machine %q", L.CheckString(1))
 			}
 			out := L.NewTable()
-			for _, s := range m.Steps {
-				out.Append(stepTable(L, s))
+			for i, s := range m.Steps { // as the engine will see them
+				c := copyStep(s)
+				spec.FillStepDefaults(c, i+1)
+				out.Append(stepTable(L, c))
 			}
 			L.Push(out)
 			return 1

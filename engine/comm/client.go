@@ -66,6 +66,9 @@ type Client struct {
 	sftp     *sftp.Client
 	sftpErr  error
 
+	syncMu sync.Mutex
+	synced map[string]*synced // by destination: what UploadTree last sent there
+
 	deadMu sync.Mutex
 	dead   error // why the connection was closed by the keepalive, if it was
 	stop   chan struct{}

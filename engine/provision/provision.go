@@ -17,6 +17,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // Target is a running machine: something to run commands on and copy files
@@ -24,12 +25,15 @@ import (
 type Target interface {
 	Run(ctx context.Context, cmd comm.Cmd) error
 	Upload(ctx context.Context, src, dst string) error
+	// UploadTree is Upload with options: a file step's upload.
+	UploadTree(ctx context.Context, src, dst string, opts comm.UploadOptions) error
 }
 
 // Output is where a step's output goes.
 type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
+	Warnf          func(format string, args ...any) // warnings, may be nil
 }
 
 func (o Output) debugf(format string, args ...any) {
@@ -44,8 +48,12 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 	case *spec.Shell:
 		return Shell(ctx, s, m, t, out)
 	case *spec.File:
-		out.debugf("upload %s → %s", s.Source, s.Destination)
-		return t.Upload(ctx, s.Source, s.Destination)
+		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
+			Exclude:  s.Exclude,
+			Changes:  s.Sync != spec.SyncFull,
+			Progress: out.Debugf,
+			Warnf:    out.Warnf,
+		})
 	case *spec.Hook:
 		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})
 	}
@@ -214,14 +222,7 @@ func describe(s *spec.Shell) string {
 }
 
 // Quote quotes s for a POSIX shell.
-func Quote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,@+%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func Quote(s string) string { return shquote.Quote(s) }
 
 // runner is what a Lua hook gets: m:run and m:upload.
 type runner struct {

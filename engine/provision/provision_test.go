@@ -55,6 +55,10 @@ func (localTarget) Run(ctx context.Context, c comm.Cmd) error {
 
 func (localTarget) Upload(ctx context.Context, src, dst string) error { return nil }
 
+func (localTarget) UploadTree(ctx context.Context, src, dst string, _ comm.UploadOptions) error {
+	return nil
+}
+
 func TestShellCommand(t *testing.T) {
 	s := &spec.Shell{Inline: "echo $GREETING \"$1\" $0", Args: []string{"a b"}, Env: map[string]string{"GREETING": "hi there"}}
 	command := func(user string) string {

@@ -56,6 +56,20 @@ func (o Options) Decode(section string, into any) error {
 	return errs.Err()
 }
 
+// OptionKeys lists the `opt` tags of the struct into points to: the keys a
+// provider decodes, which must be its table's keys in the schema.
+func OptionKeys(into any) []string {
+	st := reflect.TypeOf(into).Elem()
+	var keys []string
+	for i := 0; i < st.NumField(); i++ {
+		if tag := st.Field(i).Tag.Get("opt"); tag != "" && tag != "-" {
+			keys = append(keys, tag)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 func assign(f reflect.Value, v any) error {
 	switch f.Kind() {
 	case reflect.String:

@@ -96,6 +96,7 @@ type Network struct {
 	Gateway  netip.Addr
 	Isolated bool // no route to the outside world
 	Pos      Pos
+	Given    Keys // the keys the Envfile gave
 }
 
 // Machine is one machine of the environment.
@@ -115,6 +116,7 @@ type Machine struct {
 	Steps         []Step
 	Providers     map[string]Options // per-provider overrides, by provider name
 	Pos           Pos
+	Given         Keys // the keys the Envfile gave
 }
 
 // IP is the machine's first static address, or the zero Addr.
@@ -187,6 +189,7 @@ type StepInfo struct {
 	Pos     Pos
 	Timeout time.Duration // 0: DefaultStepTimeout
 	Watch   []string      // absolute paths given by `watch = {...}`
+	Given   Keys          // the keys the Envfile gave
 }
 
 func (s *StepInfo) Info() *StepInfo { return s }
@@ -215,7 +218,26 @@ type File struct {
 	StepInfo
 	Source      string // absolute
 	Destination string
+	// Exclude are .gitignore patterns, relative to a folder Source, of
+	// paths not uploaded. Folders called .envrun never are.
+	Exclude []string
+	// Sync is how a re-run sends a folder: SyncChanges ("" too) or
+	// SyncFull.
+	Sync string
 }
+
+// StateDir is the name of an environment's private folder beside its
+// Envfile (its key, state and lock): nothing in it is ever uploaded.
+const StateDir = ".envrun"
+
+// How a file step's re-run sends a folder.
+const (
+	// SyncChanges sends what changed since the connection's last upload
+	// and removes what was removed (the default).
+	SyncChanges = "changes"
+	// SyncFull sends the whole folder every time.
+	SyncFull = "full"
+)
 
 // Hook is a step written as a Lua function. Fn is a Go closure built by the
 // Lua front end; it may be called from any goroutine.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -168,14 +169,8 @@ func (v *validator) machines() {
 		if !userRE.MatchString(m.User) {
 			v.add(m.Pos, "%s: user %q is not a valid user name", what, m.User)
 		}
-		if m.CPUs < 0 {
-			v.add(m.Pos, "%s: cpus must be positive, got %d", what, m.CPUs)
-		}
-		if m.Memory < 0 {
-			v.add(m.Pos, "%s: memory must be positive (MiB), got %d", what, m.Memory)
-		} else if m.Memory > 0 && m.Memory < 64 {
-			v.add(m.Pos, "%s: memory is in MiB; %d MiB is too little for a machine (64 at least)", what, m.Memory)
-		}
+		v.ranges(m.Pos, what, EnvfileSchema.Table("machine"), m.Given, m)
+		v.providerRanges(m, what)
 		for _, a := range m.Networks {
 			n := v.e.Network(a.Network)
 			if n == nil {
@@ -243,8 +238,10 @@ func (v *validator) steps(owner string, steps []Step) {
 
 func (v *validator) checkStep(what string, s Step) {
 	info := s.Info()
-	if info.Timeout < 0 {
-		v.add(info.Pos, "%s: timeout must be positive", what)
+	for _, t := range EnvfileSchema.Tables {
+		if t.Name == info.Kind {
+			v.ranges(info.Pos, what, t, info.Given, s)
+		}
 	}
 	switch s := s.(type) {
 	case *Shell:
@@ -261,13 +258,13 @@ func (v *validator) checkStep(what string, s Step) {
 		}
 	case *File:
 		v.fileExists(info.Pos, what, "source", s.Source, true)
+		if slices.Contains(strings.Split(filepath.ToSlash(s.Source), "/"), StateDir) {
+			v.add(info.Pos, "%s: source %s is inside %s, the environment's private folder (its key, state and lock): envrun never uploads it", what, v.rel(s.Source), StateDir)
+		}
 	case *Ansible:
 		v.fileExists(info.Pos, what, "playbook", s.Playbook, false)
 		v.fileExists(info.Pos, what, "config", s.Config, false)
 		v.fileExists(info.Pos, what, "vault_password_file", s.VaultPasswordFile, false)
-		if s.Forks < 0 {
-			v.add(info.Pos, "%s: forks must be positive", what)
-		}
 	}
 }
 

@@ -111,7 +111,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "negative sizes",
 			ef:   &Envfile{Machines: []*Machine{{Name: "a", Hostname: "a", User: "vagrant", CPUs: -1, Memory: -5, Pos: pos(1)}}},
-			want: []string{"cpus must be positive", "memory must be positive"},
+			want: []string{"cpus must be at least 1, got -1", "memory must be at least 64 MiB, got -5 MiB"},
 		},
 		{
 			name: "depends_on cycle and unknown",

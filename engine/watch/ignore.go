@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/envrun/envrun/internal/ignore"
 )
 
 // IgnoreFile is the name of the file of ignore patterns beside the Envfile.
@@ -38,27 +38,12 @@ var editorFiles = []string{
 // ignoredDirs, editor temporary files, and the patterns of .envrunignore.
 // The zero value ignores only the built-in names.
 type Ignore struct {
-	root     string // the folder patterns are relative to
-	patterns []string
-	m        gitignore.Matcher
+	p *ignore.Patterns
 }
 
 // NewIgnore compiles .gitignore-style patterns relative to root.
 func NewIgnore(root string, patterns []string) *Ignore {
-	ig := &Ignore{root: root}
-	var ps []gitignore.Pattern
-	for _, p := range patterns {
-		p = strings.TrimRight(p, " \t\r")
-		if p == "" || strings.HasPrefix(p, "#") {
-			continue
-		}
-		ig.patterns = append(ig.patterns, p)
-		ps = append(ps, gitignore.ParsePattern(p, nil))
-	}
-	if len(ps) > 0 {
-		ig.m = gitignore.NewMatcher(ps)
-	}
-	return ig
+	return &Ignore{p: ignore.New(root, patterns)}
 }
 
 // LoadIgnore reads root/.envrunignore; a missing file means no patterns.
@@ -79,7 +64,7 @@ func LoadIgnore(root string) (*Ignore, error) {
 }
 
 // Patterns are the .envrunignore patterns in force.
-func (ig *Ignore) Patterns() []string { return ig.patterns }
+func (ig *Ignore) Patterns() []string { return ig.p.List() }
 
 // Match reports whether the watch ignores path (absolute). isDir says
 // whether path is a folder, for patterns that end in a slash.
@@ -98,12 +83,8 @@ func (ig *Ignore) Match(path string, isDir bool) bool {
 			}
 		}
 	}
-	if ig == nil || ig.m == nil {
+	if ig == nil {
 		return false
 	}
-	rel, err := filepath.Rel(ig.root, path)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return false // patterns apply below their folder only
-	}
-	return ig.m.Match(strings.Split(filepath.ToSlash(rel), "/"), isDir)
+	return ig.p.Match(path, isDir) // below their folder only
 }

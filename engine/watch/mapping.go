@@ -1,17 +1,40 @@
 package watch
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/ignore"
 )
 
 // Watched is one path a step depends on, and why.
 type Watched struct {
 	Path string // absolute; a file, or a folder and everything in it
 	Why  string // "watch", or the step setting it was inferred from
+	// Exclude are paths below Path that do not count (a file step's
+	// `exclude`); nil for none.
+	Exclude *ignore.Patterns
+}
+
+// covers reports whether a change of p (absolute) counts for w.
+func (w Watched) covers(p string) bool {
+	if !within(p, w.Path) {
+		return false
+	}
+	if w.Exclude.Empty() {
+		return true
+	}
+	if w.Exclude.Match(filepath.Dir(p), true) {
+		return false
+	}
+	fi, err := os.Lstat(p)
+	if err != nil { // gone: it was a file or a folder
+		return !w.Exclude.Match(p, false) && !w.Exclude.Match(p, true)
+	}
+	return !w.Exclude.Match(p, fi.IsDir())
 }
 
 // ansibleDirs are the folders beside a playbook that Ansible reads.
@@ -43,6 +66,9 @@ func StepPaths(s spec.Step) []Watched {
 		add(s.Path, "path")
 	case *spec.File:
 		add(s.Source, "source")
+		if len(s.Exclude) > 0 {
+			out[len(out)-1].Exclude = ignore.New(filepath.Clean(s.Source), s.Exclude)
+		}
 	case *spec.Ansible:
 		add(s.Playbook, "playbook")
 		if s.Playbook != "" {
@@ -154,7 +180,7 @@ func (m *Mapper) Map(paths []string) *Change {
 		used := false
 		for i, r := range m.Rules {
 			for _, w := range r.Paths {
-				if within(p, w.Path) {
+				if w.covers(p) {
 					hit[i], used = true, true
 				}
 			}

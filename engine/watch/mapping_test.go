@@ -178,3 +178,28 @@ func TestIgnore(t *testing.T) {
 		t.Error("a nil Ignore must apply the built-in names only")
 	}
 }
+
+// A file step's exclude patterns leave changes below its source out.
+func TestMapFileExclude(t *testing.T) {
+	ef := &spec.Envfile{Path: "/p/Envfile.lua", Dir: "/p", Sources: []string{"/p/Envfile.lua"}, Machines: []*spec.Machine{
+		{Name: "web", Steps: []spec.Step{&spec.File{StepInfo: spec.StepInfo{Kind: "file", Name: "src"},
+			Source: "/p/src", Destination: "/srv", Exclude: []string{"*.log", "build/"}}}},
+	}}
+	m := NewMapper(ef, NewIgnore("/p", nil))
+	for _, tc := range []struct {
+		path string
+		runs bool
+	}{
+		{"/p/src/app.go", true},
+		{"/p/src/app.log", false},
+		{"/p/src/deep/x.log", false},
+		{"/p/src/build/out", false},
+		{"/p/src/build", false},
+		{"/p/src/builder.go", true},
+	} {
+		c := m.Map([]string{tc.path})
+		if got := len(c.Steps) == 1; got != tc.runs {
+			t.Errorf("%s: re-runs the step %v, want %v", tc.path, got, tc.runs)
+		}
+	}
+}

@@ -1,12 +1,14 @@
 // Command bench measures envrun side by side with Vagrant's docker provider
 // and a hand-written shell script (the floor, floor.sh) on this machine, in
-// one run: the scenarios S1–S6 of the benchmark issue, several repetitions,
+// one run: the scenarios S1–S6 of the benchmark issue (and S7–S8: tree
+// uploads and watch sync, next to tar | ssh and rsync), several repetitions,
 // medians, and ratios computed pair by pair (the sides of one repetition
 // run back to back, in an order that rotates).
 //
 //	go run ./scripts/bench                      # everything, by hand (half an hour on 2 cores)
 //	go run ./scripts/bench -short               # S1 and S2, one repetition, no Vagrant (CI)
 //	go run ./scripts/bench -s S3,S4 -sizes 2,6 -reps 3 -vagrant-max 6
+//	go run ./scripts/bench -s S7,S8 -vagrant-max 0  # uploads and watch sync, quiet and loaded
 //
 // It sets up what it needs (Debian's vagrant, ansible, openssh-client and
 // gnuplot-nox packages, the box image, a Vagrant-ready image built from
@@ -64,8 +66,8 @@ func parseFlags(args []string) (*config, error) {
 	}
 	for _, s := range strings.Split(scen, ",") {
 		s = strings.ToUpper(strings.TrimSpace(s))
-		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6"}, s) {
-			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S6)", s)
+		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}, s) {
+			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S8)", s)
 		}
 		c.scenarios = append(c.scenarios, s)
 	}

@@ -185,6 +185,14 @@ func (b *bench) goals() []goal {
 		func(m *measure) float64 { return extra(m, "envrun peak RSS MiB") * (1 << 20) / 1e6 },
 		func(v float64) string { return fmt.Sprintf("%.0f MB", v) }, func(v float64) bool { return v <= 100 })
 	check("S6: `envrun graph`, 1,000 machines, ≤ 200 ms", b.find("S6", 1000, "`envrun graph`"), med, fmtSeconds, func(v float64) bool { return v <= 0.2 })
+	for _, load := range []string{"quiet", "loaded"} {
+		check("S7: tree upload, envrun ÷ tar | ssh ≤ 1.2, "+load, b.find("S7", 1, "tree upload, 3,031 folders, 9,000 files (floor: tar | ssh), "+load),
+			ratio(envrunSide, floorSide), fmtRatio, func(v float64) bool { return v <= 1.2 })
+		check("S8: one changed file on the machine ≤ 300 ms median, "+load, b.find("S8", 1, "watch: one changed file reaches the machine (floor: rsync), "+load),
+			med, fmtSeconds, func(v float64) bool { return v <= 0.3 })
+		check("S8: 1,000-file burst, envrun ÷ rsync ≤ 2, "+load, b.find("S8", 1, "watch: 1,000-file burst reaches the machine (floor: rsync), "+load),
+			ratio(envrunSide, floorSide), fmtRatio, func(v float64) bool { return v <= 2 })
+	}
 	gb := b.find("S6", 1000, "Go benchmark")
 	check("S6: Go benchmark load+validate+plan ≤ 200 ms", gb, med, fmtSeconds, func(v float64) bool { return v <= 0.2 })
 	check("S6: Go benchmark peak RSS ≤ 100 MB", gb,

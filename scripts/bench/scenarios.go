@@ -20,6 +20,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		{"S2–S4", b.want("S2") || b.want("S3") || b.want("S4"), b.growth},
 		{"S5", b.want("S5"), b.s5},
 		{"S6", b.want("S6"), b.s6},
+		{"S7–S8", b.want("S7") || b.want("S8"), b.uploads},
 	}
 	for _, s := range steps {
 		if !s.want {

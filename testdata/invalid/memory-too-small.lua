@@ -1,3 +1,3 @@
--- want: Envfile.lua:3: machine "a": memory is in MiB; 16 MiB is too little for a machine (64 at least)
+-- want: Envfile.lua:3: machine "a": memory must be at least 64 MiB, got 16 MiB
 box "debian/bookworm"
 machine "a" { memory = 16 }

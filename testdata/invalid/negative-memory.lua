@@ -1,3 +1,3 @@
--- want: Envfile.lua:3: machine "a": memory must be a positive number of MiB, got -512
+-- want: Envfile.lua:3: machine "a": memory must be at least 64 MiB, got -512 MiB
 box "debian/bookworm"
 machine "a" { memory = -512 }

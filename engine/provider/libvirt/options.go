@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/envrun/envrun/engine/spec"
@@ -57,13 +55,6 @@ const (
 	defaultHaltTimeout = time.Minute
 )
 
-var (
-	graphicsTypes = []string{"none", "spice", "vnc"}
-	videoModels   = []string{"none", "qxl", "virtio", "vga", "cirrus", "bochs", "ramfb"}
-	driverTypes   = []string{"kvm", "qemu"}
-	cpuModes      = []string{"host-passthrough", "host-model", "maximum"}
-)
-
 // decodeOptions reads m's libvirt table; relative paths are resolved
 // against dir (not at all when dir is "").
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
@@ -76,28 +67,12 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	if err := raw.Decode(what, o); err != nil {
 		return nil, err
 	}
+	// Types, enum values and ranges were checked against the schema
+	// (spec.EnvfileSchema) when the Envfile loaded and validated.
 	var errs spec.Errors
-	oneOf := func(key, v string, known []string) {
-		if v != "" && !slices.Contains(known, v) {
-			errs = append(errs, spec.Errorf(raw.Pos, "%s.%s: unknown value %q%s (known: %s)",
-				what, key, v, spec.DidYouMean(v, known), strings.Join(known, ", ")))
-		}
-	}
-	oneOf("graphics", o.Graphics, graphicsTypes)
-	oneOf("video", o.Video, videoModels)
-	oneOf("driver", o.Driver, driverTypes)
-	oneOf("cpu_mode", o.CPUMode, cpuModes)
 	if o.URI != "" {
 		if u, err := url.Parse(o.URI); err != nil || u.Scheme == "" {
 			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %q is not a libvirt URI (like \"qemu:///system\")", what, o.URI))
-		}
-	}
-	for _, n := range []struct {
-		key string
-		v   int
-	}{{"disk_size", o.DiskSize}, {"boot_timeout", o.BootTimeout}, {"halt_timeout", o.HaltTimeout}} {
-		if n.v < 0 {
-			errs = append(errs, spec.Errorf(raw.Pos, "%s.%s: must not be negative, got %d", what, n.key, n.v))
 		}
 	}
 	if err := errs.Err(); err != nil {

@@ -37,8 +37,6 @@ type Options struct {
 	HaltTimeout int `opt:"halt_timeout"`
 }
 
-var nicTypes = []string{"Am79C970A", "Am79C973", "Am79C960", "82540EM", "82543GC", "82545EM", "virtio"}
-
 // vmNameRE: VirtualBox takes any name, but it becomes a folder name and a
 // command argument; keep to what every host file system accepts.
 var vmNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
@@ -64,18 +62,8 @@ func decodeOptions(m *spec.Machine) (*Options, error) {
 	if o.Name != "" && !vmNameRE.MatchString(o.Name) {
 		return nil, spec.Errorf(raw.Pos, "%s.name: %q is not a usable VM name (letters, digits, '.', '_' and '-', at most 63)", what, o.Name)
 	}
-	if o.NICType != "" {
-		found := false
-		for _, t := range nicTypes {
-			found = found || t == o.NICType
-		}
-		if !found {
-			return nil, spec.Errorf(raw.Pos, "%s.nic_type: %q is not a VirtualBox NIC type (one of %v)%s", what, o.NICType, nicTypes, spec.DidYouMean(o.NICType, nicTypes))
-		}
-	}
-	if o.HaltTimeout < 0 {
-		return nil, spec.Errorf(raw.Pos, "%s.halt_timeout: must not be negative", what)
-	}
+	// nic_type and halt_timeout were checked against the schema
+	// (spec.EnvfileSchema) when the Envfile loaded and validated.
 	return o.defaults(), nil
 }
 

@@ -1,0 +1,59 @@
+package spec
+
+import (
+	"maps"
+	"reflect"
+	"slices"
+	"time"
+)
+
+// ranges reports each key of table t, given or set, whose value is out of
+// the schema's range: one wording for every range ("cpus must be at least
+// 1, got 0").
+func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
+	rv := reflect.ValueOf(of)
+	for i := range t.Keys {
+		k := &t.Keys[i]
+		if k.Range == nil {
+			continue
+		}
+		f := field(rv, k)
+		if !f.IsValid() || (f.IsZero() && !given[k.Name]) {
+			continue
+		}
+		var n float64
+		shown := ""
+		switch {
+		case f.Type() == reflect.TypeOf(time.Duration(0)):
+			d := time.Duration(f.Int())
+			n, shown = d.Seconds(), d.String()
+		case f.CanInt():
+			n = float64(f.Int())
+		case f.CanFloat():
+			n = f.Float()
+		default:
+			continue
+		}
+		if why := k.Range.Check(n, k.Unit, shown); why != "" {
+			v.add(pos, "%s: %s %s", what, k.Name, why)
+		}
+	}
+}
+
+// providerRanges checks the numbers of a machine's provider tables.
+func (v *validator) providerRanges(m *Machine, what string) {
+	for _, name := range slices.Sorted(maps.Keys(m.Providers)) {
+		o := m.Providers[name]
+		t := EnvfileSchema.Table(name)
+		for i := range t.Keys {
+			k := &t.Keys[i]
+			n, ok := o.Values[k.Name].(float64)
+			if k.Range == nil || !ok {
+				continue
+			}
+			if why := k.Range.Check(n, k.Unit, ""); why != "" {
+				v.add(o.Pos, "%s: %s.%s %s", what, name, k.Name, why)
+			}
+		}
+	}
+}
