@@ -23,8 +23,6 @@ const (
 	ReachEngine Reach = "engine"
 )
 
-// Reaches are the values `reach =` takes, "" being automatic.
-var Reaches = []string{string(ReachDirect), string(ReachJump), string(ReachEngine)}
 
 // JumpHost is the SSH host machines are reached through, as OpenSSH
 // names it: user and port may be empty (OpenSSH's configuration decides).

@@ -247,6 +247,12 @@ var EnvfileSchema = &Schema{
 					Doc: "Linux capabilities to add", Example: `cap_add = { "NET_ADMIN" }`},
 				{Name: "tmpfs", Type: ListOf(String),
 					Doc: "tmpfs mounts (PATH or PATH:OPTIONS)", Example: `tmpfs = { "/run", "/tmp:size=64m" }`},
+				{Name: "host", Type: String, DefaultDoc: "the docker CLI's engine (DOCKER_HOST, DOCKER_CONTEXT, the current context)",
+					Doc: "the Docker engine, as DOCKER_HOST names it (unix://, tcp://, ssh://); the same for every machine that sets it", Example: `host = "ssh://me@bighost"`},
+				{Name: "context", Type: String, DefaultDoc: "the docker CLI's",
+					Doc: "a docker context by name; exclusive with host", Example: `context = "bighost"`},
+				{Name: "reach", Type: EnumOf("direct", "jump", "engine"), DefaultDoc: "jump for ssh:// engines, direct when the engine's bridge is on this host, else engine",
+					Doc: "how machines are reached: their IP, through the engine's SSH host, or through the Docker API", Example: `reach = "engine"`},
 			}},
 		{Name: "libvirt", Doc: "A machine's `libvirt = { ... }`: settings for the libvirt provider.",
 			Keys: []Key{

@@ -1,3 +1,3 @@
--- want: Envfile.lua:3: machine "a": docker.reach: "jmp" is not one of direct, jump, engine (did you mean "jump"?)
+-- want: Envfile.lua:3: machine "a": docker: reach: unknown value "jmp" (did you mean "jump"?) (known: direct, jump, engine)
 box "debian/bookworm"
 machine "a" { docker = { reach = "jmp" } }

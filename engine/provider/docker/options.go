@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
 
@@ -45,9 +43,6 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	}
 	if o.Host != "" && o.Context != "" {
 		return nil, spec.Errorf(raw.Pos, "%s: host and context are exclusive: a context names a host", what)
-	}
-	if o.Reach != "" && !slices.Contains(provider.Reaches, o.Reach) {
-		return nil, spec.Errorf(raw.Pos, "%s.reach: %q is not one of %s%s", what, o.Reach, strings.Join(provider.Reaches, ", "), spec.DidYouMean(o.Reach, provider.Reaches))
 	}
 	switch cmd := o.Cmd.(type) {
 	case nil, string:
