@@ -23,7 +23,6 @@ const (
 	ReachEngine Reach = "engine"
 )
 
-
 // JumpHost is the SSH host machines are reached through, as OpenSSH
 // names it: user and port may be empty (OpenSSH's configuration decides).
 type JumpHost struct {
