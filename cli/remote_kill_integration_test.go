@@ -37,26 +37,7 @@ func TestIntegrationRemoteKill9(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := w.with(t)
-			os.Remove(filepath.Join(ctl, "blocking"))
-			var env []string
-			if tt.point != "" {
-				env = []string{"ENVRUN_TEST_PAUSE=" + tt.point}
-			} else {
-				os.WriteFile(filepath.Join(ctl, "block"), nil, 0o644)
-			}
-			p := w.start(env, "up")
-			if tt.point != "" {
-				p.pause(tt.point)
-			} else {
-				eventually(t, 3*time.Minute, func() string {
-					if _, err := os.Stat(filepath.Join(ctl, "blocking")); err != nil {
-						return "web's step never started blocking:\n" + p.stderrText()
-					}
-					return ""
-				})
-			}
-			p.kill9()
-			os.Remove(filepath.Join(ctl, "block"))
+			killUpAt(t, w, ctl, tt.point)
 			if tt.point == "" {
 				eventually(t, 30*time.Second, func() string {
 					if out, _ := w.exec("web", "ps", "-eo", "args"); strings.Contains(out, "sleep 600") {
