@@ -54,14 +54,16 @@ func Main(args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-sigs
-		const msg = "envrun: interrupted: stopping (press Ctrl-C again to exit at once)\n"
+		msg, cause := "envrun: interrupted: stopping (press Ctrl-C again to exit at once)\n", errInterrupted
+		if <-sigs == syscall.SIGTERM {
+			msg, cause = "envrun: terminated: stopping (a second SIGTERM or SIGINT exits at once)\n", errTerminated
+		}
 		if p := livePanel.Load(); p != nil {
 			p.Print(msg)
 		} else {
 			fmt.Fprint(os.Stderr, msg)
 		}
-		cancel(errInterrupted)
+		cancel(cause)
 		<-sigs
 		if p := livePanel.Load(); p != nil {
 			p.Abort()
@@ -72,6 +74,15 @@ func Main(args []string) int {
 }
 
 var errInterrupted = errors.New("interrupted")
+
+// errTerminated is the cause of a run ended by SIGTERM: an interruption
+// (exit status 130, the same clean-up) that says what happened.
+var errTerminated error = terminated{}
+
+type terminated struct{}
+
+func (terminated) Error() string        { return "terminated" }
+func (terminated) Is(target error) bool { return target == errInterrupted }
 
 // Run runs envrun as a command line would, with the given streams.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -87,6 +98,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	}
 	code := exitCode(ctx, err)
+	a.terminated = errors.Is(context.Cause(ctx), errTerminated)
 	a.printError(err, code)
 	return code
 }
@@ -172,6 +184,9 @@ func (a *app) printError(err error, code int) {
 	switch {
 	case errors.As(err, &exit), errors.As(err, &rep):
 		return
+	case code == ExitInterrupted && a.terminated:
+		fmt.Fprintln(a.stderr, "envrun: terminated")
+		return
 	case code == ExitInterrupted:
 		fmt.Fprintln(a.stderr, "envrun: interrupted")
 		return
@@ -193,6 +208,7 @@ func (a *app) printError(err error, code int) {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	terminated     bool // the run was ended by SIGTERM
 
 	file     string
 	provider string
@@ -251,6 +267,7 @@ same IPs and hostnames on each.`,
 		a.boxCommand(),
 		a.proxyCommand(),
 	)
+	a.addCompletion(root)
 	return root
 }
 

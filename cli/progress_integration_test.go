@@ -110,7 +110,7 @@ func TestIntegrationProgressPanel(t *testing.T) {
 		t.Fatalf("up: exit %d", code)
 	}
 	for _, row := range []string{"network scznet", "machine1", "machine2", "site"} {
-		re := regexp.MustCompile(`(?m)^✓ ` + regexp.QuoteMeta(row) + `\s.*\s\d+\.\ds\s*$`)
+		re := regexp.MustCompile(`(?m)^✓ ` + regexp.QuoteMeta(row) + `\s.*\s(\d+\.\ds|\d+m\d\ds)\s*$`)
 		if !re.MatchString(final) {
 			t.Errorf("the last frame has no ✓ line with a time for %s", row)
 		}

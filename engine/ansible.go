@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/envrun/envrun/engine/graph"
@@ -25,6 +25,7 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	hosts := make([]ansible.Host, len(eps))
 	for i, ep := range eps {
 		hosts[i] = inventoryHost(ep.Machine, ep.Addr, ep.Proxy)
+		hosts[i].Interfaces = e.cache.interfaces(ep.Machine.Name, "")
 	}
 	groups := map[string][]string{}
 	for _, s := range e.Spec.Steps {
@@ -85,19 +86,22 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		return err
 	}
 	hosts := make([]ansible.Host, len(runs))
+	names := make([]string, len(runs))
 	for i, r := range runs {
 		inst, _ := r.state()
 		hosts[i] = inventoryHost(r.m, inst.Addr, e.ProxyCommand(route, r.m.Name))
+		names[i] = r.m.Name
+		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}
 	data, err := e.inventory(hosts, a.Groups).YAML()
 	if err != nil {
 		return err
 	}
-	dir := e.State.Join("ansible", a.Name)
-	inv := e.State.Join("ansible", a.Name, "inventory.yml")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := e.State.Mkdir("ansible", a.Name)
+	if err != nil {
 		return err
 	}
+	inv := filepath.Join(dir, "inventory.yml")
 	if err := state.WriteFile(inv, data, 0o600); err != nil {
 		return err
 	}
@@ -107,6 +111,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		Step:      a,
 		Inventory: inv,
 		Hosts:     len(hosts),
+		HostNames: names,
 		Dir:       dir,
 		Color:     e.UI.Color(),
 		Output:    out,

@@ -28,16 +28,22 @@ type cacheData struct {
 type machineCache struct {
 	ID          string `json:"id"`
 	Provisioned bool   `json:"provisioned"`
+	// Interfaces are the instance's interface names by network, as it
+	// told them when last connected.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 }
 
 type stepCache struct {
 	Hosts map[string]string `json:"hosts"` // machine → instance ID it ran over
 }
 
-func openCache(st state.Dir) *cache {
+// openCache reads the cache. A damaged one is an empty one, and warn
+// says so (once: the next write replaces the file).
+func openCache(st state.Dir, warn func(format string, args ...any)) *cache {
 	c := &cache{path: st.Join("state.json")}
 	if err := state.ReadJSON(c.path, &c.data); err != nil {
-		c.data = cacheData{} // a damaged cache is an empty one
+		c.data = cacheData{}
+		warn("%v; envrun reads what exists from the backend and provisions every machine again", err)
 	}
 	return c
 }

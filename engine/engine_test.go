@@ -130,6 +130,9 @@ type cmdLog struct {
 }
 
 func (c *fakeConn) Run(ctx context.Context, cmd comm.Cmd) error {
+	if cmd.Label == interfacesLabel {
+		return nil // asked of every machine connected to: not a step
+	}
 	c.log.mu.Lock()
 	defer c.log.mu.Unlock()
 	c.log.cmds = append(c.log.cmds, c.machine+": "+cmd.Command)

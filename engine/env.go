@@ -74,6 +74,9 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		opts.UI = ui.Discard()
 	}
 	st := state.ForEnvfile(ef.Path)
+	if err := st.Check(); err != nil {
+		return nil, err // before anything reads from it
+	}
 	e := &Env{
 		Spec:     ef,
 		Project:  state.ProjectID(ef.Path),
@@ -81,11 +84,11 @@ func New(ctx context.Context, ef *spec.Envfile, opts Options) (*Env, error) {
 		UI:       opts.UI,
 		Parallel: opts.Parallel,
 		known:    comm.OpenKnownHosts(st.KnownHostsPath()),
-		cache:    openCache(st),
 		conns:    map[string]*machineConn{},
 		dial:     dialSSH,
 		playbook: func(ctx context.Context, r *ansible.Run) error { return r.Do(ctx) },
 	}
+	e.cache = openCache(st, func(f string, args ...any) { e.UI.Warnf("", f, args...) })
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel()
 	}

@@ -497,7 +497,7 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	defer stdout.Close()
 	defer stderr.Close()
 	err = provision.Run(ctx, n.s, m, c, provision.Output{
-		Stdout: stdout, Stderr: stderr,
+		Stdout: stdout, Stderr: stderr, Interfaces: e.cache.interfaces(m.Name, inst.ID),
 		Debugf: func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
 		Warnf:  func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
 	})
@@ -553,7 +553,12 @@ func (n *doneNode) Execute(ctx context.Context) error {
 	m := n.run.m
 	return n.p.e.cache.update(func(d *cacheData) {
 		d.Provider = n.p.e.Driver.Name
-		d.Machines[m.Name] = machineCache{ID: inst.ID, Provisioned: true}
+		mc := d.Machines[m.Name]
+		if mc.ID != inst.ID {
+			mc = machineCache{ID: inst.ID}
+		}
+		mc.Provisioned = true
+		d.Machines[m.Name] = mc
 	})
 }
 
@@ -719,6 +724,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, end().Round(time.Millisecond))
 	mc.client, mc.inst = c, inst
+	e.learnInterfaces(ctx, m, inst.ID, c)
 	return c, nil
 }
 

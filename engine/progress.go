@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/ui"
@@ -26,10 +27,19 @@ func (n *stepNode) row() (string, string)    { return n.run.m.Name, "" }
 func (n *doneNode) row() (string, string)    { return n.run.m.Name, "" }
 func (n *globalNode) row() (string, string)  { return n.s.Info().Name, n.s.Info().Name }
 
+// walkProgress is what one walk has shown: the steps each machine ran.
+// Its methods are called from the walk's goroutine, one at a time.
+type walkProgress struct {
+	e    *Env
+	live bool
+	ran  map[string][]string // machine → the steps it ran
+}
+
 // announce adds the rows of g's nodes, in graph order.
-func (e *Env) announce(g *graph.Graph) {
-	if e.UI.Live() == nil {
-		return
+func (e *Env) announce(g *graph.Graph) *walkProgress {
+	w := &walkProgress{e: e, live: e.UI.Live() != nil, ran: map[string][]string{}}
+	if !w.live {
+		return w
 	}
 	for _, n := range g.Nodes() {
 		if p, ok := n.(progressNode); ok {
@@ -38,17 +48,22 @@ func (e *Env) announce(g *graph.Graph) {
 			}
 		}
 	}
+	return w
 }
 
-// nodeStarted shows a node's start on its row.
-func (e *Env) nodeStarted(n graph.Node) {
+// started shows a node's start on its row.
+func (w *walkProgress) started(n graph.Node) {
+	if !w.live {
+		return
+	}
+	u := w.e.UI
 	switch n := n.(type) {
 	case *networkNode:
-		e.UI.Start(ui.NetworkRow(n.n.Name))
-		e.UI.Phase(ui.NetworkRow(n.n.Name), "creating")
+		u.Start(ui.NetworkRow(n.n.Name))
+		u.Phase(ui.NetworkRow(n.n.Name), "creating")
 	case *machineNode:
-		e.UI.Start(n.run.m.Name)
-		e.UI.Phase(n.run.m.Name, "checking")
+		u.Start(n.run.m.Name)
+		u.Phase(n.run.m.Name, "checking")
 	case *stepNode:
 		if _, run := n.run.state(); !run {
 			return
@@ -59,32 +74,69 @@ func (e *Env) nodeStarted(n graph.Node) {
 				k = i + 1
 			}
 		}
-		e.UI.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
+		w.ran[n.run.m.Name] = append(w.ran[n.run.m.Name], n.s.Info().Name)
+		u.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
 	case *globalNode:
-		e.UI.Start(n.s.Info().Name)
-		e.UI.Phase(n.s.Info().Name, stepSummary(n.s))
+		u.Start(n.s.Info().Name)
+		u.Phase(n.s.Info().Name, stepSummary(n.s))
 	}
 }
 
-// nodeDone ends a node's row when the node is the row's last, or failed.
-func (e *Env) nodeDone(r *graph.Result) {
+// done ends a node's row when the node is the row's last, or failed.
+func (w *walkProgress) done(r *graph.Result) {
 	p, ok := r.Node.(progressNode)
-	if !ok {
+	if !w.live || !ok {
 		return
 	}
 	row, _ := p.row()
+	u := w.e.UI
 	switch r.Status {
 	case graph.OK:
-		switch r.Node.(type) {
-		case *networkNode, *doneNode, *globalNode:
-			e.UI.Done(row, ui.RowOK, nil)
+		switch n := r.Node.(type) {
+		case *networkNode:
+			u.Finish(row, "ready")
+		case *doneNode:
+			u.Finish(row, w.machineDone(n.run.m.Name))
+		case *globalNode:
+			u.Finish(row, "done")
 		}
 	case graph.Failed:
-		e.UI.Done(row, ui.RowFailed, r.Err)
+		u.Done(row, ui.RowFailed, r.Err)
 	case graph.Skipped:
-		e.UI.Done(row, ui.RowSkipped, nil)
+		u.Done(row, ui.RowSkipped, nil)
 	case graph.Canceled:
-		e.UI.Done(row, ui.RowCanceled, nil)
+		u.Done(row, ui.RowCanceled, nil)
+	}
+}
+
+func (w *walkProgress) machineDone(name string) string {
+	ran := w.ran[name]
+	switch len(ran) {
+	case 0:
+		return "up"
+	case 1:
+		return "up, ran " + ran[0]
+	}
+	return fmt.Sprintf("up, ran %d steps", len(ran))
+}
+
+// finish ends the rows of machines whose walk has no done node (a
+// partial run of watch): when all their nodes succeeded.
+func (w *walkProgress) finish(rep *graph.Report) {
+	if !w.live {
+		return
+	}
+	for _, r := range rep.Results {
+		n, ok := r.Node.(*machineNode)
+		if !ok || r.Status != graph.OK || rep.Result(doneID(n.run.m.Name)) != nil {
+			continue
+		}
+		name := n.run.m.Name
+		if ran := w.ran[name]; len(ran) > 0 {
+			w.e.UI.Finish(name, "ran "+strings.Join(ran, ", "))
+		} else {
+			w.e.UI.Finish(name, "up")
+		}
 	}
 }
 
@@ -127,7 +179,20 @@ func (e *Env) eachRow(name, verb string, fn func() error) error {
 	if err != nil {
 		e.UI.Done(name, ui.RowFailed, err)
 	} else {
-		e.UI.Done(name, ui.RowOK, nil)
+		e.UI.Finish(name, doneWord(verb))
 	}
 	return err
+}
+
+// doneWord says what a verb of eachRow did.
+func doneWord(verb string) string {
+	switch verb {
+	case "halt":
+		return "halted"
+	case "destroy":
+		return "destroyed"
+	case "remove network":
+		return "removed"
+	}
+	return verb + ": done"
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -48,12 +46,12 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 	e.UI.SetScopes(names)
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
-	e.announce(g)
+	shown := e.announce(g)
 	rep := g.Walk(ctx, graph.WalkOptions{
 		Parallel: e.Parallel,
-		OnStart:  e.nodeStarted,
+		OnStart:  shown.started,
 		OnDone: func(r *graph.Result) {
-			e.nodeDone(r)
+			shown.done(r)
 			// Said at once, in a line (on the live display, by its row);
 			// the summary gives the whole error.
 			if r.Status == graph.Failed && e.UI.Level() >= ui.Normal && e.UI.Live() == nil {
@@ -62,6 +60,7 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 			}
 		},
 	})
+	shown.finish(rep)
 	return rep, rep.Err()
 }
 
@@ -156,6 +155,9 @@ type MachineStatus struct {
 	// (direct, jump, engine).
 	Engine string `json:"engine,omitempty"`
 	Reach  string `json:"reach"`
+	// Interfaces are the machine's interface names by network, as it told
+	// them when envrun last connected to it.
+	Interfaces map[string]string `json:"interfaces,omitempty"`
 	// Orphan marks a machine of this environment that the Envfile no
 	// longer names; `envrun destroy` removes it.
 	Orphan bool `json:"orphan,omitempty"`
@@ -187,6 +189,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 		}
 		if s, ok := byName[m.Name]; ok {
 			ms.State, ms.ID = string(s.State), s.ID
+			ms.Interfaces = e.cache.interfaces(m.Name, s.ID)
 			if s.IP != "" {
 				ms.IP = s.IP
 			}
@@ -226,11 +229,19 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
 	return e.each(ctx, targets, "halt", func(ctx context.Context, name string) error {
+		switch states[name] {
+		case "":
+			e.UI.Infof(name, "not created")
+			return nil
+		case provider.Stopped:
+			e.UI.Infof(name, "not running")
+			return nil
+		}
 		e.UI.Infof(name, "halting")
 		return e.prov.Halt(ctx, name)
 	})
@@ -238,14 +249,15 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 
 // targets resolves names for halt and destroy: Envfile machines, or
 // orphans found in the backend; none means every machine of both kinds.
-func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
+// It returns the state of each machine the backend has.
+func (e *Env) targets(ctx context.Context, names []string) ([]string, map[string]provider.State, error) {
 	states, err := e.prov.Machines(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	existing := map[string]bool{}
+	existing := map[string]provider.State{}
 	for _, s := range states {
-		existing[s.Name] = true
+		existing[s.Name] = s.State
 	}
 	if len(names) == 0 {
 		out := e.Spec.MachineNames()
@@ -254,15 +266,15 @@ func (e *Env) targets(ctx context.Context, names []string) ([]string, error) {
 				out = append(out, s.Name)
 			}
 		}
-		return out, nil
+		return out, existing, nil
 	}
 	for _, n := range names {
-		if e.Spec.Machine(n) == nil && !existing[n] {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
+		if _, ok := existing[n]; e.Spec.Machine(n) == nil && !ok {
+			return nil, nil, &UsageError{fmt.Errorf("no machine %q in %s or in the %s backend%s", n, e.Spec.Path, e.Driver.Name,
 				spec.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 	}
-	return names, nil
+	return names, existing, nil
 }
 
 // each runs f for every name in parallel (bounded) and joins the errors.
@@ -293,7 +305,7 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	if err := e.Open(ctx); err != nil {
 		return err
 	}
-	targets, err := e.targets(ctx, names)
+	targets, states, err := e.targets(ctx, names)
 	if err != nil {
 		return err
 	}
@@ -302,7 +314,11 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 		if err := e.prov.Destroy(ctx, name); err != nil {
 			return err
 		}
-		e.UI.Infof(name, "destroyed")
+		if _, ok := states[name]; ok {
+			e.UI.Infof(name, "destroyed")
+		} else {
+			e.UI.Infof(name, "not created")
+		}
 		if err := e.known.Forget(name); err != nil {
 			return err
 		}
@@ -340,22 +356,18 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 	return e.removeState()
 }
 
-// removeState deletes the state folder but for the lock, which its holder
-// removes on exit.
+// removeState removes the files envrun made in the state folder, by name,
+// but for the lock, which its holder removes on exit. Anything else there
+// is the user's: it stays, and is named.
 func (e *Env) removeState() error {
-	entries, err := os.ReadDir(e.State.Path)
+	left, err := e.State.RemoveOwn()
 	if err != nil {
-		return nil
+		return err
 	}
-	for _, ent := range entries {
-		if ent.Name() == "lock" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(e.State.Path, ent.Name())); err != nil {
-			return err
-		}
+	if len(left) > 0 {
+		e.UI.Warnf("", "%s holds files envrun did not make, left as they are: %s", e.State.Path, strings.Join(left, ", "))
 	}
-	e.cache = openCache(e.State)
+	e.cache = openCache(e.State, func(string, ...any) {})
 	return nil
 }
 

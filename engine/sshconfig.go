@@ -119,6 +119,7 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 		fmt.Fprintf(&b, "  IdentityFile %s\n", quoteConfig(e.State.KeyPath()))
 		fmt.Fprintf(&b, "  IdentitiesOnly yes\n")
 		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n", quoteConfig(e.known.Path()))
+		fmt.Fprintf(&b, "  GlobalKnownHostsFile /dev/null\n")
 		fmt.Fprintf(&b, "  StrictHostKeyChecking yes\n")
 		fmt.Fprintf(&b, "  HostKeyAlgorithms ssh-ed25519\n")
 		fmt.Fprintf(&b, "  PasswordAuthentication no\n")
@@ -130,7 +131,10 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 	return b.String()
 }
 
+// quoteConfig writes a path as an ssh_config argument: OpenSSH expands
+// %-tokens in IdentityFile and UserKnownHostsFile, so a % is doubled.
 func quoteConfig(s string) string {
+	s = strings.ReplaceAll(s, "%", "%%")
 	if strings.ContainsAny(s, " \t\"") {
 		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 	}

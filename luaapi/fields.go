@@ -24,16 +24,15 @@ type fields struct {
 	pos    spec.Pos
 	t      *lua.LTable
 	schema *spec.Table
-	given  spec.Keys      // the keys present
-	vals   map[string]any // each present key's value, converted
+	given  spec.Keys // the keys present
+	vals   []any     // each key's value, converted, by its index in schema.Keys
 }
 
 // read checks t against the schema's table called table and converts
 // every key it gives.
 func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 	st := spec.EnvfileSchema.Table(table)
-	f := &fields{l: l, what: what, pos: pos, t: t, schema: st, given: spec.Keys{}, vals: map[string]any{}}
-	known := st.KeyNames()
+	f := &fields{l: l, what: what, pos: pos, t: t, schema: st, vals: make([]any, len(st.Keys))}
 	var unknown []string
 	t.ForEach(func(k, v lua.LValue) {
 		ks, ok := k.(lua.LString)
@@ -46,12 +45,12 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 		if st.Key(string(ks)) == nil {
 			unknown = append(unknown, string(ks))
 		}
-		f.given[string(ks)] = true
+		f.given = append(f.given, string(ks))
 	})
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		k := unknown[0]
-		f.fail("unknown key %q%s", k, spec.DidYouMean(k, known))
+		f.fail("unknown key %q%s", k, spec.DidYouMean(k, st.KeyNames()))
 	}
 	for i := range st.Keys {
 		k := &st.Keys[i]
@@ -62,12 +61,12 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 			}
 			continue
 		}
-		f.vals[k.Name] = f.convert(k.Name, k.Type, v)
+		f.vals[i] = f.convert(k.Name, k.Type, v)
 	}
 	for _, group := range st.Exclusive {
 		var given []string
 		for _, k := range group {
-			if f.given[k] {
+			if f.given.Has(k) {
 				given = append(given, k)
 			}
 		}
@@ -86,15 +85,21 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 func (f *fields) into(into any) {
 	for i := range f.schema.Keys {
 		k := &f.schema.Keys[i]
-		v, ok := f.vals[k.Name]
-		if ok && k.Field != "" && k.Type.Kind != spec.KindUnion {
+		if v := f.vals[i]; v != nil && k.Field != "" && k.Type.Kind != spec.KindUnion {
 			spec.SetField(into, k, v)
 		}
 	}
 }
 
 // val is key's converted value, nil when it is absent.
-func (f *fields) val(key string) any { return f.vals[key] }
+func (f *fields) val(key string) any {
+	for i := range f.schema.Keys {
+		if f.schema.Keys[i].Name == key {
+			return f.vals[i]
+		}
+	}
+	panic("luaapi: no key " + key + " in the schema's " + f.schema.Name + " table")
+}
 
 func (f *fields) fail(format string, args ...any) {
 	f.l.raise(f.pos, "%s: %s", f.what, fmt.Sprintf(format, args...))

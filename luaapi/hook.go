@@ -169,7 +169,7 @@ func (e *Env) methodFactory() (*lua.LFunction, error) {
 }
 
 // machineObject is the `m` a hook receives: m.name, m.hostname, m.ip,
-// m.user, m.groups, m:run(cmd) and m:upload(src, dst). Called with the
+// m.user, m.groups, m.interfaces ({ NETWORK = "eth1" }), m:run(cmd) and m:upload(src, dst). Called with the
 // state locked.
 func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) string) (*lua.LTable, error) {
 	L := e.L
@@ -189,6 +189,13 @@ func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) str
 		groups.Append(lua.LString(g))
 	}
 	t.RawSetString("groups", groups)
+	if il, ok := r.(spec.InterfaceLister); ok {
+		ifaces := L.NewTable()
+		for n, dev := range il.Interfaces() {
+			ifaces.RawSetString(n, lua.LString(dev))
+		}
+		t.RawSetString("interfaces", ifaces)
+	}
 	ud := L.NewUserData()
 	ud.Value = &hookRunner{r: r, abs: abs}
 	t.RawSetString(runnerKey, ud)

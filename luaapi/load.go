@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -224,11 +225,47 @@ func convertError(err error) error {
 	if errors.As(api.Cause, &cerr) {
 		return &spec.Error{Pos: spec.Pos{Line: cerr.Line}, Msg: cerr.Message}
 	}
-	msg := api.Object.String()
-	if api.Object == lua.LNil {
-		msg = "error(nil)"
+	var msg string
+	switch o := api.Object.(type) {
+	case lua.LString:
+		msg = cut(string(o))
+	case *lua.LNilType:
+		msg = "error called with nil"
+	case *lua.LTable:
+		msg = "error called with a table value"
+	default:
+		msg = cut(o.String())
 	}
-	return parseMessage(msg)
+	e := parseMessage(msg)
+	if e.Pos.Line == 0 {
+		// error({}), error(nil) or error(msg, 0): no position in the
+		// message, so the innermost Lua frame of the traceback gives it.
+		if m := traceRE.FindStringSubmatch(api.StackTrace); m != nil {
+			e.Pos.File = m[1]
+			e.Pos.Line, _ = strconv.Atoi(m[2])
+		}
+	}
+	return e
+}
+
+// traceRE is the innermost Lua frame of a gopher-lua traceback (Go
+// functions show as [G]).
+var traceRE = regexp.MustCompile(`(?m)^\t([^\[\t][^\n]*?):(\d+): in `)
+
+// maxMessage is the longest error message printed whole.
+const maxMessage = 2000
+
+// cut shortens a huge error message (error(("x"):rep(1e8))) to a
+// readable length, saying how long it was.
+func cut(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	end := maxMessage
+	for end > 0 && !utf8.RuneStart(msg[end]) {
+		end--
+	}
+	return fmt.Sprintf("%s… (%d bytes in all, cut)", msg[:end], len(msg))
 }
 
 // parseMessage splits "file:line: text" into a position and a message.

@@ -3,6 +3,7 @@ package luaapi
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -31,6 +32,9 @@ func (l *loader) shell(L *lua.LState) int {
 	f := l.read("shell", "shell", pos, t)
 	s := &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Pos: pos, Given: f.given}}
 	f.into(s)
+	if f.val("interpreter") != nil && strings.TrimSpace(s.Interpreter) == "" {
+		f.fail("interpreter: expected a command such as \"bash -eu\", got an empty string")
+	}
 	// secret_env: like env, but the values are never printed.
 	secret, _ := f.val("secret_env").(map[string]string)
 	for k, v := range secret {

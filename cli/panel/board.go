@@ -77,6 +77,9 @@ func (b *board) apply(ev ui.Event) {
 			r.start = ev.At
 		}
 		r.state, r.status, r.end, r.err = finished, ev.Status, ev.At, ev.Err
+		if ev.Text != "" {
+			r.phase = ev.Text
+		}
 		r.task, r.done, r.total = "", 0, 0
 	}
 }

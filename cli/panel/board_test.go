@@ -22,7 +22,7 @@ func TestBoardRows(t *testing.T) {
 		{Kind: ui.RowAdd, Row: "site", Text: "site"},
 		{Kind: ui.RowStart, Row: "network n", At: t0},
 		{Kind: ui.RowPhase, Row: "network n", Text: "creating", At: t0},
-		{Kind: ui.RowDone, Row: "network n", Status: ui.RowOK, At: t0.Add(300 * time.Millisecond)},
+		{Kind: ui.RowDone, Row: "network n", Status: ui.RowOK, Text: "ready", At: t0.Add(300 * time.Millisecond)},
 		{Kind: ui.RowStart, Row: "web", At: t0},
 		{Kind: ui.RowPhase, Row: "web", Text: "step 2/3 app", At: t0.Add(time.Second)},
 		{Kind: ui.RowStart, Row: "db", At: t0},
@@ -34,7 +34,7 @@ func TestBoardRows(t *testing.T) {
 	b.line("web", "TASK [install nginx] *****")
 	got := b.render(80, t0.Add(12300*time.Millisecond), 0, false, false, plainPaint)
 	want := []string{
-		"✓ network n  creating", "0.3s",
+		"✓ network n  ready", "0.3s",
 		"⠋ web        step 2/3 app · install nginx", "12.3s",
 		"⠋ db         box image 25% (50.0 MiB of 200.0 MiB)", "12.3s",
 		"· site       waiting",

@@ -5,23 +5,27 @@
 // plain output would print go to a log file and to a tail per row, shown
 // under the panel when that row fails.
 //
-// The terminal work (drawing in place, resizes, the cursor) is done by
-// bubbletea: its renderer redraws only the lines that changed, at a
-// bounded frame rate, truncates to the terminal's width, hears SIGWINCH,
-// and restores the cursor when it stops. The panel gives it no input
-// (stdin stays the user's, Ctrl-C stays a signal envrun handles) and no
-// signal handling of its own.
+// Drawing in place is done here, with the low layer of Charm's terminal
+// libraries (github.com/charmbracelet/x/ansi: display widths, cutting
+// lines to the width, the control sequences) and golang.org/x/term for
+// the size: each frame moves the cursor back to the panel's first line
+// and rewrites it, at most FPS times a second; SIGWINCH redraws at the new
+// width. Bubbletea was the first choice and was dropped: its package init
+// queries the terminal on stdout (OSC 11, a cursor report) in every
+// process that links it, writing escape sequences into plain output and
+// waiting up to 5 s where no terminal answers. The panel reads no input
+// (stdin stays the user's, Ctrl-C stays a signal envrun handles).
 package panel
 
 import (
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
@@ -37,7 +41,7 @@ type Options struct {
 	Echo bool
 	// Clock shows when each finished row ended (watch: "at 15:04:05").
 	Clock bool
-	// FPS bounds how often the panel is redrawn (default 10).
+	// FPS is how often the panel is redrawn (default 10).
 	FPS int
 }
 
@@ -51,9 +55,14 @@ type Panel struct {
 
 	mu      sync.Mutex
 	state   *board
-	prog    *tea.Program
-	running chan struct{} // closed when the program has ended
+	drawing bool          // the panel is on the screen
+	quit    chan struct{} // closed by Stop: the drawing loop ends
+	ended   chan struct{} // closed when it has
 	stopped bool
+	width   int
+	frame   int
+	drawn   []int    // the display width of each line drawn last
+	queue   []string // lines to print above the panel at the next draw
 	log     io.WriteCloser
 	logPath string
 	pending []string // log lines before the log file is known
@@ -103,30 +112,95 @@ func (p *Panel) Event(ev ui.Event) {
 		return
 	}
 	p.state.apply(ev)
-	if p.prog == nil {
+	if !p.drawing {
 		p.start()
 	}
 }
 
-// start runs the program; p.mu is held.
+// start draws the first frame and starts the loop that redraws; p.mu is
+// held.
 func (p *Panel) start() {
-	m := &model{p: p, width: 80}
+	p.drawing = true
+	p.width = p.termWidth()
+	p.quit, p.ended = make(chan struct{}), make(chan struct{})
+	io.WriteString(p.opts.Out, ansi.HideCursor)
+	p.drawLocked(false)
+	go p.loop()
+}
+
+func (p *Panel) termWidth() int {
 	if w, _, err := term.GetSize(int(p.opts.Out.Fd())); err == nil && w > 0 {
-		m.width = w
+		return w
 	}
-	p.prog = tea.NewProgram(m,
-		tea.WithOutput(p.opts.Out),
-		tea.WithInput(nil),
-		tea.WithoutSignalHandler(),
-		tea.WithoutBracketedPaste(),
-		tea.WithoutCatchPanics(),
-		tea.WithFPS(p.opts.FPS),
-	)
-	p.running = make(chan struct{})
-	go func(prog *tea.Program, done chan struct{}) {
-		defer close(done)
-		prog.Run()
-	}(p.prog, p.running)
+	return 80
+}
+
+// loop redraws FPS times a second, and at once on a resize.
+func (p *Panel) loop() {
+	defer close(p.ended)
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	defer signal.Stop(winch)
+	t := time.NewTicker(time.Second / time.Duration(p.opts.FPS))
+	defer t.Stop()
+	for {
+		select {
+		case <-p.quit:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			p.frame++
+			p.drawLocked(false)
+			p.mu.Unlock()
+		case <-winch:
+			p.mu.Lock()
+			p.width = p.termWidth()
+			p.drawLocked(false)
+			p.mu.Unlock()
+		}
+	}
+}
+
+// drawLocked rewrites the panel in place, with the queued lines printed
+// above it: one write, so a frame is never seen half-drawn.
+func (p *Panel) drawLocked(final bool) {
+	var b strings.Builder
+	// Back to the panel's first line. A line drawn at a larger width
+	// may take several rows now.
+	b.WriteByte('\r') // the terminal's echo of ^C may have moved the cursor
+	up := 0
+	for i, w := range p.drawn {
+		rows := 1
+		if w > p.width && p.width > 0 {
+			rows = (w + p.width - 1) / p.width
+		}
+		if i < len(p.drawn)-1 {
+			up += rows
+		} else {
+			up += rows - 1
+		}
+	}
+	if up > 0 {
+		b.WriteString(ansi.CursorUp(up))
+	}
+	for _, l := range p.queue {
+		b.WriteString(l + ansi.EraseLineRight + "\r\n")
+	}
+	p.queue = p.queue[:0]
+	lines := strings.Split(p.state.render(p.width, time.Now(), p.frame, final, p.opts.Clock, p.paint), "\n")
+	p.drawn = p.drawn[:0]
+	for i, l := range lines {
+		b.WriteString(l + ansi.EraseLineRight)
+		if i < len(lines)-1 {
+			b.WriteString("\r\n")
+		}
+		p.drawn = append(p.drawn, ansi.StringWidth(l))
+	}
+	b.WriteString(ansi.EraseScreenBelow)
+	if final {
+		b.WriteString("\r\n" + ansi.ShowCursor)
+	}
+	io.WriteString(p.opts.Out, b.String())
 }
 
 // Line implements ui.Live.
@@ -139,27 +213,26 @@ func (p *Panel) Line(scope, text, rendered string) {
 	} else if len(p.pending) < 10000 {
 		p.pending = append(p.pending, plain)
 	}
+	p.state.line(scope, ui.StripSGR(text))
 	switch {
-	case p.prog == nil || p.stopped:
+	case !p.drawing:
 		// Nothing drawn: lines print as plain output would.
 		io.WriteString(p.opts.Out, rendered+"\n")
 	case p.opts.Echo:
-		p.prog.Println("\r" + rendered)
+		p.queue = append(p.queue, rendered)
 	}
-	p.state.line(scope, ui.StripSGR(text))
 }
 
 // Print implements ui.Live.
 func (p *Panel) Print(text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.prog == nil || p.stopped {
+	if !p.drawing {
 		io.WriteString(p.opts.Out, text)
 		return
 	}
-	// From the line's start: the terminal's echo of ^C may have moved
-	// the cursor.
-	p.prog.Println("\r" + strings.TrimRight(text, "\n"))
+	p.queue = append(p.queue, strings.Split(strings.TrimRight(text, "\n"), "\n")...)
+	p.drawLocked(false)
 }
 
 // Stop draws the last frame (it stays on the screen), shows the cursor,
@@ -173,15 +246,17 @@ func (p *Panel) Stop() {
 		return
 	}
 	p.stopped = true
-	prog, running := p.prog, p.running
+	drawing := p.drawing
 	p.mu.Unlock()
-	if prog != nil {
-		prog.Send(finalMsg{})
-		<-running
+	if drawing {
+		close(p.quit)
+		<-p.ended
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if prog != nil {
+	if drawing {
+		p.drawLocked(true)
+		p.drawing = false
 		io.WriteString(p.opts.Out, p.state.failures(p.logPath, p.paint))
 	}
 	if p.log != nil {
@@ -201,55 +276,4 @@ func (p *Panel) paint(code, s string) string {
 		return s
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-// view draws the panel at width, at now, with spinner frame f.
-func (p *Panel) view(width int, now time.Time, f int, final bool) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state.render(width, now, f, final, p.opts.Clock, p.paint)
-}
-
-type tickMsg struct{}
-type finalMsg struct{}
-
-// model is the bubbletea side: it redraws on ticks and resizes; the
-// board (under the panel's lock) holds what it shows.
-type model struct {
-	p     *Panel
-	width int
-	frame int
-	final bool
-}
-
-func tick() tea.Cmd {
-	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} })
-}
-
-func (m *model) Init() tea.Cmd { return tick() }
-
-func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tickMsg:
-		m.frame++
-		return m, tick()
-	case tea.WindowSizeMsg:
-		m.width = msg.Width
-	case finalMsg:
-		m.final = true
-		return m, tea.Quit
-	}
-	return m, nil
-}
-
-func (m *model) View() string {
-	// From the line's start: the terminal's echo of ^C may have moved
-	// the cursor.
-	v := "\r" + m.p.view(m.width, time.Now(), m.frame, m.final)
-	if m.final {
-		// bubbletea erases the line the cursor is on when it stops: let
-		// that be an empty one below the last frame.
-		v += "\n"
-	}
-	return v
 }

@@ -32,7 +32,7 @@ func (k *Key) AuthorizedKey() string {
 // LoadOrCreateKey loads the key at path, generating an ed25519 key there
 // (mode 0600) when there is none. A key that others may read is refused.
 func LoadOrCreateKey(path string) (*Key, error) {
-	fi, err := os.Stat(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return createKey(path)
 	}
@@ -45,7 +45,7 @@ func LoadOrCreateKey(path string) (*Key, error) {
 // LoadPrivateKey loads the existing key at path, refusing one that others
 // may read.
 func LoadPrivateKey(path string) (*Key, error) {
-	fi, err := os.Stat(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("the environment has no key yet (%s): run `envrun up` first", path)
 	}
@@ -56,6 +56,9 @@ func LoadPrivateKey(path string) (*Key, error) {
 }
 
 func loadPrivate(path string, fi fs.FileInfo) (*Key, error) {
+	if !fi.Mode().IsRegular() {
+		return LoadKey(path) // which says what it is instead
+	}
 	if fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("private key %s has mode %04o: it must be readable by you alone; fix it with: chmod 600 %s",
 			path, fi.Mode().Perm(), path)
@@ -65,7 +68,7 @@ func loadPrivate(path string, fi fs.FileInfo) (*Key, error) {
 
 // LoadKey loads an existing private key without checking its mode.
 func LoadKey(path string) (*Key, error) {
-	data, err := os.ReadFile(path)
+	data, err := state.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

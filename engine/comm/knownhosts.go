@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
-	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -54,35 +54,52 @@ func HostPattern(addr string) string {
 	return "[" + host + "]:" + port
 }
 
-func (k *KnownHosts) read() ([]HostEntry, error) {
-	data, err := os.ReadFile(k.path)
+// knownHostsFile is the file as read: envrun's own entries (a comment
+// "envrun:MACHINE:ID", no marker), and every other line kept verbatim
+// (comments, @cert-authority and @revoked lines, keys the user added), so a
+// rewrite loses nothing it does not own.
+type knownHostsFile struct {
+	entries []HostEntry
+	foreign []string
+}
+
+func (k *KnownHosts) read() (*knownHostsFile, error) {
+	data, err := state.ReadFile(k.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return &knownHostsFile{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var out []HostEntry
-	for len(data) > 0 {
-		marker, hosts, key, comment, rest, err := ssh.ParseKnownHosts(data)
-		if err != nil {
-			break // io.EOF at the end; a damaged tail is dropped
+	f := &knownHostsFile{}
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			f.foreign = append(f.foreign, line)
+			continue
 		}
-		data = rest
-		if marker != "" || len(hosts) == 0 {
+		marker, hosts, key, comment, _, err := ssh.ParseKnownHosts([]byte(line))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: cannot read this line (%v); fix or remove it", k.path, i+1, err)
+		}
+		if marker != "" || !strings.HasPrefix(comment, "envrun:") {
+			f.foreign = append(f.foreign, line)
 			continue
 		}
 		machine, id, _ := strings.Cut(strings.TrimPrefix(comment, "envrun:"), ":")
 		for _, h := range hosts {
-			out = append(out, HostEntry{Host: h, Key: key, Machine: machine, ID: id})
+			f.entries = append(f.entries, HostEntry{Host: h, Key: key, Machine: machine, ID: id})
 		}
 	}
-	return out, nil
+	return f, nil
 }
 
-func (k *KnownHosts) write(entries []HostEntry) error {
+func (k *KnownHosts) write(f *knownHostsFile) error {
 	var b bytes.Buffer
-	for _, e := range entries {
+	for _, l := range f.foreign {
+		b.WriteString(l + "\n")
+	}
+	for _, e := range f.entries {
 		fmt.Fprintf(&b, "%s %s envrun:%s:%s\n", e.Host, FormatPublicKey(e.Key), e.Machine, e.ID)
 	}
 	return state.WriteFile(k.path, b.Bytes(), 0o600)
@@ -92,12 +109,12 @@ func (k *KnownHosts) write(entries []HostEntry) error {
 func (k *KnownHosts) Lookup(addr string) (HostEntry, bool, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	entries, err := k.read()
+	f, err := k.read()
 	if err != nil {
 		return HostEntry{}, false, err
 	}
 	host := HostPattern(addr)
-	for _, e := range entries {
+	for _, e := range f.entries {
 		if e.Host == host {
 			return e, true, nil
 		}
@@ -109,39 +126,30 @@ func (k *KnownHosts) Lookup(addr string) (HostEntry, bool, error) {
 func (k *KnownHosts) Pin(addr string, key ssh.PublicKey, machine, id string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	entries, err := k.read()
+	f, err := k.read()
 	if err != nil {
 		return err
 	}
 	host := HostPattern(addr)
-	out := entries[:0]
-	for _, e := range entries {
-		if e.Host != host {
-			out = append(out, e)
-		}
-	}
-	out = append(out, HostEntry{Host: host, Key: key, Machine: machine, ID: id})
-	return k.write(out)
+	f.entries = slices.DeleteFunc(f.entries, func(e HostEntry) bool { return e.Host == host })
+	f.entries = append(f.entries, HostEntry{Host: host, Key: key, Machine: machine, ID: id})
+	return k.write(f)
 }
 
 // Forget removes every key pinned for machine.
 func (k *KnownHosts) Forget(machine string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	entries, err := k.read()
+	f, err := k.read()
 	if err != nil {
 		return err
 	}
-	out := entries[:0]
-	for _, e := range entries {
-		if e.Machine != machine {
-			out = append(out, e)
-		}
-	}
-	if len(out) == len(entries) {
+	n := len(f.entries)
+	f.entries = slices.DeleteFunc(f.entries, func(e HostEntry) bool { return e.Machine == machine })
+	if len(f.entries) == n {
 		return nil
 	}
-	return k.write(out)
+	return k.write(f)
 }
 
 // Callback checks a presented host key against the key pinned for the

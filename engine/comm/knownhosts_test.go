@@ -83,3 +83,50 @@ func TestKeyModes(t *testing.T) {
 		t.Errorf("authorized key %q", k.AuthorizedKey())
 	}
 }
+
+// TestKnownHostsKeepsForeignLines: pinning rewrites only envrun's own
+// lines; comments, @cert-authority and @revoked lines and keys the user
+// added stay as they were, and a damaged line is reported with its line
+// number instead of being dropped with everything after it.
+func TestKnownHostsKeepsForeignLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "known_hosts")
+	_, k1, _ := NewHostKey()
+	_, k2, _ := NewHostKey()
+	foreign := []string{
+		"# my own notes",
+		"@cert-authority *.example.org " + FormatPublicKey(k2),
+		"@revoked 10.9.9.9 " + FormatPublicKey(k2),
+		"gitlab.example.org " + FormatPublicKey(k2) + " added by hand",
+	}
+	os.WriteFile(path, []byte(strings.Join(foreign, "\n")+"\n"), 0o600)
+	kh := OpenKnownHosts(path)
+	if err := kh.Pin("10.0.0.2:22", k1, "web", "id1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := kh.Forget("web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := kh.Pin("10.0.0.3:22", k1, "db", "id2"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	for _, l := range foreign {
+		if !strings.Contains(string(data), l+"\n") {
+			t.Errorf("line %q was lost:\n%s", l, data)
+		}
+	}
+	if e, ok, _ := kh.Lookup("10.0.0.3:22"); !ok || e.Machine != "db" {
+		t.Errorf("db not pinned:\n%s", data)
+	}
+	// A damaged third line: an error naming the file and line 3; the
+	// file is left as it was.
+	damaged := strings.Join(foreign[:2], "\n") + "\nthis is not a key\n" + string(data)
+	os.WriteFile(path, []byte(damaged), 0o600)
+	err := kh.Pin("10.0.0.4:22", k1, "cache", "id3")
+	if err == nil || !strings.Contains(err.Error(), path+":3:") {
+		t.Errorf("a damaged line: %v, want an error naming %s:3", err, path)
+	}
+	if now, _ := os.ReadFile(path); string(now) != damaged {
+		t.Errorf("the file changed:\n%s", now)
+	}
+}

@@ -34,6 +34,9 @@ type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
 	Warnf          func(format string, args ...any) // warnings, may be nil
+	// Interfaces are the machine's interface names by network, for
+	// hooks (m.interfaces); nil when unknown.
+	Interfaces map[string]string
 }
 
 func (o Output) debugf(format string, args ...any) {
@@ -76,7 +79,7 @@ func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Ou
 	if s.Path != "" {
 		label = s.Path
 	}
-	r := Remote{Script: script, Args: s.Args, Env: s.Env, Privileged: s.Privileged, User: m.User}
+	r := Remote{Script: script, Args: s.Args, Env: s.Env, Privileged: s.Privileged, User: m.User, Interpreter: s.Interpreter}
 	return r.Run(ctx, t, label, out.Stdout, out.Stderr)
 }
 
@@ -99,17 +102,36 @@ func Shell(ctx context.Context, s *spec.Shell, m *spec.Machine, t Target, out Ou
 // chmod to write the script to a private file, and setsid. The
 // environment is read by the shell itself. A re-run under `envrun watch`
 // waits on this start-up, so it is kept short.
+//
+// A script that starts with #! runs with what that line names. One without
+// runs the way Vagrant runs it: with bash when the machine has bash, else
+// with sh (and the step's log says so). Interpreter, when set, runs the
+// script whatever its first line.
 type Remote struct {
-	Script     string
-	Args       []string
-	Env        map[string]string
-	Privileged bool // run as root, through sudo unless User is root
-	User       string
+	Script      string
+	Args        []string
+	Env         map[string]string
+	Privileged  bool // run as root, through sudo unless User is root
+	User        string
+	Interpreter string // a command line ("bash -eu", "python3"); "" as described above
+}
+
+// interpreter is the supervisor's third argument: the interpreter to run
+// the script file with, "" to execute the file itself (its #! line), "-"
+// for bash when the machine has it, else sh.
+func (r Remote) interpreter() string {
+	switch {
+	case r.Interpreter != "":
+		return r.Interpreter
+	case strings.HasPrefix(r.Script, "#!"):
+		return ""
+	}
+	return "-"
 }
 
 // supervisor is the shell program described at Remote. Its arguments are
-// the length of the environment line, the length of the script, then the
-// script's arguments; stdin carries the environment line (`export K=V
+// the length of the environment line, the length of the script, the
+// interpreter (see Remote.interpreter), then the script's arguments; stdin carries the environment line (`export K=V
 // ...` on one line, "" when there is none), the script, then nothing
 // until envrun goes away.
 //
@@ -118,7 +140,7 @@ type Remote struct {
 // well name f or p). A short environment line is read by the shell's read
 // (no program started); a long one by head, as read takes a system call
 // per byte.
-const supervisor = `ne=$1 ns=$2; shift 2; p= w= v= x=
+const supervisor = `ne=$1 ns=$2 i=$3; shift 3; p= w= v= x=
 nl='
 '
 exec 3<&0 </dev/null
@@ -143,7 +165,12 @@ stop() {
 trap stop TERM HUP INT
 for d in /usr/bin /bin /usr/sbin /sbin; do [ -x $d/setsid ] && x=$d/setsid && break; done
 [ -n "$x" ] || ! command -v setsid >/dev/null 2>&1 || x=setsid
-(set -- $x "$f" "$@"; eval "$v"; exec "$@") 3<&- & p=$!
+if [ "$i" = - ]; then
+	if command -v bash >/dev/null 2>&1; then i=bash
+	else i=sh; echo "envrun: this machine has no bash: the script (it has no #! line) runs with sh" >&2
+	fi
+fi
+(set -- $x $i "$f" "$@"; eval "$v"; exec "$@") 3<&- & p=$!
 { while read -r l; do :; done; kill -TERM $$; } <&3 >/dev/null 2>&1 & w=$!
 exec 3<&-
 wait $p; x=$?
@@ -181,7 +208,7 @@ func (r Remote) Command() (string, []byte) {
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d", Quote(supervisor), len(env), len(r.Script))
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d %s", Quote(supervisor), len(env), len(r.Script), Quote(r.interpreter()))
 	for _, a := range r.Args {
 		run.WriteString(" " + Quote(a))
 	}
@@ -218,6 +245,9 @@ func describe(s *spec.Shell) string {
 	if s.Privileged {
 		what += " (privileged)"
 	}
+	if s.Interpreter != "" {
+		what += " with " + s.Interpreter
+	}
 	return what
 }
 
@@ -237,6 +267,9 @@ func (r *runner) Run(ctx context.Context, cmd string) (string, error) {
 	err := Remote{Script: cmd, User: r.user}.Run(ctx, r.t, cmd, &stdout, r.out.Stderr)
 	return stdout.String(), err
 }
+
+// Interfaces are the machine's interface names by network.
+func (r *runner) Interfaces() map[string]string { return r.out.Interfaces }
 
 func (r *runner) Upload(ctx context.Context, src, dst string) error {
 	r.out.debugf("hook uploads %s → %s", src, dst)

@@ -69,7 +69,7 @@ func TestShellCommand(t *testing.T) {
 		t.Errorf("unprivileged command uses sudo: %s", got)
 	}
 	s.Privileged = true
-	if got := command("vagrant"); !strings.HasPrefix(got, "exec sudo -n -H sh -c ") || !strings.HasSuffix(got, ` envrun-step 27 22 'a b'`) {
+	if got := command("vagrant"); !strings.HasPrefix(got, "exec sudo -n -H sh -c ") || !strings.HasSuffix(got, ` envrun-step 27 22 - 'a b'`) {
 		t.Errorf("privileged command = %s", got)
 	}
 	if got := command("root"); strings.Contains(got, "sudo") {

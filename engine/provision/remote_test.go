@@ -72,6 +72,10 @@ func TestRemoteCommand(t *testing.T) {
 		{"the script can run itself", "", Remote{Script: "#!/bin/sh\nif [ -z \"$AGAIN\" ]; then AGAIN=1 exec \"$0\" \"$@\"; fi; echo again \"$1\"", Args: []string{"arg"}}, "again arg\n", 0},
 		{"the script keeps the login shell's umask", "umask 027; ", Remote{Script: "umask"}, "0027\n", 0},
 		{"an empty script", "", Remote{Script: ""}, "", 0},
+		{"no #! line: bash, as Vagrant runs it", "", Remote{Script: `a=(x y); [[ -n ${BASH_VERSION} ]] && echo "${a[1]}"`}, "y\n", 0},
+		{"a #! line is honoured", "", Remote{Script: "#!/bin/sh\n[ -z \"$BASH_VERSION\" ] && echo sh"}, "sh\n", 0},
+		{"interpreter", "", Remote{Script: "import sys; print(sys.argv[1])", Args: []string{"a1"}, Interpreter: "python3"}, "a1\n", 0},
+		{"interpreter with options", "", Remote{Script: "false; echo not reached", Interpreter: "bash -e"}, "", 1},
 	}
 	for _, shell := range []string{"sh", "bash"} {
 		for _, tt := range tests {
@@ -114,6 +118,28 @@ func TestRemoteCommandCleansUp(t *testing.T) {
 	after, _ := filepath.Glob("/tmp/envrun-*")
 	if len(after) > len(before) {
 		t.Errorf("left behind: %v (output %q)", after, out)
+	}
+}
+
+// A machine without bash runs a script without #! line with sh, and the
+// step's log says so.
+func TestRemoteCommandNoBash(t *testing.T) {
+	bin := t.TempDir()
+	for _, tool := range []string{"sh", "mktemp", "head", "chmod", "setsid", "rm", "kill", "sleep", "cat"} {
+		path, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("%s: %v", tool, err)
+		}
+		if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd, _, out := runLocalWith(t, "sh", "PATH="+bin+"; ", Remote{Script: `echo "bash=${BASH_VERSION:-none}"`})
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got := out.String(); !strings.Contains(got, "bash=none") || !strings.Contains(got, "has no bash: the script (it has no #! line) runs with sh") {
+		t.Errorf("output %q: want the script run by sh, and said so", got)
 	}
 }
 

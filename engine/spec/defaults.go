@@ -25,7 +25,7 @@ func FillDefaults(e *Envfile) {
 	}
 	for i, s := range e.Steps {
 		FillStepDefaults(s, i+1)
-		if a, ok := s.(*Ansible); ok && a.Hosts == nil && !a.Given["hosts"] {
+		if a, ok := s.(*Ansible); ok && a.Hosts == nil && !a.Given.Has("hosts") {
 			a.Hosts = e.MachineNames()
 		}
 	}
@@ -62,7 +62,7 @@ func fillKeys(t *Table, given Keys, into any) {
 	v := reflect.ValueOf(into)
 	for i := range t.Keys {
 		k := &t.Keys[i]
-		if k.Default == nil || given[k.Name] {
+		if k.Default == nil || given.Has(k.Name) {
 			continue
 		}
 		if f := field(v, k); f.IsValid() && f.IsZero() {

@@ -18,7 +18,7 @@ func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
 			continue
 		}
 		f := field(rv, k)
-		if !f.IsValid() || (f.IsZero() && !given[k.Name]) {
+		if !f.IsValid() || (f.IsZero() && !given.Has(k.Name)) {
 			continue
 		}
 		var n float64

@@ -181,6 +181,8 @@ var EnvfileSchema = &Schema{
 					Doc: "environment variables of the command", Example: `env = { APP_ENV = "dev" }`},
 				Key{Name: "secret_env", Type: MapOf(String),
 					Doc: "like env, but the values are never printed", Example: `secret_env = { TOKEN = os.getenv("TOKEN") }`},
+				Key{Name: "interpreter", Type: String, Field: "Interpreter", DefaultDoc: "bash when the machine has it, else sh, for a script without #!",
+					Doc: "the command that runs the script, whatever its first line", Example: `interpreter = "bash -eu"`},
 			)},
 		{Name: "file", Doc: "The settings of `file { ... }`.",
 			Keys: withStepKeys(
@@ -253,6 +255,8 @@ var EnvfileSchema = &Schema{
 					Doc: "a docker context by name; exclusive with host", Example: `context = "bighost"`},
 				{Name: "reach", Type: EnumOf("direct", "jump", "engine"), DefaultDoc: "jump for ssh:// engines, direct when the engine's bridge is on this host, else engine",
 					Doc: "how machines are reached: their IP, through the engine's SSH host, or through the Docker API", Example: `reach = "engine"`},
+				{Name: "default_route", Type: String, DefaultDoc: "the first declared network that is not isolated",
+					Doc: "the network of the machine its default route goes through", Example: `default_route = "public"`},
 			}},
 		{Name: "libvirt", Doc: "A machine's `libvirt = { ... }`: settings for the libvirt provider.",
 			Keys: []Key{

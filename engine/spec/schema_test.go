@@ -99,9 +99,9 @@ func tableNames() string {
 // second run changes nothing.
 func TestFillDefaults(t *testing.T) {
 	sh := &Shell{StepInfo: StepInfo{Kind: "shell"}}
-	off := &Shell{StepInfo: StepInfo{Kind: "shell", Name: "quiet", Given: Keys{"privileged": true}}}
+	off := &Shell{StepInfo: StepInfo{Kind: "shell", Name: "quiet", Given: Keys{"privileged"}}}
 	a := &Ansible{StepInfo: StepInfo{Kind: "ansible", Name: "site"}}
-	none := &Ansible{StepInfo: StepInfo{Kind: "ansible", Name: "none", Given: Keys{"hosts": true}}, Hosts: []string{}}
+	none := &Ansible{StepInfo: StepInfo{Kind: "ansible", Name: "none", Given: Keys{"hosts"}}, Hosts: []string{}}
 	e := &Envfile{Box: "debian/bookworm",
 		Networks: []*Network{{Name: "n", Subnet: netip.MustParsePrefix("10.9.0.0/24")}},
 		Machines: []*Machine{{Name: "web", Steps: []Step{sh, off}}, {Name: "db", Hostname: "db.local", User: "admin", Box: "other"}},

@@ -3,8 +3,10 @@ package spec
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -322,20 +324,37 @@ func (s *Schema) Builtin(name string) *Builtin {
 // Keys is the set of keys an Envfile's table gave: the defaults step
 // fills only what was left out, and Validate checks the ranges of what
 // was given (an explicit `cpus = 0` is wrong, a missing one is the
-// provider's default).
-type Keys map[string]bool
+// provider's default). A list, not a map: a table has a handful of keys,
+// and the loader makes one per declaration.
+type Keys []string
+
+// Has reports whether key was given.
+func (k Keys) Has(key string) bool { return slices.Contains(k, key) }
 
 // field returns v's field of the key, or an invalid Value when k has none.
 func field(v reflect.Value, k *Key) reflect.Value {
 	if k.Field == "" {
 		return reflect.Value{}
 	}
-	f := v.Elem().FieldByName(k.Field)
-	if !f.IsValid() {
-		panic(fmt.Sprintf("spec: schema key %q names field %s, which %s lacks", k.Name, k.Field, v.Type()))
+	type fieldOf struct {
+		t    reflect.Type
+		name string
 	}
-	return f
+	at := fieldOf{v.Type(), k.Field}
+	index, ok := fieldIndex.Load(at)
+	if !ok {
+		sf, found := v.Type().Elem().FieldByName(k.Field)
+		if !found {
+			panic(fmt.Sprintf("spec: schema key %q names field %s, which %s lacks", k.Name, k.Field, v.Type()))
+		}
+		index, _ = fieldIndex.LoadOrStore(at, sf.Index)
+	}
+	return v.Elem().FieldByIndex(index.([]int))
 }
+
+// fieldIndex caches where each struct keeps each key's field: looking a
+// field up by name allocates, and the loader does it for every machine.
+var fieldIndex sync.Map
 
 // SetField stores val in the Go field of key k of the struct into points
 // to, converting between the loader's types and the field's (an int into

@@ -211,6 +211,10 @@ type Shell struct {
 	Privileged bool
 	Env        map[string]string
 	Secret     []string // names in Env whose values are never printed
+	// Interpreter runs the script ("bash -eu", "python3"); "" runs a
+	// script with a #! line by that line, one without with bash when the
+	// machine has it, else sh.
+	Interpreter string
 }
 
 // File uploads a file or a folder.
@@ -260,6 +264,12 @@ type Runner interface {
 	Run(ctx context.Context, cmd string) (string, error)
 	// Upload copies the local file or folder src to dst on the machine.
 	Upload(ctx context.Context, src, dst string) error
+}
+
+// InterfaceLister is what a Runner may also tell: the machine's
+// interface name on each of its networks ("lan": "eth1").
+type InterfaceLister interface {
+	Interfaces() map[string]string
 }
 
 // Ansible is one ansible-playbook run over the generated inventory.

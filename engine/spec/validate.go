@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -99,6 +100,10 @@ func (v *validator) networks() {
 			v.add(n.Pos, "%s: subnet %s: only IPv4 subnets are supported", what, n.Subnet)
 			continue
 		}
+		if why := checkPrivate(n.Subnet); why != "" {
+			v.add(n.Pos, "%s: subnet %s %s", what, n.Subnet, why)
+			continue
+		}
 		if n.Subnet.Bits() > 30 {
 			v.add(n.Pos, "%s: subnet %s is too small: it needs room for a gateway and a machine (/30 at most)", what, n.Subnet)
 			continue
@@ -115,6 +120,57 @@ func (v *validator) networks() {
 			}
 		}
 	}
+}
+
+// privateRanges are where an environment's subnets may lie: RFC 1918's
+// private LANs, the shared address space of RFC 6598 and the documentation
+// ranges of RFC 5737. Nothing there is a real host on the internet.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+}
+
+// specialRanges say why a subnet over them is refused.
+var specialRanges = []struct {
+	p   netip.Prefix
+	why string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), `holds 0.0.0.0/8 ("this network"), which no host may use`},
+	{netip.MustParsePrefix("127.0.0.0/8"), "holds loopback addresses (127.0.0.0/8): the host's own services live there"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "holds link-local addresses (169.254.0.0/16): cloud metadata services and zeroconf live there"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "holds multicast addresses (224.0.0.0/4), which no machine can have"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "holds reserved addresses (240.0.0.0/4) and the broadcast address"},
+}
+
+// checkPrivate reports why subnet is not a private LAN an environment may
+// take, or "".
+func checkPrivate(subnet netip.Prefix) string {
+	subnet = subnet.Masked()
+	for _, r := range privateRanges {
+		if r.Bits() <= subnet.Bits() && r.Contains(subnet.Addr()) {
+			return ""
+		}
+	}
+	for _, r := range specialRanges {
+		if r.p.Bits() <= subnet.Bits() && r.p.Contains(subnet.Addr()) {
+			return r.why
+		}
+	}
+	if subnet.Bits() < 8 {
+		return "is not a private LAN: it spans much of the internet (the largest private range, 10.0.0.0/8, is a /8)"
+	}
+	for _, r := range specialRanges {
+		if subnet.Overlaps(r.p) {
+			return r.why
+		}
+	}
+	return "is not a private LAN: its addresses belong to hosts on the internet, which the machines would hide from this host. " +
+		"Use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (or 100.64.0.0/10)"
 }
 
 // checkHostAddr reports why ip cannot be a host of subnet, or "".
@@ -206,6 +262,15 @@ func (v *validator) machines() {
 			case v.e.Machine(dep) == nil:
 				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, DidYouMean(dep, names))
 			}
+		}
+		stateDir := filepath.Join(v.e.Dir, ".envrun") // state.DirName
+		for _, sf := range m.SyncedFolders {
+			if rel, err := filepath.Rel(stateDir, sf.Host); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				v.add(m.Pos, "%s: synced folder %s is envrun's state folder, which holds the environment's private key: it is never shared", what, sf.Host)
+			}
+		}
+		for _, bad := range nonFinite("vars", m.Vars) {
+			v.add(m.Pos, "%s: %s: Ansible has no such number", what, bad)
 		}
 		seenPorts := map[string]bool{}
 		for _, p := range m.Ports {
@@ -314,6 +379,9 @@ func (v *validator) globalSteps() {
 		if len(a.Hosts) == 0 {
 			v.add(info.Pos, "%s: hosts is empty: no machine to run on", what)
 		}
+		for _, bad := range nonFinite("extra_vars", a.ExtraVars) {
+			v.add(info.Pos, "%s: %s: JSON, which Ansible reads extra variables in, has no such number", what, bad)
+		}
 		for _, h := range a.Hosts {
 			if v.e.Machine(h) == nil {
 				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, DidYouMean(h, machineNames))
@@ -347,6 +415,27 @@ func (v *validator) globalSteps() {
 		}
 		return s.Info().Name, s.Info().Pos, after
 	})
+}
+
+// nonFinite finds the NaN and infinite numbers in v (Envfile values:
+// maps, lists, numbers, strings, booleans): "PATH is NaN", in order.
+func nonFinite(path string, v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			out = append(out, fmt.Sprintf("%s is %v", path, v))
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, nonFinite(path+"."+k, v[k])...)
+		}
+	case []any:
+		for i, e := range v {
+			out = append(out, nonFinite(fmt.Sprintf("%s[%d]", path, i+1), e)...)
+		}
+	}
+	return out
 }
 
 // cycles reports each dependency cycle among n items once, as a readable

@@ -64,7 +64,7 @@ func (d Dir) lock(command string) (*Lock, error) {
 		return nil, err
 	}
 	path := d.Join("lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return nil, err
 	}

@@ -10,11 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"syscall"
 )
 
 // UserCacheDir is the folder of the caches a user's environments share
@@ -47,23 +50,44 @@ func ForEnvfile(envfile string) Dir {
 }
 
 // Ensure creates the folder (mode 0700) if it is missing, and refuses one
-// that others can read.
+// envrun must not write in (see Check).
 func (d Dir) Ensure() error {
 	if err := os.Mkdir(d.Path, 0o700); err == nil || !errors.Is(err, fs.ErrExist) {
 		if err != nil {
 			return fmt.Errorf("create state folder: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600); err != nil {
+		if err := WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600); err != nil {
 			return fmt.Errorf("create state folder: %w", err)
 		}
 		return nil
 	}
-	fi, err := os.Stat(d.Path)
+	return d.Check()
+}
+
+// Check refuses a state folder that envrun must not read secrets from,
+// write in or empty: a symbolic link (a committed `.envrun -> ~/.ssh`
+// would have envrun adopt, rewrite and on destroy delete what it points
+// at), anything but a folder, a folder of another user, or one that others
+// can read. A missing folder passes.
+func (d Dir) Check() error {
+	fi, err := os.Lstat(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(d.Path)
+		return fmt.Errorf("%s is a symbolic link (to %s): envrun keeps the environment's private key in %s and empties it on destroy, so it must be a folder of its own; remove the link and envrun makes the folder",
+			d.Path, target, DirName)
+	}
 	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder", d.Path)
+		return fmt.Errorf("%s is not a folder: envrun keeps the environment's state there; move it away", d.Path)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("%s belongs to uid %d, not to you (uid %d): envrun keeps the environment's private key there, so it must be yours",
+			d.Path, st.Uid, os.Geteuid())
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("state folder %s has mode %04o: others could read the environment's private key; fix it with: chmod 700 %s",
@@ -74,8 +98,102 @@ func (d Dir) Ensure() error {
 
 // Exists reports whether the folder exists.
 func (d Dir) Exists() bool {
-	_, err := os.Stat(d.Path)
+	_, err := os.Lstat(d.Path)
 	return err == nil
+}
+
+// Mkdir makes the folder elem inside the state folder (mode 0700) and the
+// folders on its way, refusing any that is a symbolic link or not a folder.
+func (d Dir) Mkdir(elem ...string) (string, error) {
+	dir := d.Path
+	for _, e := range elem {
+		dir = filepath.Join(dir, e)
+		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+		fi, err := os.Lstat(dir)
+		if err != nil {
+			return "", err
+		}
+		if !fi.IsDir() {
+			return "", fmt.Errorf("%s is not a folder envrun made (a symbolic link or a file): remove it", dir)
+		}
+	}
+	return dir, nil
+}
+
+// ReadFile reads the file at path without following a symbolic link, and
+// refuses anything but a regular file: what envrun reads from its state
+// folder (the private key, pinned host keys) is never taken from elsewhere.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link: envrun reads only files it made there; remove it", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: remove it", path)
+	}
+	return io.ReadAll(f)
+}
+
+// The files envrun makes in the state folder: RemoveOwn removes these and
+// nothing else.
+var (
+	ownFiles    = []string{".gitignore", "id_ed25519", "id_ed25519.pub", "known_hosts", "state.json", "ssh_config", "timings.json", "last.log"}
+	ownPatterns = []string{"console-*.log", ".*.tmp*"} // libvirt's serial logs; WriteFile's temporaries
+	ownDirs     = []string{"ansible"}                  // an Ansible step's inventory, extra vars and sockets
+)
+
+// RemoveOwn removes the files and folders envrun makes in the state folder,
+// by name, but for the lock, which its holder removes on exit. Anything
+// else found there is left alone and returned, by name.
+func (d Dir) RemoveOwn() (left []string, err error) {
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, ent := range entries {
+		name := ent.Name()
+		if name == "lock" {
+			continue
+		}
+		own := slices.Contains(ownFiles, name) && !ent.IsDir()
+		for _, pat := range ownPatterns {
+			if ok, _ := filepath.Match(pat, name); ok && !ent.IsDir() {
+				own = true
+			}
+		}
+		if slices.Contains(ownDirs, name) && ent.Type().IsDir() {
+			// os.RemoveAll removes symbolic links inside, never what they
+			// point at.
+			if err := os.RemoveAll(filepath.Join(d.Path, name)); err != nil {
+				return left, err
+			}
+			continue
+		}
+		if !own {
+			left = append(left, name)
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.Path, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return left, err
+		}
+	}
+	return left, nil
 }
 
 // Join returns a path inside the folder.
@@ -131,7 +249,7 @@ func WriteJSON(path string, v any) error {
 // error; a corrupt one is reported, so that callers may treat caches as
 // empty.
 func ReadJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -21,10 +21,10 @@ type Run struct {
 // Node is one node of the walk that ran (internal barriers left out).
 type Node struct {
 	ID       string        `json:"id"`
-	Kind     string        `json:"kind"` // network, machine, step, global
+	Kind     string        `json:"kind"`           // network, machine, step, global
 	Step     string        `json:"step,omitempty"` // a step's kind: shell, file, ansible, lua
-	Status   string        `json:"status"`          // ok, failed
-	Start    time.Duration `json:"start"`           // since Run.Start
+	Status   string        `json:"status"`         // ok, failed
+	Start    time.Duration `json:"start"`          // since Run.Start
 	Duration time.Duration `json:"duration"`
 	// Deps are the recorded nodes it waited for (through barriers).
 	Deps   []string `json:"deps,omitempty"`

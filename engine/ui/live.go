@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"strings"
 	"time"
 )
@@ -49,7 +50,7 @@ const (
 type Event struct {
 	Kind   EventKind
 	Row    string
-	Text   string // RowAdd: its label; RowPhase: the phase
+	Text   string // RowAdd: its label; RowPhase: the phase; RowDone: what it did
 	Done   int64  // RowProgress
 	Total  int64  // RowProgress
 	Status RowStatus
@@ -87,11 +88,16 @@ func (u *UI) Event(ev Event) {
 }
 
 // Add, Start, Phase, Progress and Done report the events of row.
-func (u *UI) Add(row, label string)    { u.Event(Event{Kind: RowAdd, Row: row, Text: label}) }
-func (u *UI) Start(row string)         { u.Event(Event{Kind: RowStart, Row: row}) }
-func (u *UI) Phase(row, phase string)  { u.Event(Event{Kind: RowPhase, Row: row, Text: phase}) }
+func (u *UI) Add(row, label string)   { u.Event(Event{Kind: RowAdd, Row: row, Text: label}) }
+func (u *UI) Start(row string)        { u.Event(Event{Kind: RowStart, Row: row}) }
+func (u *UI) Phase(row, phase string) { u.Event(Event{Kind: RowPhase, Row: row, Text: phase}) }
 func (u *UI) Progress(row string, done, total int64) {
 	u.Event(Event{Kind: RowProgress, Row: row, Done: done, Total: total})
+}
+
+// Finish reports that row ended well, with what it did.
+func (u *UI) Finish(row, what string) {
+	u.Event(Event{Kind: RowDone, Row: row, Status: RowOK, Text: what})
 }
 
 // Done reports that row ended; err is its failure, if it failed.
@@ -105,3 +111,31 @@ func (u *UI) Done(row string, st RowStatus, err error) {
 
 // NetworkRow is the row of network name.
 func NetworkRow(name string) string { return "network " + name }
+
+// ProgressReader reads r and reports on row how far it is of total
+// bytes (a box upload, an image load); with no live display it is r.
+func (u *UI) ProgressReader(row string, r io.Reader, total int64) io.Reader {
+	if u.Live() == nil || total <= 0 {
+		return r
+	}
+	return &progressReader{u: u, row: row, r: r, total: total}
+}
+
+type progressReader struct {
+	u         *UI
+	row       string
+	r         io.Reader
+	done      int64
+	total     int64
+	lastShown time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if now := time.Now(); now.Sub(p.lastShown) >= 100*time.Millisecond || p.done >= p.total {
+		p.lastShown = now
+		p.u.Progress(p.row, p.done, p.total)
+	}
+	return n, err
+}

@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
@@ -13,6 +16,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
 )
 
 // createSpec is everything ContainerCreate and NetworkConnect are given for
@@ -22,21 +26,58 @@ type createSpec struct {
 	Config     *container.Config
 	HostConfig *container.HostConfig
 	Network    *network.NetworkingConfig
-	// Connect are the networks after the first, joined before start.
-	Connect map[string]*network.EndpointSettings
+	// Connect are the networks after the first, joined before start, in
+	// the order the machine declares them.
+	Connect []connect
+	// Setup is the script the container runs as root at each start
+	// (setupScript): in its command, or, when the machine has a command
+	// of its own, through an exec after each start by envrun.
+	Setup string
+}
+
+type connect struct {
+	Network  string
+	Endpoint *network.EndpointSettings
+}
+
+// stateInside reports where the environment's state folder (.envrun/, with
+// its private key) appears in the guest when sf shares a folder holding
+// it (the project folder, say): there an empty read-only tmpfs hides it.
+func stateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
+	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, state.DirName))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
 }
 
 // buildCreateSpec makes the create options of machine m from image. netName
 // maps an Envfile network name to its Docker network name. hostKey is the
 // public host key installed in the container.
 func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Options, image, hostKey, keyFingerprint string, netName func(string) string) (*createSpec, error) {
+	gateways := map[string]string{}
+	for _, a := range m.Networks {
+		if n := ef.Network(a.Network); n != nil && !n.Isolated {
+			gateways[a.Network] = n.Gateway.String()
+		} else if n != nil && a.Network == o.DefaultRoute {
+			return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.default_route: network %q is isolated: it has no route out", m.Name, a.Network)
+		}
+	}
+	setup := setupScript(m, o.DefaultRoute, gateways)
+	capAdd := o.CapAdd
+	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !o.Privileged {
+		// To put its interfaces in the declared order, in its own network
+		// namespace.
+		capAdd = append(slices.Clone(capAdd), "NET_ADMIN")
+	}
 	cs := &createSpec{
-		Name: project + "-" + m.Name,
+		Setup: setup,
+		Name:  project + "-" + m.Name,
 		Config: &container.Config{
 			Image:      image,
 			Hostname:   m.ShortHostname(),
 			Domainname: m.Domain(),
-			Cmd:        o.command(),
+			Cmd:        o.command(setup),
 			Labels: map[string]string{
 				LabelProject: project,
 				LabelMachine: m.Name,
@@ -47,19 +88,19 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 		HostConfig: &container.HostConfig{
 			Init:       ptr(true),
 			Privileged: o.Privileged,
-			CapAdd:     o.CapAdd,
+			CapAdd:     capAdd,
+			// Docker mounts its /etc/hosts, /etc/hostname and
+			// /etc/resolv.conf where the links at those paths point: in
+			// /run/envrun/, on this tmpfs (see guest.go).
+			Tmpfs: map[string]string{"/run": ""},
 		},
-		Connect: map[string]*network.EndpointSettings{},
 	}
 	for k, v := range o.Env {
 		cs.Config.Env = append(cs.Config.Env, k+"="+v)
 	}
 	slices.Sort(cs.Config.Env)
-	if len(o.Tmpfs) > 0 {
-		cs.HostConfig.Tmpfs = map[string]string{}
-		for _, t := range o.Tmpfs {
-			cs.HostConfig.Tmpfs[t] = ""
-		}
+	for _, t := range o.Tmpfs {
+		cs.HostConfig.Tmpfs[t] = ""
 	}
 	if m.CPUs > 0 {
 		cs.HostConfig.NanoCPUs = int64(m.CPUs) * 1e9
@@ -82,6 +123,12 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 	}
 	for _, sf := range m.SyncedFolders {
 		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
+		if hidden, ok := stateInside(ef, sf); ok {
+			cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{
+				Type: mount.TypeTmpfs, Target: hidden, ReadOnly: true,
+				TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 4096, Mode: 0o500},
+			})
+		}
 	}
 	for i, a := range m.Networks {
 		es := &network.EndpointSettings{
@@ -93,7 +140,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			cs.Network = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName(a.Network): es}}
 			cs.Config.Labels[LabelIP] = a.IP.String()
 		} else {
-			cs.Connect[netName(a.Network)] = es
+			cs.Connect = append(cs.Connect, connect{Network: netName(a.Network), Endpoint: es})
 		}
 	}
 	// The config label is a hash of everything above, taken before the

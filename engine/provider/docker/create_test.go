@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,15 +14,19 @@ import (
 )
 
 func TestBuildCreateSpec(t *testing.T) {
-	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj"}
+	ef := &spec.Envfile{Path: "/home/u/proj/Envfile.lua", Dir: "/home/u/proj", Networks: []*spec.Network{
+		{Name: "front", Subnet: netip.MustParsePrefix("10.1.0.0/24"), Gateway: netip.MustParseAddr("10.1.0.1")},
+		{Name: "back", Subnet: netip.MustParsePrefix("10.2.0.0/24"), Gateway: netip.MustParseAddr("10.2.0.1")},
+	}}
 	m := &spec.Machine{
 		Name: "web", Hostname: "web.example.test", User: "vagrant", CPUs: 2, Memory: 768,
 		Networks: []spec.Attachment{
 			{Network: "front", IP: netip.MustParseAddr("10.1.0.10")},
 			{Network: "back", IP: netip.MustParseAddr("10.2.0.10")},
 		},
-		Ports:         []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
-		SyncedFolders: []spec.SyncedFolder{{Host: "/home/u/proj/src", Guest: "/src"}},
+		Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
+		// The second holds the project folder, and with it .envrun/: hidden.
+		SyncedFolders: []spec.SyncedFolder{{Host: "/home/u/proj/src", Guest: "/src"}, {Host: "/home/u", Guest: "/home/u-host"}},
 		Providers: map[string]spec.Options{"docker": {Values: map[string]any{
 			"privileged": true, "env": map[string]any{"B": "2", "A": "1"}, "cmd": "exec /sbin/init",
 		}}},
@@ -56,6 +61,26 @@ func TestBuildCreateSpec(t *testing.T) {
 	}
 }
 
+// TestStateInside: a synced folder that holds the project's .envrun/ (the
+// project folder itself or a parent) has it hidden at the right guest
+// path; one beside or below it does not.
+func TestStateInside(t *testing.T) {
+	ef := &spec.Envfile{Path: "/p/env/Envfile.lua", Dir: "/p/env"}
+	for host, want := range map[string]string{
+		"/p/env":         "/g/.envrun",
+		"/p":             "/g/env/.envrun",
+		"/":              "/g/p/env/.envrun",
+		"/p/env/src":     "",
+		"/p/other":       "",
+		"/p/env/.envrun": "/g",
+	} {
+		got, ok := stateInside(ef, spec.SyncedFolder{Host: host, Guest: "/g"})
+		if got != want || ok != (want != "") {
+			t.Errorf("%s: got %q %v, want %q", host, got, ok, want)
+		}
+	}
+}
+
 func TestDecodeOptions(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
@@ -69,6 +94,12 @@ func TestDecodeOptions(t *testing.T) {
 		{"ok build", map[string]any{"build": "img"}, ""},
 		{"typo", map[string]any{"imgae": "x"}, `docker: unknown key "imgae" (did you mean "image"?)`},
 		{"both", map[string]any{"image": "x", "build": "img"}, "image and build are exclusive"},
+		{"env empty name", map[string]any{"env": map[string]any{"": "x"}}, "docker.env: a variable has an empty name"},
+		{"env name with =", map[string]any{"env": map[string]any{"A=B": "x"}}, `variable name "A=B" holds '='`},
+		{"env value NUL", map[string]any{"env": map[string]any{"A": "x\x00y"}}, "docker.env.A: the value holds a NUL byte"},
+		{"cap_add not a name", map[string]any{"cap_add": []any{"NET_ADMIN --privileged"}}, "is not a capability name"},
+		{"tmpfs with options", map[string]any{"tmpfs": []any{"/run:exec"}}, "is not an absolute guest path"},
+		{"ok env cap tmpfs", map[string]any{"env": map[string]any{"A": "a=b"}, "cap_add": []any{"NET_ADMIN", "CAP_SYS_TIME"}, "tmpfs": []any{"/run"}}, ""},
 		{"no dockerfile", map[string]any{"build": "."}, "docker.build: no Dockerfile in"},
 		{"cmd type", map[string]any{"cmd": 3.0}, "docker.cmd: expected string or list of strings, got integer"},
 		{"cmd items", map[string]any{"cmd": []any{"a", true}}, "docker.cmd: item 2: expected string, got boolean"},
@@ -133,5 +164,53 @@ func TestUserCache(t *testing.T) {
 		if _, ok := openUserCache().get("sha256:c vagrant"); !ok {
 			t.Errorf("%s file: not rewritten", name)
 		}
+	}
+}
+
+func TestDefaultRoute(t *testing.T) {
+	ef := &spec.Envfile{Networks: []*spec.Network{
+		{Name: "a", Subnet: netip.MustParsePrefix("10.1.0.0/24"), Gateway: netip.MustParseAddr("10.1.0.1"), Isolated: true},
+		{Name: "b", Subnet: netip.MustParsePrefix("10.2.0.0/24"), Gateway: netip.MustParseAddr("10.2.0.1")},
+		{Name: "c", Subnet: netip.MustParsePrefix("10.3.0.0/24"), Gateway: netip.MustParseAddr("10.3.0.1")},
+	}}
+	nets := []spec.Attachment{
+		{Network: "a", IP: netip.MustParseAddr("10.1.0.5")},
+		{Network: "b", IP: netip.MustParseAddr("10.2.0.5")},
+		{Network: "c", IP: netip.MustParseAddr("10.3.0.5")},
+	}
+	for _, tc := range []struct {
+		name, route, want, wantErr string
+	}{
+		{"first declared network that is not isolated", "", "ip route replace default via 10.2.0.1 dev eth1", ""},
+		{"default_route", "c", "ip route replace default via 10.3.0.1 dev eth2", ""},
+		{"isolated", "a", "", `docker.default_route: network "a" is isolated`},
+		{"unknown", "x", "", `docker.default_route: "x" is not one of the machine's networks`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &spec.Machine{Name: "m", Networks: nets, Providers: map[string]spec.Options{}}
+			if tc.route != "" {
+				m.Providers["docker"] = spec.Options{Values: map[string]any{"default_route": tc.route}}
+			}
+			o, err := decodeOptions(m, "/")
+			var cs *createSpec
+			if err == nil {
+				cs, err = buildCreateSpec("p", ef, m, o, "img", "", "", func(n string) string { return n })
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(cs.Setup, tc.want) || strings.Count(cs.Setup, "ip route replace") != 1 {
+				t.Errorf("setup script has no %q:\n%s", tc.want, cs.Setup)
+			}
+			if !slices.Contains(cs.HostConfig.CapAdd, "NET_ADMIN") {
+				t.Errorf("a machine on 3 networks lacks NET_ADMIN: %v", cs.HostConfig.CapAdd)
+			}
+		})
 	}
 }

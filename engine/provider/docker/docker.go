@@ -68,9 +68,9 @@ func validate(ef *spec.Envfile) error {
 	return errs.Err()
 }
 
-// connect resolves the engine the Envfile chooses and makes its client;
+// dial resolves the engine the Envfile chooses and makes its client;
 // nothing is dialled yet.
-func connect(ef *spec.Envfile) (*client.Client, *endpoint, engineChoice, error) {
+func dial(ef *spec.Envfile) (*client.Client, *endpoint, engineChoice, error) {
 	var choice engineChoice
 	if ef != nil {
 		var err error
@@ -92,7 +92,7 @@ func connect(ef *spec.Envfile) (*client.Client, *endpoint, engineChoice, error) 
 func available(ctx context.Context) error { return availableFor(ctx, nil) }
 
 func availableFor(ctx context.Context, ef *spec.Envfile) error {
-	c, ep, _, err := connect(ef)
+	c, ep, _, err := dial(ef)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ type Provider struct {
 }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
-	c, ep, choice, err := connect(env.Envfile)
+	c, ep, choice, err := dial(env.Envfile)
 	if err != nil {
 		return nil, err
 	}

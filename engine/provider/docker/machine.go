@@ -104,6 +104,9 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, fmt.Errorf("start container %s: %w", name, err)
 	}
 	done()
+	if err := p.setupOwnCommand(ctx, m, info.ID); err != nil {
+		return nil, err
+	}
 	inst.Started = true
 	return inst, nil
 }
@@ -186,9 +189,9 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	if err = pause.At(ctx, "container-created:"+m.Name); err != nil {
 		return nil, err
 	}
-	for netName, es := range cs.Connect {
-		if err := p.c.NetworkConnect(ctx, netName, resp.ID, es); err != nil {
-			return nil, fmt.Errorf("connect %s to %s: %w", cs.Name, netName, err)
+	for _, c := range cs.Connect {
+		if err := p.c.NetworkConnect(ctx, c.Network, resp.ID, c.Endpoint); err != nil {
+			return nil, fmt.Errorf("connect %s to %s: %w", cs.Name, c.Network, err)
 		}
 	}
 	done()
@@ -202,6 +205,11 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		return nil, fmt.Errorf("start container %s: %w", cs.Name, err)
 	}
 	done()
+	if o.Cmd != nil {
+		if err := p.execSetup(ctx, m.Name, resp.ID, cs.Setup); err != nil {
+			return nil, err
+		}
+	}
 	inst, err = p.instance(m, resp.ID, cs.Config.Labels)
 	if err != nil {
 		return nil, err
@@ -276,11 +284,17 @@ func (p *Provider) install(ctx context.Context, id string, img image, user strin
 	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
 		return err
 	}
+	for _, f := range etcFiles {
+		hdr := &tar.Header{Typeflag: tar.TypeSymlink, Name: "etc/" + f, Linkname: etcLinkDir + "/" + f, Mode: 0o777, ModTime: time.Now()}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+	}
 	if err := tw.Close(); err != nil {
 		return err
 	}
 	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("install SSH keys in container: %w", err)
+		return fmt.Errorf("install SSH keys and /etc links in container: %w", err)
 	}
 	return nil
 }
@@ -387,6 +401,7 @@ func (p *Provider) remove(ctx context.Context, id string) error {
 
 // Halt stops the container: sshd ends at SIGTERM; after 10 s it is killed.
 func (p *Provider) Halt(ctx context.Context, name string) error {
+	p.keepEtcFiles(ctx, name)
 	timeout := 10
 	err := p.c.ContainerStop(ctx, p.containerName(name), container.StopOptions{Timeout: &timeout})
 	if err != nil && !isNotFound(err) {

@@ -2,8 +2,12 @@ package docker
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/envrun/envrun/engine/spec"
@@ -25,7 +29,13 @@ type Options struct {
 	Host    string `opt:"host"`    // a DOCKER_HOST-style address
 	Context string `opt:"context"` // a docker context
 	Reach   string `opt:"reach"`   // direct, jump or engine; "" chooses
+	// DefaultRoute names the network the default route goes through; ""
+	// is the first network the machine declares that is not isolated.
+	DefaultRoute string `opt:"default_route"`
 }
+
+// capRE is a Linux capability name, with or without CAP_, or ALL.
+var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
 
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
@@ -55,6 +65,34 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	default:
 		return nil, spec.Errorf(raw.Pos, "%s.cmd: expected string or list of strings, got %s", what, spec.TypeName(o.Cmd))
 	}
+	for _, k := range slices.Sorted(maps.Keys(o.Env)) {
+		switch {
+		case k == "":
+			return nil, spec.Errorf(raw.Pos, "%s.env: a variable has an empty name", what)
+		case strings.ContainsAny(k, "=\x00"):
+			return nil, spec.Errorf(raw.Pos, "%s.env: variable name %q holds '=' or a NUL byte: Docker would read another variable", what, k)
+		case strings.ContainsRune(o.Env[k], 0):
+			return nil, spec.Errorf(raw.Pos, "%s.env.%s: the value holds a NUL byte", what, k)
+		}
+	}
+	for _, c := range o.CapAdd {
+		if !capRE.MatchString(c) {
+			return nil, spec.Errorf(raw.Pos, "%s.cap_add: %q is not a capability name (such as NET_ADMIN or CAP_NET_ADMIN)", what, c)
+		}
+	}
+	for _, t := range o.Tmpfs {
+		if !path.IsAbs(t) || strings.ContainsAny(t, ":,\x00") {
+			return nil, spec.Errorf(raw.Pos, "%s.tmpfs: %q is not an absolute guest path (options are not taken here)", what, t)
+		}
+	}
+	if o.DefaultRoute != "" && !slices.ContainsFunc(m.Networks, func(a spec.Attachment) bool { return a.Network == o.DefaultRoute }) {
+		var names []string
+		for _, a := range m.Networks {
+			names = append(names, a.Network)
+		}
+		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
+			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {
 			o.Build = filepath.Join(dir, o.Build)
@@ -70,9 +108,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	return o, nil
 }
 
-// command is the container's command: the user's, or sshd in the
-// foreground so that the container lives like a VM.
-func (o *Options) command() []string {
+// command is the container's command: the user's, or the setup script
+// and sshd (sshdCommand).
+func (o *Options) command(setup string) []string {
 	switch cmd := o.Cmd.(type) {
 	case string:
 		return []string{"/bin/sh", "-c", cmd}
@@ -83,7 +121,7 @@ func (o *Options) command() []string {
 		}
 		return out
 	}
-	return []string{"/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
+	return sshdCommand(setup)
 }
 
 // engineOf is the engine the Envfile's machines choose, and how they are

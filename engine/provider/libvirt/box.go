@@ -297,6 +297,16 @@ func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name,
 	meta := boxMeta{Name: name, Provider: "libvirt", Cmdline: plan.Cmdline, Added: time.Now().UTC().Round(time.Second)}
 	meta.Source, _ = filepath.Abs(file)
 	u.Infof("box", "adding %s to libvirt pool %s from %s", name, PoolName, file)
+	row := "box " + name
+	u.Add(row, row)
+	u.Start(row)
+	defer func() {
+		if err != nil {
+			u.Done(row, ui.RowFailed, err)
+		} else {
+			u.Done(row, ui.RowOK, nil)
+		}
+	}()
 	t0 := time.Now()
 	if !plan.Vagrant {
 		fi, err := os.Stat(file)
@@ -311,7 +321,8 @@ func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name,
 			return err
 		}
 		defer f.Close()
-		if err := upload(ctx, c, pool, boxVolume(name, boxImage), fi.Size(), f); err != nil {
+		u.Phase(row, "uploading "+filepath.Base(file))
+		if err := upload(ctx, c, pool, boxVolume(name, boxImage), fi.Size(), u.ProgressReader(row, f, fi.Size())); err != nil {
 			return err
 		}
 	} else {
@@ -335,7 +346,8 @@ func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name,
 				return nil
 			}
 			found[member] = true
-			return upload(ctx, c, pool, boxVolume(name, kind), size, r)
+			u.Phase(row, "uploading "+member)
+			return upload(ctx, c, pool, boxVolume(name, kind), size, u.ProgressReader(row, r, size))
 		})
 		if err != nil {
 			return err

@@ -67,6 +67,9 @@ func isRemoteTransport(scheme string) bool {
 // chosen for, without touching libvirt.
 func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
+	if err := CheckURI(DefaultURI()); err != nil {
+		errs = append(errs, spec.Errorf(spec.Pos{}, "LIBVIRT_DEFAULT_URI: %v", err))
+	}
 	netURI := map[string]string{}     // network → the URI of its first machine
 	netMachine := map[string]string{} // network → that machine
 	for _, m := range ef.Machines {

@@ -18,6 +18,7 @@ import (
 	"libvirt.org/go/libvirtxml"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 )
 
 // Provider is the libvirt provider, opened.
@@ -101,6 +102,11 @@ func (p *Provider) conn(ctx context.Context, uri string) (*libvirt.Connect, erro
 
 // connect opens uri, with advice when libvirt is missing or refuses.
 func connect(ctx context.Context, uri string) (*libvirt.Connect, error) {
+	if err := CheckURI(uri); err != nil {
+		// The Envfile's URIs were checked as it loaded: this one is
+		// LIBVIRT_DEFAULT_URI's.
+		return nil, spec.Errorf(spec.Pos{}, "LIBVIRT_DEFAULT_URI: %v", err)
+	}
 	type result struct {
 		c   *libvirt.Connect
 		err error

@@ -2,7 +2,6 @@ package libvirt
 
 import (
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"time"
 
@@ -71,8 +70,8 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	// (spec.EnvfileSchema) when the Envfile loaded and validated.
 	var errs spec.Errors
 	if o.URI != "" {
-		if u, err := url.Parse(o.URI); err != nil || u.Scheme == "" {
-			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %q is not a libvirt URI (like \"qemu:///system\")", what, o.URI))
+		if err := CheckURI(o.URI); err != nil {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %v", what, err))
 		}
 	}
 	if err := errs.Err(); err != nil {

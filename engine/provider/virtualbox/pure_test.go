@@ -147,6 +147,18 @@ func TestValidate(t *testing.T) {
 		{name: "unused network is not checked", ef: mk("172.20.1.0/24", "b", 0), goos: "linux", conf: absent},
 		{name: "no box", ef: mk("192.168.60.0/24", "", 1), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", "has no box"}},
 		{name: "too many networks", ef: mk("192.168.60.0/24", "b", 8), goos: "linux", conf: absent, wantErr: []string{"at most 7"}},
+		{name: "one virtualbox.name for two machines", ef: func() *spec.Envfile {
+			ef := mk("192.168.60.0/24", "b", 0)
+			for i, name := range []string{"m1", "m2"} {
+				m := ef.Machines[0]
+				if i > 0 {
+					m = &spec.Machine{Name: name, Box: "b", Pos: spec.Pos{File: "Envfile.lua", Line: 9}}
+					ef.Machines = append(ef.Machines, m)
+				}
+				m.Providers = map[string]spec.Options{"virtualbox": {Values: map[string]any{"name": "shared-vm"}}}
+			}
+			return ef
+		}(), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:9:", `machine "m2": virtualbox.name "shared-vm" is already the name of machine "m1" (Envfile.lua:7)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

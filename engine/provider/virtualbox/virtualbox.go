@@ -55,6 +55,18 @@ func validate(ef *spec.Envfile, goos string, readConf func(string) (*NetworksCon
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q is on %d networks: VirtualBox gives a machine at most %d besides its NAT adapter", m.Name, len(m.Networks), maxNetworks))
 		}
 	}
+	names := map[string]*spec.Machine{}
+	for _, m := range ef.Machines {
+		o, err := decodeOptions(m)
+		if err != nil || o.Name == "" {
+			continue // reported by CheckOptions
+		}
+		if prev := names[o.Name]; prev != nil {
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: virtualbox.name %q is already the name of machine %q (%s)", m.Name, o.Name, prev.Name, prev.Pos))
+			continue
+		}
+		names[o.Name] = m
+	}
 	used := map[string]bool{}
 	for _, m := range ef.Machines {
 		for _, a := range m.Networks {

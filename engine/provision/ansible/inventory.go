@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"net"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,9 @@ type Host struct {
 	// ProxyCommand reaches the machine when this host cannot route to it
 	// (a jump host, the engine's API); "" for a direct connection.
 	ProxyCommand string
+	// Interfaces are its interface names by network, envrun_interfaces;
+	// nil when not known yet.
+	Interfaces map[string]string
 }
 
 // Inventory is everything an inventory file says.
@@ -101,6 +105,13 @@ func (inv *Inventory) YAML() ([]byte, error) {
 		if h.ProxyCommand != "" {
 			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+provision.Quote("ProxyCommand="+h.ProxyCommand))
 		}
+		if len(h.Interfaces) > 0 {
+			ifaces := mapping()
+			for _, n := range slices.Sorted(maps.Keys(h.Interfaces)) {
+				add(ifaces, n, h.Interfaces[n])
+			}
+			own("envrun_interfaces", ifaces)
+		}
 		for _, k := range slices.Sorted(maps.Keys(h.Vars)) {
 			add(node, k, h.Vars[k])
 		}
@@ -164,7 +175,7 @@ func mapping(kv ...any) *yaml.Node {
 // add appends key: v to a mapping node. v is a *yaml.Node, nil (an empty
 // value) or a plain Go value from an Envfile.
 func add(n *yaml.Node, key string, v any) {
-	k := &yaml.Node{Kind: yaml.ScalarNode, Value: key}
+	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
 	var val *yaml.Node
 	switch v := v.(type) {
 	case *yaml.Node:
@@ -179,8 +190,38 @@ func add(n *yaml.Node, key string, v any) {
 			panic(err)
 		}
 	}
+	quoteStrings(k)
+	quoteStrings(val)
 	n.Content = append(n.Content, k, val)
 }
+
+// quoteStrings double-quotes every string scalar under n that YAML 1.1 (what
+// Ansible's PyYAML reads) would take for something else: a machine "1" or
+// "null", a group "yes" or "off", a value "1:20" (sexagesimal 80). yaml.v3
+// writes YAML 1.2, where those are plain strings.
+func quoteStrings(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Style == 0 && !plainIsString11(n.Value) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		quoteStrings(c)
+	}
+}
+
+// yaml11Implicit is what YAML 1.1 reads a plain scalar as, when not a
+// string: PyYAML's implicit resolvers (bool, float, int, merge, null,
+// timestamp, value), and y/n, which the YAML 1.1 spec adds to its bools.
+var yaml11Implicit = regexp.MustCompile(`^(?:` +
+	`y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF` +
+	`|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
+	`|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+` +
+	`|<<|~|null|Null|NULL|` +
+	`|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?` +
+	`|=)$`)
+
+// plainIsString11 reports whether YAML 1.1 reads s, written plain, as a
+// string.
+func plainIsString11(s string) bool { return !yaml11Implicit.MatchString(s) }
 
 // Normalize turns whole float64 numbers (every Lua number is one) into
 // integers, so that a port 8080 reaches Ansible as 8080, not 8080.0 or

@@ -60,9 +60,12 @@ func Check(step *spec.Ansible) error {
 // Run is one ansible-playbook run of a step.
 type Run struct {
 	Step *spec.Ansible
-	// Inventory is the inventory file; Hosts how many hosts it has.
+	// Inventory is the inventory file; Hosts how many hosts it has, and
+	// HostNames their names: the run fails when the play recap does not
+	// list each (a play that silently ran over fewer machines).
 	Inventory string
 	Hosts     int
+	HostNames []string
 	// Dir is a folder of the step's own (made if missing): the extra
 	// variables file and the SSH control sockets go there.
 	Dir string
@@ -141,6 +144,10 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 	def("ANSIBLE_RETRY_FILES_ENABLED", "False")
 	// The inventory is YAML: the other inventory plugins are not loaded.
 	def("ANSIBLE_INVENTORY_ENABLED", "yaml")
+	// An inventory Ansible cannot parse is an error, not a warning and a
+	// play over no hosts. Not a default: envrun's inventory is always
+	// meant to parse.
+	env = append(env, "ANSIBLE_INVENTORY_UNPARSED_FAILED=true")
 	// Ansible's default ssh_args less -C: compressing modules (zip files
 	// already) over a local bridge costs CPU on both ends and saves
 	// nothing. Only when no ansible.cfg is read, whose ssh_args this would
@@ -231,7 +238,32 @@ func (r *Run) Do(ctx context.Context) error {
 	if err != nil {
 		return failure(PlaybookProgram, err, out)
 	}
-	return nil
+	return r.checkRecap(out.Recap())
+}
+
+// checkRecap fails a run whose play recap leaves out some of its hosts:
+// Ansible ran over fewer machines than the step was given (an inventory it
+// read otherwise, a play whose hosts pattern left some out). A run with a
+// limit is meant to leave some out.
+func (r *Run) checkRecap(recap []Stats) error {
+	if r.Step.Limit != "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, s := range recap {
+		seen[s.Host] = true
+	}
+	var missing []string
+	for _, h := range r.HostNames {
+		if !seen[h] {
+			missing = append(missing, h)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s exited 0 but its play recap does not list %s: the playbook ran over %d of the step's %d machine(s); "+
+		"if that is meant, say which with the step's limit", PlaybookProgram, strings.Join(missing, ", "), len(r.HostNames)-len(missing), len(r.HostNames))
 }
 
 // run runs program with engine/proc: in a process group of its own, ended

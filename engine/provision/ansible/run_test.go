@@ -44,7 +44,7 @@ func TestRunEnv(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(withCfg, "ansible.cfg"), []byte("[defaults]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fast := []string{"ANSIBLE_PIPELINING=True", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml"}
+	fast := []string{"ANSIBLE_PIPELINING=True", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml", "ANSIBLE_INVENTORY_UNPARSED_FAILED=true"}
 	tests := []struct {
 		name    string
 		step    spec.Ansible
@@ -66,7 +66,7 @@ func TestRunEnv(t *testing.T) {
 			name: "the user's own settings are kept", color: true,
 			step:    spec.Ansible{Playbook: filepath.Join(dir, "site.yml"), Config: "/env/ansible.cfg"},
 			environ: []string{"HOME=/root", "ANSIBLE_PIPELINING=False"},
-			want: []string{"ANSIBLE_PIPELINING=False", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml",
+			want: []string{"ANSIBLE_PIPELINING=False", "ANSIBLE_RETRY_FILES_ENABLED=False", "ANSIBLE_INVENTORY_ENABLED=yaml", "ANSIBLE_INVENTORY_UNPARSED_FAILED=true",
 				"PYTHONUNBUFFERED=1", "ANSIBLE_FORCE_COLOR=True", "ANSIBLE_CONFIG=/env/ansible.cfg", "ANSIBLE_SSH_CONTROL_PATH_DIR=/cp"},
 		},
 	}

@@ -1,0 +1,81 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/cli"
+)
+
+const completeEnvfile = `box "debian/bookworm"
+network "n" { subnet = "10.9.0.0/24" }
+machine "web1" { networks = { n = "10.9.0.11" }, provision = { shell { name = "pkgs", inline = "true" } } }
+machine "web2" { networks = { n = "10.9.0.12" } }
+machine "db" { networks = { n = "10.9.0.20" } }
+ansible "site" { playbook = "Envfile.lua" }
+print("never shown")
+`
+
+// TestComplete drives cobra's __complete entry, as the shell's completion
+// script does: machine names for the commands that take them, providers
+// for --provider, module names from Envfile.lock; and for an Envfile that
+// does not load, nothing (exit 0, no error printed, nothing created).
+func TestComplete(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Envfile.lua", completeEnvfile)
+	write("broken.lua", "machine \"a\" {\n")
+	write("Envfile.lock", `{"version": 1, "modules": {"base": {"source": "../base", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hash": "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "direct": true}, "web": {"source": "../web", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hash": "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "direct": true}}}`)
+	t.Chdir(dir)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"ssh", ""}, []string{"web1", "web2", "db"}},
+		{[]string{"ssh", "web1", ""}, nil}, // ssh takes one machine
+		{[]string{"up", "w"}, []string{"web1", "web2"}},
+		{[]string{"up", "web1", ""}, []string{"web2", "db"}}, // each once
+		{[]string{"provision", "d"}, []string{"db"}},
+		{[]string{"halt", ""}, []string{"web1", "web2", "db"}},
+		{[]string{"destroy", "web2", ""}, []string{"web1", "db"}},
+		{[]string{"up", "--provider", ""}, []string{"docker", "libvirt", "virtualbox"}},
+		{[]string{"--provider", "li"}, []string{"libvirt"}},
+		{[]string{"module", "remove", ""}, []string{"base", "web"}},
+		{[]string{"module", "update", "w"}, []string{"web"}},
+		{[]string{"-f", "broken.lua", "ssh", ""}, nil},
+		{[]string{"-f", "missing.lua", "up", ""}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli.Run(context.Background(), append([]string{"__complete"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+			if code != 0 {
+				t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+			got, directive := lines[:len(lines)-1], lines[len(lines)-1]
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("completions %q, want %q", got, tt.want)
+			}
+			if directive != ":4" { // no file names
+				t.Errorf("directive %q, want :4", directive)
+			}
+			// cobra's own debug line is all that goes to stderr (the
+			// completion script drops it); no Envfile error, no print.
+			if rest := strings.TrimPrefix(stderr.String(), "Completion ended with directive: ShellCompDirectiveNoFileComp\n"); rest != "" {
+				t.Errorf("stderr: %q", rest)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+		t.Error("completion created .envrun/")
+	}
+}

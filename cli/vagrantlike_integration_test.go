@@ -1,0 +1,183 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests of this file prove that Docker machines behave the way
+// scripts written for Vagrant expect (issue 21). They use 172.28.0.0/16
+// and names starting with v-.
+
+// vagrantlikeEnvfile declares three networks whose Docker names sort in
+// another order than they are declared (zeta, alpha, mid), so Docker's own
+// order (by name) is not the declared one.
+const vagrantlikeEnvfile = `
+box "debian/bookworm"
+network "zeta"  { subnet = "172.28.21.0/24" }
+network "alpha" { subnet = "172.28.22.0/24" }
+network "mid"   { subnet = "172.28.23.0/24", isolated = true }
+machine "v-three" {
+  networks = { alpha = "172.28.22.10", mid = "172.28.23.10", zeta = "172.28.21.10" },
+  provision = {
+    shell { inline = [=[a=(one two); [[ -n $BASH_VERSION ]] && echo "${a[1]}" >/tmp/v-bash]=] },
+    shell { inline = "echo $0 >/tmp/v-sh", interpreter = "sh" },
+    function(m) m:run("echo zeta=" .. m.interfaces.zeta .. " alpha=" .. m.interfaces.alpha .. " mid=" .. m.interfaces.mid .. " >/tmp/v-hook") end,
+  },
+}
+machine "v-route" {
+  networks = { zeta = "172.28.21.11", alpha = "172.28.22.11" },
+  docker = { default_route = "alpha" },
+}
+`
+
+// TestIntegrationVagrantlikeDocker: interfaces in declared order with the
+// default route on the first declared network (or docker.default_route),
+// after creation, envrun halt/up and a docker restart, repeated; interface
+// names in hooks, status --json and the inventory; inline scripts run
+// with bash, or the interpreter given.
+func TestIntegrationVagrantlikeDocker(t *testing.T) {
+	w := newWorld(t, vagrantlikeEnvfile)
+	w.mustRun("up")
+
+	want := map[string]string{"172.28.21.10": "eth0", "172.28.22.10": "eth1", "172.28.23.10": "eth2"}
+	check := func(t *testing.T, when string) {
+		t.Helper()
+		eventually(t, 30*time.Second, func() string {
+			out, _ := w.exec("v-three", "ip", "-o", "-4", "addr", "show")
+			for ip, dev := range want {
+				if !strings.Contains(out, dev+"    inet "+ip+"/") {
+					return when + ": want " + ip + " on " + dev + ", got:\n" + out
+				}
+			}
+			if route, _ := w.exec("v-three", "ip", "route", "show", "default"); !strings.HasPrefix(route, "default via 172.28.21.1 dev eth0") {
+				return when + ": default route " + route + ", want via the first declared network (zeta) on eth0"
+			}
+			if route, _ := w.exec("v-route", "ip", "route", "show", "default"); !strings.HasPrefix(route, "default via 172.28.22.1 dev eth1") {
+				return when + ": v-route's default route " + route + ", want via alpha (docker.default_route) on eth1"
+			}
+			return ""
+		})
+	}
+	check(t, "after up")
+	for i := range 2 {
+		w.mustRun("halt")
+		w.mustRun("up")
+		check(t, "after halt and up #"+string(rune('1'+i)))
+		if out, err := exec.Command("docker", "restart", "-t", "1", w.project+"-v-three", w.project+"-v-route").CombinedOutput(); err != nil {
+			t.Fatalf("docker restart: %v %s", err, out)
+		}
+		check(t, "after docker restart #"+string(rune('1'+i)))
+	}
+
+	if out, _ := w.exec("v-three", "cat", "/tmp/v-bash", "/tmp/v-sh", "/tmp/v-hook"); !strings.Contains(out, "two\n") ||
+		!strings.Contains(out, "/tmp/envrun-step.") || !strings.Contains(out, "zeta=eth0 alpha=eth1 mid=eth2\n") {
+		t.Errorf("want bash for the inline script, the sh interpreter, and the hook's m.interfaces; got:\n%s", out)
+	}
+
+	r := w.mustRun("status", "--json")
+	var rows []struct {
+		Name       string            `json:"name"`
+		Interfaces map[string]string `json:"interfaces"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, r.stdout)
+	}
+	for _, row := range rows {
+		if row.Name == "v-three" && (row.Interfaces["zeta"] != "eth0" || row.Interfaces["alpha"] != "eth1" || row.Interfaces["mid"] != "eth2") {
+			t.Errorf("status --json interfaces of v-three: %v", row.Interfaces)
+		}
+	}
+	inv := w.mustRun("inventory").stdout
+	if !strings.Contains(inv, "      envrun_interfaces:\n        alpha: eth1\n        mid: eth2\n        zeta: eth0\n") {
+		t.Errorf("inventory has no envrun_interfaces for v-three:\n%s", inv)
+	}
+}
+
+// TestIntegrationEtcFilesDocker: /etc/hosts, /etc/hostname and
+// /etc/resolv.conf of a Docker machine are files Ansible can edit
+// (lineinfile renames onto /etc/hosts, copy and template replace
+// /etc/resolv.conf and /etc/hostname) without unsafe_writes, and what is
+// written there survives envrun halt/up and a docker restart.
+func TestIntegrationEtcFilesDocker(t *testing.T) {
+	w := newWorld(t, `
+box "debian/bookworm"
+network "n" { subnet = "172.28.31.0/24" }
+machine "v-etc" { hostname = "v-etc.lab.test", networks = { n = "172.28.31.10" } }
+ansible "etc" { playbook = "etc.yml" }
+`)
+	play := `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - lineinfile: { path: /etc/hosts, line: "172.28.31.99 v-extra.lab.test v-extra" }
+    - copy: { dest: /etc/resolv.conf, content: "nameserver 127.0.0.11\noptions ndots:0\nsearch lab.test\n" }
+    - template: { src: hostname.j2, dest: /etc/hostname }
+`
+	if err := os.WriteFile(filepath.Join(w.dir, "etc.yml"), []byte(play), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "hostname.j2"), []byte("{{ inventory_hostname }}-templated\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.mustRun("up")
+	check := func(when string) {
+		t.Helper()
+		when += ""
+		eventually(t, 30*time.Second, func() string {
+			out, err := w.exec("v-etc", "sh", "-c", "getent hosts v-extra; cat /etc/resolv.conf /etc/hostname; hostname -f")
+			for _, s := range []string{"172.28.31.99    v-extra.lab.test v-extra", "search lab.test", "v-etc-templated", "v-etc.lab.test"} {
+				if err != nil || !strings.Contains(out, s) {
+					return when + ": want " + s + " in:\n" + out
+				}
+			}
+			return ""
+		})
+	}
+	check("after the play")
+	halt := w.mustRun("-v", "halt")
+	w.mustRun("up")
+	check("after halt and up (halt said:\n" + halt.stderr + ")")
+	if out, err := exec.Command("docker", "restart", "-t", "1", w.project+"-v-etc").CombinedOutput(); err != nil {
+		t.Fatalf("docker restart: %v %s", err, out)
+	}
+	check("after docker restart")
+	// The play runs again, unchanged, on the restarted machine.
+	w.mustRun("provision")
+	check("after provisioning again")
+}
+
+// TestIntegrationHonestMessages: halt and destroy say "not created" for a
+// machine that never was (destroyed ones only once), and SIGTERM says
+// "terminated", not Ctrl-C.
+func TestIntegrationHonestMessages(t *testing.T) {
+	w := newWorld(t, `
+box "debian/bookworm"
+network "n" { subnet = "172.28.41.0/24" }
+machine "v-msg" { networks = { n = "172.28.41.10" } }
+machine "v-never" { networks = { n = "172.28.41.11" } }
+`)
+	for _, args := range [][]string{{"halt"}, {"destroy", "-f", "v-never"}, {"destroy", "-f", "v-never"}} {
+		r := w.mustRun(args...)
+		if !strings.Contains(r.stderr, "v-never | not created") || strings.Contains(r.stderr, "halting") || strings.Contains(r.stderr, "destroyed") {
+			t.Errorf("envrun %s on a machine never created: %s", strings.Join(args, " "), r)
+		}
+	}
+	p := w.start([]string{"ENVRUN_TEST_PAUSE=ssh-wait:v-msg"}, "up", "v-msg")
+	p.pause("ssh-wait:v-msg")
+	p.signal(syscall.SIGTERM)
+	r := p.wait(30 * time.Second)
+	if r.code != 130 || !strings.Contains(r.stderr, "envrun: terminated: stopping") || strings.Contains(r.stderr, "Ctrl-C") {
+		t.Errorf("SIGTERM: want exit 130 and \"terminated\", no Ctrl-C: %s", r)
+	}
+	r = w.mustRun("destroy", "-f", "v-msg")
+	if !strings.Contains(r.stderr, "v-msg | destroyed") {
+		t.Errorf("destroy of a machine that exists: %s", r)
+	}
+}

@@ -1,0 +1,3 @@
+-- want: Envfile.lua:3: machine "web": vars.low is -Inf
+box "debian/bookworm"
+machine "web" { vars = { low = -1/0 } }
