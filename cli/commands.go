@@ -18,8 +18,8 @@ import (
 
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/comm"
-	"github.com/envrun/envrun/engine/provision"
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 func (a *app) parallelFlag(cmd *cobra.Command) {
@@ -241,7 +241,7 @@ several are quoted one by one.`,
 				default:
 					quoted := make([]string, len(remote))
 					for i, r := range remote {
-						quoted[i] = provision.Quote(r)
+						quoted[i] = shquote.Quote(r)
 					}
 					line = strings.Join(quoted, " ")
 				}
@@ -273,7 +273,7 @@ func (a *app) openSSH(cmd *cobra.Command, s *session, ep engine.Endpoint, sshPat
 		return err
 	}
 	cfg := s.env.State.Join("ssh_config")
-	if err := state.WriteFile(cfg, []byte(s.env.SSHConfig([]engine.Endpoint{ep})), 0o600); err != nil {
+	if err := safefile.WriteFile(cfg, []byte(s.env.SSHConfig([]engine.Endpoint{ep})), 0o600); err != nil {
 		return err
 	}
 	argv := []string{"-F", cfg, ep.Machine.Name}

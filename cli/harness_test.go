@@ -85,6 +85,8 @@ type world struct {
 	prov    string   // the provider of every command (ENVRUN_PROVIDER); docker when ""
 	env     []string // extra environment of every command
 	uid     uint32   // run envrun as this user when not 0
+	gid     uint32   // with this group (uid's number when 0)
+	groups  []uint32 // and these supplementary groups
 }
 
 func newWorld(t testing.TB, envfile string) *world {
@@ -283,7 +285,11 @@ func (w *world) start(env []string, args ...string) *running {
 	cmd.Env = append(append(append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER="+prov), w.env...), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if w.uid != 0 {
-		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: w.uid, Gid: w.uid}
+		gid := w.gid
+		if gid == 0 {
+			gid = w.uid
+		}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: w.uid, Gid: gid, Groups: w.groups}
 	}
 	p := &running{w: w, cmd: cmd, lines: make(chan string, 1000), done: make(chan struct{})}
 	cmd.Stdout = &p.stdout

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -180,4 +181,82 @@ machine "v-never" { networks = { n = "172.28.41.11" } }
 	if !strings.Contains(r.stderr, "v-msg | destroyed") {
 		t.Errorf("destroy of a machine that exists: %s", r)
 	}
+}
+
+// TestIntegrationSyncedFoldersDocker: the machine's user can write its
+// synced folder. Run by a host user who is not root (made for the test,
+// in the docker group, uid 1777 unlike the box's 1000), the guest user
+// takes that user's uid and gid; run by root, it takes the owner of the
+// folder, and a folder root owns is reported as one it cannot write, with
+// no host file's owner changed.
+func TestIntegrationSyncedFoldersDocker(t *testing.T) {
+	const envfile = `
+box "debian/bookworm"
+network "n" { subnet = "172.28.51.0/24" }
+machine "v-sync" {
+  networks = { n = "172.28.51.10" },
+  synced_folders = { ["./share"] = "/home/vagrant/sync", ["./rootonly"] = "/srv/rootonly" },
+  provision = { shell { privileged = false, inline = "echo from-guest >/home/vagrant/sync/bar && touch ~/.written-home" } },
+}
+`
+	check := func(t *testing.T, w *world, r result) {
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(w.dir, "share", "bar"))
+		if err != nil {
+			t.Fatalf("the guest user did not write its synced folder: %v\n%s", err, r)
+		}
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != 1777 {
+			t.Errorf("share/bar is owned by %d on the host, want 1777", st.Uid)
+		}
+	}
+	t.Run("host user not root", func(t *testing.T) {
+		dir := nobodyDir(t)
+		if out, err := exec.Command("useradd", "-M", "-u", "1777", "-U", "-G", "docker", "-s", "/usr/sbin/nologin", "v-sync").CombinedOutput(); err != nil {
+			t.Fatalf("useradd: %v %s", err, out)
+		}
+		t.Cleanup(func() {
+			if out, err := exec.Command("userdel", "v-sync").CombinedOutput(); err != nil {
+				t.Errorf("userdel v-sync: %v %s", err, out)
+			}
+		})
+		dockerGID := dockerGroup(t)
+		w := newWorldIn(t, dir, envfile)
+		if out, err := exec.Command("chown", "-R", "1777:1777", dir).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v %s", err, out)
+		}
+		w.uid, w.gid, w.groups = 1777, 1777, []uint32{1777, dockerGID}
+		w.env = []string{"HOME=" + dir}
+		r := w.mustRun("up")
+		check(t, w, r)
+	})
+	t.Run("host user root", func(t *testing.T) {
+		w := newWorld(t, envfile)
+		share := filepath.Join(w.dir, "share")
+		os.Mkdir(share, 0o755)
+		os.Chown(share, 1777, 1777)
+		r := w.mustRun("up")
+		check(t, w, r)
+		if !strings.Contains(r.stderr, "rootonly is root's on the host: vagrant in the machine cannot write /srv/rootonly") {
+			t.Errorf("no word about the folder root owns: %s", r)
+		}
+		fi, _ := os.Stat(filepath.Join(w.dir, "rootonly"))
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != 0 {
+			t.Errorf("rootonly's owner changed to %d", st.Uid)
+		}
+	})
+}
+
+// dockerGroup is the gid of the docker group, which may use the engine.
+func dockerGroup(t *testing.T) uint32 {
+	t.Helper()
+	out, err := exec.Command("getent", "group", "docker").Output()
+	f := strings.Split(strings.TrimSpace(string(out)), ":")
+	if err != nil || len(f) < 3 {
+		t.Fatalf("no docker group: %v", err)
+	}
+	gid, err := strconv.Atoi(f[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uint32(gid)
 }

@@ -7,11 +7,10 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/envrun/envrun/engine/graph"
 	"github.com/envrun/envrun/engine/provision/ansible"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // Inventory is the Ansible inventory of every machine, as `envrun
@@ -56,23 +55,6 @@ func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansib
 	}
 }
 
-// preflight checks, before anything is made, that the programs the
-// plan's global steps need are installed.
-func preflight(g *graph.Graph) error {
-	for _, n := range g.Nodes() {
-		gn, ok := n.(*globalNode)
-		if !ok {
-			continue
-		}
-		if a, ok := gn.s.(*spec.Ansible); ok {
-			if err := ansible.Check(a); err != nil {
-				return fmt.Errorf("%s: ansible %q: %w", a.Pos, a.Name, err)
-			}
-		}
-	}
-	return nil
-}
-
 // runGlobal runs a global step over its machines, which are all up and
 // provisioned: one ansible-playbook run over an inventory of exactly
 // those machines, written to .envrun/ansible/NAME/inventory.yml.
@@ -102,7 +84,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		return err
 	}
 	inv := filepath.Join(dir, "inventory.yml")
-	if err := state.WriteFile(inv, data, 0o600); err != nil {
+	if err := safefile.WriteFile(inv, data, 0o600); err != nil {
 		return err
 	}
 	out := e.UI.Writer(a.Name, ui.Normal)

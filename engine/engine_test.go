@@ -149,7 +149,12 @@ func (c *fakeConn) Upload(ctx context.Context, src, dst string) error {
 	return nil
 }
 
-func (c *fakeConn) UploadTree(ctx context.Context, src, dst string, _ comm.UploadOptions) error {
+func (c *fakeConn) UploadTree(ctx context.Context, src, dst string, opts comm.UploadOptions) error {
+	if opts.Changed != nil {
+		c.log.mu.Lock()
+		c.log.cmds = append(c.log.cmds, fmt.Sprintf("%s: changed %q", c.machine, opts.Changed))
+		c.log.mu.Unlock()
+	}
 	return c.Upload(ctx, src, dst)
 }
 

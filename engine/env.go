@@ -57,7 +57,11 @@ type Env struct {
 
 	mu    sync.Mutex
 	conns map[string]*machineConn
-	dial  func(context.Context, comm.Config, time.Duration) (Conn, error)
+	// changes are, per file step, the paths a partial run (envrun watch)
+	// said changed that the step has not sent yet: a step that did not
+	// run, or failed, sends them with the next run's.
+	changes map[StepRef][]string
+	dial    func(context.Context, comm.Config, time.Duration) (Conn, error)
 	// keepalive is the SSH keepalive interval (ENVRUN_SSH_KEEPALIVE); 0
 	// means comm's default.
 	keepalive time.Duration

@@ -272,9 +272,11 @@ func TestPartialRun(t *testing.T) {
 		t.Errorf("commands %q, want one upload on each of a and c", log.cmds)
 	}
 
-	// A stopped machine is not started for a partial run.
+	// A stopped machine is not started for a partial run. (Its sshd
+	// stopped with it: the connection ended.)
 	log.cmds = nil
 	fp.Halt(ctx, "b")
+	close(conns["b"].done)
 	_, err := e.Walk(ctx, PlanOptions{Steps: []StepRef{{Machine: "b", Step: "file#3"}}})
 	if err == nil || !strings.Contains(err.Error(), "b is stopped") {
 		t.Errorf("partial run on a stopped machine: %v", err)
@@ -292,5 +294,48 @@ func TestPartialRun(t *testing.T) {
 	}
 	if len(log.cmds) != 0 {
 		t.Errorf("up after partial runs ran %q", log.cmds)
+	}
+}
+
+// A partial run hands its changed paths to the file steps it runs; a file
+// step that does not run (an earlier step of its machine failed) gets
+// them with the next run's.
+func TestPartialRunChangedPaths(t *testing.T) {
+	ef := testEnvfile(t.TempDir())
+	m := ef.Machine("a")
+	m.Steps = append(m.Steps, &spec.File{StepInfo: spec.StepInfo{Kind: "file", Name: "file#3"}, Source: "/dev/null", Destination: "/srv"})
+	fp, log := newFake(), &cmdLog{}
+	e := newTestEnv(t, ef, fp, log)
+	ctx := context.Background()
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	refs := []StepRef{{Machine: "a", Step: "shell#2"}, {Machine: "a", Step: "file#3"}}
+	log.cmds, log.fail = nil, map[string]bool{"a": true}
+	if _, err := e.Walk(ctx, PlanOptions{Steps: refs, Changed: []string{"/p/one"}}); err == nil {
+		t.Fatal("the failing step did not fail")
+	}
+	log.cmds, log.fail = nil, nil
+	if _, err := e.Walk(ctx, PlanOptions{Steps: refs, Changed: []string{"/p/two"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(log.cmds, `a: changed ["/p/one" "/p/two"]`) {
+		t.Errorf("commands %q: want the upload told of both runs' changes", log.cmds)
+	}
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{Steps: refs, Changed: []string{"/p/three"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(log.cmds, `a: changed ["/p/three"]`) {
+		t.Errorf("commands %q: want the upload told of this run's change only", log.cmds)
+	}
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}, Provision: ProvisionForce}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range log.cmds {
+		if strings.Contains(c, "changed") {
+			t.Errorf("a full run was told of changes: %q", log.cmds)
+		}
 	}
 }

@@ -14,19 +14,6 @@ import (
 // provider's, the SSH wait, step k/n). Plain output prints none of this:
 // it is the lines the nodes print, as it always was.
 
-// progressNode is a graph node with a row on the live display.
-type progressNode interface {
-	// row is the row the node's work shows on; label is set for the
-	// node that adds the row.
-	row() (row, label string)
-}
-
-func (n *networkNode) row() (string, string) { return ui.NetworkRow(n.n.Name), "network " + n.n.Name }
-func (n *machineNode) row() (string, string) { return n.run.m.Name, n.run.m.Name }
-func (n *stepNode) row() (string, string)    { return n.run.m.Name, "" }
-func (n *doneNode) row() (string, string)    { return n.run.m.Name, "" }
-func (n *globalNode) row() (string, string)  { return n.s.Info().Name, n.s.Info().Name }
-
 // walkProgress is what one walk has shown: the steps each machine ran.
 // Its methods are called from the walk's goroutine, one at a time.
 type walkProgress struct {
@@ -42,8 +29,8 @@ func (e *Env) announce(g *graph.Graph) *walkProgress {
 		return w
 	}
 	for _, n := range g.Nodes() {
-		if p, ok := n.(progressNode); ok {
-			if row, label := p.row(); label != "" {
+		if k := kind(n); k != nil {
+			if row, label := k.row(); label != "" {
 				e.UI.Add(row, label)
 			}
 		}
@@ -56,49 +43,23 @@ func (w *walkProgress) started(n graph.Node) {
 	if !w.live {
 		return
 	}
-	u := w.e.UI
-	switch n := n.(type) {
-	case *networkNode:
-		u.Start(ui.NetworkRow(n.n.Name))
-		u.Phase(ui.NetworkRow(n.n.Name), "creating")
-	case *machineNode:
-		u.Start(n.run.m.Name)
-		u.Phase(n.run.m.Name, "checking")
-	case *stepNode:
-		if _, run := n.run.state(); !run {
-			return
-		}
-		k := 0
-		for i, s := range n.run.m.Steps {
-			if s == n.s {
-				k = i + 1
-			}
-		}
-		w.ran[n.run.m.Name] = append(w.ran[n.run.m.Name], n.s.Info().Name)
-		u.Phase(n.run.m.Name, fmt.Sprintf("step %d/%d %s", k, len(n.run.m.Steps), n.s.Info().Name))
-	case *globalNode:
-		u.Start(n.s.Info().Name)
-		u.Phase(n.s.Info().Name, stepSummary(n.s))
+	if k := kind(n); k != nil {
+		k.showStart(w)
 	}
 }
 
 // done ends a node's row when the node is the row's last, or failed.
 func (w *walkProgress) done(r *graph.Result) {
-	p, ok := r.Node.(progressNode)
-	if !w.live || !ok {
+	k := kind(r.Node)
+	if !w.live || k == nil {
 		return
 	}
-	row, _ := p.row()
+	row, _ := k.row()
 	u := w.e.UI
 	switch r.Status {
 	case graph.OK:
-		switch n := r.Node.(type) {
-		case *networkNode:
-			u.Finish(row, "ready")
-		case *doneNode:
-			u.Finish(row, w.machineDone(n.run.m.Name))
-		case *globalNode:
-			u.Finish(row, "done")
+		if what, ends := k.finished(w); ends {
+			u.Finish(row, what)
 		}
 	case graph.Failed:
 		u.Done(row, ui.RowFailed, r.Err)
@@ -127,11 +88,11 @@ func (w *walkProgress) finish(rep *graph.Report) {
 		return
 	}
 	for _, r := range rep.Results {
-		n, ok := r.Node.(*machineNode)
-		if !ok || r.Status != graph.OK || rep.Result(doneID(n.run.m.Name)) != nil {
+		k := kind(r.Node)
+		if k == nil || k.upMachine() == "" || r.Status != graph.OK || rep.Result(doneID(k.upMachine())) != nil {
 			continue
 		}
-		name := n.run.m.Name
+		name := k.upMachine()
 		if ran := w.ran[name]; len(ran) > 0 {
 			w.e.UI.Finish(name, "ran "+strings.Join(ran, ", "))
 		} else {
@@ -147,7 +108,7 @@ func (e *Env) observePhases(n *machineNode) {
 		return
 	}
 	name := n.run.m.Name
-	n.phases.Observe(func(phase string) { e.UI.Phase(name, phaseLabel(phase)) })
+	n.recorder.Observe(func(phase string) { e.UI.Phase(name, phaseLabel(phase)) })
 }
 
 // phaseLabel words a timing phase for the display.

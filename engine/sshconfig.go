@@ -9,6 +9,7 @@ import (
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Endpoint is how to reach a machine over SSH.
@@ -92,7 +93,7 @@ func (e *Env) selectExact(names []string) ([]*spec.Machine, error) {
 	for _, n := range names {
 		m := e.Spec.Machine(n)
 		if m == nil {
-			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, spec.DidYouMean(n, e.Spec.MachineNames()))}
+			return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", n, e.Spec.Path, suggest.DidYouMean(n, e.Spec.MachineNames()))}
 		}
 		out = append(out, m)
 	}

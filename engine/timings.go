@@ -15,11 +15,15 @@ import (
 func Timings(rep *graph.Report, command string, elapsed time.Duration) *timing.Run {
 	run := &timing.Run{Command: command, Elapsed: elapsed}
 	recorded := func(r *graph.Result) bool {
-		if r == nil {
+		if r == nil || (r.Status != graph.OK && r.Status != graph.Failed) {
 			return false
 		}
-		_, barrier := r.Node.(*doneNode)
-		return !barrier && (r.Status == graph.OK || r.Status == graph.Failed)
+		k := kind(r.Node)
+		if k == nil {
+			return true
+		}
+		what, _ := k.timingKind()
+		return what != ""
 	}
 	for _, r := range rep.Results {
 		if recorded(r) && (run.Start.IsZero() || r.Start.Before(run.Start)) {
@@ -36,18 +40,11 @@ func Timings(rep *graph.Report, command string, elapsed time.Duration) *timing.R
 			Start:    r.Start.Sub(run.Start),
 			Duration: r.Duration,
 		}
-		switch node := r.Node.(type) {
-		case *networkNode:
-			n.Kind = "network"
-		case *machineNode:
-			n.Kind = "machine"
-			for _, p := range node.phases.Phases() {
+		if k := kind(r.Node); k != nil {
+			n.Kind, n.Step = k.timingKind()
+			for _, p := range k.phases() {
 				n.Phases = append(n.Phases, timing.Span{Name: p.Name, Start: p.Start.Sub(run.Start), Duration: p.Duration})
 			}
-		case *stepNode:
-			n.Kind, n.Step = "step", node.s.Info().Kind
-		case *globalNode:
-			n.Kind, n.Step = "global", node.s.Info().Kind
 		}
 		if rep.Graph != nil {
 			n.Deps = recordedDeps(rep, r.Node.ID(), recorded)

@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // openLibs opens the parts of Lua's standard library an Envfile needs. No
@@ -110,7 +111,7 @@ func (l *loader) strictGlobals() {
 			}
 		})
 		slices.Sort(known)
-		l.raise(l.pos(), "unknown name %q%s (a global that was never set)", name, spec.DidYouMean(name, known))
+		l.raise(l.pos(), "unknown name %q%s (a global that was never set)", name, suggest.DidYouMean(name, known))
 		return 0
 	}))
 	L.SetMetatable(globals, mt)
@@ -160,7 +161,7 @@ func (l *loader) provider(L *lua.LState) int {
 	}
 	if !slices.Contains(spec.Providers, string(name)) {
 		l.raise(l.pos(), "provider: unknown provider %q%s (known: %s)", name,
-			spec.DidYouMean(string(name), spec.Providers), strings.Join(spec.Providers, ", "))
+			suggest.DidYouMean(string(name), spec.Providers), strings.Join(spec.Providers, ", "))
 	}
 	l.ef.Provider, l.ef.ProviderPos = string(name), l.pos()
 	return 0

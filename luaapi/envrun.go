@@ -12,6 +12,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // registerEnvrun adds the functions of the `envrun` table, which the
@@ -230,7 +231,7 @@ func envrunSuggest(L *lua.LState) int {
 			known = append(known, string(s))
 		}
 	}
-	if s := spec.Suggest(word, known); s != "" {
+	if s := suggest.Closest(word, known); s != "" {
 		L.Push(lua.LString(s))
 	} else {
 		L.Push(lua.LNil)

@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // fields is a declaration's table read against its table of the schema
@@ -50,7 +51,7 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		k := unknown[0]
-		f.fail("unknown key %q%s", k, spec.DidYouMean(k, st.KeyNames()))
+		f.fail("unknown key %q%s", k, suggest.DidYouMean(k, st.KeyNames()))
 	}
 	for i := range st.Keys {
 		k := &st.Keys[i]
@@ -238,7 +239,7 @@ func (f *fields) convertString(name string, t spec.Type, s string) any {
 		return f.l.abs(s)
 	case spec.KindEnum:
 		if !slices.Contains(t.Enum, s) {
-			f.fail("%s: unknown value %q%s (known: %s)", name, s, spec.DidYouMean(s, t.Enum), strings.Join(t.Enum, ", "))
+			f.fail("%s: unknown value %q%s (known: %s)", name, s, suggest.DidYouMean(s, t.Enum), strings.Join(t.Enum, ", "))
 		}
 	case spec.KindIP:
 		ip, err := netip.ParseAddr(s)

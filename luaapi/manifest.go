@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Manifest is a module's envrun-module.lua: plain data, like a LuaRocks
@@ -63,7 +64,7 @@ func ReadManifest(path string) (*Manifest, error) {
 	})
 	if len(bad) > 0 {
 		slices.Sort(bad)
-		return nil, fmt.Errorf("%s: unknown key %q%s (a manifest sets %s)", path, bad[0], spec.DidYouMean(bad[0], manifestKeys), strings.Join(manifestKeys, " and "))
+		return nil, fmt.Errorf("%s: unknown key %q%s (a manifest sets %s)", path, bad[0], suggest.DidYouMean(bad[0], manifestKeys), strings.Join(manifestKeys, " and "))
 	}
 	switch v := g.RawGetString("description").(type) {
 	case *lua.LNilType:

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // Key is the environment's SSH key pair.
@@ -68,7 +68,7 @@ func loadPrivate(path string, fi fs.FileInfo) (*Key, error) {
 
 // LoadKey loads an existing private key without checking its mode.
 func LoadKey(path string) (*Key, error) {
-	data, err := state.ReadFile(path)
+	data, err := safefile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +93,10 @@ func createKey(path string) (*Key, error) {
 		return nil, err
 	}
 	k := &Key{Path: path, Signer: signer}
-	if err := state.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := safefile.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		return nil, fmt.Errorf("write private key: %w", err)
 	}
-	if err := state.WriteFile(path+".pub", []byte(k.AuthorizedKey()), 0o644); err != nil {
+	if err := safefile.WriteFile(path+".pub", []byte(k.AuthorizedKey()), 0o644); err != nil {
 		return nil, fmt.Errorf("write public key: %w", err)
 	}
 	return k, nil

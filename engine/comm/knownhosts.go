@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // KnownHosts is the environment's pinned host keys, kept in a file in
@@ -64,7 +64,7 @@ type knownHostsFile struct {
 }
 
 func (k *KnownHosts) read() (*knownHostsFile, error) {
-	data, err := state.ReadFile(k.path)
+	data, err := safefile.ReadFile(k.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &knownHostsFile{}, nil
 	}
@@ -102,7 +102,7 @@ func (k *KnownHosts) write(f *knownHostsFile) error {
 	for _, e := range f.entries {
 		fmt.Fprintf(&b, "%s %s envrun:%s:%s\n", e.Host, FormatPublicKey(e.Key), e.Machine, e.ID)
 	}
-	return state.WriteFile(k.path, b.Bytes(), 0o600)
+	return safefile.WriteFile(k.path, b.Bytes(), 0o600)
 }
 
 // Lookup returns the entry pinned for addr.

@@ -10,52 +10,50 @@ import (
 	"time"
 )
 
-// writeTar writes the paths send of tree t as a tar stream to w, reading
-// each file at local(path). Names are relative ("./" is the tree's top);
-// owners are left out (the machine's tar makes the login user the owner).
-// A file that changes size or time while it is read is sent as read, and
-// returned in changed: its copy may be torn, so the next upload sends it
-// again. A file gone since the scan is left out, and returned too.
-func writeTar(w io.Writer, t Tree, send []string, local func(string) string) (changed []string, err error) {
-	tw := tar.NewWriter(w)
-	for _, p := range send {
-		e := t[p]
-		h := &tar.Header{Name: p, Mode: int64(e.mode.Perm()), ModTime: e.mtime, Format: tar.FormatUnknown}
-		if p == "." {
-			h.Name = "./"
-		}
-		switch {
-		case e.mode.IsDir():
-			h.Typeflag = tar.TypeDir
-			if p != "." {
-				h.Name += "/"
-			}
-			if h.ModTime.IsZero() {
-				h.ModTime = time.Now()
-			}
-		case e.mode.Type() == fs.ModeSymlink:
-			h.Typeflag, h.Linkname, h.ModTime = tar.TypeSymlink, e.link, time.Now()
-		default:
-			ok, err := writeFile(tw, h, e, local(p))
-			if err != nil {
-				return changed, err
-			}
-			if !ok {
-				changed = append(changed, p)
-			}
-			continue
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return changed, err
-		}
-	}
-	return changed, tw.Close()
+// tarStream writes tree entries as a tar stream. Names are relative
+// ("./" is the tree's top); owners are left out (the machine's tar makes
+// the login user the owner).
+type tarStream struct {
+	tw *tar.Writer
+	// changed are the files that changed since they were scanned (their
+	// copy may be torn, or they were left out because they are gone): the
+	// next upload sends them again.
+	changed []string
 }
 
-// writeFile writes one regular file: the size the scan saw, padded with
-// zeros when it shrank since. ok is false when the file changed since the
-// scan, or while it was read.
-func writeFile(tw *tar.Writer, h *tar.Header, e entry, name string) (ok bool, err error) {
+func newTarStream(w io.Writer) *tarStream { return &tarStream{tw: tar.NewWriter(w)} }
+
+// add writes the entry e of path p, reading a file's bytes from local.
+func (s *tarStream) add(p string, e entry, local string) error {
+	h := &tar.Header{Name: p, Mode: int64(e.mode.Perm()), ModTime: e.mtime, Format: tar.FormatUnknown}
+	switch {
+	case e.mode.IsDir():
+		h.Typeflag = tar.TypeDir
+		if p == "." {
+			h.Name = "./"
+		} else {
+			h.Name += "/"
+		}
+		if h.ModTime.IsZero() {
+			h.ModTime = time.Now()
+		}
+	case e.mode.Type() == fs.ModeSymlink:
+		h.Typeflag, h.Linkname, h.ModTime = tar.TypeSymlink, e.link, time.Now()
+	default:
+		ok, err := s.file(h, e, local)
+		if !ok {
+			s.changed = append(s.changed, p)
+		}
+		return err
+	}
+	return s.tw.WriteHeader(h)
+}
+
+// file writes one regular file: the size the scan saw, padded with zeros
+// when it shrank since. ok is false when the file is gone or shrank. (A
+// file changed in place is sent as read: its new time differs from the
+// one the scan recorded, so the next upload sends it again.)
+func (s *tarStream) file(h *tar.Header, e entry, name string) (ok bool, err error) {
 	h.Typeflag, h.Size = tar.TypeReg, e.size
 	f, err := os.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -65,25 +63,21 @@ func writeFile(tw *tar.Writer, h *tar.Header, e entry, name string) (ok bool, er
 		return false, err
 	}
 	defer f.Close()
-	if err := tw.WriteHeader(h); err != nil {
+	if err := s.tw.WriteHeader(h); err != nil {
 		return false, err
 	}
-	n, err := io.CopyN(tw, f, e.size)
+	n, err := io.CopyN(s.tw, f, e.size)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("read %s: %w", name, err)
 	}
 	if n < e.size {
-		if _, err := io.CopyN(tw, zeros{}, e.size-n); err != nil {
-			return false, err
-		}
-		return false, nil
-	}
-	fi, err := f.Stat()
-	if err != nil {
+		_, err := io.CopyN(s.tw, zeros{}, e.size-n)
 		return false, err
 	}
-	return fi.Size() == e.size && fi.ModTime().Equal(e.mtime), nil
+	return true, nil
 }
+
+func (s *tarStream) close() error { return s.tw.Close() }
 
 type zeros struct{}
 

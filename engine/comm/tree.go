@@ -61,11 +61,33 @@ func (t Tree) Paths() []string {
 	return out
 }
 
+// matcher says which paths (relative to a scan's root) are left out.
+type matcher interface {
+	MatchRel(rel string, isDir bool) bool
+}
+
 // Scan reads the tree under root, leaving out every folder called
-// StateDir and what exclude matches (patterns relative to root).
-func Scan(root string, exclude *ignore.Patterns) (Tree, error) {
+// StateDir and what exclude matches (patterns relative to root; nil for
+// none).
+func Scan(root string, exclude matcher) (Tree, error) {
 	t := Tree{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := walk(root, exclude, func(rel string, e entry) error {
+		t[rel] = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// walk calls fn for every path of the tree under root that Scan keeps,
+// a folder before what it holds.
+func walk(root string, exclude matcher, fn func(rel string, e entry) error) error {
+	if exclude == nil {
+		exclude = (*ignore.Patterns)(nil)
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p != root && errors.Is(err, fs.ErrNotExist) {
 				return nil // gone while we walked: the next run sees that
@@ -105,13 +127,8 @@ func Scan(root string, exclude *ignore.Patterns) (Tree, error) {
 		default:
 			return nil // sockets, devices, pipes: not copied
 		}
-		t[rel] = e
-		return nil
+		return fn(rel, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // Delta is what makes the machine's copy of old equal to now: Remove

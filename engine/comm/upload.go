@@ -39,6 +39,10 @@ type UploadOptions struct {
 	// envrun never sent are left alone). The first upload on a connection
 	// sends everything, over what is there.
 	Changes bool
+	// Changed, with Changes, are the paths (absolute) that changed since
+	// the last upload, as a file watcher saw them: only those are looked
+	// at. nil means unknown: the whole source is compared.
+	Changed []string
 	// Progress, when set, is told what an upload sends.
 	Progress func(format string, args ...any)
 	// Warnf, when set, is told of a slow fallback (no tar on the machine).
@@ -100,14 +104,14 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	}
 	dst = destination(src, dst)
 	if !fi.IsDir() {
-		t := Tree{path.Base(dst): entry{mode: fi.Mode().Perm(), size: fi.Size(), mtime: fi.ModTime()}}
-		return c.send(ctx, filepath.Dir(src), path.Dir(dst), t, Delta{Send: []string{path.Base(dst)}}, map[string]string{path.Base(dst): src}, opts.Warnf)
-	}
-	exclude := ignore.New(src, opts.Exclude)
-	now, err := Scan(src, exclude)
-	if err != nil {
+		name := path.Base(dst)
+		t := Tree{name: entry{mode: fi.Mode().Perm(), size: fi.Size(), mtime: fi.ModTime()}}
+		_, err := c.send(ctx, path.Dir(dst), nil, t.Paths(), func(add addFunc) error {
+			return add(name, t[name], src)
+		}, opts.Warnf)
 		return err
 	}
+	exclude := ignore.New(src, opts.Exclude)
 	key := strings.Join(exclude.List(), "\n")
 	c.syncMu.Lock()
 	last := c.synced[dst]
@@ -116,35 +120,78 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	if opts.Changes && last != nil && last.src == src && last.exclude == key {
 		old = last.tree
 	}
-	d := Diff(old, now)
+	local := func(p string) string { return filepath.Join(src, filepath.FromSlash(p)) }
+	c.forget(dst) // until the upload succeeds, what is there is unknown
+	if old == nil {
+		// Everything: sent as the walk finds it, so reading the tree and
+		// unpacking it on the machine overlap.
+		if opts.Progress != nil {
+			opts.Progress("upload %s to %s", src, dst)
+		}
+		now := Tree{}
+		changed, err := c.send(ctx, dst, nil, []string{"."}, func(add addFunc) error {
+			return walk(src, exclude, func(p string, e entry) error {
+				now[p] = e
+				return add(p, e, local(p))
+			})
+		}, opts.Warnf)
+		if err != nil {
+			return err
+		}
+		c.remember(dst, &synced{src: src, exclude: key, tree: now}, changed)
+		return nil
+	}
+	var d Delta
+	if opts.Changed != nil {
+		// The watcher said what changed: look at that only. old is
+		// updated in place (it is forgotten until this succeeds).
+		if d, err = Rescan(old, src, exclude, opts.Changed); err != nil {
+			return err
+		}
+	} else {
+		now, err := Scan(src, exclude)
+		if err != nil {
+			return err
+		}
+		d, old = Diff(old, now), now
+	}
 	if d.Empty() {
 		if opts.Progress != nil {
 			opts.Progress("%s: nothing changed since the last upload", dst)
 		}
+		c.remember(dst, &synced{src: src, exclude: key, tree: old}, nil)
 		return nil
 	}
 	if opts.Progress != nil {
-		if old == nil {
-			opts.Progress("upload %d path(s) to %s", len(d.Send), dst)
-		} else {
-			opts.Progress("upload %d changed path(s) to %s, remove %d", len(d.Send), dst, len(d.Remove))
-		}
+		opts.Progress("upload %d changed path(s) to %s, remove %d", len(d.Send), dst, len(d.Remove))
 	}
-	c.forget(dst) // until it succeeds, what is there is unknown
-	if err := c.send(ctx, src, dst, now, d, nil, opts.Warnf); err != nil {
-		var ue *UploadError
-		if errors.As(err, &ue) && old == nil {
-			ue.Stale = []string{"."}
+	changed, err := c.send(ctx, dst, d.Remove, append(slices.Clone(d.Remove), d.Send...), func(add addFunc) error {
+		for _, p := range d.Send {
+			if err := add(p, old[p], local(p)); err != nil {
+				return err
+			}
 		}
+		return nil
+	}, opts.Warnf)
+	if err != nil {
 		return err
 	}
+	c.remember(dst, &synced{src: src, exclude: key, tree: old}, changed)
+	return nil
+}
+
+// remember records what dst holds now; changed are paths whose copy may
+// be torn: the next upload sends them again.
+func (c *Client) remember(dst string, s *synced, changed []string) {
+	for _, p := range changed {
+		s.tree[p] = entry{mode: s.tree[p].mode}
+	}
 	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
 	if c.synced == nil {
 		c.synced = map[string]*synced{}
 	}
-	c.synced[dst] = &synced{src: src, exclude: key, tree: now}
-	c.syncMu.Unlock()
-	return nil
+	c.synced[dst] = s
 }
 
 // forget drops what is known of dst and of every destination that
@@ -167,33 +214,34 @@ const noTar = 97
 // missing), read the removals ($1 bytes of shell on stdin) and run them,
 // then unpack the tar stream that follows. POSIX sh.
 const unpackScript = `command -v tar >/dev/null 2>&1 || { echo "envrun: no tar on this machine" >&2; exit 97; }
-mkdir -p -- "$2" && cd -- "$2" || exit 1
+cd -- "$2" 2>/dev/null || { mkdir -p -- "$2" && cd -- "$2"; } || exit 1
 if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
 exec tar -x -p -o -f -`
 
-// send makes the machine's copy at dst of the tree now (read under src)
-// follow delta d. files, when set, maps a tree path to the local file to
-// read instead of src/path (a single-file upload).
-func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, files map[string]string, warnf func(string, ...any)) error {
+// addFunc adds path p (entry e, read from local) to an upload.
+type addFunc func(p string, e entry, local string) error
+
+// send makes the machine's copy at dst follow an upload: remove the paths
+// remove, then unpack what produce adds. stale are the paths to report
+// when it fails. It returns the paths that changed while they were read.
+func (c *Client) send(ctx context.Context, dst string, remove, stale []string, produce func(addFunc) error, warnf func(string, ...any)) ([]string, error) {
 	var removals strings.Builder
-	for _, p := range d.Remove {
+	for _, p := range remove {
 		fmt.Fprintf(&removals, "rm -rf -- %s\n", shquote.Quote(p))
-	}
-	local := func(p string) string {
-		if f, ok := files[p]; ok {
-			return f
-		}
-		return filepath.Join(src, filepath.FromSlash(p))
 	}
 	cmd := fmt.Sprintf("exec sh -c %s envrun-upload %d %s", shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
 	pr, pw := io.Pipe()
-	var changed []string // paths that changed while being read
+	var ts *tarStream
 	produced := make(chan error, 1)
 	go func() {
 		bw := bufio.NewWriterSize(pw, 256<<10)
+		ts = newTarStream(bw)
 		_, err := io.WriteString(bw, removals.String())
 		if err == nil {
-			changed, err = writeTar(bw, now, d.Send, local)
+			err = produce(ts.add)
+		}
+		if err == nil {
+			err = ts.close()
 		}
 		if err == nil {
 			err = bw.Flush()
@@ -210,7 +258,7 @@ func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, f
 		if warnf != nil {
 			warnf("no tar on %s: uploading to %s file by file over SFTP (slower; install tar for one-stream uploads)", c.cfg.Machine, dst)
 		}
-		err = c.sendSFTP(ctx, dst, now, d, local)
+		return c.sendSFTP(ctx, dst, remove, produce)
 	case err == nil && perr != nil:
 		err = perr // the machine took a short archive well: ours is the cause
 	case err != nil && perr != nil && !errors.Is(perr, io.ErrClosedPipe) && ctx.Err() == nil:
@@ -220,53 +268,45 @@ func (c *Client) send(ctx context.Context, src, dst string, now Tree, d Delta, f
 		if ctx.Err() != nil {
 			err = context.Cause(ctx)
 		}
-		return &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: append(slices.Clone(d.Remove), d.Send...), Err: err}
+		return nil, &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: stale, Err: err}
 	}
-	for _, p := range changed {
-		now[p] = entry{mode: now[p].mode} // sent as it was mid-change: send it again next time
-	}
-	return nil
+	return ts.changed, nil
 }
 
 // sendSFTP is send for a machine without tar.
-func (c *Client) sendSFTP(ctx context.Context, dst string, now Tree, d Delta, local func(string) string) error {
+func (c *Client) sendSFTP(ctx context.Context, dst string, remove []string, produce func(addFunc) error) ([]string, error) {
 	sc, err := c.sftpClient()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := sc.MkdirAll(dst); err != nil {
-		return c.wrap(fmt.Errorf("create %s on %s: %w", dst, c.cfg.Machine, err))
+		return nil, c.wrap(fmt.Errorf("create %s on %s: %w", dst, c.cfg.Machine, err))
 	}
-	for _, p := range d.Remove {
+	for _, p := range remove {
 		if err := sc.RemoveAll(path.Join(dst, p)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return c.wrap(fmt.Errorf("remove %s on %s: %w", path.Join(dst, p), c.cfg.Machine, err))
+			return nil, c.wrap(fmt.Errorf("remove %s on %s: %w", path.Join(dst, p), c.cfg.Machine, err))
 		}
 	}
-	for _, p := range d.Send {
+	return nil, produce(func(p string, e entry, local string) error {
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)
 		}
-		e, target := now[p], path.Join(dst, p)
+		target := path.Join(dst, p)
 		switch {
 		case e.mode.IsDir():
 			if err := sc.MkdirAll(target); err != nil {
 				return c.wrap(fmt.Errorf("create %s on %s: %w", target, c.cfg.Machine, err))
 			}
-			if err := sc.Chmod(target, e.mode.Perm()); err != nil {
-				return c.wrap(err)
-			}
+			return c.wrap(sc.Chmod(target, e.mode.Perm()))
 		case e.mode.Type() == os.ModeSymlink:
 			sc.Remove(target)
 			if err := sc.Symlink(e.link, target); err != nil {
 				return c.wrap(fmt.Errorf("symlink %s on %s: %w", target, c.cfg.Machine, err))
 			}
-		default:
-			if err := c.uploadFile(ctx, sc, local(p), target, e.mode); err != nil {
-				return err
-			}
+			return nil
 		}
-	}
-	return nil
+		return c.uploadFile(ctx, sc, local, target, e.mode)
+	})
 }
 
 func (c *Client) uploadFile(ctx context.Context, sc *sftp.Client, src, dst string, mode os.FileMode) error {

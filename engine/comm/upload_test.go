@@ -180,8 +180,8 @@ func TestUploadChanges(t *testing.T) {
 }
 
 // TestUploadChangesRandom applies a long random sequence of changes to a
-// tree, uploading the changes every few, and compares both trees each
-// time.
+// tree, uploading the changes every few (every other time told which
+// paths changed, as watch does), and compares both trees each time.
 func TestUploadChangesRandom(t *testing.T) {
 	needTar(t)
 	src := filepath.Join(t.TempDir(), "src")
@@ -194,7 +194,14 @@ func TestUploadChangesRandom(t *testing.T) {
 	ch := commtest.NewChanger(src, rand.New(rand.NewPCG(seed, 1)))
 	for round := range 60 {
 		ops := ch.Apply(1 + round%7)
-		if err := c.UploadTree(context.Background(), src, dst, UploadOptions{Changes: true}); err != nil {
+		opts := UploadOptions{Changes: true}
+		if round%2 == 1 {
+			// As under watch: only the paths the changes touched are
+			// looked at.
+			opts.Changed = ch.TakeTouched()
+		}
+		ch.TakeTouched()
+		if err := c.UploadTree(context.Background(), src, dst, opts); err != nil {
 			t.Fatalf("round %d (%s): %v", round, strings.Join(ops, "; "), err)
 		}
 		if d := diffSnapshots(snapshot(t, src, nil), snapshot(t, dst, nil)); d != "" {

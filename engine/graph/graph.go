@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/envrun/envrun/engine/spec"
 )
 
 // Node is a unit of work: a network to create, a machine to bring up, a step
@@ -84,7 +82,7 @@ func (g *Graph) Check() error {
 			dependents[d] = append(dependents[d], id)
 		}
 	}
-	cycles := spec.FindCycles(g.order, func(id string) []string { return dependents[id] })
+	cycles := FindCycles(g.order, func(id string) []string { return dependents[id] })
 	if len(cycles) == 0 {
 		return nil
 	}

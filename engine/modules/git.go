@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+
+	"github.com/envrun/envrun/internal/tail"
 )
 
 var commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
@@ -28,21 +30,13 @@ type gitError struct {
 
 func (e *gitError) Error() string {
 	msg := fmt.Sprintf("git %s: %v", strings.Join(e.args, " "), e.err)
-	if tail := tail(e.stderr, 5); tail != "" {
-		msg += ":\n" + tail
+	if t := tail.Lines(strings.TrimSpace(e.stderr), 5); t != "" {
+		msg += ":\n" + t
 	}
 	return msg
 }
 
 func (e *gitError) Unwrap() error { return e.err }
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
 
 // ErrNoGit is returned when a module must be fetched and git is missing.
 var ErrNoGit = errors.New("fetching modules needs git, which is not installed here (apt-get install git)")

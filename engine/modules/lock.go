@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // LockVersion is the format of Envfile.lock this envrun writes and reads.
@@ -102,7 +102,7 @@ func (l *Lock) Write(path string) error {
 	if err != nil {
 		return err
 	}
-	return state.WriteFile(path, data, 0o644)
+	return safefile.WriteFile(path, data, 0o644)
 }
 
 // Marshal is the lock file's text.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // ManifestFile is the file at a module's root that declares what it needs.
@@ -377,7 +377,7 @@ func (p *Project) Add(ctx context.Context, old *Lock, name, source, ref string) 
 func (p *Project) Update(ctx context.Context, old *Lock, names []string, ref string) (*Lock, error) {
 	for _, n := range names {
 		if _, ok := old.Modules[n]; !ok {
-			return nil, &InputError{fmt.Errorf("no module %q in %s%s", n, filepath.Base(p.LockPath), spec.DidYouMean(n, old.Names()))}
+			return nil, &InputError{fmt.Errorf("no module %q in %s%s", n, filepath.Base(p.LockPath), suggest.DidYouMean(n, old.Names()))}
 		}
 	}
 	reqs := p.direct(old, "")
@@ -409,7 +409,7 @@ func (p *Project) Remove(ctx context.Context, old *Lock, name string) (*Lock, er
 	e, ok := old.Modules[name]
 	switch {
 	case !ok:
-		return nil, &InputError{fmt.Errorf("no module %q in %s%s", name, filepath.Base(p.LockPath), spec.DidYouMean(name, old.Names()))}
+		return nil, &InputError{fmt.Errorf("no module %q in %s%s", name, filepath.Base(p.LockPath), suggest.DidYouMean(name, old.Names()))}
 	case !e.Direct:
 		return nil, &InputError{fmt.Errorf("module %q was not added by the Envfile: %s requires it (remove that instead)", name, strings.Join(e.RequiredBy, ", "))}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // ErrUnsupported is returned (wrapped) for a power a provider does not have.
@@ -156,7 +157,7 @@ func Lookup(drivers []*Driver, name string) (*Driver, error) {
 		}
 		names = append(names, d.Name)
 	}
-	return nil, fmt.Errorf("unknown provider %q%s (known: %v)", name, spec.DidYouMean(name, names), names)
+	return nil, fmt.Errorf("unknown provider %q%s (known: %v)", name, suggest.DidYouMean(name, names), names)
 }
 
 // Console is an optional power of providers whose machines have a

@@ -34,6 +34,10 @@ type Output struct {
 	Stdout, Stderr io.Writer
 	Debugf         func(format string, args ...any) // -v lines, may be nil
 	Warnf          func(format string, args ...any) // warnings, may be nil
+	// Changed are the paths (absolute) that changed since a file step
+	// last ran on this connection, as `envrun watch` saw them; nil when
+	// unknown (the step compares its whole source).
+	Changed []string
 	// Interfaces are the machine's interface names by network, for
 	// hooks (m.interfaces); nil when unknown.
 	Interfaces map[string]string
@@ -54,6 +58,7 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
 			Exclude:  s.Exclude,
 			Changes:  s.Sync != spec.SyncFull,
+			Changed:  out.Changed,
 			Progress: out.Debugf,
 			Warnf:    out.Warnf,
 		})
@@ -189,7 +194,7 @@ func envLine(env map[string]string) string {
 	for _, k := range keys {
 		parts := strings.Split(env[k], "\n")
 		for i, part := range parts {
-			parts[i] = Quote(part)
+			parts[i] = shquote.Quote(part)
 		}
 		b.WriteString(" " + k + "=" + strings.Join(parts, `"$nl"`))
 	}
@@ -208,9 +213,9 @@ func (r Remote) Command() (string, []byte) {
 	if r.Privileged && r.User != "root" {
 		run.WriteString("sudo -n -H ")
 	}
-	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d %s", Quote(supervisor), len(env), len(r.Script), Quote(r.interpreter()))
+	fmt.Fprintf(&run, "sh -c %s envrun-step %d %d %s", shquote.Quote(supervisor), len(env), len(r.Script), shquote.Quote(r.interpreter()))
 	for _, a := range r.Args {
-		run.WriteString(" " + Quote(a))
+		run.WriteString(" " + shquote.Quote(a))
 	}
 	return run.String(), append([]byte(env), r.Script...)
 }
@@ -250,9 +255,6 @@ func describe(s *spec.Shell) string {
 	}
 	return what
 }
-
-// Quote quotes s for a POSIX shell.
-func Quote(s string) string { return shquote.Quote(s) }
 
 // runner is what a Lua hook gets: m:run and m:upload.
 type runner struct {

@@ -12,21 +12,6 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 )
 
-func TestQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain":     "plain",
-		"a b":       "'a b'",
-		"it's":      `'it'\''s'`,
-		"":          "''",
-		"K=v/x:1,2": "K=v/x:1,2",
-		"$HOME":     "'$HOME'",
-	} {
-		if got := Quote(in); got != want {
-			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // localTarget runs commands with the local /bin/sh, standing in for a
 // machine to check the command line Remote builds. Like comm.Client, it
 // holds stdin open until the command ends when asked to.

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a per-provider override table (`libvirt = { ... }`), kept as
@@ -46,7 +48,7 @@ func (o Options) Decode(section string, into any) error {
 	for _, k := range keys {
 		f, ok := fields[k]
 		if !ok {
-			errs = append(errs, Errorf(o.Pos, "%s: unknown key %q%s", section, k, DidYouMean(k, known)))
+			errs = append(errs, Errorf(o.Pos, "%s: unknown key %q%s", section, k, suggest.DidYouMean(k, known)))
 			continue
 		}
 		if err := assign(f, o.Values[k]); err != nil {

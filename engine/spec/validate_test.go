@@ -184,40 +184,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	known := []string{"hostname", "networks", "cpus", "memory", "depends_on", "provision"}
-	for word, want := range map[string]string{
-		"hostnme":   "hostname",
-		"hsotname":  "hostname",
-		"netwrks":   "networks",
-		"cpu":       "cpus",
-		"memroy":    "memory",
-		"dependson": "depends_on",
-		"HOSTNAME":  "hostname",
-		"zzz":       "",
-		"x":         "",
-	} {
-		if got := Suggest(word, known); got != want {
-			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
-		}
-	}
-}
-
-func TestFindCycles(t *testing.T) {
-	edges := map[string][]string{"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"d"}, "e": {"a"}}
-	got := FindCycles([]string{"a", "b", "c", "d", "e"}, func(s string) []string { return edges[s] })
-	if len(got) != 2 {
-		t.Fatalf("cycles = %v, want 2", got)
-	}
-	for _, c := range got {
-		switch strings.Join(c, ",") {
-		case "a,b,c", "d":
-		default:
-			t.Errorf("unexpected cycle %v", c)
-		}
-	}
-}
-
 func TestOptionsDecode(t *testing.T) {
 	type conf struct {
 		Graphics string            `opt:"graphics"`

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // UserCacheDir is the folder of the caches a user's environments share
@@ -56,7 +57,7 @@ func (d Dir) Ensure() error {
 		if err != nil {
 			return fmt.Errorf("create state folder: %w", err)
 		}
-		if err := WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600); err != nil {
+		if err := safefile.WriteFile(filepath.Join(d.Path, ".gitignore"), []byte("*\n"), 0o600); err != nil {
 			return fmt.Errorf("create state folder: %w", err)
 		}
 		return nil
@@ -122,28 +123,6 @@ func (d Dir) Mkdir(elem ...string) (string, error) {
 	return dir, nil
 }
 
-// ReadFile reads the file at path without following a symbolic link, and
-// refuses anything but a regular file: what envrun reads from its state
-// folder (the private key, pinned host keys) is never taken from elsewhere.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("%s is a symbolic link: envrun reads only files it made there; remove it", path)
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file: remove it", path)
-	}
-	return io.ReadAll(f)
-}
-
 // The files envrun makes in the state folder: RemoveOwn removes these and
 // nothing else.
 var (
@@ -207,32 +186,6 @@ func (d Dir) KeyPath() string { return d.Join("id_ed25519") }
 // KnownHostsPath holds the pinned host keys, in OpenSSH's format.
 func (d Dir) KnownHostsPath() string { return d.Join("known_hosts") }
 
-// WriteFile writes data to path atomically: readers see the old content or
-// the new, never a mix, even if envrun is killed half-way.
-func WriteFile(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 // WriteJSON writes v as indented JSON, atomically.
 func WriteJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
@@ -242,14 +195,14 @@ func WriteJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	return WriteFile(path, append(data, '\n'), 0o600)
+	return safefile.WriteFile(path, append(data, '\n'), 0o600)
 }
 
 // ReadJSON reads path into v. A missing file leaves v alone and is not an
 // error; a corrupt one is reported, so that callers may treat caches as
 // empty.
 func ReadJSON(path string, v any) error {
-	data, err := ReadFile(path)
+	data, err := safefile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -153,9 +153,9 @@ func (n *Notifier) add(dir string) error {
 }
 
 // addTree watches dir and every folder below it that is not ignored. When
-// found is not nil, it is called for every file found: files made in a new
-// folder before its watch was in place.
-func (n *Notifier) addTree(dir string, found func(string)) error {
+// found is not nil, it is called for every file and folder found below
+// dir: what was made in a new folder before its watch was in place.
+func (n *Notifier) addTree(dir string, found func(string, bool)) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -169,11 +169,11 @@ func (n *Notifier) addTree(dir string, found func(string)) error {
 			}
 			return nil
 		}
+		if found != nil && p != dir {
+			found(p, d.IsDir())
+		}
 		if d.IsDir() {
 			return n.add(p)
-		}
-		if found != nil {
-			found(p)
 		}
 		return nil
 	})
@@ -211,8 +211,10 @@ func (n *Notifier) handle(ev fsnotify.Event) []string {
 	defer n.mu.Unlock()
 	p := filepath.Clean(ev.Name)
 	var out []string
+	// Folders count too: a new empty folder, or a folder's new mode, is
+	// a change a file step's copy must follow.
 	report := func(p string, isDir bool) {
-		if !isDir && !n.ignore.Match(p, false) {
+		if !n.ignore.Match(p, isDir) {
 			out = append(out, p)
 		}
 	}
@@ -247,8 +249,9 @@ func (n *Notifier) handle(ev fsnotify.Event) []string {
 			switch {
 			case within(p, r):
 				// A new folder inside a watched tree: watch it, and report
-				// the files already made in it.
-				if err := n.addTree(p, func(f string) { report(f, false) }); err != nil {
+				// it and what was already made in it.
+				report(p, true)
+				if err := n.addTree(p, report); err != nil {
 					n.onError(err)
 				}
 			case within(r, p):
@@ -260,7 +263,7 @@ func (n *Notifier) handle(ev fsnotify.Event) []string {
 				}
 				switch fi, err := os.Stat(r); {
 				case err == nil && fi.IsDir():
-					if err := n.addTree(r, func(f string) { report(f, false) }); err != nil {
+					if err := n.addTree(r, report); err != nil {
 						n.onError(err)
 					}
 				case err == nil:

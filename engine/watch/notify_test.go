@@ -127,12 +127,13 @@ func TestNotifierFolderTreeAndNewFolders(t *testing.T) {
 	f.write("src/a/x", "2")
 	f.expect("src/a/x")
 
-	// A folder tree made at once: its files are reported even if they
-	// were written before the watch on their folder was in place, and the
-	// new folders are watched from then on.
+	// A folder tree made at once: its folders and files are reported
+	// even if they were made before the watch on their folder was in
+	// place (a file step's copy needs the empty folders too), and the new
+	// folders are watched from then on.
 	f.mkdir("src/b/c/d")
 	f.write("src/b/c/d/y", "1")
-	f.expect("src/b/c/d/y")
+	f.expect("src/b", "src/b/c", "src/b/c/d", "src/b/c/d/y")
 	f.write("src/b/c/z", "1")
 	f.write("src/b/c/d/y", "2")
 	f.expect("src/b/c/z", "src/b/c/d/y")
@@ -142,6 +143,11 @@ func TestNotifierFolderTreeAndNewFolders(t *testing.T) {
 	// A deletion is a change too.
 	os.Remove(f.path("src/a/x"))
 	f.expect("src/a/x")
+	// So are an empty folder and a folder's new mode.
+	f.mkdir("src/empty")
+	f.expect("src/empty")
+	os.Chmod(f.path("src/b"), 0o700)
+	f.expect("src/b")
 }
 
 func TestNotifierFileThroughItsFolder(t *testing.T) {
@@ -174,7 +180,7 @@ func TestNotifierMissingPathAppears(t *testing.T) {
 	f.watch("site.yml", "roles")
 	f.mkdir("roles/web/tasks")
 	f.write("roles/web/tasks/main.yml", "1")
-	f.expect("roles/web/tasks/main.yml")
+	f.expect("roles", "roles/web", "roles/web/tasks", "roles/web/tasks/main.yml")
 	f.write("roles/web/tasks/main.yml", "2")
 	f.expect("roles/web/tasks/main.yml")
 	// A missing file in a missing folder.
@@ -202,7 +208,7 @@ func TestNotifierIgnores(t *testing.T) {
 	f.mkdir("src/later/node_modules")
 	f.write("src/later/node_modules/x.js", "1")
 	f.write("src/main.go", "1")
-	f.expect("src/main.go")
+	f.expect("src/later", "src/main.go")
 	if slices.Contains(f.n.Dirs(), f.path("src/later/node_modules")) {
 		t.Errorf("a new ignored folder is watched")
 	}

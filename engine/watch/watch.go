@@ -387,7 +387,11 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 	env := s.cur.Runner
 	steps = inEnvfileOrder(s.cur.Spec, steps)
 	t1 := time.Now()
-	rep, err := env.Walk(ctx, engine.PlanOptions{Steps: steps})
+	changed := p.paths
+	if changed == nil {
+		changed = []string{} // known: only the Envfile changed
+	}
+	rep, err := env.Walk(ctx, engine.PlanOptions{Steps: steps, Changed: changed})
 	prev := res.final
 	res.final = func() {
 		if prev != nil {

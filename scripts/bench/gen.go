@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // layout is one environment of a scenario, written three ways: an
@@ -142,7 +144,7 @@ func floorConf(l layout, network, image, key, label string) (conf, hosts string)
 		{"LABEL", label},
 		{"SHELL_STEP", shellStep},
 	} {
-		fmt.Fprintf(&c, "%s=%s\n", kv[0], shellQuote(kv[1]))
+		fmt.Fprintf(&c, "%s=%s\n", kv[0], shquote.Quote(kv[1]))
 	}
 	if l.File {
 		fmt.Fprintf(&c, "FILE_SRC=%s\nFILE_DST=%s\n", fileSrc, fileDst)
@@ -155,10 +157,6 @@ func floorConf(l layout, network, image, key, label string) (conf, hosts string)
 		fmt.Fprintf(&h, "%s %s %s\n", m.Name, m.IP, m.Hostname)
 	}
 	return c.String(), h.String()
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // s6Layout is S6's 1,000-machine environment: shell and file steps on

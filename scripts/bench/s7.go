@@ -33,7 +33,7 @@ func (b *bench) uploads(ctx context.Context) error {
 			continue
 		}
 		cmd := exec.CommandContext(ctx, "go", "test", "-tags", "libvirt_dlopen", "-run", "^$", "-bench", "^"+ub.bench+"$",
-			"-benchtime", "1x", "-timeout", "40m", "-v", "./cli")
+			"-benchtime", "1x", "-timeout", "60m", "-v", "./cli")
 		cmd.Dir = b.repo
 		progress("%s: go test -bench %s (several minutes)", ub.scenario, ub.bench)
 		out, err := cmd.CombinedOutput()

@@ -17,6 +17,16 @@ type Changer struct {
 	root string
 	r    *rand.Rand
 	n    int // names made so far
+	// touched are the paths (absolute) changed since TakeTouched.
+	touched []string
+}
+
+// TakeTouched returns the paths (absolute) the changes since the last call
+// touched, as a file watcher would report them.
+func (c *Changer) TakeTouched() []string {
+	t := c.touched
+	c.touched = nil
+	return t
 }
 
 // NewChanger changes the tree under root with the randomness of r.
@@ -25,12 +35,22 @@ func NewChanger(root string, r *rand.Rand) *Changer { return &Changer{root: root
 // list returns the paths under root (relative), folders if dirs, else the
 // others.
 func (c *Changer) list(dirs bool) []string {
+	return c.listIf(func(d fs.DirEntry) bool { return d.IsDir() == dirs })
+}
+
+// regular lists the regular files: what is written to (writing through a
+// symlink changes another path than the one touched).
+func (c *Changer) regular() []string {
+	return c.listIf(func(d fs.DirEntry) bool { return d.Type().IsRegular() })
+}
+
+func (c *Changer) listIf(keep func(fs.DirEntry) bool) []string {
 	var out []string
 	filepath.WalkDir(c.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == c.root {
 			return nil
 		}
-		if d.IsDir() == dirs {
+		if keep(d) {
 			rel, _ := filepath.Rel(c.root, p)
 			out = append(out, rel)
 		}
@@ -63,7 +83,11 @@ func (c *Changer) name() string {
 	return fmt.Sprintf("n%d", c.n)
 }
 
-func (c *Changer) abs(rel string) string { return filepath.Join(c.root, rel) }
+func (c *Changer) abs(rel string) string {
+	p := filepath.Join(c.root, rel)
+	c.touched = append(c.touched, p)
+	return p
+}
 
 func (c *Changer) content() []byte {
 	return []byte(strings.Repeat(fmt.Sprintf("%d ", c.r.IntN(1000)), c.r.IntN(200)))
@@ -79,9 +103,9 @@ func (c *Changer) Apply(n int) []string {
 }
 
 func (c *Changer) one() string {
-	files, dirs := c.list(false), c.list(true)
+	files, dirs, regular := c.list(false), c.list(true), c.regular()
 	switch k := c.r.IntN(11); {
-	case k == 0 || len(files) == 0:
+	case k == 0 || len(regular) == 0:
 		p := filepath.Join(c.dir(), c.name())
 		os.WriteFile(c.abs(p), c.content(), 0o644)
 		return "create " + p
@@ -93,7 +117,7 @@ func (c *Changer) one() string {
 		}
 		return "mkdir " + p
 	case k == 2:
-		p := c.pick(files)
+		p := c.pick(regular)
 		os.WriteFile(c.abs(p), c.content(), 0o644)
 		return "modify " + p
 	case k == 3:
@@ -119,12 +143,12 @@ func (c *Changer) one() string {
 		os.WriteFile(c.abs(filepath.Join(p, c.name())), c.content(), 0o600)
 		return "file → folder " + p
 	case k == 7:
-		p := c.pick(files)
+		p := c.pick(regular)
 		modes := []os.FileMode{0o600, 0o640, 0o644, 0o700, 0o755}
 		os.Chmod(c.abs(p), modes[c.r.IntN(len(modes))])
 		return "chmod " + p
 	case k == 8:
-		p := c.pick(files)
+		p := c.pick(regular)
 		tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".swp")
 		os.WriteFile(c.abs(tmp), c.content(), 0o644)
 		os.Rename(c.abs(tmp), c.abs(p))
@@ -139,7 +163,7 @@ func (c *Changer) one() string {
 			os.Chmod(c.abs(p), []os.FileMode{0o700, 0o750, 0o755}[c.r.IntN(3)])
 			return "chmod folder " + p
 		}
-		p := c.pick(files)
+		p := c.pick(regular)
 		if f, err := os.OpenFile(c.abs(p), os.O_APPEND|os.O_WRONLY, 0); err == nil {
 			f.Write(c.content())
 			f.Close()

@@ -63,9 +63,9 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.default_route: network %q is isolated: it has no route out", m.Name, a.Network)
 		}
 	}
-	setup := setupScript(m, o.DefaultRoute, gateways)
+	setup := setupScript(m, o.DefaultRoute, gateways, o.owner)
 	capAdd := o.CapAdd
-	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !o.Privileged {
+	if len(m.Networks) > 1 && !slices.Contains(capAdd, "NET_ADMIN") && !slices.Contains(capAdd, "CAP_NET_ADMIN") && !o.Privileged {
 		// To put its interfaces in the declared order, in its own network
 		// namespace.
 		capAdd = append(slices.Clone(capAdd), "NET_ADMIN")

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 
-	"github.com/envrun/envrun/engine/provision"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // A Docker machine should behave like a VM where scripts written for
@@ -45,8 +47,21 @@ const etcLinkDir = "/run/envrun"
 // setupScript is the shell script a machine's container runs as root at
 // each start, before sshd. gateways maps a declared network to its
 // gateway ("" for an isolated network).
-func setupScript(m *spec.Machine, defaultRoute string, gateways map[string]string) string {
+func setupScript(m *spec.Machine, defaultRoute string, gateways map[string]string, owner *ids) string {
 	var b strings.Builder
+	if owner != nil && m.User != "root" {
+		fmt.Fprintf(&b, `# envrun: the user's uid and gid are its synced folders' owner's on the host
+u=%s uid=%d gid=%d
+if id "$u" >/dev/null 2>&1 && { [ "$(id -u "$u")" != $uid ] || [ "$(id -g "$u")" != $gid ]; }; then
+	if command -v usermod >/dev/null 2>&1; then
+		home=$(getent passwd "$u" | cut -d: -f6)
+		groupmod -o -g $gid "$(id -gn "$u")" && usermod -o -u $uid -g $gid "$u" && chown -R $uid:$gid "$home"
+	else
+		echo "envrun: no usermod in the image: $u keeps its uid, and may not write its synced folders" >&2
+	fi
+fi
+`, shquote.Quote(m.User), owner.UID, owner.GID)
+	}
 	b.WriteString(`# envrun: /etc/hosts, /etc/hostname, /etc/resolv.conf are the machine's own files
 if [ -d /run/envrun ] && [ ! -L /run/envrun/hosts ]; then
 	mkdir -p /etc/envrun
@@ -90,7 +105,7 @@ if command -v ip >/dev/null 2>&1; then
 else
 	echo "envrun: no ip command (iproute2) in the image: interfaces stay in Docker's order" >&2
 fi
-`, provision.Quote(strings.Join(ips, " ")), route)
+`, shquote.Quote(strings.Join(ips, " ")), route)
 	return b.String()
 }
 
@@ -101,10 +116,64 @@ func sshdCommand(setup string) []string {
 	return []string{"/bin/sh", "-c", setup + "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
 }
 
+// options decodes machine m's docker table and adds what the provider
+// decides for it.
+func (p *Provider) options(m *spec.Machine) (*Options, error) {
+	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	if err != nil {
+		return nil, err
+	}
+	o.owner = p.folderOwner(m)
+	return o, nil
+}
+
+// folderOwner is the uid and gid the machine's user takes, so that it can
+// write its synced folders (bind mounts show the host's owners): the host
+// user's when that is not root, as devcontainers do (updateRemoteUserUID);
+// when envrun runs as root, the owner of the machine's first synced folder
+// unless root owns it (root's files stay root's: the guest user cannot
+// write them, and up says so). nil when the machine has no synced folder.
+func (p *Provider) folderOwner(m *spec.Machine) *ids {
+	if len(m.SyncedFolders) == 0 {
+		return nil
+	}
+	if uid := os.Getuid(); uid != 0 {
+		return &ids{uid, os.Getgid()}
+	}
+	fi, err := os.Stat(m.SyncedFolders[0].Host)
+	if err != nil {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || st.Uid == 0 {
+		return nil
+	}
+	return &ids{int(st.Uid), int(st.Gid)}
+}
+
+// warnRootFolders says which synced folders of m the machine's user cannot
+// write: those root owns, when envrun runs as root.
+func (p *Provider) warnRootFolders(m *spec.Machine) {
+	if os.Getuid() != 0 || m.User == "root" {
+		return
+	}
+	for _, sf := range m.SyncedFolders {
+		fi, err := os.Stat(sf.Host)
+		if err != nil {
+			continue
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid == 0 && fi.Mode().Perm()&0o002 == 0 {
+			p.env.UI.Warnf(m.Name, "synced folder %s is root's on the host: %s in the machine cannot write %s "+
+				"(envrun changes no host file's owner; `chown -R USER %s` on the host makes it USER's, and the machine's user takes USER's uid)",
+				sf.Host, m.User, sf.Guest, sf.Host)
+		}
+	}
+}
+
 // setupOwnCommand runs the setup script in container id of machine m, just
 // started, when m has a command of its own (which does not run it).
 func (p *Provider) setupOwnCommand(ctx context.Context, m *spec.Machine, id string) error {
-	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	o, err := p.options(m)
 	if err != nil || o.Cmd == nil {
 		return err
 	}

@@ -20,9 +20,9 @@ import (
 	"github.com/docker/docker/api/types/build"
 	dimage "github.com/docker/docker/api/types/image"
 
+	"github.com/envrun/envrun/engine/provider/boxkit"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/timing"
-	"github.com/envrun/envrun/scripts"
 )
 
 // BoxImage is the local image that stands for box on Docker:
@@ -170,10 +170,10 @@ COPY box-configure.sh /tmp/
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends %s \
  && sh -eu /tmp/box-configure.sh && rm /tmp/box-configure.sh
 CMD ["/usr/sbin/sshd","-D","-e"]
-`, suite, strings.Join(scripts.BoxPackages(), " "))
+`, suite, strings.Join(boxkit.BoxPackages(), " "))
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	for name, data := range map[string][]byte{"Dockerfile": []byte(dockerfile), "box-configure.sh": scripts.BoxConfigure()} {
+	for name, data := range map[string][]byte{"Dockerfile": []byte(dockerfile), "box-configure.sh": boxkit.BoxConfigure()} {
 		if err := writeTar(tw, name, 0o644, 0, 0, data); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref 
 	tarball := filepath.Join(dir, "rootfs.tar")
 	out := p.env.UI.Writer("box", 0)
 	defer out.Close()
-	if err := scripts.RunKit(ctx, dir, "build-box.sh", []string{"--tar", tarball, suite}, out); err != nil {
+	if err := boxkit.RunKit(ctx, dir, "build-box.sh", []string{"--tar", tarball, suite}, out); err != nil {
 		return fmt.Errorf("debootstrap of %s failed: %w", box, err)
 	}
 	f, err := os.Open(tarball)

@@ -129,7 +129,7 @@ func (p *Provider) instance(m *spec.Machine, id string, labels map[string]string
 
 // warnDrift says when the Envfile would now make m's container differently.
 func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[string]string) {
-	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	o, err := p.options(m)
 	if err != nil {
 		return
 	}
@@ -142,7 +142,7 @@ func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[st
 }
 
 func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.Instance, err error) {
-	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	o, err := p.options(m)
 	if err != nil {
 		return nil, err
 	}
@@ -157,6 +157,8 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 			return nil, fmt.Errorf("synced folder: %w", err)
 		}
 	}
+	o.owner = p.folderOwner(m) // the folders exist now
+	p.warnRootFolders(m)
 	hostPriv, hostPub, err := comm.NewHostKey()
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // Options is a machine's `docker = { ... }` table.
@@ -32,7 +33,14 @@ type Options struct {
 	// DefaultRoute names the network the default route goes through; ""
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
+
+	// owner, when set, is the uid and gid the machine's user takes so
+	// that it can write its synced folders (see folderOwner). Not a key.
+	owner *ids
 }
+
+// ids are a uid and a gid.
+type ids struct{ UID, GID int }
 
 // capRE is a Linux capability name, with or without CAP_, or ALL.
 var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
@@ -91,7 +99,7 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 			names = append(names, a.Network)
 		}
 		return nil, spec.Errorf(raw.Pos, "%s.default_route: %q is not one of the machine's networks%s (its networks: %v)",
-			what, o.DefaultRoute, spec.DidYouMean(o.DefaultRoute, names), names)
+			what, o.DefaultRoute, suggest.DidYouMean(o.DefaultRoute, names), names)
 	}
 	if o.Build != "" {
 		if !filepath.IsAbs(o.Build) {

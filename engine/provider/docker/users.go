@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // passwdEntry is what envrun needs of a user of an image.
@@ -77,6 +78,6 @@ func (c *userCache) put(key string, pw passwdEntry) {
 		return
 	}
 	if os.MkdirAll(filepath.Dir(c.path), 0o755) == nil {
-		state.WriteFile(c.path, data, 0o644)
+		safefile.WriteFile(c.path, data, 0o644)
 	}
 }

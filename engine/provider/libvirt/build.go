@@ -12,7 +12,7 @@ import (
 
 	"libvirt.org/go/libvirt"
 
-	"github.com/envrun/envrun/scripts"
+	"github.com/envrun/envrun/engine/provider/boxkit"
 )
 
 // ensureBox returns box from envrun's pool at uri, making it first when it
@@ -73,7 +73,7 @@ func (p *Provider) buildBox(ctx context.Context, c *libvirt.Connect, uri, box st
 	file := filepath.Join(dir, "box.tar.gz")
 	out := p.env.UI.Writer("box", 0)
 	defer out.Close()
-	if err := scripts.RunKit(ctx, dir, "build-libvirt-box.sh", []string{file, suite}, out); err != nil {
+	if err := boxkit.RunKit(ctx, dir, "build-libvirt-box.sh", []string{file, suite}, out); err != nil {
 		return fmt.Errorf("make box %s: %w", box, err)
 	}
 	return addBox(ctx, c, uri, p.env.UI, box, file, false)

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
-	"github.com/envrun/envrun/engine/provision"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // Vagrant's well-known insecure key pairs (ed25519, and the older RSA one),
@@ -104,7 +104,7 @@ type firstBoot struct {
 // for both users, and set the hostname (hostname -f answers the full one).
 // Running it twice changes nothing more.
 func (f firstBoot) script() string {
-	q := provision.Quote
+	q := shquote.Quote
 	names := f.Hostname
 	if f.Short != f.Hostname {
 		names += " " + f.Short

@@ -11,7 +11,7 @@ import (
 // The box script authorizes exactly the keys envrun logs in with first,
 // and removes.
 func TestInsecureKeysMatchTheBoxScript(t *testing.T) {
-	script, err := os.ReadFile("../../../scripts/box-configure-libvirt.sh")
+	script, err := os.ReadFile("../boxkit/box-configure-libvirt.sh")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/timing"
-	"github.com/envrun/envrun/scripts"
+	"github.com/envrun/envrun/internal/tail"
 )
 
 // domainRef is a domain of the environment found in libvirt.
@@ -231,13 +231,13 @@ func (p *Provider) consolePath(name string) string {
 func (p *Provider) resetConsole(name string) { os.Remove(p.consolePath(name)) }
 
 // ConsoleTail returns the last lines of machine name's serial console log.
-func (p *Provider) ConsoleTail(name string, lines int) (path, tail string, err error) {
+func (p *Provider) ConsoleTail(name string, lines int) (path, last string, err error) {
 	path = p.consolePath(name)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return path, "", err
 	}
-	return path, scripts.LastLines(cleanConsole(string(data)), lines), nil
+	return path, tail.Lines(cleanConsole(string(data)), lines), nil
 }
 
 // create makes machine m's overlay and domain, boots it and makes first

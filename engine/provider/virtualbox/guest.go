@@ -16,6 +16,7 @@ import (
 
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // guestSetup is what envrun sets in a new machine's guest over SSH at
@@ -97,7 +98,6 @@ func (g *guestSetup) hostIP() string {
 }
 
 // sq quotes s for a POSIX shell.
-func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // script is the shell script (run by `sudo sh -s`) that configures the
 // guest. It is idempotent: run twice, it leaves the same result. Network
@@ -109,7 +109,7 @@ func (g *guestSetup) script() string {
 	w("set -eu")
 	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	w("fail() { echo \"envrun guest setup: $*\" >&2; exit 1; }")
-	w("user=%s", sq(g.User))
+	w("user=%s", shquote.Quote(g.User))
 	w(`home=$(getent passwd "$user" | cut -d: -f6) || true`)
 	w(`[ -n "$home" ] || fail "user $user does not exist in the guest"`)
 	w(`group=$(id -gn "$user")`)
@@ -122,7 +122,7 @@ func (g *guestSetup) script() string {
 	w(`mv -f "$home/.ssh/authorized_keys.envrun" "$home/.ssh/authorized_keys"`)
 	if g.BoxUser != "" && g.BoxUser != g.User {
 		w("# The box's own user keeps no key: the insecure one goes.")
-		w("box_user=%s", sq(g.BoxUser))
+		w("box_user=%s", shquote.Quote(g.BoxUser))
 		w(`box_home=$(getent passwd "$box_user" | cut -d: -f6) || true`)
 		w(`if [ -n "$box_home" ] && [ -f "$box_home/.ssh/authorized_keys" ]; then : >"$box_home/.ssh/authorized_keys"; fi`)
 	}
@@ -130,13 +130,13 @@ func (g *guestSetup) script() string {
 	w("# A host key of the machine's own (every clone of a box shares the box's).")
 	w(`(umask 077; echo %s | base64 -d > /etc/ssh/ssh_host_ed25519_key.envrun)`, base64.StdEncoding.EncodeToString(g.HostKey))
 	w(`mv -f /etc/ssh/ssh_host_ed25519_key.envrun /etc/ssh/ssh_host_ed25519_key`)
-	w(`echo %s > /etc/ssh/ssh_host_ed25519_key.pub`, sq(g.HostKeyPub))
+	w(`echo %s > /etc/ssh/ssh_host_ed25519_key.pub`, shquote.Quote(g.HostKeyPub))
 	w("")
 	w("# Hostname: the short name, as Debian, Vagrant and envrun's other providers set it;")
 	w("# hostname -f answers the full one, from /etc/hosts.")
 	w("# The names are the machine's static address's (so that hostname -i answers it, as with")
 	w("# envrun's other providers), or 127.0.1.1 as on Debian when it has none; the box's go.")
-	w("short=%s names=%s hostip=%s", sq(g.Short), sq(g.hostNames()), sq(g.hostIP()))
+	w("short=%s names=%s hostip=%s", shquote.Quote(g.Short), shquote.Quote(g.hostNames()), shquote.Quote(g.hostIP()))
 	w(`awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts > /etc/hosts.envrun`)
 	w(`printf '%%s\t%%s\n' "$hostip" "$names" >> /etc/hosts.envrun`)
 	w(`cat /etc/hosts.envrun > /etc/hosts`)
@@ -154,7 +154,7 @@ func (g *guestSetup) script() string {
 		w(`fi`)
 		w(`mkdir -p /etc/network/interfaces.d /etc/systemd/network`)
 		for _, a := range g.Addrs {
-			w("mac=%s addr=%s", sq(a.MAC), sq(a.Prefix))
+			w("mac=%s addr=%s", shquote.Quote(a.MAC), shquote.Quote(a.Prefix))
 			w(`iface=$(iface_of "$mac")`)
 			w(`if [ "$netcfg" = networkd ]; then`)
 			w(`  printf '[Match]\nMACAddress=%%s\n\n[Network]\nAddress=%%s\n' "$mac" "$addr" > "/etc/systemd/network/05-envrun-$iface.network"`)
@@ -173,10 +173,10 @@ func (g *guestSetup) script() string {
 	for _, sf := range g.Shared {
 		w("")
 		w("# Shared folder %s (needs the VirtualBox Guest Additions).", sf.Name)
-		w(`mkdir -p %s`, sq(sf.Guest))
+		w(`mkdir -p %s`, shquote.Quote(sf.Guest))
 		w(`mountpoint -q %s || mount -t vboxsf -o uid="$(id -u "$user")",gid="$(id -g "$user")" %s %s || fail %s`,
-			sq(sf.Guest), sq(sf.Name), sq(sf.Guest),
-			sq("cannot mount the shared folder "+sf.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))
+			shquote.Quote(sf.Guest), shquote.Quote(sf.Name), shquote.Quote(sf.Guest),
+			shquote.Quote("cannot mount the shared folder "+sf.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))
 	}
 	w("")
 	w("# sshd takes the new host key; this session survives the restart.")

@@ -48,6 +48,7 @@ import (
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // guestImage is made by scripts/build-guest-image.sh.
@@ -283,7 +284,7 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 		}
 	}
 
-	iface := guestOutput(ctx, t, cl, `for d in /sys/class/net/*; do [ "$(cat $d/address)" = `+sq(g.Addrs[0].MAC)+` ] && basename $d; done; true`)
+	iface := guestOutput(ctx, t, cl, `for d in /sys/class/net/*; do [ "$(cat $d/address)" = `+shquote.Quote(g.Addrs[0].MAC)+` ] && basename $d; done; true`)
 	if iface == "" {
 		t.Fatalf("no interface in the guest has the host-only MAC %s", g.Addrs[0].MAC)
 	}

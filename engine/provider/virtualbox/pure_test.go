@@ -47,7 +47,7 @@ func TestGuestScript(t *testing.T) {
 	if other.loginUser() != "vagrant" || g.loginUser() != "vagrant" {
 		t.Errorf("first contact logs in as %q / %q, want the box's user", other.loginUser(), g.loginUser())
 	}
-	if s := other.script(); !strings.Contains(s, "box_user='vagrant'") || !strings.Contains(s, `: >"$box_home/.ssh/authorized_keys"`) {
+	if s := other.script(); !strings.Contains(s, "box_user=vagrant") || !strings.Contains(s, `: >"$box_home/.ssh/authorized_keys"`) {
 		t.Errorf("the script keeps the box user's keys:\n%s", s)
 	}
 	if strings.Contains(s, "box_user=") {

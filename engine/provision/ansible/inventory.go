@@ -17,7 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/envrun/envrun/engine/provision"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // FirstLine is the inventory's first line: a comment alone, which a
@@ -57,7 +57,7 @@ type Inventory struct {
 // the environment key only.
 func SSHCommonArgs(knownHosts string) string {
 	return strings.Join([]string{
-		"-o", provision.Quote("UserKnownHostsFile=" + knownHosts),
+		"-o", shquote.Quote("UserKnownHostsFile=" + knownHosts),
 		"-o", "GlobalKnownHostsFile=/dev/null",
 		"-o", "StrictHostKeyChecking=yes",
 		"-o", "IdentitiesOnly=yes",
@@ -103,7 +103,7 @@ func (inv *Inventory) YAML() ([]byte, error) {
 		}
 		own("ansible_user", h.User)
 		if h.ProxyCommand != "" {
-			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+provision.Quote("ProxyCommand="+h.ProxyCommand))
+			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+shquote.Quote("ProxyCommand="+h.ProxyCommand))
 		}
 		if len(h.Interfaces) > 0 {
 			ifaces := mapping()

@@ -17,7 +17,7 @@ import (
 
 	"github.com/envrun/envrun/engine/proc"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 )
 
 // The programs a run needs.
@@ -225,7 +225,7 @@ func (r *Run) Do(ctx context.Context) error {
 			return fmt.Errorf("extra_vars: %w", err)
 		}
 		extraVars = filepath.Join(r.Dir, "extra_vars.json")
-		if err := state.WriteFile(extraVars, append(data, '\n'), 0o600); err != nil {
+		if err := safefile.WriteFile(extraVars, append(data, '\n'), 0o600); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,7 @@
 set -eu
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 fail() { echo "envrun guest setup: $*" >&2; exit 1; }
-user='vagrant'
+user=vagrant
 home=$(getent passwd "$user" | cut -d: -f6) || true
 [ -n "$home" ] || fail "user $user does not exist in the guest"
 group=$(id -gn "$user")
@@ -22,7 +22,7 @@ echo 'ssh-ed25519 AAAAhostkey' > /etc/ssh/ssh_host_ed25519_key.pub
 # hostname -f answers the full one, from /etc/hosts.
 # The names are the machine's static address's (so that hostname -i answers it, as with
 # envrun's other providers), or 127.0.1.1 as on Debian when it has none; the box's go.
-short='machine1' names='machine1.local machine1' hostip='172.20.1.20'
+short=machine1 names='machine1.local machine1' hostip=172.20.1.20
 awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts > /etc/hosts.envrun
 printf '%s\t%s\n' "$hostip" "$names" >> /etc/hosts.envrun
 cat /etc/hosts.envrun > /etc/hosts
@@ -38,7 +38,7 @@ if [ "$netcfg" = ifupdown ] && ! grep -qsE '^[[:space:]]*source(-directory)?[[:s
   echo 'source /etc/network/interfaces.d/*' >> /etc/network/interfaces
 fi
 mkdir -p /etc/network/interfaces.d /etc/systemd/network
-mac='08:00:27:ae:1f:98' addr='172.20.1.20/24'
+mac=08:00:27:ae:1f:98 addr=172.20.1.20/24
 iface=$(iface_of "$mac")
 if [ "$netcfg" = networkd ]; then
   printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=%s\n' "$mac" "$addr" > "/etc/systemd/network/05-envrun-$iface.network"
@@ -55,7 +55,7 @@ done
 
 # Shared folder envrun1 (needs the VirtualBox Guest Additions).
 mkdir -p '/src dir'
-mountpoint -q '/src dir' || mount -t vboxsf -o uid="$(id -u "$user")",gid="$(id -g "$user")" 'envrun1' '/src dir' || fail 'cannot mount the shared folder /src dir: the box needs the VirtualBox Guest Additions (vboxsf)'
+mountpoint -q '/src dir' || mount -t vboxsf -o uid="$(id -u "$user")",gid="$(id -g "$user")" envrun1 '/src dir' || fail 'cannot mount the shared folder /src dir: the box needs the VirtualBox Guest Additions (vboxsf)'
 
 # sshd takes the new host key; this session survives the restart.
 systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart

@@ -1,6 +1,9 @@
-// Package scripts embeds the scripts that envrun runs itself, so that the
-// committed scripts and what the binary does are one and the same.
-package scripts
+// Package boxkit embeds the box kit: the scripts that make envrun's Debian
+// boxes (build-box.sh for Docker, build-libvirt-box.sh for libvirt, and
+// what they share), so that what a user runs by hand (scripts/build-box.sh
+// runs the file here) and what a provider runs when a box is missing are one
+// and the same.
+package boxkit
 
 import (
 	"bytes"
@@ -13,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/engine/proc"
+	"github.com/envrun/envrun/internal/tail"
 )
 
 //go:embed build-box.sh box-configure.sh box-packages build-libvirt-box.sh box-configure-libvirt.sh
@@ -30,22 +34,13 @@ func RunKit(ctx context.Context, dir, main string, args []string, out io.Writer)
 		return err
 	}
 	cmd := proc.Command(ctx, "/bin/sh", append([]string{path}, args...)...)
-	var tail bytes.Buffer
+	var errTail bytes.Buffer
 	cmd.Stdout = out
-	cmd.Stderr = io.MultiWriter(out, &tail)
+	cmd.Stderr = io.MultiWriter(out, &errTail)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s (%v): %s", main, err, LastLines(tail.String(), 5))
+		return fmt.Errorf("%s (%v): %s", main, err, tail.Lines(errTail.String(), 5))
 	}
 	return nil
-}
-
-// LastLines is the last n lines of s.
-func LastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 func writeKit(dir, main string) (string, error) {

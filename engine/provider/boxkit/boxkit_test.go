@@ -1,4 +1,4 @@
-package scripts
+package boxkit
 
 import (
 	"bytes"
@@ -35,17 +35,5 @@ func TestRunKit(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "--tar needs a file") {
 		t.Errorf("the script's output did not reach out: %q", out.String())
-	}
-}
-
-func TestLastLines(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want string
-	}{{"a\nb\nc\n", 2, "b\nc"}, {"a", 5, "a"}, {"", 1, ""}} {
-		if got := LastLines(tt.in, tt.n); got != tt.want {
-			t.Errorf("LastLines(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
 	}
 }
