@@ -266,6 +266,7 @@ same IPs and hostnames on each.`,
 		a.moduleCommand(),
 		a.boxCommand(),
 		a.proxyCommand(),
+		a.luaDefsCommand(),
 	)
 	a.addCompletion(root)
 	return root

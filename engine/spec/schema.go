@@ -21,7 +21,7 @@ package spec
 // stepKeys are the keys every step takes.
 var stepKeys = []Key{
 	{Name: "name", Type: String, Field: "Name", DefaultDoc: `KIND#N (its place in the list: "shell#2")`,
-		Doc:     "the step's name, unique among the steps of its list; `envrun provision --step` and the log use it",
+		Doc:     "the step's name, unique among the steps of its list; the log and the summary show it",
 		Example: `name = "packages"`},
 	{Name: "timeout", Type: Duration, Field: "Timeout", Default: DefaultStepTimeout, Range: Positive,
 		Doc: "how long the step may run before it is stopped and fails", Example: `timeout = "30m"`},
