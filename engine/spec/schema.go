@@ -111,7 +111,7 @@ var EnvfileSchema = &Schema{
 			{Name: "path", Doc: "A path relative to the calling file's folder, made absolute.",
 				Params: []Param{{Name: "rel", Type: String}}, Returns: []Param{{Name: "path", Type: Path}},
 				Example: `envrun.path("files/nginx.conf")`},
-			{Name: "read", Doc: "A file's text (relative to the Envfile's folder); `envrun watch` reloads when it changes.",
+			{Name: "read", Doc: "A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. `envrun watch` reloads when it changes.",
 				Params: []Param{{Name: "path", Type: Path}}, Returns: []Param{{Name: "text", Type: String}},
 				Example: `envrun.read("motd.txt")`},
 			{Name: "render", Doc: "A Go text/template rendered with a Lua table; a missing key is an error.",
