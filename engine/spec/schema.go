@@ -194,6 +194,8 @@ var EnvfileSchema = &Schema{
 					Doc: ".gitignore patterns, relative to a folder source, of paths not uploaded (.envrun never is)", Example: `exclude = { "node_modules/", "*.log" }`},
 				Key{Name: "sync", Type: EnumOf(SyncChanges, SyncFull), Field: "Sync", Default: SyncChanges,
 					Doc: "how a re-run sends a folder: what changed since the last upload, or all of it", Example: `sync = "full"`},
+				Key{Name: "privileged", Type: Bool, Field: "Privileged", Default: false,
+					Doc: "write as root (through sudo): the destination may be where the login user cannot write", Example: `privileged = true`},
 			)},
 		{Name: "ansible", Doc: "The settings of `ansible \"NAME\" { ... }`.",
 			Refused: map[string]string{"name": "an ansible step is named by ansible \"NAME\" itself"},
