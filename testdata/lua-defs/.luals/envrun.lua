@@ -263,7 +263,7 @@ envrun = {}
 ---@return string path
 function envrun.path(rel) end
 
----A file's text (relative to the Envfile's folder); `envrun watch` reloads when it changes.
+---A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. `envrun watch` reloads when it changes.
 ---
 ---```lua
 ---envrun.read("motd.txt")
