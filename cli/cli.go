@@ -266,6 +266,8 @@ same IPs and hostnames on each.`,
 		a.validateCommand(),
 		a.moduleCommand(),
 		a.boxCommand(),
+		a.proxyCommand(),
+		a.luaDefsCommand(),
 		a.versionCommand(),
 	)
 	a.addCompletion(root)

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -147,5 +148,53 @@ machine "web" { networks = { n = "172.25.3.10" } }
 	state, err := exec.Command("docker", "inspect", "-f", "{{.Id}} {{.State.Status}}", name).Output()
 	if err != nil || strings.TrimSpace(string(state)) != id+" created" {
 		t.Errorf("the foreign container was changed: %q %v, want %s created", state, err, id)
+	}
+}
+
+// TestIntegrationAnsibleYAML11Names: machines "1" and "null" in groups
+// "yes" and "no" (names YAML 1.1 reads as a number, null and booleans)
+// reach the real ansible-playbook as they are: one play runs on both, and
+// each machine's group_names is its own. A playbook that leaves one of
+// the step's machines out fails the step, naming the machine, where
+// ansible-playbook exits 0.
+func TestIntegrationAnsibleYAML11Names(t *testing.T) {
+	e := newEnv(t, "", map[string]string{
+		"Envfile.lua": `
+box "debian/bookworm"
+network "n" { subnet = "172.25.4.0/24" }
+machine "1" { networks = { n = "172.25.4.10" }, groups = { "yes" } }
+machine "null" { networks = { n = "172.25.4.11" }, groups = { "no" } }
+ansible "site" { playbook = "site.yml", hosts = { "1", "null" } }
+ansible "only_yes" { playbook = "only-yes.yml", hosts = { "1", "null" }, after = { "site" } }
+`,
+		"site.yml": `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.copy:
+        content: "{{ inventory_hostname }}={{ group_names | join(',') }}"
+        dest: /tmp/groups
+`,
+		"only-yes.yml": `
+- hosts: "yes"
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command: "true"
+`,
+	})
+	code, _, stderr := e.run(context.Background(), "up")
+	if code != 1 {
+		t.Fatalf("up: exit %d, want 1 (only_yes leaves null out)\n%s", code, stderr)
+	}
+	for machine, want := range map[string]string{"1": "1=yes", "null": "null=no"} {
+		if got := e.remote(machine, "cat /tmp/groups"); got != want {
+			t.Errorf("machine %s: group_names %q, want %q", machine, got, want)
+		}
+	}
+	if !strings.Contains(stderr, "ansible-playbook exited 0 but its play recap does not list null") {
+		t.Errorf("the step over fewer machines was not failed, naming null:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "FAILED ansible:site") {
+		t.Errorf("site failed:\n%s", stderr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,7 +178,10 @@ func BenchmarkIntegrationUploadTree(b *testing.B) {
 		}},
 	}
 	_ = cfg
-	const reps = 3
+	reps := 3
+	if n, err := strconv.Atoi(os.Getenv("ENVRUN_BENCH_REPS")); err == nil && n > 0 {
+		reps = n // fewer on a busy machine
+	}
 	b.ResetTimer()
 	for _, load := range benchLoads {
 		stop := hog(b, load.hogs)

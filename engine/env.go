@@ -214,7 +214,12 @@ func choose(ctx context.Context, ef *spec.Envfile, opts Options, c *cache) (*pro
 		if d.Available == nil {
 			continue
 		}
-		err := d.Available(ctx)
+		var err error
+		if d.AvailableFor != nil {
+			err = d.AvailableFor(ctx, ef)
+		} else {
+			err = d.Available(ctx)
+		}
 		if err == nil {
 			return d, "the first available", nil
 		}
@@ -239,7 +244,11 @@ func (e *Env) Open(ctx context.Context) error {
 		return e.noProvider
 	}
 	// Ask the backend first: when it is down, nothing is made here either.
-	if e.Driver.Available != nil {
+	if e.Driver.AvailableFor != nil {
+		if err := e.Driver.AvailableFor(ctx, e.Spec); err != nil {
+			return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
+		}
+	} else if e.Driver.Available != nil {
 		if err := e.Driver.Available(ctx); err != nil {
 			return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
 		}
@@ -267,8 +276,10 @@ func (e *Env) Open(ctx context.Context) error {
 	return nil
 }
 
-// OpenReadOnly connects to the provider without creating anything, for
-// commands that only look. It fails when the environment has no state yet.
+// openReadOnly connects to the provider without creating anything, for
+// commands that only look (status, the orphan listing). An environment
+// with no state yet opens too, without a key: the backend answers that
+// nothing exists.
 func (e *Env) openReadOnly(ctx context.Context) error {
 	if e.prov != nil {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/template"
@@ -39,8 +40,16 @@ func (l *loader) registerEnvrun(t *lua.LTable) {
 
 // envrunRead is envrun.read(path). The file is one of the Envfile's
 // sources: `envrun watch` loads the Envfile again when it changes.
+//
+// Loading an Envfile must not act on the host, and what it reads it may
+// show (validate, graph, inventory print what the Envfile made of it), so
+// a file is read only inside the Envfile's folder or a folder Lua code was
+// loaded from (a module's own folder), symbolic links resolved.
 func (l *loader) envrunRead(L *lua.LState) int {
 	p := l.abs(L.CheckString(1))
+	if err := l.readable(p); err != nil {
+		l.raise(l.pos(), "envrun.read: %v", err)
+	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		l.raise(l.pos(), "envrun.read: %v", err)
@@ -50,6 +59,28 @@ func (l *loader) envrunRead(L *lua.LState) int {
 	}
 	L.Push(lua.LString(data))
 	return 1
+}
+
+// readable reports why envrun.read may not read p, or nil.
+func (l *loader) readable(p string) error {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil // not there: os.ReadFile says so
+	}
+	dirs := []string{l.ef.Dir}
+	for _, c := range l.chunks {
+		if c.root != nil && c.root.dir != "" && !slices.Contains(dirs, c.root.dir) {
+			dirs = append(dirs, c.root.dir)
+		}
+	}
+	for _, d := range dirs {
+		if rd, err := filepath.EvalSymlinks(d); err == nil {
+			if rel, err := filepath.Rel(rd, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%s is outside the Envfile's folder (%s) and the modules' folders: loading an Envfile reads nothing else of this host (copy the file beside the Envfile, or use a file { source = } step, which runs at up)", p, l.ef.Dir)
 }
 
 // envrunRender is envrun.render(text, vars [, name]): text is a Go

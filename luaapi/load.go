@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -339,4 +340,32 @@ func (l *loader) abs(p string) string {
 		}
 	}
 	return filepath.Join(l.ef.Dir, p)
+}
+
+// StandardGlobals lists the globals of Lua's standard library as an
+// Envfile has them (openLibs: no io, a few os functions), each table's
+// fields sorted; `envrun lua-defs` tells luacheck of them.
+func StandardGlobals() map[string][]string {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	l := &loader{L: L, opts: Options{Print: io.Discard}}
+	l.openLibs()
+	out := map[string][]string{}
+	L.Get(lua.GlobalsIndex).(*lua.LTable).ForEach(func(k, v lua.LValue) {
+		name, ok := k.(lua.LString)
+		if !ok || strings.HasPrefix(string(name), "_printregs") {
+			return
+		}
+		var fields []string
+		if t, ok := v.(*lua.LTable); ok && name != "_G" {
+			t.ForEach(func(f, _ lua.LValue) {
+				if s, ok := f.(lua.LString); ok {
+					fields = append(fields, string(s))
+				}
+			})
+			slices.Sort(fields)
+		}
+		out[string(name)] = fields
+	})
+	return out
 }

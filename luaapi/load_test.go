@@ -328,3 +328,67 @@ end
 		t.Errorf("results: a=%v b=%v", res.RawGetString("a"), res.RawGetString("b"))
 	}
 }
+
+// TestHookFailsWhateverErrorIs checks that a failed m:run fails the hook at
+// its line even when the Envfile redefines the global `error`: the raise is
+// envrun's own, not whatever `error` holds when the first hook runs.
+func TestHookFailsWhateverErrorIs(t *testing.T) {
+	env, err := load(t, map[string]string{"Envfile.lua": `
+network "n" { subnet = "10.5.0.0/24" }
+error = function(msg) return msg end
+machine "a" { networks = { n = "10.5.0.7" }, provision = {
+  function(m)
+    m:run("false")
+  end,
+} }
+`}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := env.Spec.Machine("a")
+	err = m.Steps[0].(*spec.Hook).Fn(context.Background(), m, &fakeRunner{fail: true})
+	if err == nil || !strings.Contains(err.Error(), "Envfile.lua:6:") || !strings.Contains(err.Error(), "exit status 1") {
+		t.Errorf("failing m:run with error redefined: %v; want the hook's line and the command's status", err)
+	}
+}
+
+// TestReadStaysInside: envrun.read reads inside the Envfile's folder and
+// the folders Lua was loaded from (a module's, through the standard
+// library's template.render_file too), and refuses anything else of the
+// host, also through a symbolic link or "..".
+func TestReadStaysInside(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(outside, []byte("s3cret"), 0o600)
+	mods := t.TempDir()
+	os.WriteFile(filepath.Join(mods, "mymod.lua"), []byte(`
+local template = require "envrun.template"
+return { text = envrun.read(envrun.path("mine.txt")), rendered = template.render_file(envrun.path("mine.txt"), {}) }
+`), 0o644)
+	os.WriteFile(filepath.Join(mods, "mine.txt"), []byte("module's own"), 0o644)
+	_, err := load(t, map[string]string{"Envfile.lua": `
+local m = require "mymod"
+assert(m.text == "module's own" and m.rendered == "module's own")
+assert(envrun.read("here.txt") == "beside")
+`, "here.txt": "beside"}, Options{Path: []string{mods}})
+	if err != nil {
+		t.Fatalf("reading inside: %v", err)
+	}
+	for name, call := range map[string]string{
+		"absolute": `envrun.read("` + outside + `")`,
+		"dotdot":   `envrun.read("DOTDOT")`,
+		"link":     `envrun.read("link")`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.Symlink(outside, filepath.Join(dir, "link"))
+			rel, _ := filepath.Rel(dir, outside)
+			call = strings.Replace(call, "DOTDOT", rel, 1)
+			os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte("local x = "+call+"\n"), 0o644)
+			t.Chdir(dir)
+			_, err := Load(context.Background(), "Envfile.lua", Options{})
+			if err == nil || !strings.Contains(err.Error(), "Envfile.lua:1: envrun.read: ") || !strings.Contains(err.Error(), "is outside the Envfile's folder") {
+				t.Errorf("got %v, want a refusal at Envfile.lua:1", err)
+			}
+		})
+	}
+}

@@ -14,8 +14,8 @@ function M.check(opts, what, known, list)
   for _, k in ipairs(known) do set[k] = true end
   local bad = {}
   for k in pairs(opts) do
-    if type(k) == "number" and list and k == math.floor(k) and k >= 1 and k <= #opts then
-      -- a list item
+    local list_item = type(k) == "number" and list and k == math.floor(k) and k >= 1 and k <= #opts
+    if list_item then -- luacheck: ignore 542
     elseif type(k) ~= "string" then
       error(what .. ": unexpected " .. type(opts[k]) .. " in the options: every option needs a key", 3)
     elseif not set[k] then

@@ -51,7 +51,7 @@ function M.wait_port(opts)
   if not seconds then error("net.wait_port: timeout: " .. why, 2) end
   seconds = math.ceil(seconds)
   return envrun.defer(function(self)
-    local host, label = opts.host or "127.0.0.1", nil
+    local host, label = opts.host or "127.0.0.1"
     if opts.machine then
       local m = envrun.machine_info(opts.machine)
       if not m then

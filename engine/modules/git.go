@@ -46,13 +46,28 @@ var ErrNoGit = errors.New("fetching modules needs git, which is not installed he
 // inherits a repository from the environment (GIT_DIR and friends, set
 // when envrun runs inside a git hook).
 func git(ctx context.Context, dir string, stdout io.Writer, args ...string) error {
+	return gitWith(ctx, remoteProtocols, dir, stdout, args...)
+}
+
+// The transports git may use for a module source (GIT_ALLOW_PROTOCOL,
+// which wins over any protocol.allow of the user's configuration): the
+// network ones. ext:: (which runs a command named in the source) and fd::
+// are never allowed; file only for a source that is a local path the
+// Envfile wrote, never through a URL.
+const (
+	remoteProtocols = "https:http:ssh:git"
+	localProtocols  = remoteProtocols + ":file"
+)
+
+// gitWith is git allowing the transports protocols.
+func gitWith(ctx context.Context, protocols, dir string, stdout io.Writer, args ...string) error {
 	path, err := exec.LookPath("git")
 	if err != nil {
 		return ErrNoGit
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = dir
-	cmd.Env = gitEnv()
+	cmd.Env = append(gitEnv(), "GIT_ALLOW_PROTOCOL="+protocols)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -75,7 +90,7 @@ func gitEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALLOW_PROTOCOL",
 			"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES":
 		default:
 			env = append(env, kv)
@@ -144,12 +159,12 @@ func (m *mirror) fetch(ctx context.Context) error {
 	}
 	defer unlock()
 	specs := []string{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
-	err = git(ctx, m.dir, nil, append([]string{"fetch", "--quiet", "--prune", "--no-tags", "--", m.source}, specs...)...)
+	err = gitWith(ctx, m.protocols(), m.dir, nil, append([]string{"fetch", "--quiet", "--prune", "--no-tags", "--", m.source}, specs...)...)
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", m.source, err)
 	}
 	// The default branch; a source whose HEAD names no branch has none.
-	if err := git(ctx, m.dir, nil, "fetch", "--quiet", "--no-tags", "--", m.source, "+HEAD:"+headRef); err != nil {
+	if err := gitWith(ctx, m.protocols(), m.dir, nil, "fetch", "--quiet", "--no-tags", "--", m.source, "+HEAD:"+headRef); err != nil {
 		git(ctx, m.dir, nil, "update-ref", "-d", headRef)
 	}
 	return nil
@@ -163,7 +178,15 @@ func (m *mirror) fetchCommit(ctx context.Context, commit string) error {
 		return err
 	}
 	defer unlock()
-	return git(ctx, m.dir, nil, "fetch", "--quiet", "--no-tags", "--", m.source, commit)
+	return gitWith(ctx, m.protocols(), m.dir, nil, "fetch", "--quiet", "--no-tags", "--", m.source, commit)
+}
+
+// protocols are the transports a fetch from the mirror's source may use.
+func (m *mirror) protocols() string {
+	if IsLocal(m.source) && filepath.IsAbs(m.source) {
+		return localProtocols
+	}
+	return remoteProtocols
 }
 
 // has reports whether the mirror holds commit.

@@ -457,6 +457,31 @@ func TestAddRefusesWhatIsNotAModule(t *testing.T) {
 	}
 }
 
+// TestSourcesRunNoProgram: a module source that would have git run a
+// command (ext::) or read this host's files through a URL (file://) is
+// refused by git itself, also when the user's environment allows every
+// transport; a local path the Envfile wrote still works.
+func TestSourcesRunNoProgram(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r := f.repo("mod")
+	r.release("v1", map[string]string{"init.lua": "return 1\n"})
+	t.Setenv("GIT_ALLOW_PROTOCOL", "ext:file:https:ssh")
+	marker := filepath.Join(t.TempDir(), "ran")
+	for _, source := range []string{"ext::touch% " + marker, "file://" + r.Dir} {
+		_, err := f.p.Add(ctx, empty(), "mod", source, "v1")
+		if err == nil || !strings.Contains(err.Error(), "not allowed") {
+			t.Errorf("source %s: %v, want git's refusal of the transport", source, err)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("an ext:: source ran its command")
+	}
+	if _, err := f.p.Add(ctx, empty(), "mod", "../mod", "v1"); err != nil {
+		t.Errorf("a local path: %v", err)
+	}
+}
+
 func TestSplitRef(t *testing.T) {
 	for _, tc := range []struct{ in, source, ref string }{
 		{"../web", "../web", ""},

@@ -222,9 +222,14 @@ func (k *Key) DefaultText() string {
 }
 
 func formatDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
+	s := d.String() // 10m0s → 10m, 1h0m0s → 1h
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Table is a table of settings (a builtin's argument, a provider table)

@@ -9,7 +9,7 @@
 // it makes is recorded in VirtualBox's global extra data.
 //
 // This provider has not been run against a live VirtualBox (it cannot be
-// installed where envrun is developed); see the README's VirtualBox
+// installed where envrun is developed); see docs/providers.md's VirtualBox
 // section for what is verified and how.
 package virtualbox
 

@@ -2,7 +2,7 @@ package virtualbox_test
 
 // Integration tests against a live VirtualBox. They run where VBoxManage
 // is installed and ENVRUN_VBOX_TEST_BOX names a Vagrant box for the
-// virtualbox provider (a Debian or Ubuntu .box file); see the README's
+// virtualbox provider (a Debian or Ubuntu .box file); see docs/providers.md's
 // VirtualBox section for the exact command.
 //
 // They skip when VirtualBox is missing, EVEN ON CI (CI=true): VirtualBox

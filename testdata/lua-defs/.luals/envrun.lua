@@ -1,0 +1,313 @@
+---@meta envrun
+-- Written by envrun lua-defs from envrun's schema: the builtins of Envfile.lua for Lua's
+-- language server. It rewrites this file; remove these lines to keep your edits.
+
+---A step value: shell {...}, file {...}, or what envrun.defer returns.
+---@class envrun.Step
+
+---The settings of `machine "NAME" { ... }`.
+---@class envrun.Machine
+---@field hostname? string the machine's hostname; a dotted name also sets its domain. Default: the machine's name. Example: `hostname = "web.local"`
+---@field box? string the box (base image) of this machine. Default: the Envfile's `box`. Example: `box = "debian/bookworm"`
+---@field user? string the login user; envrun's key is authorized for it. Default: "vagrant". Example: `user = "admin"`
+---@field cpus? integer virtual CPUs (Docker: a CPU limit). Default: the provider's. Range: ≥ 1. Example: `cpus = 2`
+---@field memory? integer memory in MiB (Docker: a memory limit). Default: the provider's. Range: ≥ 64 MiB. Example: `memory = 1024`
+---@field networks? table<string, string> the networks the machine is on, each with its static address; the first is the machine's IP. Example: `networks = { backend = "172.20.1.10" }`
+---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
+---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
+---@field depends_on? string[] machines that must be up and provisioned before this one starts. Example: `depends_on = { "db" }`
+---@field ports? string[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp". Example: `ports = { "8080:80" }`
+---@field synced_folders? table<string, string> host folders (relative to the Envfile) shared with the machine at a guest path. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
+---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
+---@field libvirt? envrun.Libvirt settings for the libvirt provider only. Example: `libvirt = { graphics = "spice" }`
+---@field virtualbox? envrun.Virtualbox settings for the VirtualBox provider only. Example: `virtualbox = { gui = true }`
+
+---The settings of `network "NAME" { ... }`.
+---@class envrun.Network
+---@field subnet string the network's IPv4 subnet (at most /30). Required. Example: `subnet = "172.20.1.0/24"`
+---@field gateway? string the host's address on the network. Default: the subnet's first address. Example: `gateway = "172.20.1.1"`
+---@field isolated? boolean no route to the outside world. Default: false. Example: `isolated = true`
+
+---The settings of `shell { ... }`: give inline or path.
+---@class envrun.Shell
+---@field inline? string a command, run by the machine's shell. Example: `inline = "systemctl restart nginx"`
+---@field path? string a local script, uploaded and run. Example: `path = "scripts/setup.sh"`
+---@field args? string[] arguments of the script or command. Example: `args = { "--fast" }`
+---@field privileged? boolean run as root (through sudo). Default: true. Example: `privileged = false`
+---@field env? table<string, string> environment variables of the command. Example: `env = { APP_ENV = "dev" }`
+---@field secret_env? table<string, string> like env, but the values are never printed. Example: `secret_env = { TOKEN = os.getenv("TOKEN") }`
+---@field interpreter? string the command that runs the script, whatever its first line. Default: bash when the machine has it, else sh, for a script without #!. Example: `interpreter = "bash -eu"`
+---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
+---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
+
+---@alias envrun.File.sync "changes"|"full"
+---The settings of `file { ... }`.
+---@class envrun.File
+---@field source string the local file or folder. Required. Example: `source = "motd.txt"`
+---@field destination string where it goes on the machine. Required. Example: `destination = "/etc/motd"`
+---@field exclude? string[] .gitignore patterns, relative to a folder source, of paths not uploaded (.envrun never is). Example: `exclude = { "node_modules/", "*.log" }`
+---@field sync? envrun.File.sync how a re-run sends a folder: what changed since the last upload, or all of it. Default: "changes". Example: `sync = "full"`
+---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
+---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
+
+---The settings of `ansible "NAME" { ... }`.
+---@class envrun.Ansible
+---@field playbook string the playbook to run. Required. Example: `playbook = "site.yml"`
+---@field hosts? string[] the machines it runs over, once each is up and provisioned. Default: every machine. Example: `hosts = machines()`
+---@field extra_vars? table<string, any> variables given with --extra-vars. Example: `extra_vars = { user = "vagrant" }`
+---@field groups? table<string, string[]> extra inventory groups: group to machines. Example: `groups = { db = { "db1" } }`
+---@field after? string[] global steps that run first. Example: `after = { "base" }`
+---@field limit? string ansible-playbook --limit. Example: `limit = "web*"`
+---@field tags? string[] ansible-playbook --tags. Example: `tags = { "nginx" }`
+---@field skip_tags? string[] ansible-playbook --skip-tags. Example: `skip_tags = { "slow" }`
+---@field become? boolean ansible-playbook --become. Default: false. Example: `become = true`
+---@field verbose? boolean|integer ansible-playbook -v to -vvvvvv (true is -v). Default: 0. Range: 0 to 6. Example: `verbose = 2`
+---@field vault_password_file? string ansible-playbook --vault-password-file. Example: `vault_password_file = "~/.vault_pass"`
+---@field config? string an ansible.cfg (ANSIBLE_CONFIG). Example: `config = "ansible.cfg"`
+---@field galaxy_requirements? string a requirements.yml installed with ansible-galaxy first. Example: `galaxy_requirements = "requirements.yml"`
+---@field forks? integer ansible-playbook --forks. Default: Ansible's (5). Range: ≥ 1. Example: `forks = 20`
+---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
+
+---The filter of `machines { ... }`.
+---@class envrun.Machines
+---@field group? string only the machines in this Ansible group. Example: `group = "app"`
+
+---A machine's `docker = { ... }`: settings for the Docker provider.
+---@class envrun.Docker
+---@field image? string a local image to run instead of the box. Default: the box. Example: `image = "nginx:latest"`
+---@field build? string a folder with a Dockerfile, built into the machine's image. Example: `build = "docker/web"`
+---@field dockerfile? string the Dockerfile's name inside build. Default: "Dockerfile". Example: `dockerfile = "Dockerfile.dev"`
+---@field cmd? string|string[] the container's command (a string runs with /bin/sh -c). Default: sshd in the foreground. Example: `cmd = { "/sbin/init" }`
+---@field privileged? boolean run the container privileged. Default: false. Example: `privileged = true`
+---@field env? table<string, string> environment variables of the container. Example: `env = { TZ = "UTC" }`
+---@field cap_add? string[] Linux capabilities to add. Example: `cap_add = { "NET_ADMIN" }`
+---@field tmpfs? string[] tmpfs mounts (PATH or PATH:OPTIONS). Example: `tmpfs = { "/run", "/tmp:size=64m" }`
+---@field default_route? string the network of the machine its default route goes through. Default: the first declared network that is not isolated. Example: `default_route = "public"`
+
+---@alias envrun.Libvirt.driver "kvm"|"qemu"
+---@alias envrun.Libvirt.graphics "none"|"spice"|"vnc"
+---@alias envrun.Libvirt.video "none"|"qxl"|"virtio"|"vga"|"cirrus"|"bochs"|"ramfb"
+---@alias envrun.Libvirt.cpu_mode "host-passthrough"|"host-model"|"maximum"
+---A machine's `libvirt = { ... }`: settings for the libvirt provider.
+---@class envrun.Libvirt
+---@field uri? string the libvirt connection. Default: $LIBVIRT_DEFAULT_URI or "qemu:///system". Example: `uri = "qemu+ssh://user@host/system"`
+---@field driver? envrun.Libvirt.driver the domain type: kvm, or qemu for software emulation. Default: kvm when the host has it, else qemu. Example: `driver = "qemu"`
+---@field graphics? envrun.Libvirt.graphics a graphical console, listening on 127.0.0.1. Default: "none". Example: `graphics = "spice"`
+---@field video? envrun.Libvirt.video the display adapter. Default: qxl with spice, vga with vnc, none without graphics. Example: `video = "qxl"`
+---@field kernel? string a kernel to boot directly (on the libvirt host). Example: `kernel = "boot/vmlinuz"`
+---@field initrd? string the initrd of kernel. Example: `initrd = "boot/initrd.img"`
+---@field cmdline? string the kernel's command line. Example: `cmdline = "console=ttyS0 root=/dev/vda1"`
+---@field cpu_mode? envrun.Libvirt.cpu_mode the domain's CPU mode. Default: host-passthrough on kvm, QEMU's model on qemu. Example: `cpu_mode = "host-model"`
+---@field machine_type? string QEMU's machine type ("pc", "q35"). Default: libvirt's. Example: `machine_type = "q35"`
+---@field disk_size? integer the disk's size in GiB (the file system is not grown). Default: the box's size. Range: ≥ 0 GiB. Example: `disk_size = 40`
+---@field box_user? string the user the box lets in with Vagrant's insecure key, at first contact. Default: "vagrant". Example: `box_user = "debian"`
+---@field boot_timeout? integer how long to wait for SSH after a start. Default: 300. Range: ≥ 0 seconds. Example: `boot_timeout = 600`
+---@field halt_timeout? integer how long halt waits after the power button before it pulls the plug. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
+
+---@alias envrun.Virtualbox.nic_type "Am79C970A"|"Am79C973"|"Am79C960"|"82540EM"|"82543GC"|"82545EM"|"virtio"
+---A machine's `virtualbox = { ... }`: settings for the VirtualBox provider.
+---@class envrun.Virtualbox
+---@field name? string the VM's name in VirtualBox. Default: PROJECT-MACHINE. Example: `name = "web"`
+---@field gui? boolean start the VM with a window instead of headless. Default: false. Example: `gui = true`
+---@field linked_clone? boolean make machines linked clones of the imported box (false: full clones). Default: true. Example: `linked_clone = false`
+---@field nic_type? envrun.Virtualbox.nic_type the adapter model of every NIC. Default: the box's. Example: `nic_type = "virtio"`
+---@field insecure_key? string a private key the box accepts at first contact. Default: Vagrant's. Example: `insecure_key = "keys/box_key"`
+---@field password? string the box user's password, tried at first contact after the keys. Default: "vagrant". Example: `password = "secret"`
+---@field box_user? string the box's own user, logged in as at first contact. Default: "vagrant". Example: `box_user = "ubuntu"`
+---@field halt_timeout? integer how long halt waits after the power button before it powers off. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
+
+---The machine a Lua function step receives (`function(m) ... end`).
+---@class envrun.HookMachine
+---@field name string the machine's name.
+---@field hostname string its hostname.
+---@field ip string its first static address (nil without networks).
+---@field user string its login user.
+---@field groups string[] its Ansible groups.
+local HookMachine = {}
+
+---Runs cmd on the machine and returns its stdout; a non-zero exit raises an error with the status and stderr.
+---
+---```lua
+---local v = m:run("cat /etc/debian_version")
+---```
+---@param cmd string 
+---@return string stdout
+function HookMachine:run(cmd) end
+
+---Copies the local file or folder src (relative to the Envfile) to dst on the machine.
+---
+---```lua
+---m:upload("files/app.conf", "/etc/app.conf")
+---```
+---@param src string 
+---@param dst string 
+function HookMachine:upload(src, dst) end
+
+---What envrun.machine_info returns.
+---@class envrun.MachineInfo
+---@field name string the machine's name.
+---@field hostname string its hostname.
+---@field ip string its first static address (nil without networks).
+---@field user string its login user.
+---@field groups string[] its Ansible groups.
+---@field networks table<string, string> its address on each network.
+
+---A module's envrun-module.lua: plain assignments, no builtins.
+---@class envrun.Module
+---@field description? string what the module does. Example: `description = "two web servers behind a proxy"`
+---@field dependencies? table<string, string|envrun.Dependency> modules it needs: NAME = "SOURCE@REF" or { source =, ref = }. Example: `dependencies = { base = "https://git.example.com/base.git@v1.2.0" }`
+
+---A module dependency written as a table.
+---@class envrun.Dependency
+---@field source string a git URL or a folder. Required. Example: `source = "../tls"`
+---@field ref? string a tag, branch or commit. Example: `ref = "v2"`
+
+---The default box (base image) of every machine: a local Docker image named after it, or a box added with `envrun box add`.
+---
+---```lua
+---box "debian/bookworm"
+---```
+---@param name string the box's name
+function box(name) end
+
+---The default provider, when neither --provider nor ENVRUN_PROVIDER names one.
+---
+---```lua
+---provider "libvirt"
+---```
+---@param name "docker"|"libvirt"|"virtualbox" the provider
+function provider(name) end
+
+---A private network with static addressing, made on whichever provider the machines use. Returns the network's name.
+---
+---```lua
+---network "backend" { subnet = "172.20.1.0/24" }
+---```
+---@param name string the network's name
+---@return fun(settings: envrun.Network): string
+---@overload fun(name: string, settings: envrun.Network): string
+function network(name) end
+
+---A machine of the environment. Returns the machine's name.
+---
+---```lua
+---machine "web" { networks = { backend = "172.20.1.10" }, memory = 1024 }
+---```
+---@param name string the machine's name
+---@return fun(settings: envrun.Machine): string
+---@overload fun(name: string, settings: envrun.Machine): string
+function machine(name) end
+
+---A step that runs a command or a local script on the machine over SSH.
+---
+---```lua
+---shell { inline = "apt-get install -y nginx" }
+---```
+---@param settings envrun.Shell 
+---@return envrun.Step step
+function shell(settings) end
+
+---A step that uploads a file or a folder to the machine.
+---
+---```lua
+---file { source = "motd.txt", destination = "/etc/motd" }
+---```
+---@param settings envrun.File 
+---@return envrun.Step step
+function file(settings) end
+
+---One ansible-playbook run over the generated inventory, once every machine in hosts is up and provisioned. Returns the step's name.
+---
+---```lua
+---ansible "site" { playbook = "site.yml", hosts = machines() }
+---```
+---@param name string the step's name
+---@return fun(settings: envrun.Ansible): string
+---@overload fun(name: string, settings: envrun.Ansible): string
+function ansible(name) end
+
+---The names of the machines declared so far, in order; with group, those in the group.
+---
+---```lua
+---hosts = machines { group = "app" }
+---```
+---@param filter? envrun.Machines 
+---@return string[] names
+function machines(filter) end
+
+---Loads a Lua module: the standard library (envrun.X), the Envfile's folder, the modules of Envfile.lock, then ENVRUN_PATH.
+---
+---```lua
+---local hosts = require "envrun.hosts"
+---```
+---@param name string the module's name ("envrun.hosts", "lib.web", ".sibling")
+---@return any module
+function require(name) end
+
+---envrun's helpers for Envfiles and modules.
+---@class envrun.Envrun
+---@field dir string the Envfile's folder (absolute)
+---@field envfile string the Envfile's path (absolute)
+envrun = {}
+
+---A path relative to the calling file's folder, made absolute.
+---
+---```lua
+---envrun.path("files/nginx.conf")
+---```
+---@param rel string 
+---@return string path
+function envrun.path(rel) end
+
+---A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. `envrun watch` reloads when it changes.
+---
+---```lua
+---envrun.read("motd.txt")
+---```
+---@param path string 
+---@return string text
+function envrun.read(path) end
+
+---A Go text/template rendered with a Lua table; a missing key is an error.
+---
+---```lua
+---envrun.render("listen {{.port}};", { port = 80 })
+---```
+---@param text string 
+---@param vars? any 
+---@param name? string the template's name in errors
+---@return string text
+function envrun.render(text, vars, name) end
+
+---What the Envfile says of a machine (declared so far, or any inside envrun.defer), or nil.
+---
+---```lua
+---envrun.machine_info("db").ip
+---```
+---@param name string 
+---@return envrun.MachineInfo? info
+function envrun.machine_info(name) end
+
+---A step computed once the whole Envfile ran: fn(machine_name) returns a step or a function.
+---
+---```lua
+---envrun.defer(function(name) return shell { inline = "hostname" } end)
+---```
+---@param fn function 
+---@return envrun.Step step
+function envrun.defer(fn) end
+
+---The word of list a misspelt word most likely meant, or nil.
+---
+---```lua
+---envrun.suggest("mahcine", { "machine", "network" })
+---```
+---@param word string 
+---@param list string[] 
+---@return string? suggestion
+function envrun.suggest(word, list) end
+
