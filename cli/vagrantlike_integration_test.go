@@ -1,3 +1,7 @@
+//go:build linux
+
+// Linux only: reads file owners (syscall.Stat_t).
+
 package cli_test
 
 import (
