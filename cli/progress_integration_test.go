@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // The live panel (--progress auto on a terminal) tested on a real
@@ -94,7 +95,8 @@ var midRunLine = regexp.MustCompile(`(?m)^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] machi
 
 // TestIntegrationProgressPanel brings the two-host example up on a
 // terminal: a frame in the middle shows a machine at work (its phase and
-// elapsed time), the last frame has every line ✓ with its time, the
+// elapsed time); the terminal is then narrowed to 60 columns; the last
+// frame fits them and has every line ✓ with its time, the
 // cursor is shown again, and the run's timings are recorded for
 // `envrun timings`.
 func TestIntegrationProgressPanel(t *testing.T) {
@@ -104,6 +106,8 @@ func TestIntegrationProgressPanel(t *testing.T) {
 	tm := newTmux(t, e.dir, shq(envrunBinary(t))+" --provider docker up")
 	mid := tm.waitScreen(2*time.Minute, "machine line with a phase and elapsed time", midRunLine.MatchString)
 	t.Logf("a frame mid-run:\n%s", mid)
+	// A narrower terminal: the panel redraws at its width.
+	tm.tmux("resize-window", "-x", "60")
 	code, final := tm.exitOf(5 * time.Minute)
 	t.Logf("the last frame:\n%s", final)
 	if code != 0 {
@@ -113,6 +117,11 @@ func TestIntegrationProgressPanel(t *testing.T) {
 		re := regexp.MustCompile(`(?m)^✓ ` + regexp.QuoteMeta(row) + `\s.*\s(\d+\.\ds|\d+m\d\ds)\s*$`)
 		if !re.MatchString(final) {
 			t.Errorf("the last frame has no ✓ line with a time for %s", row)
+		}
+	}
+	for _, l := range strings.Split(final, "\n") {
+		if strings.HasPrefix(l, "✓") && utf8.RuneCountInString(l) > 60 {
+			t.Errorf("a panel line wider than the 60 columns left: %q", l)
 		}
 	}
 	if strings.ContainsAny(final, "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") {

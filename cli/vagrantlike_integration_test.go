@@ -35,6 +35,11 @@ machine "v-three" {
 machine "v-route" {
   networks = { zeta = "172.28.21.11", alpha = "172.28.22.11" },
   docker = { default_route = "alpha" },
+  provision = {
+    shell { inline = "echo a file >/etc/v-dir" },
+    file { source = "tree", destination = "/etc/v-dir", privileged = true },
+    file { source = "motd", destination = "/opt/v-priv/motd", privileged = true },
+  },
 }
 `
 
@@ -45,7 +50,16 @@ machine "v-route" {
 // with bash, or the interpreter given.
 func TestIntegrationVagrantlikeDocker(t *testing.T) {
 	w := newWorld(t, vagrantlikeEnvfile)
+	os.MkdirAll(filepath.Join(w.dir, "tree", "sub"), 0o755)
+	os.WriteFile(filepath.Join(w.dir, "tree", "sub", "a.txt"), []byte("in the tree\n"), 0o644)
+	os.WriteFile(filepath.Join(w.dir, "motd"), []byte("privileged motd\n"), 0o644)
 	w.mustRun("up")
+	// file { privileged = true } makes a destination the login user
+	// cannot (/opt is root's), and a folder replaces a file.
+	if out, err := w.exec("v-route", "sh", "-c", "cat /etc/v-dir/sub/a.txt /opt/v-priv/motd; stat -c %U /opt/v-priv/motd"); err != nil ||
+		out != "in the tree\nprivileged motd\nroot\n" {
+		t.Errorf("privileged file steps: %v\n%s", err, out)
+	}
 
 	want := map[string]string{"172.28.21.10": "eth0", "172.28.22.10": "eth1", "172.28.23.10": "eth2"}
 	check := func(t *testing.T, when string) {

@@ -41,7 +41,7 @@ type Options struct {
 	Echo bool
 	// Clock shows when each finished row ended (watch: "at 15:04:05").
 	Clock bool
-	// FPS is how often the panel is redrawn (default 10).
+	// FPS is how often the panel is redrawn (default 5).
 	FPS int
 }
 
@@ -71,7 +71,7 @@ type Panel struct {
 // New returns a panel that starts drawing at its first event.
 func New(opts Options) *Panel {
 	if opts.FPS <= 0 {
-		opts.FPS = 10
+		opts.FPS = 5
 	}
 	return &Panel{opts: opts, state: newBoard()}
 }

@@ -47,6 +47,10 @@ type UploadOptions struct {
 	Progress func(format string, args ...any)
 	// Warnf, when set, is told of a slow fallback (no tar on the machine).
 	Warnf func(format string, args ...any)
+	// Privileged writes as root, through sudo unless the user is root:
+	// the destination is made where the user may not write, and a folder
+	// replaces a file there. Needs tar on the machine.
+	Privileged bool
 }
 
 // UploadError is an upload that failed part way: Stale are the paths (or
@@ -108,7 +112,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		t := Tree{name: entry{mode: fi.Mode().Perm(), size: fi.Size(), mtime: fi.ModTime()}}
 		_, err := c.send(ctx, path.Dir(dst), nil, t.Paths(), func(add addFunc) error {
 			return add(name, t[name], src)
-		}, opts.Warnf)
+		}, opts)
 		return err
 	}
 	exclude := ignore.New(src, opts.Exclude)
@@ -134,7 +138,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 				now[p] = e
 				return add(p, e, local(p))
 			})
-		}, opts.Warnf)
+		}, opts)
 		if err != nil {
 			return err
 		}
@@ -172,7 +176,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 			}
 		}
 		return nil
-	}, opts.Warnf)
+	}, opts)
 	if err != nil {
 		return err
 	}
@@ -211,10 +215,11 @@ func (c *Client) forget(dst string) {
 const noTar = 97
 
 // unpackScript receives an upload: cd to the destination (made if
-// missing), read the removals ($1 bytes of shell on stdin) and run them,
-// then unpack the tar stream that follows. POSIX sh.
+// missing; a file there is replaced by the folder), read the removals ($1
+// bytes of shell on stdin) and run them, then unpack the tar stream that
+// follows. POSIX sh.
 const unpackScript = `command -v tar >/dev/null 2>&1 || { echo "envrun: no tar on this machine" >&2; exit 97; }
-cd -- "$2" 2>/dev/null || { mkdir -p -- "$2" && cd -- "$2"; } || exit 1
+cd -- "$2" 2>/dev/null || { { [ ! -e "$2" ] || [ -d "$2" ] || rm -f -- "$2"; } && mkdir -p -- "$2" && cd -- "$2"; } || exit 1
 if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
 exec tar -x -p -o -f -`
 
@@ -224,12 +229,16 @@ type addFunc func(p string, e entry, local string) error
 // send makes the machine's copy at dst follow an upload: remove the paths
 // remove, then unpack what produce adds. stale are the paths to report
 // when it fails. It returns the paths that changed while they were read.
-func (c *Client) send(ctx context.Context, dst string, remove, stale []string, produce func(addFunc) error, warnf func(string, ...any)) ([]string, error) {
+func (c *Client) send(ctx context.Context, dst string, remove, stale []string, produce func(addFunc) error, opts UploadOptions) ([]string, error) {
 	var removals strings.Builder
 	for _, p := range remove {
 		fmt.Fprintf(&removals, "rm -rf -- %s\n", shquote.Quote(p))
 	}
-	cmd := fmt.Sprintf("exec sh -c %s envrun-upload %d %s", shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
+	sudo := ""
+	if opts.Privileged && c.cfg.User != "root" {
+		sudo = "sudo -n "
+	}
+	cmd := fmt.Sprintf("exec %ssh -c %s envrun-upload %d %s", sudo, shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
 	pr, pw := io.Pipe()
 	var ts *tarStream
 	produced := make(chan error, 1)
@@ -254,8 +263,10 @@ func (c *Client) send(ctx context.Context, dst string, remove, stale []string, p
 	perr := <-produced
 	var exit *ExitError
 	switch {
+	case errors.As(err, &exit) && exit.Status == noTar && opts.Privileged:
+		err = fmt.Errorf("a privileged upload needs tar on the machine: %w", err)
 	case errors.As(err, &exit) && exit.Status == noTar:
-		if warnf != nil {
+		if warnf := opts.Warnf; warnf != nil {
 			warnf("no tar on %s: uploading to %s file by file over SFTP (slower; install tar for one-stream uploads)", c.cfg.Machine, dst)
 		}
 		return c.sendSFTP(ctx, dst, remove, produce)

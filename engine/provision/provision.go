@@ -56,11 +56,12 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 		return Shell(ctx, s, m, t, out)
 	case *spec.File:
 		return t.UploadTree(ctx, s.Source, s.Destination, comm.UploadOptions{
-			Exclude:  s.Exclude,
-			Changes:  s.Sync != spec.SyncFull,
-			Changed:  out.Changed,
-			Progress: out.Debugf,
-			Warnf:    out.Warnf,
+			Exclude:    s.Exclude,
+			Changes:    s.Sync != spec.SyncFull,
+			Changed:    out.Changed,
+			Privileged: s.Privileged,
+			Progress:   out.Debugf,
+			Warnf:      out.Warnf,
 		})
 	case *spec.Hook:
 		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})

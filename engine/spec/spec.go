@@ -228,6 +228,8 @@ type File struct {
 	// Sync is how a re-run sends a folder: SyncChanges ("" too) or
 	// SyncFull.
 	Sync string
+	// Privileged writes as root (through sudo unless the user is root).
+	Privileged bool
 }
 
 // StateDir is the name of an environment's private folder beside its
