@@ -265,6 +265,7 @@ same IPs and hostnames on each.`,
 		a.validateCommand(),
 		a.moduleCommand(),
 		a.boxCommand(),
+		a.proxyCommand(),
 		a.luaDefsCommand(),
 	)
 	a.addCompletion(root)

@@ -126,7 +126,7 @@ func (a *app) statusCommand() *cobra.Command {
 					return writeJSON(a.stdout, rows)
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME")
+				fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME\tENGINE")
 				orphans := 0
 				for _, r := range rows {
 					st := r.State
@@ -134,7 +134,7 @@ func (a *app) statusCommand() *cobra.Command {
 						st += " (not in the Envfile)"
 						orphans++
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname), engineColumn(r))
 				}
 				tw.Flush()
 				if orphans > 0 {
@@ -146,6 +146,19 @@ func (a *app) statusCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// engineColumn is where a machine runs and how it is reached:
+// "ssh://me@bighost (jump)"; the reach alone when the provider names no
+// engine.
+func engineColumn(r engine.MachineStatus) string {
+	switch {
+	case r.Engine == "":
+		return dash(r.Reach)
+	case r.Reach == "":
+		return r.Engine
+	}
+	return r.Engine + " (" + r.Reach + ")"
 }
 
 func dash(s string) string {

@@ -101,26 +101,7 @@ func TestIntegrationKill9(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := w.with(t)
-			os.Remove(filepath.Join(ctl, "blocking"))
-			var env []string
-			if tt.point != "" {
-				env = []string{"ENVRUN_TEST_PAUSE=" + tt.point}
-			} else {
-				os.WriteFile(filepath.Join(ctl, "block"), nil, 0o644)
-			}
-			p := w.start(env, "up")
-			if tt.point != "" {
-				p.pause(tt.point)
-			} else {
-				eventually(t, 2*time.Minute, func() string {
-					if _, err := os.Stat(filepath.Join(ctl, "blocking")); err != nil {
-						return "web's step never started blocking:\n" + p.stderrText()
-					}
-					return ""
-				})
-			}
-			p.kill9()
-			os.Remove(filepath.Join(ctl, "block"))
+			killUpAt(t, w, ctl, tt.point)
 			eventually(t, 15*time.Second, func() string { return tt.after(t) })
 			webBefore := w.containerID("web")
 
@@ -188,4 +169,31 @@ machine "web" { networks = { front = "172.31.66.10" } }
 	if c, n := w.containers(), w.networks(); len(c)+len(n) > 0 {
 		t.Errorf("destroy left %d container(s), %d network(s) (orphans included)", len(c), len(n))
 	}
+}
+
+// killUpAt starts `envrun up` in w and kills it with SIGKILL at pause
+// point, or, for "", while web's step blocks (ctl/block in the Envfile's
+// folder, synced to /ctl).
+func killUpAt(t *testing.T, w *world, ctl, point string) {
+	t.Helper()
+	os.Remove(filepath.Join(ctl, "blocking"))
+	var env []string
+	if point != "" {
+		env = []string{"ENVRUN_TEST_PAUSE=" + point}
+	} else {
+		os.WriteFile(filepath.Join(ctl, "block"), nil, 0o644)
+	}
+	p := w.start(env, "up")
+	if point != "" {
+		p.pause(point)
+	} else {
+		eventually(t, 3*time.Minute, func() string {
+			if _, err := os.Stat(filepath.Join(ctl, "blocking")); err != nil {
+				return "web's step never started blocking:\n" + p.stderrText()
+			}
+			return ""
+		})
+	}
+	p.kill9()
+	os.Remove(filepath.Join(ctl, "block"))
 }

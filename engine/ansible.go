@@ -23,7 +23,7 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	}
 	hosts := make([]ansible.Host, len(eps))
 	for i, ep := range eps {
-		hosts[i] = inventoryHost(ep.Machine, ep.Addr)
+		hosts[i] = inventoryHost(ep.Machine, ep.Addr, ep.Proxy)
 		hosts[i].Interfaces = e.cache.interfaces(ep.Machine.Name, "")
 	}
 	groups := map[string][]string{}
@@ -41,8 +41,8 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 	return e.inventory(hosts, groups).YAML()
 }
 
-func inventoryHost(m *spec.Machine, addr string) ansible.Host {
-	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars}
+func inventoryHost(m *spec.Machine, addr, proxy string) ansible.Host {
+	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars, ProxyCommand: proxy}
 }
 
 func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansible.Inventory {
@@ -63,11 +63,15 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	if !ok {
 		return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
 	}
+	route, err := e.Route(ctx)
+	if err != nil {
+		return err
+	}
 	hosts := make([]ansible.Host, len(runs))
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		inst, _ := r.state()
-		hosts[i] = inventoryHost(r.m, inst.Addr)
+		hosts[i] = inventoryHost(r.m, inst.Addr, e.ProxyCommand(route, r.m.Name))
 		names[i] = r.m.Name
 		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}

@@ -22,6 +22,7 @@ type cacheData struct {
 	Provider string                  `json:"provider,omitempty"`
 	Machines map[string]machineCache `json:"machines,omitempty"`
 	Steps    map[string]stepCache    `json:"steps,omitempty"`
+	Route    *routeCache             `json:"route,omitempty"`
 }
 
 type machineCache struct {

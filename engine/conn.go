@@ -127,6 +127,10 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	if timeout <= 0 {
 		timeout = sshTimeout
 	}
+	route, err := e.Route(ctx)
+	if err != nil {
+		return nil, err
+	}
 	end := timing.Start(ctx, "SSH wait")
 	c, err := e.dial(ctx, comm.Config{
 		Machine:   m.Name,
@@ -135,6 +139,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		Signer:    e.key.Signer,
 		HostKey:   e.known.Callback(m.Name),
 		Keepalive: e.keepalive,
+		Via:       e.via(route, m.Name, inst.Addr),
 	}, timeout)
 	if err != nil {
 		return nil, e.withConsole(m.Name, err)

@@ -214,7 +214,12 @@ func choose(ctx context.Context, ef *spec.Envfile, opts Options, c *cache) (*pro
 		if d.Available == nil {
 			continue
 		}
-		err := d.Available(ctx)
+		var err error
+		if d.AvailableFor != nil {
+			err = d.AvailableFor(ctx, ef)
+		} else {
+			err = d.Available(ctx)
+		}
 		if err == nil {
 			return d, "the first available", nil
 		}
@@ -239,7 +244,11 @@ func (e *Env) Open(ctx context.Context) error {
 		return e.noProvider
 	}
 	// Ask the backend first: when it is down, nothing is made here either.
-	if e.Driver.Available != nil {
+	if e.Driver.AvailableFor != nil {
+		if err := e.Driver.AvailableFor(ctx, e.Spec); err != nil {
+			return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
+		}
+	} else if e.Driver.Available != nil {
 		if err := e.Driver.Available(ctx); err != nil {
 			return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
 		}

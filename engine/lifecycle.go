@@ -25,6 +25,10 @@ type MachineStatus struct {
 	IP       string `json:"ip"`
 	Hostname string `json:"hostname,omitempty"`
 	ID       string `json:"id,omitempty"`
+	// Engine is where the machine runs, Reach how this host reaches it
+	// (direct, jump, engine).
+	Engine string `json:"engine,omitempty"`
+	Reach  string `json:"reach"`
 	// Interfaces are the machine's interface names by network, as it told
 	// them when envrun last connected to it.
 	Interfaces map[string]string `json:"interfaces,omitempty"`
@@ -47,9 +51,13 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	for _, s := range states {
 		byName[s.Name] = s
 	}
+	route, err := e.Route(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []MachineStatus
 	for _, m := range e.Spec.Machines {
-		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname}
+		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname, Engine: route.Engine, Reach: string(route.Reach)}
 		if ip := m.IP(); ip.IsValid() {
 			ms.IP = ip.String()
 		}
@@ -65,7 +73,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	}
 	for _, s := range states {
 		if _, orphan := byName[s.Name]; orphan {
-			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Orphan: true})
+			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Engine: route.Engine, Reach: string(route.Reach), Orphan: true})
 		}
 	}
 	return out, nil

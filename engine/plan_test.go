@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,8 +235,11 @@ func TestPartialRun(t *testing.T) {
 	fp, log := newFake(), &cmdLog{}
 	e := newTestEnv(t, ef, fp, log)
 	var dials []string
+	var mu sync.Mutex // machines dial in parallel
 	conns := map[string]*endingConn{}
 	e.dial = func(ctx context.Context, cfg comm.Config, _ time.Duration) (Conn, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		dials = append(dials, cfg.Machine)
 		c := &endingConn{&fakeConn{machine: cfg.Machine, log: log}, make(chan struct{})}
 		conns[cfg.Machine] = c

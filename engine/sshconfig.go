@@ -17,6 +17,10 @@ type Endpoint struct {
 	Machine *spec.Machine
 	Addr    string // host:port
 	User    string
+	// Proxy is the OpenSSH ProxyCommand that reaches it, "" when it is
+	// reached directly; Route is how.
+	Proxy string
+	Route provider.Route
 }
 
 // Endpoints returns the SSH endpoints of the named machines (all when
@@ -29,8 +33,12 @@ func (e *Env) Endpoints(ctx context.Context, names []string) ([]Endpoint, error)
 	}
 	var states []provider.MachineState
 	var out []Endpoint
+	route, err := e.Route(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range machines {
-		ep := Endpoint{Machine: m, User: m.User}
+		ep := Endpoint{Machine: m, User: m.User, Route: route, Proxy: e.ProxyCommand(route, m.Name)}
 		if ip := m.IP(); ip.IsValid() {
 			ep.Addr = net.JoinHostPort(ip.String(), "22")
 		} else {
@@ -117,6 +125,9 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 		fmt.Fprintf(&b, "  HostKeyAlgorithms ssh-ed25519\n")
 		fmt.Fprintf(&b, "  PasswordAuthentication no\n")
 		fmt.Fprintf(&b, "  LogLevel ERROR\n")
+		if ep.Proxy != "" {
+			fmt.Fprintf(&b, "  ProxyCommand %s\n", ep.Proxy)
+		}
 	}
 	return b.String()
 }
@@ -141,5 +152,6 @@ func (e *Env) Dial(ctx context.Context, ep Endpoint) (*comm.Client, error) {
 	return comm.Dial(ctx, comm.Config{
 		Machine: ep.Machine.Name, Addr: ep.Addr, User: ep.User,
 		Signer: key.Signer, HostKey: e.known.Callback(ep.Machine.Name),
+		Via: e.via(ep.Route, ep.Machine.Name, ep.Addr),
 	})
 }

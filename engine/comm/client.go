@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,10 @@ type Config struct {
 	// Keepalive is the interval of keepalive probes; a connection that
 	// misses two answers in a row is closed as dead. 0 means 10s.
 	Keepalive time.Duration
+	// Via opens the stream the SSH connection runs over when Addr is not
+	// routable from here (a jump host's `ssh -W`, the engine's API); nil
+	// dials Addr over TCP. Addr still names the machine for host keys.
+	Via func(ctx context.Context) (net.Conn, error)
 }
 
 func (c *Config) clientConfig() *ssh.ClientConfig {
@@ -72,8 +77,17 @@ type Client struct {
 
 // Dial connects once.
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
-	d := net.Dialer{Timeout: 5 * time.Second}
-	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	var nc net.Conn
+	var err error
+	if cfg.Via != nil {
+		nc, err = cfg.Via(ctx)
+		if err == nil {
+			nc = viaConn{nc, cfg.Addr}
+		}
+	} else {
+		d := net.Dialer{Timeout: 5 * time.Second}
+		nc, err = d.DialContext(ctx, "tcp", cfg.Addr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +172,12 @@ func WaitDial(ctx context.Context, cfg Config, timeout time.Duration) (*Client, 
 		}
 		if errors.Is(err, ErrHostKeyChanged) {
 			return nil, err
+		}
+		// A jump host that refuses its key or the login will go on
+		// refusing: say so now.
+		var ce *CommandError
+		if errors.As(err, &ce) && (ce.HostKeyRefused() || ce.LoginRefused()) {
+			return nil, fmt.Errorf("reach %s through the jump host: %w", cfg.Machine, err)
 		}
 		switch {
 		case !isAuthFailure(err):
@@ -387,4 +407,26 @@ func (t *tailBuffer) String() string {
 		}
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// viaConn is a stream to a machine opened another way than TCP: its
+// remote address is still the machine's, which host keys are pinned for.
+type viaConn struct {
+	net.Conn
+	addr string
+}
+
+func (c viaConn) RemoteAddr() net.Addr {
+	if ap, err := netip.ParseAddrPort(c.addr); err == nil {
+		return net.TCPAddrFromAddrPort(ap)
+	}
+	return c.Conn.RemoteAddr()
+}
+
+// CloseWrite ends the stream's sending side when it has one.
+func (c viaConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }

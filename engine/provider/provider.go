@@ -50,6 +50,13 @@ type Driver struct {
 	Validate func(ef *spec.Envfile) error
 	// Available reports quickly whether the backend answers on this host.
 	Available func(ctx context.Context) error
+	// AvailableFor is Available for backends an Envfile may point
+	// elsewhere (docker.host); used instead of Available when set.
+	AvailableFor func(ctx context.Context, ef *spec.Envfile) error
+	// RouteKey names, without asking the backend, the engine the Envfile's
+	// machines run on and how they are to be reached: a cached Route is
+	// used while the key stays the same. nil for providers without Router.
+	RouteKey func(ef *spec.Envfile) (string, error)
 	// Open connects to the backend.
 	Open func(ctx context.Context, env Env) (Provider, error)
 	// OpenBoxes opens the provider's box store; nil when the provider has

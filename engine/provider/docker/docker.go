@@ -8,6 +8,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,13 +41,21 @@ var Driver = &provider.Driver{
 		_, err := decodeOptions(m, "")
 		return err
 	},
-	Validate:  validate,
-	Available: available,
-	Open:      open,
+	Validate:     validate,
+	Available:    available,
+	AvailableFor: availableFor,
+	RouteKey:     routeKey,
+	Open:         open,
 }
 
 func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
+	if _, err := engineOf(ef); err != nil {
+		var e *spec.Error
+		if errors.As(err, &e) {
+			errs = append(errs, e)
+		}
+	}
 	for _, m := range ef.Machines {
 		o, err := decodeOptions(m, ef.Dir)
 		if err != nil {
@@ -59,41 +68,80 @@ func validate(ef *spec.Envfile) error {
 	return errs.Err()
 }
 
-func newClient() (*client.Client, error) {
-	return client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+// dial resolves the engine the Envfile chooses and makes its client;
+// nothing is dialled yet.
+func dial(ef *spec.Envfile) (*client.Client, *endpoint, engineChoice, error) {
+	var choice engineChoice
+	if ef != nil {
+		var err error
+		if choice, err = engineOf(ef); err != nil {
+			return nil, nil, choice, err
+		}
+	}
+	ep, err := resolveEndpoint(choice)
+	if err != nil {
+		return nil, nil, choice, err
+	}
+	c, err := client.NewClientWithOpts(ep.opts...)
+	if err != nil {
+		return nil, nil, choice, fmt.Errorf("docker engine %s (from %s): %w", ep.Host, ep.Source, err)
+	}
+	return c, ep, choice, nil
 }
 
-func available(ctx context.Context) error {
-	c, err := newClient()
+func available(ctx context.Context) error { return availableFor(ctx, nil) }
+
+func availableFor(ctx context.Context, ef *spec.Envfile) error {
+	c, ep, _, err := dial(ef)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	// An ssh:// engine starts ssh and the remote docker CLI first.
+	timeout := 2 * time.Second
+	if ep.sshHost() != nil {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	_, err = c.Ping(ctx)
-	return explain(c, err)
+	return explain(ep, err)
 }
 
-// explain turns the errors of an unreachable engine into advice.
-func explain(c *client.Client, err error) error {
+// explain turns the errors of an unreachable engine into one line that
+// says which engine was tried, chosen by what, and what to do.
+func explain(ep *endpoint, err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
+	tried := fmt.Sprintf("the Docker engine at %s (chosen by %s)", ep.Name(), ep.Source)
+	if sp := ep.sshHost(); sp != nil {
+		why := msg
+		if _, stderr, ok := strings.Cut(msg, "stderr="); ok && strings.TrimSpace(stderr) != "" {
+			why = strings.Join(strings.Fields(stderr), " ")
+		}
+		dest := (&provider.JumpHost{User: sp.User, Host: sp.Host, Port: sp.Port}).String()
+		return fmt.Errorf("cannot reach %s over SSH: %s; check that `ssh %s docker system dial-stdio` works here (your ~/.ssh/config, agent and known_hosts apply), or choose another engine with DOCKER_HOST, DOCKER_CONTEXT or docker.host", tried, why, dest)
+	}
 	switch {
 	case strings.Contains(msg, "permission denied"):
-		return fmt.Errorf("cannot talk to the Docker engine at %s: permission denied; add yourself to the docker group (sudo usermod -aG docker $USER, then log in again) or run as root", c.DaemonHost())
-	case client.IsErrConnectionFailed(err) || strings.Contains(msg, "no such file or directory") || strings.Contains(msg, "connection refused"):
-		return fmt.Errorf("the Docker engine is not running at %s (start it with `sudo systemctl start docker`, or set DOCKER_HOST): %w", c.DaemonHost(), err)
+		return fmt.Errorf("cannot talk to %s: permission denied; add yourself to the docker group (sudo usermod -aG docker $USER, then log in again) or run as root", tried)
+	case client.IsErrConnectionFailed(err) || strings.Contains(msg, "no such file or directory") || strings.Contains(msg, "connection refused") || errors.Is(err, context.DeadlineExceeded):
+		if ep.Source == "the default" {
+			return fmt.Errorf("%s is not running (start it with `sudo systemctl start docker`, or choose an engine with DOCKER_HOST or DOCKER_CONTEXT): %w", tried, err)
+		}
+		return fmt.Errorf("cannot reach %s: %v; start that engine, or choose another one with DOCKER_HOST, DOCKER_CONTEXT or docker.host", tried, err)
 	}
-	return err
+	return fmt.Errorf("%s: %w", tried, err)
 }
 
 // Provider is the Docker provider, opened.
 type Provider struct {
-	c   *client.Client
-	env provider.Env
+	c      *client.Client
+	env    provider.Env
+	ep     *endpoint
+	choice engineChoice
 
 	images      singleflight.Group // image ref → ensured once per run
 	users       *userCache
@@ -101,17 +149,21 @@ type Provider struct {
 }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
-	c, err := newClient()
+	c, ep, choice, err := dial(env.Envfile)
 	if err != nil {
 		return nil, err
 	}
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	timeout := 5 * time.Second
+	if ep.sshHost() != nil {
+		timeout = 30 * time.Second
+	}
+	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if _, err := c.Ping(pctx); err != nil {
 		c.Close()
-		return nil, explain(c, err)
+		return nil, explain(ep, err)
 	}
-	return &Provider{c: c, env: env, users: openUserCache()}, nil
+	return &Provider{c: c, env: env, ep: ep, choice: choice, users: openUserCache()}, nil
 }
 
 func (p *Provider) Name() string { return "docker" }

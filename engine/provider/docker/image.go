@@ -60,7 +60,7 @@ func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options)
 		if info, err := p.c.ImageInspect(ctx, ref); err == nil {
 			return info.ID, nil
 		} else if !isNotFound(err) {
-			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.c, err))
+			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.ep, err))
 		}
 		var err error
 		switch {
@@ -76,7 +76,7 @@ func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options)
 		}
 		info, err := p.c.ImageInspect(ctx, ref)
 		if err != nil {
-			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.c, err))
+			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.ep, err))
 		}
 		return info.ID, nil
 	})

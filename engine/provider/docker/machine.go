@@ -58,7 +58,7 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	case isNotFound(err):
 		return p.create(ctx, m)
 	case err != nil:
-		return nil, fmt.Errorf("inspect container %s: %w", name, explain(p.c, err))
+		return nil, fmt.Errorf("inspect container %s: %w", name, explain(p.ep, err))
 	case info.Config.Labels[LabelProject] != p.env.Project:
 		return nil, fmt.Errorf("a container named %s exists and is not envrun's: remove or rename it", name)
 	case info.State.Status == "created":
@@ -175,7 +175,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		if cerrdefs.IsConflict(err) {
 			return nil, fmt.Errorf("create container %s: %w: %w", cs.Name, errNameTaken, err)
 		}
-		return nil, fmt.Errorf("create container %s: %w", cs.Name, explain(p.c, err))
+		return nil, fmt.Errorf("create container %s: %w", cs.Name, explain(p.ep, err))
 	}
 	// From here on, a failure (or Ctrl-C) removes the container again, so
 	// nothing half-made stays behind.
@@ -407,7 +407,7 @@ func (p *Provider) Halt(ctx context.Context, name string) error {
 	timeout := 10
 	err := p.c.ContainerStop(ctx, p.containerName(name), container.StopOptions{Timeout: &timeout})
 	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("stop container %s: %w", p.containerName(name), explain(p.c, err))
+		return fmt.Errorf("stop container %s: %w", p.containerName(name), explain(p.ep, err))
 	}
 	return nil
 }
@@ -433,7 +433,7 @@ func (p *Provider) list(ctx context.Context, machine string) ([]container.Summar
 	}
 	list, err := p.c.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", explain(p.c, err))
+		return nil, fmt.Errorf("list containers: %w", explain(p.ep, err))
 	}
 	return list, nil
 }

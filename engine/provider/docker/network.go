@@ -23,7 +23,7 @@ func (p *Provider) listNetworks(ctx context.Context, name string) ([]network.Sum
 	}
 	nets, err := p.c.NetworkList(ctx, network.ListOptions{Filters: f})
 	if err != nil {
-		return nil, fmt.Errorf("list Docker networks: %w", explain(p.c, err))
+		return nil, fmt.Errorf("list Docker networks: %w", explain(p.ep, err))
 	}
 	return nets, nil
 }
@@ -59,7 +59,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		return pause.At(ctx, "network-created:"+n.Name)
 	}
 	if !strings.Contains(err.Error(), "overlaps") && !cerrdefs.IsConflict(err) {
-		return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.c, err))
+		return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.ep, err))
 	}
 	// The subnet or the name is taken. It may be this environment's own
 	// network, still being made for an envrun that was killed a moment ago:
@@ -79,7 +79,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.c, err))
+	return fmt.Errorf("create Docker network for %q (%s): %w", n.Name, n.Subnet, explain(p.ep, err))
 }
 
 // adopt finds the environment's network n in Docker. found is true when it

@@ -24,6 +24,12 @@ type Options struct {
 	Env        map[string]string `opt:"env"`
 	CapAdd     []string          `opt:"cap_add"`
 	Tmpfs      []string          `opt:"tmpfs"`
+
+	// The engine the machine runs on, and how it is reached: see
+	// endpoint.go and route.go. Every machine that names one names the same.
+	Host    string `opt:"host"`    // a DOCKER_HOST-style address
+	Context string `opt:"context"` // a docker context
+	Reach   string `opt:"reach"`   // direct, jump or engine; "" chooses
 	// DefaultRoute names the network the default route goes through; ""
 	// is the first network the machine declares that is not isolated.
 	DefaultRoute string `opt:"default_route"`
@@ -52,6 +58,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	}
 	if o.Image != "" && o.Build != "" {
 		return nil, spec.Errorf(raw.Pos, "%s: image and build are exclusive: build makes the image", what)
+	}
+	if o.Host != "" && o.Context != "" {
+		return nil, spec.Errorf(raw.Pos, "%s: host and context are exclusive: a context names a host", what)
 	}
 	switch cmd := o.Cmd.(type) {
 	case nil, string:
@@ -121,4 +130,37 @@ func (o *Options) command(setup string) []string {
 		return out
 	}
 	return sshdCommand(setup)
+}
+
+// engineOf is the engine the Envfile's machines choose, and how they are
+// reached: every machine that sets docker.host, docker.context or
+// docker.reach must agree (one engine per environment).
+func engineOf(ef *spec.Envfile) (engineChoice, error) {
+	var c engineChoice
+	var from *spec.Machine
+	for _, m := range ef.Machines {
+		o, err := decodeOptions(m, ef.Dir)
+		if err != nil {
+			return c, err
+		}
+		mc := engineChoice{Host: o.Host, Context: o.Context, Reach: o.Reach}
+		if mc == (engineChoice{}) {
+			continue
+		}
+		if from != nil && mc != c {
+			return c, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker: host, context and reach must be the same for every machine that sets them (machine %q sets %s): one environment runs on one engine", m.Name, from.Name, c)
+		}
+		c, from = mc, m
+	}
+	return c, nil
+}
+
+func (c engineChoice) String() string {
+	var parts []string
+	for _, kv := range [][2]string{{"host", c.Host}, {"context", c.Context}, {"reach", c.Reach}} {
+		if kv[1] != "" {
+			parts = append(parts, fmt.Sprintf("%s = %q", kv[0], kv[1]))
+		}
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
 }

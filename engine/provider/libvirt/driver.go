@@ -33,6 +33,7 @@ var Driver = &provider.Driver{
 	},
 	Validate:  validate,
 	Available: available,
+	RouteKey:  routeKey,
 	Open:      open,
 	OpenBoxes: openBoxes,
 }

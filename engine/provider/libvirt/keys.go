@@ -152,6 +152,9 @@ type contact struct {
 	Key     ssh.Signer
 	Boot    firstBoot
 	Timeout time.Duration
+	// Via reaches Addr when this host cannot route to it (a qemu+ssh://
+	// libvirt's SSH host); nil dials TCP.
+	Via func(ctx context.Context) (net.Conn, error)
 }
 
 // firstContact waits for the machine's SSH, logs in as the box user with
@@ -163,6 +166,7 @@ func firstContact(ctx context.Context, c contact) (ssh.PublicKey, error) {
 	cl, err := comm.WaitDial(ctx, comm.Config{
 		Machine: c.Machine,
 		Addr:    c.Addr,
+		Via:     c.Via,
 		User:    c.Boot.BoxUser,
 		// One publickey method with every key: the SSH client tries a
 		// method name only once.

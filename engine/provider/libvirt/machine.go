@@ -346,6 +346,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	hostKey, err := p.firstContact(ctx, contact{
 		Machine: m.Name,
 		Addr:    addr,
+		Via:     p.via(addr),
 		Key:     p.env.Key.Signer,
 		Timeout: o.bootTimeout(),
 		Boot: firstBoot{

@@ -172,7 +172,7 @@ func buildDomain(p domainParams) (*libvirtxml.Domain, error) {
 			Serials: []libvirtxml.DomainSerial{{
 				Source: &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}},
 				Target: &libvirtxml.DomainSerialTarget{Port: new(uint)},
-				Log:    &libvirtxml.DomainChardevLog{File: p.Console, Append: "off"},
+				Log:    consoleLog(p.Console),
 			}},
 			Consoles: []libvirtxml.DomainConsole{{
 				Source: &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}},
@@ -405,4 +405,13 @@ func poolXML(name, path string) (string, error) {
 		Target: &libvirtxml.StoragePoolTarget{Path: path},
 	}
 	return p.Marshal()
+}
+
+// consoleLog logs the serial console to file; none when file is "" (a
+// remote libvirt, whose files are not this host's).
+func consoleLog(file string) *libvirtxml.DomainChardevLog {
+	if file == "" {
+		return nil
+	}
+	return &libvirtxml.DomainChardevLog{File: file, Append: "off"}
 }

@@ -31,6 +31,9 @@ type Host struct {
 	User   string         // ansible_user
 	Groups []string       // the machine's own groups
 	Vars   map[string]any // the machine's `vars`; they win over envrun's
+	// ProxyCommand reaches the machine when this host cannot route to it
+	// (a jump host, the engine's API); "" for a direct connection.
+	ProxyCommand string
 	// Interfaces are its interface names by network, envrun_interfaces;
 	// nil when not known yet.
 	Interfaces map[string]string
@@ -99,6 +102,9 @@ func (inv *Inventory) YAML() ([]byte, error) {
 			own("ansible_port", p)
 		}
 		own("ansible_user", h.User)
+		if h.ProxyCommand != "" {
+			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+shquote.Quote("ProxyCommand="+h.ProxyCommand))
+		}
 		if len(h.Interfaces) > 0 {
 			ifaces := mapping()
 			for _, n := range slices.Sorted(maps.Keys(h.Interfaces)) {

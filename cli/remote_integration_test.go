@@ -1,0 +1,223 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/client"
+
+	"github.com/envrun/envrun/engine/provider/docker"
+	"github.com/envrun/envrun/engine/state"
+)
+
+// remoteCase is the two-host example brought up from the client
+// namespace on one engine, reached one way.
+type remoteCase struct {
+	subnet     int      // 172.23.<subnet>.0/24
+	full       bool     // also halt, up again, plain ssh and ansible
+	env        []string // how the engine is chosen
+	setup      string   // bash run in the client first (docker context create)
+	wantEngine string   // status's engine
+	wantReach  string   // status's reach
+}
+
+// TestIntegrationRemoteDocker runs the contract's two-host example, with
+// its Ansible step, from a client that cannot route to the engine's
+// networks: on an engine over ssh:// (DOCKER_HOST, then a docker context
+// that names the host by an alias of the client's ~/.ssh/config), and on
+// the engine's local socket with no route to its bridge (the Docker
+// Desktop shape). Each proves the machines' IPs unreachable from the
+// client first; then up, envrun ssh (exit status kept), plain ssh -F with
+// envrun ssh-config, plain ansible with envrun inventory, status --json,
+// halt, up again, and destroy leaving nothing.
+func TestIntegrationRemoteDocker(t *testing.T) {
+	r := newRig(t, 1)
+	engine := "ssh://root@" + r.hostIP
+	cases := map[string]remoteCase{
+		"DOCKER_HOST": {subnet: 1, full: true, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump"},
+		"context": {subnet: 2,
+			env:        []string{"DOCKER_CONFIG=" + filepath.Join(r.home, "docker-config")},
+			setup:      "docker context create t-remote --docker host=ssh://t-remote >/dev/null && docker context use t-remote >/dev/null",
+			wantEngine: "ssh://t-remote (context t-remote)", wantReach: "jump"},
+		"socket": {subnet: 3, full: true, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine"},
+	}
+	for _, name := range []string{"DOCKER_HOST", "context", "socket"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r.with(t).twoHost(t, cases[name])
+		})
+	}
+}
+
+func (r *rig) with(t *testing.T) *rig {
+	c := *r
+	c.t = t
+	return &c
+}
+
+func (r *rig) twoHost(t *testing.T, c remoteCase) {
+	dir := exampleIn(t, c.subnet, "")
+	purgeProject(t, filepath.Join(dir, "Envfile.lua"))
+	ip1, ip2 := fmt.Sprintf("172.23.%d.20", c.subnet), fmt.Sprintf("172.23.%d.21", c.subnet)
+	r.unreachable(dir, ip1+":22")
+	if c.setup != "" {
+		r.mustClient(dir, c.env, c.setup)
+	}
+	out := r.mustClient(dir, c.env, "envrun up 2>&1")
+	for _, want := range []string{"machine1 | [shell#1] shell: echo ready > /tmp/ready", "site     | PLAY RECAP"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("up's output lacks %q:\n%s", want, out)
+		}
+	}
+	// Up, yet still not routable from here: everything below went through
+	// the transport.
+	r.unreachable(dir, ip2+":22")
+
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(r.mustClient(dir, c.env, "envrun status --json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if row["engine"] != c.wantEngine || row["reach"] != c.wantReach || row["state"] != "running" {
+			t.Errorf("status row %v: want engine %q, reach %q, running", row, c.wantEngine, c.wantReach)
+		}
+	}
+	if got := r.mustClient(dir, c.env, "envrun ssh machine1 -- cat /etc/envrun-play-hosts /tmp/ready"); got != "machine1,machine2\nready\n" {
+		t.Errorf("envrun ssh machine1: %q, want the play's hosts and the shell step's file", got)
+	}
+	if got := r.mustClient(dir, c.env, "envrun ssh machine2 -- 'exit 7' || echo status $?"); !strings.HasSuffix(got, "status 7\n") {
+		t.Errorf("envrun ssh machine2 -- exit 7: %q, want status 7", got)
+	}
+	if !c.full {
+		r.mustClient(dir, c.env, "envrun destroy -f 2>&1")
+		if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
+			t.Errorf("destroy left %d containers and networks", n)
+		}
+		return
+	}
+	// (OpenSSH closes every descriptor above stderr before it reads -F:
+	// `ssh -F <(envrun ssh-config)` cannot work; a file does.)
+	if got := r.mustClient(dir, c.env, "envrun ssh-config > ssh_config && ssh -F ssh_config machine2 hostname -f"); got != "machine2.local\n" {
+		t.Errorf("plain ssh -F with envrun ssh-config: %q", got)
+	}
+	// (A file, not <(envrun inventory): on a loaded host Ansible may open
+	// the pipe after envrun stopped waiting for it; see writeInventory.)
+	if got := r.mustClient(dir, c.env, "envrun inventory > inventory.yml && ansible all -i inventory.yml -m ping -o 2>&1"); strings.Count(got, "SUCCESS") != 2 {
+		t.Errorf("plain ansible with envrun inventory:\n%s", got)
+	}
+	// A second up changes nothing and runs no play; halt then up
+	// converges through the transport again.
+	if out := r.mustClient(dir, c.env, "envrun up 2>&1"); strings.Contains(out, "PLAY [") {
+		t.Errorf("a second up ran the playbook again:\n%s", out)
+	}
+	r.mustClient(dir, c.env, "envrun halt machine2 2>&1")
+	r.mustClient(dir, c.env, "envrun up 2>&1")
+	if got := r.mustClient(dir, c.env, "envrun ssh machine2 -- cat /tmp/motd"); got != "Welcome to an envrun machine.\n" {
+		t.Errorf("after halt and up, machine2's /tmp/motd = %q", got)
+	}
+	r.mustClient(dir, c.env, "envrun destroy -f 2>&1")
+	if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
+		t.Errorf("destroy left %d containers and networks", n)
+	}
+}
+
+// projectFilter is the label of the environment of Envfile path.
+func projectFilter(path string) filters.Args {
+	return filters.NewArgs(filters.Arg("label", docker.LabelProject+"="+state.ProjectID(path)))
+}
+
+// countProject counts the containers and networks of the environment
+// of Envfile path on this host's engine.
+func countProject(t *testing.T, path string) int {
+	t.Helper()
+	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	cs, err := c.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(path)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err := c.NetworkList(ctx, network.ListOptions{Filters: projectFilter(path)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(cs) + len(ns)
+}
+
+// purgeProject removes, when the test ends, whatever of the environment
+// of Envfile path is left on this host's engine.
+func purgeProject(t *testing.T, path string) {
+	t.Cleanup(func() {
+		c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		ctx := context.Background()
+		cs, _ := c.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(path)})
+		for _, x := range cs {
+			c.ContainerRemove(ctx, x.ID, container.RemoveOptions{Force: true})
+		}
+		ns, _ := c.NetworkList(ctx, network.ListOptions{Filters: projectFilter(path)})
+		for _, x := range ns {
+			c.NetworkRemove(ctx, x.ID)
+		}
+	})
+}
+
+// TestIntegrationRemoteEngineErrors: an engine that cannot be used fails
+// `envrun up` with exit 1 and one line that names the engine, what chose
+// it and what to do, and nothing is made: not even .envrun/.
+func TestIntegrationRemoteEngineErrors(t *testing.T) {
+	r := newRig(t, 2)
+	for _, c := range []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"unknown context", []string{"DOCKER_CONTEXT=t-nope"}, []string{`docker context "t-nope" (from DOCKER_CONTEXT) does not exist`, "docker context create t-nope"}},
+		{"unreachable engine", []string{"DOCKER_HOST=ssh://root@127.0.0.1:1"}, []string{"cannot reach the Docker engine at ssh://root@127.0.0.1:1 (chosen by DOCKER_HOST) over SSH", "Connection refused", "ssh root@127.0.0.1:1 docker system dial-stdio"}},
+		{"refused key", []string{"DOCKER_HOST=ssh://t-refused"}, []string{"cannot reach the Docker engine at ssh://t-refused (chosen by DOCKER_HOST) over SSH", "Permission denied"}},
+		{"changed host key", []string{"DOCKER_HOST=ssh://t-changed"}, []string{"cannot reach the Docker engine at ssh://t-changed (chosen by DOCKER_HOST) over SSH", "Host key verification failed"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := exampleIn(t, 9, "")
+			purgeProject(t, filepath.Join(dir, "Envfile.lua"))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			out, err := r.inClient(ctx, dir, c.env, "envrun up 2>&1")
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("up: %v, want exit 1\n%s", err, out)
+			}
+			if n := strings.Count(strings.TrimSpace(out), "\n"); n != 0 {
+				t.Errorf("up printed %d lines, want one:\n%s", n+1, out)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("up's error lacks %q:\n%s", w, out)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+				t.Errorf("a failed up made .envrun/")
+			}
+			if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
+				t.Errorf("a failed up made %d containers and networks", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,253 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/envrun/envrun/engine/provider/docker"
+	"github.com/envrun/envrun/engine/provider/providertest"
+	"github.com/envrun/envrun/engine/provision/ansible/ansibletest"
+)
+
+// This file is the rig of the remote-engine tests: a client with no
+// route to any engine's network. A network namespace (t-c…) whose only
+// link is a veth pair to the root namespace (10.250.x.0/30); in the root
+// namespace an sshd of the test's, listening only on the veth address with
+// a test key, plays the remote host (its docker CLI answers
+// `docker system dial-stdio`). envrun, ssh and Ansible run in the client
+// namespace with a home of their own bind-mounted over the user's (OpenSSH
+// takes ~/.ssh from the password database, not $HOME): the real ~/.ssh is
+// never read nor touched.
+
+// rig is one client namespace and the sshd it reaches.
+type rig struct {
+	t      testing.TB
+	ns     string // client network namespace
+	hostIP string // the root namespace's end, where sshd listens
+	home   string // the client's home (bind-mounted over the real one)
+	bin    string
+}
+
+// requireRig fails on CI, skips elsewhere, unless what the rig needs is here.
+func requireRig(t testing.TB) {
+	t.Helper()
+	var missing []string
+	if os.Geteuid() != 0 {
+		missing = append(missing, "root")
+	}
+	for _, tool := range []string{"ip", "ssh", "ssh-keygen", "/usr/sbin/sshd", "docker", "mount"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("the remote-engine rig needs %s (CI=true: required)", strings.Join(missing, ", "))
+	}
+	t.Skipf("the remote-engine rig needs %s", strings.Join(missing, ", "))
+}
+
+func rigRun(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// newRig makes the namespace, the veth pair on 10.250.<n>.0/30 and the
+// sshd, and removes them all when the test ends.
+func newRig(t testing.TB, n int) *rig {
+	t.Helper()
+	requireRig(t)
+	providertest.Require(t, docker.Driver)
+	ansibletest.Require(t)
+	id := make([]byte, 3)
+	rand.Read(id)
+	suffix := hex.EncodeToString(id)
+	r := &rig{t: t, ns: "t-c" + suffix, hostIP: fmt.Sprintf("10.250.%d.1", n), bin: envrunBinary(t)}
+	hostIf, clientIf := "t-h"+suffix, "t-v"+suffix
+	rigRun(t, "ip", "netns", "add", r.ns)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", r.ns).Run() })
+	rigRun(t, "ip", "link", "add", hostIf, "type", "veth", "peer", "name", clientIf)
+	t.Cleanup(func() { exec.Command("ip", "link", "del", hostIf).Run() })
+	rigRun(t, "ip", "link", "set", clientIf, "netns", r.ns)
+	rigRun(t, "ip", "addr", "add", r.hostIP+"/30", "dev", hostIf)
+	rigRun(t, "ip", "link", "set", hostIf, "up")
+	rigRun(t, "ip", "-n", r.ns, "addr", "add", fmt.Sprintf("10.250.%d.2/30", n), "dev", clientIf)
+	rigRun(t, "ip", "-n", r.ns, "link", "set", clientIf, "up")
+	rigRun(t, "ip", "-n", r.ns, "link", "set", "lo", "up")
+
+	// The remote host's sshd, and the client's home: its key, authorized
+	// there, and the sshd's host key in its known_hosts.
+	base := t.TempDir()
+	os.Chmod(base, 0o755)
+	sd := filepath.Join(base, "sshd")
+	r.home = filepath.Join(base, "home")
+	dotSSH := filepath.Join(r.home, ".ssh")
+	for _, d := range []string{sd, dotSSH} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(sd, "host_key"))
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dotSSH, "id_ed25519"))
+	rigCopy(t, filepath.Join(dotSSH, "id_ed25519.pub"), filepath.Join(sd, "authorized_keys"))
+	hostPub, err := os.ReadFile(filepath.Join(sd, "host_key.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An alias only this configuration knows: the docker context test
+	// names the engine by it, which works only if ~/.ssh/config is read.
+	// Two more aliases for the failure tests: one whose key the host
+	// refuses, one whose pinned host key is not the host's.
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dotSSH, "refused_key"))
+	rigRun(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(sd, "other_host_key"))
+	otherPub, err := os.ReadFile(filepath.Join(sd, "other_host_key.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rigWrite(t, filepath.Join(dotSSH, "known_hosts"), r.hostIP+" "+string(hostPub)+"t-changed "+string(otherPub))
+	rigWrite(t, filepath.Join(dotSSH, "config"), fmt.Sprintf(`Host t-remote
+  HostName %[1]s
+  User root
+Host t-refused
+  HostName %[1]s
+  User root
+  IdentityFile ~/.ssh/refused_key
+  IdentitiesOnly yes
+Host t-changed
+  HostName %[1]s
+  HostKeyAlias t-changed
+  User root
+`, r.hostIP))
+	rigWrite(t, filepath.Join(sd, "sshd_config"), fmt.Sprintf(`ListenAddress %s
+HostKey %s
+AuthorizedKeysFile %s
+PidFile %s
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+AllowTcpForwarding yes
+MaxStartups 100:30:200
+MaxSessions 100
+`, r.hostIP, filepath.Join(sd, "host_key"), filepath.Join(sd, "authorized_keys"), filepath.Join(sd, "sshd.pid")))
+	os.MkdirAll("/run/sshd", 0o755)
+	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(sd, "sshd_config"))
+	var sshdLog bytes.Buffer
+	sshd.Stdout, sshd.Stderr = &sshdLog, &sshdLog
+	if err := sshd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sshd.Process.Kill()
+		sshd.Wait()
+		if t.Failed() {
+			t.Logf("sshd's log:\n%s", sshdLog.String())
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", r.hostIP+":22", time.Second); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sshd did not listen on %s:22:\n%s", r.hostIP, sshdLog.String())
+		}
+	}
+	return r
+}
+
+func rigWrite(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func rigCopy(t testing.TB, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rigWrite(t, to, string(data))
+}
+
+// inClient runs a bash command line in the client namespace, in dir, with
+// the rig's home over the real one, envrun on PATH and env set.
+func (r *rig) inClient(ctx context.Context, dir string, env []string, line string) (string, error) {
+	script := `set -e; mount --bind "$RIG_HOME" "$HOME_REAL"; export HOME="$HOME_REAL"; cd "$RIG_DIR"; ` + line
+	home, _ := os.UserHomeDir()
+	c := exec.CommandContext(ctx, "ip", "netns", "exec", r.ns, "bash", "-c", script)
+	c.Env = append(os.Environ(),
+		"RIG_HOME="+r.home, "HOME_REAL="+home, "RIG_DIR="+dir,
+		"PATH="+filepath.Dir(r.bin)+":"+os.Getenv("PATH"),
+		"DOCKER_HOST=", "DOCKER_CONTEXT=", "DOCKER_CONFIG="+filepath.Join(r.home, ".docker"),
+		"ANSIBLE_LOCAL_TEMP="+filepath.Join(r.home, ".ansible-tmp"),
+		"NO_COLOR=1", "ENVRUN_PROVIDER=docker")
+	c.Env = append(c.Env, env...)
+	out, err := c.CombinedOutput()
+	return string(out), err
+}
+
+// mustClient is inClient that fails the test on a non-zero exit.
+func (r *rig) mustClient(dir string, env []string, line string) string {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out, err := r.inClient(ctx, dir, env, line)
+	if err != nil {
+		r.t.Fatalf("in the client namespace: %s: %v\n%s", line, err, out)
+	}
+	return out
+}
+
+// unreachable proves that the client cannot reach addr (ip:22) directly.
+func (r *rig) unreachable(dir, addr string) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	host, port, _ := net.SplitHostPort(addr)
+	out, err := r.inClient(ctx, dir, nil, fmt.Sprintf("timeout 3 bash -c 'exec 3<>/dev/tcp/%s/%s' && echo CONNECTED || echo REFUSED", host, port))
+	if err != nil || !strings.Contains(out, "REFUSED") {
+		r.t.Fatalf("the client namespace reaches %s directly (a pass would prove nothing): %v\n%s", addr, err, out)
+	}
+}
+
+// exampleIn writes the two-host example on subnet 172.23.<n>.0/24 to a
+// fresh folder, with extra (Lua) added to each machine's table.
+func exampleIn(t *testing.T, n int, extra string) string {
+	t.Helper()
+	files := exampleWith(t,
+		[2]string{"172.20.1.", fmt.Sprintf("172.23.%d.", n)},
+		[2]string{"groups = { \"app\" },", "groups = { \"app\" }," + extra})
+	dir := filepath.Join(t.TempDir(), "t-env")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"motd.txt", "provision.yml"} {
+		rigCopy(t, filepath.Join("../examples/two-host", name), filepath.Join(dir, name))
+	}
+	rigWrite(t, filepath.Join(dir, "Envfile.lua"), files["Envfile.lua"])
+	return dir
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

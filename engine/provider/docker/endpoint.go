@@ -1,0 +1,186 @@
+package docker
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/docker/cli/cli/connhelper"
+	sshspec "github.com/docker/cli/cli/connhelper/ssh"
+	dcontext "github.com/docker/cli/cli/context/docker"
+	"github.com/docker/cli/cli/context/store"
+	"github.com/docker/docker/client"
+)
+
+// endpoint is the Docker engine envrun talks to, chosen the way the
+// docker CLI chooses it.
+type endpoint struct {
+	// Host is the engine's address: unix:///var/run/docker.sock,
+	// tcp://h:2376, ssh://user@h.
+	Host string
+	// Context is the docker context it comes from ("" for none).
+	Context string
+	// Source says why this engine: "DOCKER_HOST", "DOCKER_CONTEXT",
+	// "the docker CLI's current context", "the Envfile", "the default".
+	Source string
+	opts   []client.Opt
+}
+
+// Name is the engine as messages and `status` show it.
+func (ep *endpoint) Name() string {
+	if ep.Context != "" && ep.Context != "default" {
+		return fmt.Sprintf("%s (context %s)", ep.Host, ep.Context)
+	}
+	return ep.Host
+}
+
+// engineChoice is what the Envfile says about the engine: a machine's
+// docker.host or docker.context, and how its machines are reached.
+type engineChoice struct {
+	Host, Context string
+	Reach         string
+}
+
+// configDir is the docker CLI's configuration folder: $DOCKER_CONFIG or
+// ~/.docker.
+func configDir() string {
+	if d := os.Getenv("DOCKER_CONFIG"); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ".docker"
+	}
+	return filepath.Join(home, ".docker")
+}
+
+// resolveEndpoint picks the engine the way the docker CLI does
+// (cli/command.resolveContextName): the Envfile's choice first, then
+// DOCKER_HOST, DOCKER_CONTEXT, the current context of the CLI's
+// config.json, and the default socket last. It reads files only.
+func resolveEndpoint(choice engineChoice) (*endpoint, error) {
+	switch {
+	case choice.Host != "":
+		return hostEndpoint(choice.Host, "", "docker.host in the Envfile")
+	case choice.Context != "":
+		return contextEndpoint(choice.Context, "docker.context in the Envfile")
+	}
+	if h := os.Getenv(client.EnvOverrideHost); h != "" {
+		return hostEndpoint(h, "", "DOCKER_HOST")
+	}
+	if name := os.Getenv("DOCKER_CONTEXT"); name != "" {
+		return contextEndpoint(name, "DOCKER_CONTEXT")
+	}
+	name, err := currentContext()
+	if err != nil {
+		return nil, err
+	}
+	if name != "" {
+		return contextEndpoint(name, "the docker CLI's current context ("+filepath.Join(configDir(), "config.json")+")")
+	}
+	return hostEndpoint("", "", "the default")
+}
+
+// currentContext reads the one field of the docker CLI's config.json that
+// chooses the engine. The CLI's config package would bring in its
+// credential helpers for nothing.
+func currentContext() (string, error) {
+	path := filepath.Join(configDir(), "config.json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the docker CLI's configuration: %w", err)
+	}
+	var cfg struct {
+		CurrentContext string `json:"currentContext"`
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return "", fmt.Errorf("the docker CLI's configuration %s is not valid JSON: %v", path, err)
+	}
+	return cfg.CurrentContext, nil
+}
+
+// hostEndpoint is the engine at host ("" for DOCKER_HOST's default), with
+// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them.
+func hostEndpoint(host, context, source string) (*endpoint, error) {
+	if host == "" {
+		host = client.DefaultDockerHost
+	}
+	ep := &endpoint{Host: host, Context: context, Source: source}
+	helper, err := connhelper.GetConnectionHelper(host)
+	if err != nil {
+		return nil, fmt.Errorf("docker engine %q (from %s): %w", host, source, err)
+	}
+	if helper != nil {
+		ep.opts = []client.Opt{client.WithHost(helper.Host), client.WithDialContext(helper.Dialer)}
+	} else {
+		ep.opts = []client.Opt{client.FromEnv, client.WithHost(host)}
+	}
+	ep.opts = append(ep.opts, client.WithAPIVersionNegotiation())
+	return ep, nil
+}
+
+// contextStore opens the docker CLI's context store read-only in effect:
+// envrun never writes it.
+func contextStore() *store.ContextStore {
+	cfg := store.NewConfig(
+		func() any { return &map[string]any{} },
+		store.EndpointTypeGetter(dcontext.DockerEndpoint, func() any { return &dcontext.EndpointMeta{} }),
+	)
+	return store.New(filepath.Join(configDir(), "contexts"), cfg)
+}
+
+// contextEndpoint is the engine of the docker context called name, with
+// the TLS material the context stores. "default" is the engine of
+// DOCKER_HOST or the default socket, as for the docker CLI.
+func contextEndpoint(name, source string) (*endpoint, error) {
+	if name == "default" {
+		return hostEndpoint(os.Getenv(client.EnvOverrideHost), "default", source)
+	}
+	s := contextStore()
+	meta, err := s.GetMetadata(name)
+	if err != nil {
+		var known []string
+		if list, lerr := s.List(); lerr == nil {
+			for _, m := range list {
+				known = append(known, m.Name)
+			}
+		}
+		return nil, fmt.Errorf("docker context %q (from %s) does not exist in %s: create it with `docker context create %s --docker host=...`, or choose one of: %s",
+			name, source, filepath.Join(configDir(), "contexts"), name, strings.Join(append([]string{"default"}, known...), ", "))
+	}
+	epMeta, err := dcontext.EndpointFromContext(meta)
+	if err != nil {
+		return nil, fmt.Errorf("docker context %q (from %s): %w", name, source, err)
+	}
+	full, err := dcontext.WithTLSData(s, name, epMeta)
+	if err != nil {
+		return nil, fmt.Errorf("docker context %q (from %s): TLS material: %w", name, source, err)
+	}
+	opts, err := full.ClientOpts()
+	if err != nil {
+		return nil, fmt.Errorf("docker context %q (from %s): %w", name, source, err)
+	}
+	host := epMeta.Host
+	if host == "" {
+		host = client.DefaultDockerHost
+	}
+	return &endpoint{Host: host, Context: name, Source: source, opts: opts}, nil
+}
+
+// sshHost is the SSH destination of an ssh:// engine, nil for others.
+func (ep *endpoint) sshHost() *sshspec.Spec {
+	if !strings.HasPrefix(ep.Host, "ssh://") {
+		return nil
+	}
+	sp, err := sshspec.ParseURL(ep.Host)
+	if err != nil {
+		return nil
+	}
+	return sp
+}

@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"context"
+	"net"
+	"strings"
+
+	"github.com/envrun/envrun/engine/comm"
+)
+
+// Reach is how this host reaches a machine's SSH.
+type Reach string
+
+const (
+	// ReachDirect dials the machine's IP: the engine's networks are
+	// routable from here (a Linux host's own engine, local libvirt).
+	ReachDirect Reach = "direct"
+	// ReachJump dials through the engine's SSH host, as OpenSSH's
+	// `ssh -W`: remote engines (ssh:// Docker, qemu+ssh:// libvirt).
+	ReachJump Reach = "jump"
+	// ReachEngine carries the SSH stream through the engine's API: local
+	// engines whose networks live in a VM (Docker Desktop, Colima).
+	ReachEngine Reach = "engine"
+)
+
+// JumpHost is the SSH host machines are reached through, as OpenSSH
+// names it: user and port may be empty (OpenSSH's configuration decides).
+type JumpHost struct {
+	User string `json:"user,omitempty"`
+	Host string `json:"host"`
+	Port string `json:"port,omitempty"`
+}
+
+// SSHArgs are the arguments of OpenSSH's ssh that open a stream to target
+// (host:port) through j: its configuration, agent and known hosts apply to
+// this hop as they do for the docker CLI's ssh:// engines.
+func (j *JumpHost) SSHArgs(target string) []string {
+	args := []string{"-o", "ConnectTimeout=30", "-o", "BatchMode=yes", "-T", "-W", target}
+	return append(args, j.dest()...)
+}
+
+func (j *JumpHost) dest() []string {
+	var args []string
+	if j.User != "" {
+		args = append(args, "-l", j.User)
+	}
+	if j.Port != "" {
+		args = append(args, "-p", j.Port)
+	}
+	return append(args, "--", j.Host)
+}
+
+// ProxyCommand is j as an OpenSSH ProxyCommand. A ProxyCommand (not
+// ProxyJump) starts a fresh ssh, which reads the user's own configuration
+// for the jump host even when the machine's comes from `ssh -F`.
+func (j *JumpHost) ProxyCommand() string {
+	parts := []string{"ssh", "-o", "BatchMode=yes", "-W", "%h:%p"}
+	for _, a := range j.dest() {
+		if a != "--" {
+			parts = append(parts, a)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// String is j as ssh's destination: [user@]host[:port].
+func (j *JumpHost) String() string {
+	s := j.Host
+	if j.User != "" {
+		s = j.User + "@" + s
+	}
+	if j.Port != "" {
+		s += ":" + j.Port
+	}
+	return s
+}
+
+// Route is how this host reaches the machines of one engine.
+type Route struct {
+	// Engine names the engine the machines run on, as the user chose it:
+	// "unix:///var/run/docker.sock", "ssh://root@bighost (context big)".
+	Engine string `json:"engine"`
+	Reach  Reach  `json:"reach"`
+	// Jump is the SSH host of a "jump" route.
+	Jump *JumpHost `json:"jump,omitempty"`
+}
+
+// Router is an optional power of providers whose machines may live
+// where this host cannot route (a remote engine, an engine in a VM).
+// Providers without it are reached directly.
+type Router interface {
+	// Route says how machines are reached: the Envfile's choice, or what
+	// the provider finds out. It may ask the backend; the engine caches
+	// the answer per engine (RouteKey).
+	Route(ctx context.Context) (Route, error)
+	// DialMachine opens a stream to machine name's sshd through the
+	// engine's API (reach "engine").
+	DialMachine(ctx context.Context, name string) (net.Conn, error)
+}
+
+// Dial opens a stream to target (host:port) through j with OpenSSH.
+func (j *JumpHost) Dial(ctx context.Context, target string) (net.Conn, error) {
+	return comm.CommandConn(ctx, "ssh", j.SSHArgs(target)...)
+}

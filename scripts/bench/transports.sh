@@ -1,0 +1,126 @@
+#!/bin/bash
+# scripts/bench/transports.sh [REPS]: S1 (the two-host example from nothing,
+# its Ansible step included) and S2 (a no-op `up`, and `status`) on the
+# three ways envrun reaches Docker machines, side by side in one run:
+#
+#   direct  envrun in this namespace, the engine's bridge routable;
+#   jump    envrun in a network namespace with no route to any bridge,
+#           DOCKER_HOST=ssh://root@10.250.200.1 (an sshd of this script's);
+#   engine  envrun in that namespace on the engine's local socket (the
+#           Docker Desktop shape: SSH carried by the Docker API).
+#
+# The sides rotate from one repetition to the next; medians are printed with
+# the load before and after. Needs root, docker, sshd, ansible. Everything it
+# makes (namespace t-bench*, veth, sshd, containers, temp files) is removed
+# on exit, also on failure.
+set -euo pipefail
+reps=${1:-3}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d /tmp/t-bench.XXXXXX)
+chmod 755 "$work"
+ns=t-bench$$
+hostIf=t-bh$$
+clientIf=t-bc$$
+hostIP=10.250.200.1
+sshd_pid=
+
+cleanup() {
+	set +e
+	for side in direct jump engine; do
+		[ -d "$work/$side" ] && run "$side" "envrun destroy -f" >/dev/null 2>&1 3>/dev/null
+	done
+	[ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null
+	ip link del "$hostIf" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building envrun" >&2
+(cd "$repo" && go build -tags libvirt_dlopen -o "$work/bin/envrun" .)
+
+ip netns add "$ns"
+ip link add "$hostIf" type veth peer name "$clientIf"
+ip link set "$clientIf" netns "$ns"
+ip addr add "$hostIP/30" dev "$hostIf"
+ip link set "$hostIf" up
+ip -n "$ns" addr add 10.250.200.2/30 dev "$clientIf"
+ip -n "$ns" link set "$clientIf" up
+ip -n "$ns" link set lo up
+
+mkdir -p "$work/sshd" "$work/home/.ssh"
+chmod 700 "$work/home/.ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$work/sshd/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/home/.ssh/id_ed25519"
+cp "$work/home/.ssh/id_ed25519.pub" "$work/sshd/authorized_keys"
+echo "$hostIP $(cat "$work/sshd/host_key.pub")" >"$work/home/.ssh/known_hosts"
+cat >"$work/sshd/sshd_config" <<EOF
+ListenAddress $hostIP
+HostKey $work/sshd/host_key
+AuthorizedKeysFile $work/sshd/authorized_keys
+PidFile $work/sshd/sshd.pid
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+StrictModes no
+UsePAM no
+MaxStartups 100:30:200
+MaxSessions 100
+EOF
+mkdir -p /run/sshd
+/usr/sbin/sshd -D -f "$work/sshd/sshd_config" &
+sshd_pid=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/$hostIP/22") 2>/dev/null && break; sleep 0.1; done
+
+# run SIDE COMMAND: COMMAND in SIDE's folder, where SIDE runs; prints the
+# command's wall time in seconds on fd 3.
+run() {
+	local side=$1 line=$2
+	local timed='s=$(date +%s%N); '"$line"'; rc=$?; e=$(date +%s%N); echo "$(( (e - s) / 1000000 ))" >&3; exit $rc'
+	case $side in
+	direct)
+		(cd "$work/$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$timed")
+		;;
+	*)
+		local env=""
+		[ "$side" = jump ] && env="DOCKER_HOST=ssh://root@$hostIP"
+		ip netns exec "$ns" env RIG_HOME="$work/home" RIG_DIR="$work/$side" PATH="$work/bin:$PATH" \
+			ENVRUN_PROVIDER=docker NO_COLOR=1 DOCKER_CONFIG="$work/home/.docker" $env \
+			bash -c 'mount --bind "$RIG_HOME" "$HOME" && cd "$RIG_DIR" && '"$timed"
+		;;
+	esac
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+declare -A subnet=([direct]=50 [jump]=51 [engine]=52)
+sides=(direct jump engine)
+for side in "${sides[@]}"; do
+	mkdir -p "$work/$side"
+	cp "$repo/examples/two-host/motd.txt" "$repo/examples/two-host/provision.yml" "$work/$side/"
+	sed "s/172\.20\.1\./172.23.${subnet[$side]}./g" "$repo/examples/two-host/Envfile.lua" >"$work/$side/Envfile.lua"
+done
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for rep in $(seq 0 $((reps - 1))); do
+	k=$((rep % 3))
+	order=("${sides[@]:$k}" "${sides[@]:0:$k}")
+	for side in "${order[@]}"; do
+		echo "rep $((rep + 1))/$reps: $side" >&2
+		run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$side.s1"
+		for _ in 1 2 3 4 5; do
+			run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$side.s2up"
+			run "$side" "envrun status >/dev/null 2>&1" 3>>"$work/$side.s2status"
+		done
+		run "$side" "envrun destroy -f >/dev/null 2>&1" 3>/dev/null
+	done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+d1=$(median <"$work/direct.s1")
+printf '\n%-8s %12s %10s %14s %16s\n' side "S1 (ms)" "S1/direct" "S2 up (ms)" "S2 status (ms)"
+for side in "${sides[@]}"; do
+	s1=$(median <"$work/$side.s1")
+	printf '%-8s %12s %10s %14s %16s\n' "$side" "$s1" "$(awk -v a="$s1" -v b="$d1" 'BEGIN{printf "%.2f", a/b}')" \
+		"$(median <"$work/$side.s2up")" "$(median <"$work/$side.s2status")"
+done
+echo "medians of $reps S1 runs and $((reps * 5)) S2 runs per side; load $load_before before, $load_after after"
