@@ -276,8 +276,10 @@ func (e *Env) Open(ctx context.Context) error {
 	return nil
 }
 
-// OpenReadOnly connects to the provider without creating anything, for
-// commands that only look. It fails when the environment has no state yet.
+// openReadOnly connects to the provider without creating anything, for
+// commands that only look (status, the orphan listing). An environment
+// with no state yet opens too, without a key: the backend answers that
+// nothing exists.
 func (e *Env) openReadOnly(ctx context.Context) error {
 	if e.prov != nil {
 		return nil

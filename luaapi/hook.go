@@ -160,7 +160,11 @@ func (e *Env) methodFactory() (*lua.LFunction, error) {
 		ud.Value = op
 		return L.Yield(ud)
 	})
-	if err := L.CallByParam(lua.P{Fn: chunk, NRet: 1, Protect: true}, yieldOp, L.GetGlobal("error")); err != nil {
+	// The wrapper raises with envrun's own error (luaError), never the
+	// global `error`, which an Envfile may redefine: a failed m:run must
+	// fail the hook, at the hook's line.
+	raise := L.NewFunction(luaError)
+	if err := L.CallByParam(lua.P{Fn: chunk, NRet: 1, Protect: true}, yieldOp, raise); err != nil {
 		return nil, err
 	}
 	e.hookMethods = L.Get(-1).(*lua.LFunction)

@@ -329,6 +329,29 @@ end
 	}
 }
 
+// TestHookFailsWhateverErrorIs checks that a failed m:run fails the hook at
+// its line even when the Envfile redefines the global `error`: the raise is
+// envrun's own, not whatever `error` holds when the first hook runs.
+func TestHookFailsWhateverErrorIs(t *testing.T) {
+	env, err := load(t, map[string]string{"Envfile.lua": `
+network "n" { subnet = "10.5.0.0/24" }
+error = function(msg) return msg end
+machine "a" { networks = { n = "10.5.0.7" }, provision = {
+  function(m)
+    m:run("false")
+  end,
+} }
+`}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := env.Spec.Machine("a")
+	err = m.Steps[0].(*spec.Hook).Fn(context.Background(), m, &fakeRunner{fail: true})
+	if err == nil || !strings.Contains(err.Error(), "Envfile.lua:6:") || !strings.Contains(err.Error(), "exit status 1") {
+		t.Errorf("failing m:run with error redefined: %v; want the hook's line and the command's status", err)
+	}
+}
+
 // TestReadStaysInside: envrun.read reads inside the Envfile's folder and
 // the folders Lua was loaded from (a module's, through the standard
 // library's template.render_file too), and refuses anything else of the

@@ -81,9 +81,9 @@ var ErrCanceled = errors.New("canceled")
 type WalkOptions struct {
 	// Parallel bounds how many nodes execute at once; < 1 means 1.
 	Parallel int
-	// OnStart and OnDone, when set, are called as nodes start and end (also
-	// for skipped and canceled nodes, which never start). They are called
-	// from the walk's goroutine, one at a time.
+	// OnStart, when set, is called as a node starts executing; OnDone as
+	// each node ends, skipped and canceled nodes included (which never
+	// start). Both are called from the walk's goroutine, one at a time.
 	OnStart func(Node)
 	OnDone  func(*Result)
 }
