@@ -36,8 +36,9 @@ func newTmux(t *testing.T, dir, cmd string) *tmuxTerm {
 		}
 		t.Skip("tmux is not installed")
 	}
-	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("p-envrun-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	// A socket of its own, in a folder the test removes.
+	tm := &tmuxTerm{t: t, socket: filepath.Join(t.TempDir(), "p-tmux")}
+	t.Cleanup(func() { exec.Command("tmux", "-S", tm.socket, "kill-server").Run() })
 	// The shell outlives a Ctrl-C meant for envrun (a trap with a
 	// handler is reset to the default in envrun), then shows its status.
 	script := fmt.Sprintf("trap true INT; cd %s && env -u CI TERM=xterm-256color %s; echo EXIT=$?; sleep 3600", shq(dir), cmd)
@@ -49,7 +50,7 @@ func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'
 
 func (tm *tmuxTerm) tmux(args ...string) string {
 	tm.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", tm.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The data-safety tests of issue 13 on Docker. Subnets 172.25.0.0/16 and
@@ -196,5 +197,41 @@ ansible "only_yes" { playbook = "only-yes.yml", hosts = { "1", "null" }, after =
 	}
 	if strings.Contains(stderr, "FAILED ansible:site") {
 		t.Errorf("site failed:\n%s", stderr)
+	}
+}
+
+// TestRunawayLoadStopsOnCtrlC: a load that never ends — a busy loop, a
+// tail-recursive one, a pattern that backtracks for ages — stops on the
+// first Ctrl-C within a second, exit status 130, with the real binary.
+func TestRunawayLoadStopsOnCtrlC(t *testing.T) {
+	bin := envrunBinary(t)
+	for name, src := range map[string]string{
+		"loop":    "while true do end",
+		"tail":    "local function f(n) return f(n + 1) end f(1)",
+		"pattern": `string.find(("a"):rep(40), ("a*"):rep(40) .. "b")`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte("box \"debian/bookworm\"\n"+src+"\n"), 0o644)
+			c := exec.Command(bin, "validate")
+			c.Dir, c.Env = dir, append(os.Environ(), "ENVRUN_PROVIDER=docker")
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(2 * time.Second) // well into the load (the binary has its Ctrl-C handler)
+			t0 := time.Now()
+			c.Process.Signal(os.Interrupt)
+			done := make(chan error, 1)
+			go func() { done <- c.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				c.Process.Kill()
+				t.Fatal("envrun did not stop within 10 s of Ctrl-C")
+			}
+			if took := time.Since(t0); took > time.Second || c.ProcessState.ExitCode() != 130 {
+				t.Errorf("exit %d %s after Ctrl-C, want 130 within 1 s", c.ProcessState.ExitCode(), took)
+			}
+		})
 	}
 }

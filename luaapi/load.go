@@ -12,10 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
@@ -118,20 +120,75 @@ func Load(ctx context.Context, path string, opts Options) (*Env, error) {
 	if opts.testing != nil {
 		opts.testing(l)
 	}
-	L.SetContext(ctx)
-	defer L.RemoveContext()
-	if err := l.runFile(abs, src); err != nil {
-		L.Close()
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	L.SetContext(runCtx)
+	done := make(chan error, 1)
+	go func() {
+		err := l.runFile(abs, src)
+		if err == nil {
+			err = l.finish()
+		}
+		done <- err
+	}()
+	if err := l.wait(runCtx, stop, done, l.chunkName(abs)); err != nil {
 		return nil, err
 	}
-	if err := l.finish(); err != nil {
-		L.Close()
-		return nil, err
-	}
+	L.RemoveContext()
 	if opts.LockFile != "" {
 		env.Spec.Sources = append(env.Spec.Sources, opts.LockFile)
 	}
 	return env, nil
+}
+
+// maxLoadMemory is how much heap a load may take before it is stopped:
+// an Envfile that builds tables or strings without end gets a clear error
+// instead of the Go runtime's crash when memory runs out.
+var maxLoadMemory uint64 = 4 << 30
+
+var errTooMuchMemory = errors.New("the Envfile's load ran away")
+
+// wait waits for the load running in another goroutine. Lua stops at the
+// next instruction once its context is cancelled, but a Go function it
+// called (a pathological string.find pattern) does not; when the load does
+// not stop within a moment of Ctrl-C it is left behind, its state with it
+// (envrun is exiting), so that Ctrl-C always answers at once.
+func (l *loader) wait(ctx context.Context, stop context.CancelCauseFunc, done chan error, chunk string) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	cause := func(err error) error {
+		if c := context.Cause(ctx); c != nil && errors.Is(c, errTooMuchMemory) {
+			return &spec.Error{Pos: spec.Pos{File: chunk}, Msg: c.Error()}
+		}
+		if err == nil {
+			err = context.Cause(ctx)
+		}
+		return err
+	}
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				l.L.Close()
+				return cause(err)
+			}
+			return nil
+		case <-ctx.Done():
+			select {
+			case err := <-done:
+				l.L.Close()
+				return cause(err)
+			case <-time.After(300 * time.Millisecond):
+				return cause(nil)
+			}
+		case <-tick.C:
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > maxLoadMemory {
+				stop(fmt.Errorf("%w: it took more than %d MiB of memory (a loop that builds tables or strings without end?); stopped", errTooMuchMemory, maxLoadMemory>>20))
+			}
+		}
+	}
 }
 
 // loader is the state of one load. Builtins close over it: nothing of
