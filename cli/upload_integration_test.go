@@ -100,7 +100,7 @@ func TestIntegrationUploadProject(t *testing.T) {
 		w.waitLine(t, 0, "watching ", 3*time.Minute)
 		seed := rand.Uint64()
 		t.Logf("seed %d", seed)
-		ch := commtest.NewChanger(tree, rand.New(rand.NewPCG(seed, 2)))
+		ch := commtest.NewChanger(tree, commtest.Outside(t), rand.New(rand.NewPCG(seed, 2)))
 		const rounds = 25
 		var ops []string
 		for round := range rounds {

@@ -191,7 +191,7 @@ func TestUploadChangesRandom(t *testing.T) {
 	dst := filepath.Join(guest, "copy")
 	seed := rand.Uint64()
 	t.Logf("seed %d", seed)
-	ch := commtest.NewChanger(src, rand.New(rand.NewPCG(seed, 1)))
+	ch := commtest.NewChanger(src, commtest.Outside(t), rand.New(rand.NewPCG(seed, 1)))
 	for round := range 60 {
 		ops := ch.Apply(1 + round%7)
 		opts := UploadOptions{Changes: true}

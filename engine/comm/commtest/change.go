@@ -15,8 +15,12 @@ import (
 // editor's save (write a temporary file, rename it over the original).
 type Changer struct {
 	root string
-	r    *rand.Rand
-	n    int // names made so far
+	// outside is a file outside the tree that symlinks may point at: the
+	// caller's own, so that a copy that follows a link cannot harm the
+	// host, and the caller checks it is unchanged.
+	outside string
+	r       *rand.Rand
+	n       int // names made so far
 	// touched are the paths (absolute) changed since TakeTouched.
 	touched []string
 }
@@ -29,8 +33,36 @@ func (c *Changer) TakeTouched() []string {
 	return t
 }
 
-// NewChanger changes the tree under root with the randomness of r.
-func NewChanger(root string, r *rand.Rand) *Changer { return &Changer{root: root, r: r} }
+// NewChanger changes the tree under root with the randomness of r; its
+// symlinks point inside the tree, at a missing sibling, or at the file
+// outside (absolute), which must be the caller's (see Outside).
+func NewChanger(root, outside string, r *rand.Rand) *Changer {
+	return &Changer{root: root, outside: outside, r: r}
+}
+
+// Outside makes a file for a Changer's absolute symlinks to point at, in a
+// folder of the test's, and returns its path and a check that it is
+// unchanged: writing through a link must never reach it.
+func Outside(t interface {
+	TempDir() string
+	Fatal(...any)
+	Errorf(string, ...any)
+	Cleanup(func())
+}) string {
+	p := filepath.Join(t.TempDir(), "outside-target")
+	const content = "a file outside the tree: nothing may write through a link to it\n"
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		fi, err := os.Stat(p)
+		got, _ := os.ReadFile(p)
+		if err != nil || string(got) != content || fi.Mode().Perm() != 0o644 {
+			t.Errorf("the file outside the tree that symlinks point at changed (written or chmodded through a link): %v, mode %v, %q", err, fi.Mode(), got)
+		}
+	})
+	return p
+}
 
 // list returns the paths under root (relative), folders if dirs, else the
 // others.
@@ -155,7 +187,7 @@ func (c *Changer) one() string {
 		return "editor save " + p
 	case k == 9:
 		p := filepath.Join(c.dir(), c.name())
-		os.Symlink(c.pick(append(files, "../outside", "/etc/passwd")), c.abs(p))
+		os.Symlink(c.pick(append(files, "../outside", c.outside)), c.abs(p))
 		return "symlink " + p
 	default:
 		if len(dirs) > 0 && c.r.IntN(2) == 0 {
