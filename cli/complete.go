@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/envrun/envrun/engine/modules"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/luaapi"
 )
 
 // Shell completion that knows the Envfile. Cobra's `completion` command
@@ -35,13 +32,13 @@ func (a *app) addCompletion(root *cobra.Command) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		if n, ok := machineArgs[c.Name()]; ok && c.Parent() == root {
-			c.ValidArgsFunction = a.completeNames(n, (*spec.Envfile).MachineNames)
+			c.ValidArgsFunction = a.completeNames(n, (*candidates).machines)
 		}
 		if c.Parent() != nil && c.Parent().Name() == "module" && (c.Name() == "update" || c.Name() == "remove") {
 			c.ValidArgsFunction = a.completeModules
 		}
 		if c.Flags().Lookup("step") != nil {
-			c.RegisterFlagCompletionFunc("step", a.completeNames(1, stepNames))
+			c.RegisterFlagCompletionFunc("step", a.completeNames(1, (*candidates).steps))
 		}
 		if c.LocalFlags().Lookup("provider") != nil || c == root {
 			c.RegisterFlagCompletionFunc("provider", completeProviders)
@@ -55,17 +52,17 @@ func (a *app) addCompletion(root *cobra.Command) {
 
 // completeNames completes names that names lists of the Envfile, at most
 // max of them (0: any), each once.
-func (a *app) completeNames(max int, names func(*spec.Envfile) []string) cobra.CompletionFunc {
+func (a *app) completeNames(max int, names func(*candidates) []string) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if max > 0 && len(args) >= max {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		ef := a.completionEnvfile(cmd.Context())
-		if ef == nil {
+		c := a.completionCandidates(cmd.Context())
+		if c == nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []cobra.Completion
-		for _, n := range names(ef) {
+		for _, n := range names(c) {
 			if strings.HasPrefix(n, toComplete) && !slices.Contains(args, n) {
 				out = append(out, n)
 			}
@@ -92,30 +89,6 @@ func stepNames(ef *spec.Envfile) []string {
 		}
 	}
 	return out
-}
-
-// completionEnvfile loads the Envfile for a completion, or returns nil.
-// Nothing it does prints: Lua's print goes nowhere, errors are dropped.
-func (a *app) completionEnvfile(ctx context.Context) *spec.Envfile {
-	path, err := a.findEnvfile()
-	if err != nil {
-		return nil
-	}
-	mods, lockPath, err := a.loadModules(path)
-	if err != nil {
-		return nil
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, cancel := context.WithTimeout(ctx, completeTimeout)
-	defer cancel()
-	env, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: io.Discard, Modules: mods, LockFile: lockPath})
-	if err != nil {
-		return nil
-	}
-	defer env.Close()
-	return env.Spec
 }
 
 // completeModules completes the names of the modules in Envfile.lock.

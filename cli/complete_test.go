@@ -31,6 +31,7 @@ func TestComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	t.Setenv("ENVRUN_CACHE", filepath.Join(t.TempDir(), "cache"))
 	write("Envfile.lua", completeEnvfile)
 	write("broken.lua", "machine \"a\" {\n")
 	write("Envfile.lock", `{"version": 1, "modules": {"base": {"source": "../base", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hash": "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "direct": true}, "web": {"source": "../web", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hash": "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "direct": true}}}`)
@@ -75,6 +76,80 @@ func TestComplete(t *testing.T) {
 			}
 		})
 	}
+	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+		t.Error("completion created .envrun/")
+	}
+}
+
+// completeIn runs `envrun __complete ARGS...` in the current folder and
+// returns the completions.
+func completeIn(t *testing.T, args ...string) []string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := cli.Run(context.Background(), append([]string{"__complete"}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	return lines[:len(lines)-1]
+}
+
+// TestCompleteCache: a TAB after the first answers from the cache in the
+// user's cache folder, and a change of anything the load read (the
+// Envfile, a required module, an envrun.read file, an environment
+// variable) gives the new names, never the cached ones.
+func TestCompleteCache(t *testing.T) {
+	dir, cache := t.TempDir(), filepath.Join(t.TempDir(), "cache")
+	t.Setenv("ENVRUN_CACHE", cache)
+	t.Setenv("S2_EXTRA", "")
+	os.Unsetenv("S2_EXTRA")
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	envfile := `box "debian/bookworm"
+local lib = require "lib"
+for name in envrun.read("names.txt"):gmatch("%S+") do machine(name) {} end
+machine(lib.name) {}
+if os.getenv("S2_EXTRA") then machine(os.getenv("S2_EXTRA")) {} end
+`
+	write("Envfile.lua", envfile)
+	write("lib.lua", `return { name = "lib1" }`)
+	write("names.txt", "a b")
+	t.Chdir(dir)
+	check := func(step string, want ...string) {
+		t.Helper()
+		if got := completeIn(t, "up", ""); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: completions %q, want %q", step, got, want)
+		}
+	}
+	check("first", "a", "b", "lib1")
+	files, _ := filepath.Glob(filepath.Join(cache, "complete", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %q, want one", files)
+	}
+	// The next TAB reads the cache: doctored names show it is used.
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[0], bytes.Replace(data, []byte(`"lib1"`), []byte(`"cached"`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check("cached", "a", "b", "cached")
+
+	write("Envfile.lua", envfile+`machine "c" {}`+"\n")
+	check("envfile changed", "a", "b", "lib1", "c")
+	write("names.txt", "a x")
+	check("read file changed", "a", "x", "lib1", "c")
+	write("lib.lua", `return { name = "lib2" }`)
+	check("module changed", "a", "x", "lib2", "c")
+	t.Setenv("S2_EXTRA", "env1")
+	check("environment changed", "a", "x", "lib2", "env1", "c")
+	check("again", "a", "x", "lib2", "env1", "c")
+	write("Envfile.lua", "machine \"a\" {\n")
+	check("broken")
 	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
 		t.Error("completion created .envrun/")
 	}

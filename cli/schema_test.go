@@ -36,6 +36,7 @@ func TestProviderTablesInSchema(t *testing.T) {
 // names, global ones first, each once.
 func TestCompleteStepNames(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv("ENVRUN_CACHE", filepath.Join(dir, "cache"))
 	if err := os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(`box "b"
 local common = shell { name = "common", inline = "true" }
 machine "a" { provision = { common, shell { inline = "x" } } }
@@ -47,7 +48,7 @@ ansible "site" { playbook = "Envfile.lua" }
 	a := &app{file: filepath.Join(dir, "Envfile.lua")}
 	cmd := &cobra.Command{Use: "x"}
 	cmd.Flags().String("step", "", "")
-	got, _ := a.completeNames(1, stepNames)(cmd, nil, "")
+	got, _ := a.completeNames(1, (*candidates).steps)(cmd, nil, "")
 	if want := []string{"site", "common", "shell#2", "hook#2"}; !slices.Equal(got, want) {
 		t.Errorf("step names %q, want %q", got, want)
 	}

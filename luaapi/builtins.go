@@ -3,6 +3,7 @@ package luaapi
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,10 +37,32 @@ func (l *loader) openLibs() {
 		L.SetGlobal(name, lua.LNil)
 	}
 	L.SetGlobal("error", L.NewFunction(luaError))
-	os := L.GetGlobal("os").(*lua.LTable)
+	osLib := L.GetGlobal("os").(*lua.LTable)
 	keep := L.NewTable()
-	for _, name := range []string{"getenv", "time", "date", "clock", "difftime"} {
-		keep.RawSetString(name, os.RawGetString(name))
+	keep.RawSetString("difftime", osLib.RawGetString("difftime"))
+	// What the load read of the environment and the clock is recorded,
+	// so that a cache of its results (shell completion) knows its inputs.
+	keep.RawSetString("getenv", L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(1)
+		if l.env.Getenv == nil {
+			l.env.Getenv = map[string]*string{}
+		}
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			l.env.Getenv[name] = nil
+			L.Push(lua.LNil)
+			return 1
+		}
+		l.env.Getenv[name] = &v
+		L.Push(lua.LString(v))
+		return 1
+	}))
+	for _, name := range []string{"time", "date", "clock"} {
+		fn := osLib.RawGetString(name).(*lua.LFunction).GFunction
+		keep.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			l.env.Clock = true
+			return fn(L)
+		}))
 	}
 	L.SetGlobal("os", keep)
 	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {

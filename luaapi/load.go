@@ -69,6 +69,14 @@ type Env struct {
 	L  *lua.LState
 
 	hookMethods *lua.LFunction // makes m:run and m:upload; see hook.go
+
+	// Getenv holds each environment variable the load read (os.getenv):
+	// its value, nil when unset. With Spec.Sources it is all the load
+	// depended on, unless Clock.
+	Getenv map[string]*string
+	// Clock is whether the load read the clock (os.time, os.date,
+	// os.clock): loading again may give another result.
+	Clock bool
 }
 
 // Close releases the Lua state.
