@@ -33,8 +33,9 @@ type fields struct {
 // every key it gives.
 func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 	st := spec.EnvfileSchema.Table(table)
-	f := &fields{l: l, what: what, pos: pos, t: t, schema: st, vals: make([]any, len(st.Keys))}
+	f := &fields{l: l, what: what, pos: pos, t: t, schema: st, vals: make([]any, len(st.Keys)), given: make(spec.Keys, 0, 8)}
 	var unknown []string
+	present := make([]bool, len(st.Keys))
 	t.ForEach(func(k, v lua.LValue) {
 		ks, ok := k.(lua.LString)
 		if !ok {
@@ -43,8 +44,10 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 		if why, refused := st.Refused[string(ks)]; refused {
 			f.fail("%s: %s", ks, why)
 		}
-		if st.Key(string(ks)) == nil {
+		if i := st.Index(string(ks)); i < 0 {
 			unknown = append(unknown, string(ks))
+		} else {
+			present[i] = true
 		}
 		f.given = append(f.given, string(ks))
 	})
@@ -55,14 +58,13 @@ func (l *loader) read(table, what string, pos spec.Pos, t *lua.LTable) *fields {
 	}
 	for i := range st.Keys {
 		k := &st.Keys[i]
-		v := t.RawGetString(k.Name)
-		if v == lua.LNil {
+		if !present[i] {
 			if k.Required {
 				f.fail("%s is missing (like %s)", k.Name, k.Example)
 			}
 			continue
 		}
-		f.vals[i] = f.convert(k.Name, k.Type, v)
+		f.vals[i] = f.convert(k.Name, k.Type, t.RawGetString(k.Name))
 	}
 	for _, group := range st.Exclusive {
 		var given []string

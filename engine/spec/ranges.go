@@ -22,11 +22,12 @@ func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
 			continue
 		}
 		var n float64
-		shown := ""
+		var d time.Duration
+		isDuration := f.Type() == durationType
 		switch {
-		case f.Type() == reflect.TypeOf(time.Duration(0)):
-			d := time.Duration(f.Int())
-			n, shown = d.Seconds(), d.String()
+		case isDuration:
+			d = time.Duration(f.Int())
+			n = d.Seconds()
 		case f.CanInt():
 			n = float64(f.Int())
 		case f.CanFloat():
@@ -34,14 +35,22 @@ func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
 		default:
 			continue
 		}
-		if why := k.Range.Check(n, k.Unit, shown); why != "" {
+		if why := k.Range.Check(n, k.Unit, ""); why != "" {
+			if isDuration { // shown as written, only when it is wrong
+				why = k.Range.Check(n, k.Unit, d.String())
+			}
 			v.add(pos, "%s: %s %s", what, k.Name, why)
 		}
 	}
 }
 
+var durationType = reflect.TypeFor[time.Duration]()
+
 // providerRanges checks the numbers of a machine's provider tables.
 func (v *validator) providerRanges(m *Machine, what string) {
+	if len(m.Providers) == 0 {
+		return
+	}
 	for _, name := range slices.Sorted(maps.Keys(m.Providers)) {
 		o := m.Providers[name]
 		t := EnvfileSchema.Table(name)

@@ -251,12 +251,20 @@ type Table struct {
 
 // Key returns the key called name, or nil.
 func (t *Table) Key(name string) *Key {
-	for i := range t.Keys {
-		if t.Keys[i].Name == name {
-			return &t.Keys[i]
-		}
+	if i := t.Index(name); i >= 0 {
+		return &t.Keys[i]
 	}
 	return nil
+}
+
+// Index returns the index in Keys of the key called name, or -1.
+func (t *Table) Index(name string) int {
+	for i := range t.Keys {
+		if t.Keys[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // KeyNames lists the table's keys in order.
