@@ -187,4 +187,3 @@ func cgroupCPU(b *testing.B, id string) time.Duration {
 	b.Fatalf("no cgroup CPU accounting found for container %s", id)
 	return 0
 }
-
