@@ -19,7 +19,9 @@ import (
 // BenchmarkProgressUp brings a one-machine environment (one shell step)
 // up and destroys it; BenchmarkProgressNoopUp runs up on it while it is up.
 // Each reports wall ms/op and envrun's CPU (user+system, with its
-// children) as cpu-ms/op; docs/progress.md has figures.
+// children) as cpu-ms/op; docs/progress.md has figures. For the panel against
+// the whole up (container, shim and daemons too) see
+// BenchmarkProgressUpWholeCPU in progress_cpu_bench_test.go.
 
 const progressBenchEnvfile = `
 box "debian/bookworm"

@@ -199,6 +199,12 @@ func (p *Panel) drawLocked(final bool) {
 	b.WriteString(ansi.EraseScreenBelow)
 	if final {
 		b.WriteString("\r\n" + ansi.ShowCursor)
+	} else {
+		// Rest at the start of the last line: the terminal's echo of ^C
+		// then overwrites its first columns (redrawn next frame) instead
+		// of wrapping a full-width line onto a new row, which would leave
+		// the cursor a row below where the next frame counts from.
+		b.WriteByte('\r')
 	}
 	io.WriteString(p.opts.Out, b.String())
 }
