@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -15,18 +14,11 @@ import (
 	"github.com/envrun/envrun/internal/suggest"
 )
 
-var (
-	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
-	userRE  = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
-	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
-	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-)
-
 // CheckGroup reports why s cannot name an Ansible group of the Envfile's
 // machines, or "".
 func (e *Envfile) CheckGroup(s string) string {
 	switch {
-	case !envRE.MatchString(s): // an identifier, as environment variable names are
+	case !isEnvName(s): // an identifier, as environment variable names are
 		return "Ansible group names are letters, digits and '_', not starting with a digit"
 	case s == "all" || s == "ungrouped":
 		return "is one of Ansible's own groups"
@@ -58,7 +50,7 @@ func (v *validator) add(pos Pos, format string, args ...any) {
 
 // CheckName reports why s cannot name a machine, network or step, or "".
 func CheckName(s string) string {
-	if nameRE.MatchString(s) {
+	if isName(s) {
 		return ""
 	}
 	if s == "" {
@@ -75,10 +67,15 @@ func CheckHostname(s string) string {
 	if s == "" {
 		return "must not be empty"
 	}
-	for _, label := range strings.Split(s, ".") {
-		if !labelRE.MatchString(label) {
+	for rest := s; ; {
+		label, after, more := strings.Cut(rest, ".")
+		if !isLabel(label) {
 			return fmt.Sprintf("has an invalid label %q (letters, digits and '-', 1 to 63 characters, not starting or ending with '-')", label)
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
 	return ""
 }
@@ -225,7 +222,7 @@ func (v *validator) machines() {
 		} else {
 			hostnames[strings.ToLower(m.Hostname)] = m
 		}
-		if !userRE.MatchString(m.User) {
+		if !isUser(m.User) {
 			v.add(m.Pos, "%s: user %q is not a valid user name", what, m.User)
 		}
 		v.ranges(m.Pos, what, EnvfileSchema.Table("machine"), m.Given, m)
@@ -320,7 +317,7 @@ func (v *validator) checkStep(what string, s Step) {
 		}
 		slices.Sort(names)
 		for _, k := range names {
-			if !envRE.MatchString(k) {
+			if !isEnvName(k) {
 				v.add(info.Pos, "%s: env name %q is not a variable name (letters, digits and '_', not starting with a digit)", what, k)
 			}
 		}
