@@ -17,12 +17,16 @@ import (
 // CheckGroup reports why s cannot name an Ansible group of the Envfile's
 // machines, or "".
 func (e *Envfile) CheckGroup(s string) string {
+	return checkGroup(s, e.Machine)
+}
+
+func checkGroup(s string, machine func(string) *Machine) string {
 	switch {
 	case !isEnvName(s): // an identifier, as environment variable names are
 		return "Ansible group names are letters, digits and '_', not starting with a digit"
 	case s == "all" || s == "ungrouped":
 		return "is one of Ansible's own groups"
-	case e.Machine(s) != nil:
+	case machine(s) != nil:
 		return "is also a machine's name"
 	}
 	return ""
@@ -42,6 +46,23 @@ func Validate(e *Envfile) error {
 type validator struct {
 	e    *Envfile
 	errs Errors
+
+	byName map[string]*Machine // the first machine of each name; see machine
+}
+
+// machine is e.Machine through a map: the checks look machines up by
+// name for every group, dependency and host, and a list search made that
+// quadratic in the number of machines.
+func (v *validator) machine(name string) *Machine {
+	if v.byName == nil {
+		v.byName = make(map[string]*Machine, len(v.e.Machines))
+		for _, m := range v.e.Machines {
+			if _, ok := v.byName[m.Name]; !ok {
+				v.byName[m.Name] = m
+			}
+		}
+	}
+	return v.byName[name]
 }
 
 func (v *validator) add(pos Pos, format string, args ...any) {
@@ -251,7 +272,7 @@ func (v *validator) machines() {
 			ips[a.IP] = m
 		}
 		for _, g := range m.Groups {
-			if why := v.e.CheckGroup(g); why != "" {
+			if why := checkGroup(g, v.machine); why != "" {
 				v.add(m.Pos, "%s: group %q: %s", what, g, why)
 			}
 		}
@@ -259,7 +280,7 @@ func (v *validator) machines() {
 			switch {
 			case dep == m.Name:
 				v.add(m.Pos, "%s: depends_on names the machine itself", what)
-			case v.e.Machine(dep) == nil:
+			case v.machine(dep) == nil:
 				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, suggest.DidYouMean(dep, names))
 			}
 		}
@@ -383,17 +404,17 @@ func (v *validator) globalSteps() {
 			v.add(info.Pos, "%s: %s: JSON, which Ansible reads extra variables in, has no such number", what, bad)
 		}
 		for _, h := range a.Hosts {
-			if v.e.Machine(h) == nil {
+			if v.machine(h) == nil {
 				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, suggest.DidYouMean(h, machineNames))
 			}
 		}
 		for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
 			members := a.Groups[g]
-			if why := v.e.CheckGroup(g); why != "" {
+			if why := checkGroup(g, v.machine); why != "" {
 				v.add(info.Pos, "%s: groups: %q: %s", what, g, why)
 			}
 			for _, h := range members {
-				if v.e.Machine(h) == nil {
+				if v.machine(h) == nil {
 					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, suggest.DidYouMean(h, machineNames))
 				}
 			}
