@@ -40,7 +40,9 @@ func TestIntegrationBackendDown(t *testing.T) {
 		w.env = []string{"DOCKER_HOST=" + sock}
 		for _, args := range [][]string{{"up"}, {"status"}, {"destroy", "-f"}} {
 			r := w.run(args...)
-			if r.code != 1 || !strings.Contains(r.stderr, "the Docker engine is not running at "+sock) {
+			// The engine is named with what chose it and what to do.
+			if r.code != 1 || !strings.Contains(r.stderr, "cannot reach the Docker engine at "+sock+" (chosen by DOCKER_HOST)") ||
+				!strings.Contains(r.stderr, "start that engine, or choose another one") {
 				t.Errorf("envrun %s: want exit 1 and the engine named as down: %s", strings.Join(args, " "), r)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -133,7 +134,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 			opts.Progress("upload %s to %s", src, dst)
 		}
 		now := Tree{}
-		changed, err := c.send(ctx, dst, nil, []string{"."}, func(add addFunc) error {
+		changed, err := c.send(ctx, dst, gone(src, exclude, opts.Changed), []string{"."}, func(add addFunc) error {
 			return walk(src, exclude, func(p string, e entry) error {
 				now[p] = e
 				return add(p, e, local(p))
@@ -182,6 +183,49 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	}
 	c.remember(dst, &synced{src: src, exclude: key, tree: old}, changed)
 	return nil
+}
+
+// gone returns the paths (relative to src) among changed that no longer
+// exist under src: a full upload sends what is there, and these, known to
+// have gone (a watcher said so), are removed on the machine too. A new
+// connection knows nothing of what it sent before, so without this a file
+// deleted before the first upload of a watch stayed on the machine. Paths
+// inside StateDir or left out by exclude are never named: what the
+// machine has there is not the upload's.
+func gone(src string, exclude matcher, changed []string) []string {
+	var out []string
+	for _, p := range changed {
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) || !realDirs(src, filepath.Dir(rel)) {
+			continue // there, or its folder went too (and is named itself)
+		}
+		rel = filepath.ToSlash(rel)
+		if slices.Contains(strings.Split(rel, "/"), StateDir) || exclude.MatchRel(rel, false) || exclude.MatchRel(rel, true) {
+			continue
+		}
+		out = append(out, rel)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// realDirs reports whether every folder of rel (relative to root) is a
+// folder here, not a symlink: a removal never goes through a link.
+func realDirs(root, rel string) bool {
+	p := root
+	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+		if part == "." {
+			continue
+		}
+		p = filepath.Join(p, part)
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }
 
 // remember records what dst holds now; changed are paths whose copy may

@@ -309,3 +309,36 @@ func TestDiff(t *testing.T) {
 		t.Errorf("from nothing: %+v", all)
 	}
 }
+
+// TestUploadNewConnectionRemovesWhatWent: a watch's first upload goes over
+// a connection that knows nothing of earlier uploads, so it sends the whole
+// tree; a path the watcher says went is removed on the machine too (it
+// stayed there).
+func TestUploadNewConnectionRemovesWhatWent(t *testing.T) {
+	needTar(t)
+	src := t.TempDir()
+	for _, f := range []string{"a", "b", "sub/c", "keep.log"} {
+		write(t, filepath.Join(src, f), f, 0o644)
+	}
+	guest := t.TempDir()
+	dst := filepath.Join(guest, "copy")
+	first := (&localServer{dir: guest}).dial(t)
+	opts := UploadOptions{Changes: true, Exclude: []string{"*.log"}}
+	if err := first.UploadTree(context.Background(), src, dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dst, "keep.log"), "the machine's own", 0o644)
+	for _, f := range []string{"a", "sub/c", "keep.log"} {
+		os.Remove(filepath.Join(src, f))
+	}
+	again := (&localServer{dir: guest}).dial(t)
+	opts.Changed = []string{filepath.Join(src, "a"), filepath.Join(src, "sub/c"), filepath.Join(src, "keep.log"), "/elsewhere/x"}
+	if err := again.UploadTree(context.Background(), src, dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{"a": false, "sub/c": false, "b": true, "keep.log": true} {
+		if _, err := os.Lstat(filepath.Join(dst, f)); (err == nil) != want {
+			t.Errorf("%s on the machine: there = %v, want %v", f, err == nil, want)
+		}
+	}
+}

@@ -49,6 +49,7 @@
 ---@field destination string where it goes on the machine. Required. Example: `destination = "/etc/motd"`
 ---@field exclude? string[] .gitignore patterns, relative to a folder source, of paths not uploaded (.envrun never is). Example: `exclude = { "node_modules/", "*.log" }`
 ---@field sync? envrun.File.sync how a re-run sends a folder: what changed since the last upload, or all of it. Default: "changes". Example: `sync = "full"`
+---@field privileged? boolean write as root (through sudo): the destination may be where the login user cannot write. Default: false. Example: `privileged = true`
 ---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
@@ -76,6 +77,7 @@
 ---@class envrun.Machines
 ---@field group? string only the machines in this Ansible group. Example: `group = "app"`
 
+---@alias envrun.Docker.reach "direct"|"jump"|"engine"
 ---A machine's `docker = { ... }`: settings for the Docker provider.
 ---@class envrun.Docker
 ---@field image? string a local image to run instead of the box. Default: the box. Example: `image = "nginx:latest"`
@@ -86,6 +88,9 @@
 ---@field env? table<string, string> environment variables of the container. Example: `env = { TZ = "UTC" }`
 ---@field cap_add? string[] Linux capabilities to add. Example: `cap_add = { "NET_ADMIN" }`
 ---@field tmpfs? string[] tmpfs mounts (PATH or PATH:OPTIONS). Example: `tmpfs = { "/run", "/tmp:size=64m" }`
+---@field host? string the Docker engine, as DOCKER_HOST names it (unix://, tcp://, ssh://); the same for every machine that sets it. Default: the docker CLI's engine (DOCKER_HOST, DOCKER_CONTEXT, the current context). Example: `host = "ssh://me@bighost"`
+---@field context? string a docker context by name; exclusive with host. Default: the docker CLI's. Example: `context = "bighost"`
+---@field reach? envrun.Docker.reach how machines are reached: their IP, through the engine's SSH host, or through the Docker API. Default: jump for ssh:// engines, direct when the engine's bridge is on this host, else engine. Example: `reach = "engine"`
 ---@field default_route? string the network of the machine its default route goes through. Default: the first declared network that is not isolated. Example: `default_route = "public"`
 
 ---@alias envrun.Libvirt.driver "kvm"|"qemu"
