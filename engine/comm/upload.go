@@ -347,6 +347,14 @@ func (c *Client) sendSFTP(ctx context.Context, dst string, remove []string, prod
 			return context.Cause(ctx)
 		}
 		target := path.Join(dst, p)
+		// A symlink where something else goes is replaced, never followed
+		// (tar unlinks it too): writing through it would reach a file
+		// outside the copy.
+		if fi, err := sc.Lstat(target); err == nil && fi.Mode()&os.ModeSymlink != 0 && e.mode.Type() != os.ModeSymlink {
+			if err := sc.Remove(target); err != nil {
+				return c.wrap(fmt.Errorf("replace symlink %s on %s: %w", target, c.cfg.Machine, err))
+			}
+		}
 		switch {
 		case e.mode.IsDir():
 			if err := sc.MkdirAll(target); err != nil {

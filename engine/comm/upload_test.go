@@ -342,3 +342,39 @@ func TestUploadNewConnectionRemovesWhatWent(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadWithoutTarReplacesLinks: over SFTP, a symlink on the machine
+// where the upload puts a file or a folder is replaced, not written
+// through.
+func TestUploadWithoutTarReplacesLinks(t *testing.T) {
+	needTar(t)
+	bin := t.TempDir()
+	for _, tool := range []string{"sh", "mkdir", "head", "rm"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Symlink(p, filepath.Join(bin, tool))
+	}
+	outside := commtest.Outside(t)
+	src := t.TempDir()
+	write(t, filepath.Join(src, "f"), "new", 0o644)
+	write(t, filepath.Join(src, "d", "g"), "g", 0o644)
+	guest := t.TempDir()
+	dst := filepath.Join(guest, "copy")
+	os.MkdirAll(dst, 0o755)
+	os.Symlink(outside, filepath.Join(dst, "f"))
+	os.Symlink(filepath.Dir(outside), filepath.Join(dst, "d"))
+	c := (&localServer{dir: guest, env: []string{"PATH=" + bin}}).dial(t)
+	if err := c.UploadTree(context.Background(), src, dst, UploadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"f", "d"} {
+		if fi, err := os.Lstat(filepath.Join(dst, p)); err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+			t.Errorf("%s on the machine is still a link (or gone): %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(outside), "g")); err == nil {
+		t.Errorf("the upload wrote through a folder link")
+	}
+}
