@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/internal/ignore"
+	"github.com/envrun/envrun/internal/statedir"
 )
 
 // Rescan brings tree t, scanned under root earlier, up to date for the
@@ -129,7 +130,7 @@ func settled(t Tree, root, rel string) string {
 // never uploaded.
 func skipped(root, rel string, exclude *ignore.Patterns) bool {
 	for _, part := range strings.Split(rel, "/") {
-		if part == StateDir {
+		if part == statedir.Name {
 			return true
 		}
 	}

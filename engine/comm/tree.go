@@ -11,14 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/internal/ignore"
+	"github.com/envrun/envrun/internal/statedir"
 )
-
-// StateDir is the name of an environment's private folder (its key, state
-// and lock). No upload ever includes a folder of that name, wherever it is
-// in the tree.
-const StateDir = spec.StateDir
 
 // entry is one path of a tree as an upload sees it.
 type entry struct {
@@ -67,7 +62,7 @@ type matcher interface {
 }
 
 // Scan reads the tree under root, leaving out every folder called
-// StateDir and what exclude matches (patterns relative to root; nil for
+// statedir.Name and what exclude matches (patterns relative to root; nil for
 // none).
 func Scan(root string, exclude matcher) (Tree, error) {
 	t := Tree{}
@@ -97,7 +92,7 @@ func walk(root string, exclude matcher, fn func(rel string, e entry) error) erro
 		rel := "."
 		if p != root {
 			rel = filepath.ToSlash(p[len(root)+1:])
-			if d.IsDir() && d.Name() == StateDir {
+			if d.IsDir() && d.Name() == statedir.Name {
 				return filepath.SkipDir
 			}
 			if exclude.MatchRel(rel, d.IsDir()) {
@@ -182,8 +177,8 @@ func destination(src, dst string) string {
 // checkSource refuses a source inside an environment's private folder.
 func checkSource(src string) error {
 	for _, part := range strings.Split(filepath.ToSlash(filepath.Clean(src)), "/") {
-		if part == StateDir {
-			return fmt.Errorf("%s is inside %s, the environment's private folder: envrun never uploads it", src, StateDir)
+		if part == statedir.Name {
+			return fmt.Errorf("%s is inside %s, the environment's private folder: envrun never uploads it", src, statedir.Name)
 		}
 	}
 	return nil

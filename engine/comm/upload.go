@@ -17,6 +17,7 @@ import (
 
 	"github.com/envrun/envrun/internal/ignore"
 	"github.com/envrun/envrun/internal/shquote"
+	"github.com/envrun/envrun/internal/statedir"
 )
 
 func (c *Client) sftpClient() (*sftp.Client, error) {
@@ -190,7 +191,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 // have gone (a watcher said so), are removed on the machine too. A new
 // connection knows nothing of what it sent before, so without this a file
 // deleted before the first upload of a watch stayed on the machine. Paths
-// inside StateDir or left out by exclude are never named: what the
+// inside statedir.Name or left out by exclude are never named: what the
 // machine has there is not the upload's.
 func gone(src string, exclude matcher, changed []string) []string {
 	var out []string
@@ -203,7 +204,7 @@ func gone(src string, exclude matcher, changed []string) []string {
 			continue // there, or its folder went too (and is named itself)
 		}
 		rel = filepath.ToSlash(rel)
-		if slices.Contains(strings.Split(rel, "/"), StateDir) || exclude.MatchRel(rel, false) || exclude.MatchRel(rel, true) {
+		if slices.Contains(strings.Split(rel, "/"), statedir.Name) || exclude.MatchRel(rel, false) || exclude.MatchRel(rel, true) {
 			continue
 		}
 		out = append(out, rel)

@@ -232,10 +232,6 @@ type File struct {
 	Privileged bool
 }
 
-// StateDir is the name of an environment's private folder beside its
-// Envfile (its key, state and lock): nothing in it is ever uploaded.
-const StateDir = ".envrun"
-
 // How a file step's re-run sends a folder.
 const (
 	// SyncChanges sends what changed since the connection's last upload

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/internal/statedir"
 	"github.com/envrun/envrun/internal/suggest"
 )
 
@@ -284,7 +285,7 @@ func (v *validator) machines() {
 				v.add(m.Pos, "%s: depends_on: unknown machine %q%s", what, dep, suggest.DidYouMean(dep, names))
 			}
 		}
-		stateDir := filepath.Join(v.e.Dir, ".envrun") // state.DirName
+		stateDir := filepath.Join(v.e.Dir, ".envrun") // statedir.Name
 		for _, sf := range m.SyncedFolders {
 			if rel, err := filepath.Rel(stateDir, sf.Host); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
 				v.add(m.Pos, "%s: synced folder %s is envrun's state folder, which holds the environment's private key: it is never shared", what, sf.Host)
@@ -344,8 +345,8 @@ func (v *validator) checkStep(what string, s Step) {
 		}
 	case *File:
 		v.fileExists(info.Pos, what, "source", s.Source, true)
-		if slices.Contains(strings.Split(filepath.ToSlash(s.Source), "/"), StateDir) {
-			v.add(info.Pos, "%s: source %s is inside %s, the environment's private folder (its key, state and lock): envrun never uploads it", what, v.rel(s.Source), StateDir)
+		if slices.Contains(strings.Split(filepath.ToSlash(s.Source), "/"), statedir.Name) {
+			v.add(info.Pos, "%s: source %s is inside %s, the environment's private folder (its key, state and lock): envrun never uploads it", what, v.rel(s.Source), statedir.Name)
 		}
 	case *Ansible:
 		v.fileExists(info.Pos, what, "playbook", s.Playbook, false)

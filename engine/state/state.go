@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/internal/safefile"
+	"github.com/envrun/envrun/internal/statedir"
 )
 
 // UserCacheDir is the folder of the caches a user's environments share
@@ -35,9 +36,6 @@ func UserCacheDir() (string, error) {
 	return filepath.Join(d, "envrun"), nil
 }
 
-// DirName is the state folder's name beside the Envfile.
-const DirName = ".envrun"
-
 // Dir is an environment's state folder.
 type Dir struct {
 	Path string // absolute
@@ -46,7 +44,7 @@ type Dir struct {
 // ForEnvfile returns the state folder of the Envfile at path. Nothing is
 // created.
 func ForEnvfile(envfile string) Dir {
-	return Dir{Path: filepath.Join(filepath.Dir(envfile), DirName)}
+	return Dir{Path: filepath.Join(filepath.Dir(envfile), statedir.Name)}
 }
 
 // Ensure creates the folder (mode 0700) if it is missing, and refuses one
@@ -80,7 +78,7 @@ func (d Dir) Check() error {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, _ := os.Readlink(d.Path)
 		return fmt.Errorf("%s is a symbolic link (to %s): envrun keeps the environment's private key in %s and empties it on destroy, so it must be a folder of its own; remove the link and envrun makes the folder",
-			d.Path, target, DirName)
+			d.Path, target, statedir.Name)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is not a folder: envrun keeps the environment's state there; move it away", d.Path)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/internal/ignore"
+	"github.com/envrun/envrun/internal/statedir"
 )
 
 // IgnoreFile is the name of the file of ignore patterns beside the Envfile.
@@ -19,7 +20,7 @@ const IgnoreFile = ".envrunignore"
 
 // ignoredDirs are folders whose contents the watch never looks at, wherever
 // they are.
-var ignoredDirs = []string{".git", ".hg", ".svn", ".envrun"}
+var ignoredDirs = []string{".git", ".hg", ".svn", statedir.Name}
 
 // editorFiles are the temporary, backup and swap files editors write beside
 // the file being edited (names, matched as filepath.Match patterns).

@@ -16,7 +16,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/statedir"
 )
 
 // createSpec is everything ContainerCreate and NetworkConnect are given for
@@ -44,7 +44,7 @@ type connect struct {
 // its private key) appears in the guest when sf shares a folder holding
 // it (the project folder, say): there an empty read-only tmpfs hides it.
 func stateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
-	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, state.DirName))
+	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, statedir.Name))
 	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return "", false
 	}
