@@ -17,24 +17,37 @@ import (
 // and shared by the machine's steps, and pins each machine's host key in
 // .envrun/known_hosts: the key a connection must present.
 
-// pin records the host key the backend reports for a machine. A key the
-// backend reports for an instance other than the pinned one replaces the
-// pin (the machine was made anew); for the same instance it must match.
-func (e *Env) pin(m *spec.Machine, inst *provider.Instance) error {
-	if inst.HostKey == nil {
-		return nil
-	}
+// pin records the host key the provider reports for a machine: the engine
+// is the only writer of known_hosts. A key reported for an instance other
+// than the pinned one replaces the pin (the machine was made anew); for
+// the same instance it must match.
+func (e *Env) pin(ctx context.Context, m *spec.Machine, inst *provider.Instance) error {
 	pinned, ok, err := e.known.Lookup(inst.Addr)
 	if err != nil {
 		return err
 	}
 	if ok && pinned.ID == inst.ID && pinned.Machine == m.Name {
-		if string(pinned.Key.Marshal()) != string(inst.HostKey.Marshal()) {
+		if inst.HostKey != nil && string(pinned.Key.Marshal()) != string(inst.HostKey.Marshal()) {
 			return &comm.HostKeyChangedError{Machine: m.Name, Addr: inst.Addr, Want: pinned.Key, Got: inst.HostKey, File: e.known.Path()}
 		}
 		return nil
 	}
-	return e.known.Pin(inst.Addr, inst.HostKey, m.Name, inst.ID)
+	key := inst.HostKey
+	if inst.ReadHostKey != nil {
+		k, err := inst.ReadHostKey(ctx)
+		switch {
+		case err == nil:
+			key = k
+		case key != nil:
+			e.UI.Debugf(m.Name, "host key not readable now (%v); pinning the one it was made with", err)
+		default:
+			return err
+		}
+	}
+	if key == nil {
+		return nil
+	}
+	return e.known.Pin(inst.Addr, key, m.Name, inst.ID)
 }
 
 // Conn is a connection to a running machine: what steps run on.

@@ -262,12 +262,11 @@ func (e *Env) Open(ctx context.Context) error {
 	}
 	e.key = key
 	p, err := e.Driver.Open(ctx, provider.Env{
-		Project:    e.Project,
-		Envfile:    e.Spec,
-		State:      e.State,
-		Key:        key,
-		KnownHosts: e.known,
-		UI:         e.UI,
+		Project: e.Project,
+		Envfile: e.Spec,
+		State:   e.State,
+		Key:     key,
+		UI:      e.UI,
 	})
 	if err != nil {
 		return fmt.Errorf("%s provider: %w", e.Driver.Name, err)
@@ -291,7 +290,7 @@ func (e *Env) openReadOnly(ctx context.Context) error {
 		e.key = key
 	}
 	p, err := e.Driver.Open(ctx, provider.Env{
-		Project: e.Project, Envfile: e.Spec, State: e.State, Key: e.key, KnownHosts: e.known, UI: e.UI,
+		Project: e.Project, Envfile: e.Spec, State: e.State, Key: e.key, UI: e.UI,
 	})
 	if err != nil {
 		return fmt.Errorf("%s provider: %w", e.Driver.Name, err)

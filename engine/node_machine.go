@@ -42,7 +42,7 @@ func (n *machineNode) Execute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := e.pin(m, inst); err != nil {
+	if err := e.pin(ctx, m, inst); err != nil {
 		return err
 	}
 	var run bool

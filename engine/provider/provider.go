@@ -33,9 +33,8 @@ type Env struct {
 	State   state.Dir
 	// Key is the environment key: its public half must be authorized for
 	// each machine's user before Up returns.
-	Key        *comm.Key
-	KnownHosts *comm.KnownHosts
-	UI         *ui.UI
+	Key *comm.Key
+	UI  *ui.UI
 }
 
 // Driver describes a provider before it is opened.
@@ -84,10 +83,17 @@ type Instance struct {
 	Started bool   // Up started it (it was stopped or just created)
 	Addr    string // SSH address, host:port
 	User    string
-	// HostKey is the machine's SSH host key as the backend knows it
-	// (Docker: the key envrun installed through the API). nil when the
-	// backend cannot know it; the key pinned at first contact is used then.
+	// HostKey is the machine's SSH host key as the provider learned it
+	// (Docker: the key envrun installed through the API; libvirt and
+	// VirtualBox: the key first contact read back). The engine is the only
+	// writer of .envrun/known_hosts: it pins this key for a new instance
+	// and, for the instance it pinned, refuses a different one. nil when
+	// the provider does not know it.
 	HostKey ssh.PublicKey
+	// ReadHostKey, when set, reads the key the machine holds now; the
+	// engine calls it instead of trusting HostKey when nothing is pinned
+	// for this instance (the user forgot the pin after changing the key).
+	ReadHostKey func(ctx context.Context) (ssh.PublicKey, error)
 	// SSHTimeout bounds the wait for SSH after a start; 0 means 2 minutes.
 	SSHTimeout time.Duration
 }

@@ -74,19 +74,20 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
-	if p.pinned(m, inst) {
-		// Every SSH connection checks the container's key against the pin:
-		// nothing to read (an archive read through the API mounts the
-		// container's file system, and made a no-op up of 20 machines take
-		// a second).
-		inst.HostKey = nil
-	} else if key, err := p.hostKeyIn(ctx, info.ID); err == nil {
-		// No pin for this container (the user forgot the old one after a
-		// deliberate change, as the changed-key error advises): the key
-		// the container holds now, read through the API, is pinned.
-		inst.HostKey = key
-	} else {
+	// The engine pins the key the container was made with unless the
+	// container holds another now (the user changed it deliberately and
+	// forgot the old pin, as the changed-key error advises): it reads the
+	// key through the API only when nothing is pinned for this container,
+	// so that a no-op up of 20 machines does not mount 20 file systems.
+	made := inst.HostKey
+	inst.HostKey = nil
+	inst.ReadHostKey = func(ctx context.Context) (ssh.PublicKey, error) {
+		key, err := p.hostKeyIn(ctx, info.ID)
+		if err == nil || made == nil {
+			return key, err
+		}
 		p.env.UI.Debugf(m.Name, "host key of %s not readable through the API (%v); using the one it was made with", name, err)
+		return made, nil
 	}
 	p.warnDrift(ctx, m, info.Config.Labels)
 	if info.Config.Labels[LabelKey] != fingerprint(p.env.Key.Signer.PublicKey()) {
@@ -230,15 +231,6 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 		}
 	}
 	return inst, nil
-}
-
-// pinned reports whether a host key is pinned for this container of m.
-func (p *Provider) pinned(m *spec.Machine, inst *provider.Instance) bool {
-	if p.env.KnownHosts == nil || inst.Addr == "" {
-		return false
-	}
-	e, ok, err := p.env.KnownHosts.Lookup(inst.Addr)
-	return err == nil && ok && e.ID == inst.ID && e.Machine == m.Name
 }
 
 // hostKeyIn reads the container's ed25519 host key through the API.

@@ -368,10 +368,6 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
 		return nil, lverr(err, "record the host key of %s in its metadata", name)
 	}
-	// Pin now: this is the first contact, and the engine connects next.
-	if err := p.env.KnownHosts.Pin(addr, hostKey, m.Name, uuid); err != nil {
-		return nil, err
-	}
 	inst, err = p.instance(m, o, uuid, &meta)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,9 @@ type Fixture struct {
 	Envfile  *spec.Envfile
 	Network  *spec.Network
 	Machine  *spec.Machine
+	// Known is the fixture's known_hosts: the test pins in it as the
+	// engine does, for no provider writes it.
+	Known *comm.KnownHosts
 }
 
 // Open opens cfg's provider on a fresh environment with one network and
@@ -115,12 +118,11 @@ func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 		t.Fatal(err)
 	}
 	env := provider.Env{
-		Project:    state.ProjectID(ef.Path),
-		Envfile:    ef,
-		State:      st,
-		Key:        key,
-		KnownHosts: comm.OpenKnownHosts(st.KnownHostsPath()),
-		UI:         ui.New(testWriter{t}, ui.Verbose),
+		Project: state.ProjectID(ef.Path),
+		Envfile: ef,
+		State:   st,
+		Key:     key,
+		UI:      ui.New(testWriter{t}, ui.Verbose),
 	}
 	p, err := cfg.Driver.Open(ctx, env)
 	if err != nil {
@@ -137,15 +139,24 @@ func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 		}
 		p.Close()
 	})
-	return &Fixture{Provider: p, Env: env, Envfile: ef, Network: n, Machine: m}
+	return &Fixture{Provider: p, Env: env, Envfile: ef, Network: n, Machine: m, Known: comm.OpenKnownHosts(st.KnownHostsPath())}
 }
 
-// Dial connects to inst with the environment key, pinning the host key the
-// backend reported (or relying on the one the provider pinned).
+// Dial connects to inst with the environment key, pinning first, as the
+// engine does, the host key the provider reported: a provider that reports
+// none (neither HostKey nor ReadHostKey) cannot be connected to.
 func (f *Fixture) Dial(t *testing.T, ctx context.Context, inst *provider.Instance) *comm.Client {
 	t.Helper()
-	if inst.HostKey != nil {
-		if err := f.Env.KnownHosts.Pin(inst.Addr, inst.HostKey, f.Machine.Name, inst.ID); err != nil {
+	key := inst.HostKey
+	if inst.ReadHostKey != nil {
+		k, err := inst.ReadHostKey(ctx)
+		if err != nil {
+			t.Fatalf("read the host key of %s: %v", f.Machine.Name, err)
+		}
+		key = k
+	}
+	if key != nil {
+		if err := f.Known.Pin(inst.Addr, key, f.Machine.Name, inst.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -155,7 +166,7 @@ func (f *Fixture) Dial(t *testing.T, ctx context.Context, inst *provider.Instanc
 	}
 	c, err := comm.WaitDial(ctx, comm.Config{
 		Machine: f.Machine.Name, Addr: inst.Addr, User: inst.User,
-		Signer: f.Env.Key.Signer, HostKey: f.Env.KnownHosts.Callback(f.Machine.Name),
+		Signer: f.Env.Key.Signer, HostKey: f.Known.Callback(f.Machine.Name),
 	}, timeout)
 	if err != nil {
 		t.Fatalf("SSH to %s: %v", inst.Addr, err)

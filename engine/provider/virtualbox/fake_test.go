@@ -129,8 +129,7 @@ func openFake(t *testing.T, ef *spec.Envfile) *Provider {
 		t.Fatal(err)
 	}
 	p, err := open(context.Background(), provider.Env{
-		Project: "proj-0123abcd", Envfile: ef, Key: key,
-		KnownHosts: comm.OpenKnownHosts(filepath.Join(dir, "known_hosts")), UI: ui.Discard(),
+		Project: "proj-0123abcd", Envfile: ef, Key: key, UI: ui.Discard(),
 	})
 	if err != nil {
 		t.Fatal(err)

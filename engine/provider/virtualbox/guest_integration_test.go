@@ -202,8 +202,8 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Provider{env: provider.Env{Project: "vboxguest", Envfile: ef, Key: key,
-		KnownHosts: comm.OpenKnownHosts(filepath.Join(dir, "known_hosts")), UI: ui.Discard()}}
+	p := &Provider{env: provider.Env{Project: "vboxguest", Envfile: ef, Key: key, UI: ui.Discard()}}
+	known := comm.OpenKnownHosts(filepath.Join(dir, "known_hosts"))
 	o, err := decodeOptions(m)
 	if err != nil {
 		t.Fatal(err)
@@ -255,13 +255,13 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	// The provider's next connection: the static IP, the environment key,
 	// the pinned host key (ed25519 only).
 	staticAddr := addrOf(map[string]string{metaIP: staticIP.String()})
-	if err := p.env.KnownHosts.Pin(staticAddr, hostPub, m.Name, id); err != nil {
+	if err := known.Pin(staticAddr, hostPub, m.Name, id); err != nil {
 		t.Fatal(err)
 	}
 	dialEnv := func() *comm.Client {
 		t.Helper()
 		cl, err := comm.WaitDial(ctx, comm.Config{Machine: m.Name, Addr: staticAddr, User: m.User,
-			Signer: key.Signer, HostKey: p.env.KnownHosts.Callback(m.Name)}, time.Minute)
+			Signer: key.Signer, HostKey: known.Callback(m.Name)}, time.Minute)
 		if err != nil {
 			t.Fatalf("SSH to the static address with the environment key and the pinned host key: %v", err)
 		}

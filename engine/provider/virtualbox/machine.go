@@ -375,10 +375,6 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 		ID: vi.UUID, Created: true, Started: true, User: m.User, HostKey: hostPub,
 		Addr: addrOf(meta), SSHTimeout: 5 * time.Minute,
 	}
-	// Pin now: the key was installed at first contact.
-	if err := p.env.KnownHosts.Pin(inst.Addr, hostPub, m.Name, inst.ID); err != nil {
-		return nil, err
-	}
 	return inst, nil
 }
 
