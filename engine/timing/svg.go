@@ -34,10 +34,17 @@ var svgColors = map[string]string{
 	"keys":     "#86bcb6",
 	"start":    "#9c755f",
 	"SSH wait": "#bab0ac",
-	"shell":    "#59a14f",
-	"file":     "#edc948",
-	"ansible":  "#f28e2b",
-	"lua":      "#b07aa1",
+	// A libvirt VM's.
+	"box":           "#76b7b2",
+	"define":        "#4e79a7",
+	"boot":          "#9c755f",
+	"first contact": "#d4a6c8",
+	"key swap":      "#86bcb6",
+	"pin":           "#fabfd2",
+	"shell":         "#59a14f",
+	"file":          "#edc948",
+	"ansible":       "#f28e2b",
+	"lua":           "#b07aa1",
 }
 
 func svgColor(name string) string {

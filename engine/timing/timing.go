@@ -50,6 +50,17 @@ func (r *Recorder) Add(name string, t0 time.Time) time.Duration {
 	return d
 }
 
+// AddSpan records phase name of the work ctx carries, from t0 to t1: a
+// phase whose end is only known afterwards (a VM's boot ends when its SSH
+// answers, which the SSH client sees).
+func AddSpan(ctx context.Context, name string, t0, t1 time.Time) {
+	if r := From(ctx); r != nil {
+		r.mu.Lock()
+		r.phases = append(r.phases, Phase{Name: name, Start: t0, Duration: t1.Sub(t0)})
+		r.mu.Unlock()
+	}
+}
+
 type key struct{}
 
 // With returns ctx carrying r.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/internal/shquote"
 )
 
@@ -155,18 +156,24 @@ type contact struct {
 	// Via reaches Addr when this host cannot route to it (a qemu+ssh://
 	// libvirt's SSH host); nil dials TCP.
 	Via func(ctx context.Context) (net.Conn, error)
+	// Booted is when the domain was started: the boot phase runs from
+	// then to the first SSH banner.
+	Booted time.Time
 }
 
 // firstContact waits for the machine's SSH, logs in as the box user with
 // the environment key or Vagrant's insecure keys, runs the first-boot
-// script, and returns the host key it was shown: the key to pin.
+// script, and returns the host key it was shown: the key to pin. It
+// records the phases boot (to the first SSH banner), first contact (the
+// banner to a logged-in session) and key swap (the first-boot script).
 func firstContact(ctx context.Context, c contact) (ssh.PublicKey, error) {
 	var mu sync.Mutex
 	var hostKey ssh.PublicKey
+	banner := &bannerClock{}
 	cl, err := comm.WaitDial(ctx, comm.Config{
 		Machine: c.Machine,
 		Addr:    c.Addr,
-		Via:     c.Via,
+		Via:     banner.via(c.Addr, c.Via),
 		User:    c.Boot.BoxUser,
 		// One publickey method with every key: the SSH client tries a
 		// method name only once.
@@ -182,14 +189,77 @@ func firstContact(ctx context.Context, c contact) (ssh.PublicKey, error) {
 		return nil, err
 	}
 	defer cl.Close()
+	loggedIn := time.Now()
+	if at := banner.first(); !at.IsZero() && !c.Booted.IsZero() {
+		timing.AddSpan(ctx, "boot", c.Booted, at)
+		timing.AddSpan(ctx, "first contact", at, loggedIn)
+	}
+	end := timing.Start(ctx, "key swap")
 	var stderr bytes.Buffer
 	err = cl.Run(ctx, comm.Cmd{Command: asRoot, Stdin: strings.NewReader(c.Boot.script()), Stderr: &stderr})
+	end()
 	if err != nil {
 		return nil, fmt.Errorf("install the environment key and hostname as %s: %w", c.Boot.BoxUser, err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	return hostKey, nil
+}
+
+// bannerClock notes when the machine's sshd first sent anything (its
+// version banner) on any of the connections first contact tried: the end
+// of the boot, as far as envrun can tell.
+type bannerClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (b *bannerClock) first() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.at
+}
+
+func (b *bannerClock) saw() {
+	b.mu.Lock()
+	if b.at.IsZero() {
+		b.at = time.Now()
+	}
+	b.mu.Unlock()
+}
+
+// via returns a dialer whose connections tell b of their first byte read:
+// through via when there is one, else over TCP as comm.Dial would.
+func (b *bannerClock) via(addr string, via func(ctx context.Context) (net.Conn, error)) func(ctx context.Context) (net.Conn, error) {
+	return func(ctx context.Context) (net.Conn, error) {
+		var nc net.Conn
+		var err error
+		if via != nil {
+			nc, err = via(ctx)
+		} else {
+			d := net.Dialer{Timeout: 5 * time.Second}
+			nc, err = d.DialContext(ctx, "tcp", addr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &bannerConn{Conn: nc, clock: b}, nil
+	}
+}
+
+type bannerConn struct {
+	net.Conn
+	clock *bannerClock
+	seen  bool
+}
+
+func (c *bannerConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && !c.seen {
+		c.seen = true
+		c.clock.saw()
+	}
+	return n, err
 }
 
 var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r`)

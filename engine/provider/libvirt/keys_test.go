@@ -1,9 +1,13 @@
 package libvirt
 
 import (
+	"context"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/envrun/envrun/engine/comm"
 )
@@ -48,5 +52,59 @@ func TestFirstBootScript(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkGolden(t, tt.golden, tt.boot.script())
 		})
+	}
+}
+
+// The boot phase ends at the first byte sshd sends, on whichever of the
+// connections first contact tried: a refused one and a silent one do not
+// end it, the banner does.
+func TestBannerClock(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	sent := make(chan time.Time, 1)
+	go func() {
+		silent, err := ln.Accept() // an sshd that has not answered yet
+		if err != nil {
+			return
+		}
+		defer silent.Close()
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		time.Sleep(50 * time.Millisecond)
+		sent <- time.Now()
+		io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
+		io.Copy(io.Discard, c)
+	}()
+	var b bannerClock
+	dial := b.via(ln.Addr().String(), nil)
+	ctx := context.Background()
+	first, err := dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	first.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	if _, err := first.Read(make([]byte, 64)); err == nil || !b.first().IsZero() {
+		t.Fatalf("a silent connection: read %v, banner at %v", err, b.first())
+	}
+	second, err := dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	buf := make([]byte, 64)
+	n, err := second.Read(buf)
+	if err != nil || !strings.HasPrefix(string(buf[:n]), "SSH-2.0-") {
+		t.Fatalf("banner: %q, %v", buf[:n], err)
+	}
+	at := <-sent
+	if got := b.first(); got.Before(at) || got.Sub(at) > time.Second {
+		t.Errorf("banner seen at %v, sent at %v", got, at)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/engine/ui"
 )
 
@@ -246,12 +248,22 @@ func TestNetworkConflicts(t *testing.T) {
 
 func TestUpDefinesTheDomain(t *testing.T) {
 	f := newFixture(t, "web")
-	ctx := context.Background()
+	var rec timing.Recorder
+	ctx := timing.With(context.Background(), &rec)
 	m := f.machine("web")
 	m.Providers["libvirt"] = spec.Options{Values: map[string]any{"graphics": "spice", "video": "qxl"}}
 	inst, err := f.p.Up(ctx, m)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// --timings: the phases of making a VM (boot, first contact and key
+	// swap are first contact's own, replaced here).
+	var phases []string
+	for _, ph := range rec.Phases() {
+		phases = append(phases, ph.Name)
+	}
+	if !slices.Equal(phases, []string{"box", "define", "pin"}) {
+		t.Errorf("phases %q, want box, define, pin", phases)
 	}
 	if !inst.Created || !inst.Started || inst.Addr != "10.231.48.20:22" || inst.User != "vagrant" || inst.SSHTimeout != defaultBootTimeout {
 		t.Errorf("Instance %+v", inst)

@@ -248,6 +248,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if err != nil {
 		return nil, err
 	}
+	endBox := timing.Start(ctx, "box")
 	b, err := p.ensureBox(ctx, c, uri, m.Box)
 	if err != nil {
 		return nil, err
@@ -256,6 +257,8 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if err != nil {
 		return nil, err
 	}
+	endBox()
+	endDefine := timing.Start(ctx, "define")
 	pool, err := ensurePool(c, uri)
 	if err != nil {
 		return nil, err
@@ -330,9 +333,11 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if err := pause.At(ctx, "domain-defined:"+m.Name); err != nil {
 		return nil, err
 	}
+	endDefine()
 	p.env.UI.Infof(m.Name, "creating VM %s from box %s (%s, %d CPU, %d MiB)", name, m.Box, dtype, max(m.CPUs, defaultCPUs), memoryOf(m))
 	p.resetConsole(m.Name)
 	timing.Note(ctx, "booting")
+	booted := time.Now()
 	if err := dom.Create(); err != nil {
 		return nil, lverr(err, "start VM %s", name)
 	}
@@ -349,6 +354,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		Via:     p.via(addr),
 		Key:     p.env.Key.Signer,
 		Timeout: o.bootTimeout(),
+		Booted:  booted,
 		Boot: firstBoot{
 			User: m.User, BoxUser: o.boxUser(), Authorized: p.env.Key.AuthorizedKey(),
 			Hostname: m.Hostname, Short: m.ShortHostname(), IP: meta.IP,
@@ -358,6 +364,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, provider.WithConsole(p, m.Name, fmt.Errorf("first contact with %s: %w", m.Name, err))
 	}
 	p.env.UI.Debugf(m.Name, "first contact after %.1fs: environment key installed, insecure key removed, hostname %s", time.Since(t0).Seconds(), m.Hostname)
+	endPin := timing.Start(ctx, "pin")
 	meta.HostKey = comm.FormatPublicKey(hostKey)
 	meta.Key = fingerprint(p.env.Key.Signer.PublicKey())
 	content, err := metaContent(&meta)
@@ -368,6 +375,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
 		return nil, lverr(err, "record the host key of %s in its metadata", name)
 	}
+	endPin()
 	inst, err = p.instance(m, o, uuid, &meta)
 	if err != nil {
 		return nil, err
