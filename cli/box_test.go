@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +51,25 @@ func TestBoxDriverFor(t *testing.T) {
 		{name: "a Vagrant box for libvirt", file: func(t *testing.T) string {
 			return writeTarBox(t, t.TempDir(), `{"provider":"libvirt","format":"qcow2"}`)
 		}, want: "libvirt"},
+		{name: "a bzip2 Vagrant box for virtualbox", file: func(t *testing.T) string {
+			gz := writeTarBox(t, t.TempDir(), `{"provider":"virtualbox"}`)
+			raw, err := exec.Command("gzip", "-dc", gz).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("bzip2", "-c")
+			cmd.Stdin = bytes.NewReader(raw)
+			bz, err := cmd.Output()
+			if err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatal(err)
+				}
+				t.Skip("bzip2:", err)
+			}
+			p := filepath.Join(t.TempDir(), "x.box")
+			os.WriteFile(p, bz, 0o644)
+			return p
+		}, want: "virtualbox"},
 		{name: "a plain qcow2 image", file: func(*testing.T) string { return qcow2 }, want: "libvirt"},
 		{name: "an unpacked box folder", file: func(t *testing.T) string {
 			d := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
+	"compress/bzip2"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -12,10 +13,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 )
 
 // A box file, as `envrun box add NAME FILE` is given it, is either a
-// Vagrant-format box — a tar archive, gzip-compressed or not, holding
+// Vagrant-format box — a tar archive, plain, gzipped or bzip2-ed, holding
 // metadata.json (whose "provider" field names the provider it is for) and
 // the provider's disk files; or such a box unpacked in a folder; or a
 // provider's own disk image (a plain qcow2 for libvirt). The helpers here
@@ -84,9 +86,28 @@ func ParseBoxMetadata(data []byte) (*BoxMetadata, error) {
 	return meta, nil
 }
 
-// WalkBox calls f for every regular file in the Vagrant-format box at
-// file, in archive order, with its name cleaned ("./box.img" → "box.img").
-// An error from f stops the walk and is returned.
+// boxCompressions are the magic numbers of the compressions a box may
+// come in. Vagrant unpacks boxes with bsdtar, which reads them all; envrun
+// reads a tar that is plain, gzipped (nearly every box) or bzip2-ed, and
+// says what to do with the others.
+var boxCompressions = []struct {
+	name  string
+	magic string
+	open  func(io.Reader) (io.Reader, error)
+}{
+	{"gzip", "\x1f\x8b", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+	{"bzip2", "BZh", func(r io.Reader) (io.Reader, error) { return bzip2.NewReader(r), nil }},
+	{"compressed with xz", "\xfd7zXZ\x00", nil},
+	{"compressed with zstd", "\x28\xb5\x2f\xfd", nil},
+	{"a zip archive", "PK\x03\x04", nil},
+}
+
+// WalkBox calls f for every regular file (sparse ones included: the
+// reader fills their holes) in the Vagrant-format box at file, a tar that
+// is plain, gzipped or bzip2-ed, in archive order, with its name cleaned
+// ("./box.img" → "box.img"). Folders and links are passed over; a name
+// that leaves the box ("../x", "/x") is an error. An error from f stops
+// the walk and is returned. Every provider's box reader is this one.
 func WalkBox(file string, f func(name string, size int64, r io.Reader) error) error {
 	fh, err := os.Open(file)
 	if err != nil {
@@ -95,13 +116,19 @@ func WalkBox(file string, f func(name string, size int64, r io.Reader) error) er
 	defer fh.Close()
 	br := bufio.NewReaderSize(fh, 1<<20)
 	var r io.Reader = br
-	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
+	magic, _ := br.Peek(6)
+	for _, c := range boxCompressions {
+		if !bytes.HasPrefix(magic, []byte(c.magic)) {
+			continue
+		}
+		if c.open == nil {
+			return fmt.Errorf("%s: it is %s; envrun reads boxes that are tar files, plain or compressed with gzip or bzip2: "+
+				"unpack it into a folder (bsdtar -xf %s -C FOLDER) and add the folder", file, c.name, file)
+		}
+		if r, err = c.open(br); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		defer gz.Close()
-		r = gz
+		break
 	}
 	// A tar archive has "ustar" at offset 257 of its first block.
 	tbr := bufio.NewReaderSize(r, 1<<20)
@@ -117,10 +144,14 @@ func WalkBox(file string, f func(name string, size int64, r io.Reader) error) er
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		if hdr.Typeflag != tar.TypeReg {
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeGNUSparse {
 			continue
 		}
-		if err := f(path.Clean(hdr.Name), hdr.Size, tr); err != nil {
+		name := path.Clean(hdr.Name)
+		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+			return fmt.Errorf("%s: entry %q leaves the box", file, hdr.Name)
+		}
+		if err := f(name, hdr.Size, tr); err != nil {
 			return err
 		}
 	}

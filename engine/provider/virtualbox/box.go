@@ -1,14 +1,9 @@
 package virtualbox
 
 import (
-	"archive/tar"
-	"bufio"
-	"compress/bzip2"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,11 +79,6 @@ func boxNameOf(folder string) string { return strings.ReplaceAll(folder, "-VAGRA
 
 func (s *boxStore) path(name string) string { return filepath.Join(s.dir, boxFolder(name)) }
 
-// BoxMetadata is a box's metadata.json.
-type BoxMetadata struct {
-	Provider string `json:"provider"`
-}
-
 func checkBoxName(name string) error {
 	if !boxNameRE.MatchString(name) {
 		return fmt.Errorf("box name %q: use letters, digits, '.', '_', '-' and at most one '/' (like debian/bookworm)", name)
@@ -155,9 +145,9 @@ func checkBox(dir, from string) error {
 	if err != nil {
 		return fmt.Errorf("%s is not a Vagrant box: it has no metadata.json", from)
 	}
-	var md BoxMetadata
-	if err := json.Unmarshal(data, &md); err != nil {
-		return fmt.Errorf("%s: metadata.json: %w", from, err)
+	md, err := provider.ParseBoxMetadata(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", from, err)
 	}
 	if md.Provider != "virtualbox" {
 		return fmt.Errorf("%s is a box for provider %q, not virtualbox", from, md.Provider)
@@ -168,91 +158,27 @@ func checkBox(dir, from string) error {
 	return nil
 }
 
-// boxCompressions are the magic numbers of the compressions a .box may
-// come in. Vagrant unpacks boxes with bsdtar, which reads them all; envrun
-// reads a tar that is plain, gzipped (nearly every box) or bzip2-ed, and
-// says what to do with the others.
-var boxCompressions = []struct {
-	name  string
-	magic string
-	open  func(io.Reader) (io.Reader, error)
-}{
-	{"gzip", "\x1f\x8b", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
-	{"bzip2", "BZh", func(r io.Reader) (io.Reader, error) { return bzip2.NewReader(r), nil }},
-	{"compressed with xz", "\xfd7zXZ\x00", nil},
-	{"compressed with zstd", "\x28\xb5\x2f\xfd", nil},
-	{"a zip archive", "PK\x03\x04", nil},
-}
-
-// unpackBox extracts a .box (a tar, plain, gzipped or bzip2-ed) into dir.
-// Only regular files (sparse ones included) and folders are taken, and no
-// path may leave dir.
+// unpackBox extracts a .box (read by provider.WalkBox: a tar, plain,
+// gzipped or bzip2-ed) into dir: its regular files, in their folders.
 func unpackBox(ctx context.Context, file, dir string) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	magic, _ := br.Peek(6)
-	for _, c := range boxCompressions {
-		if !strings.HasPrefix(string(magic), c.magic) {
-			continue
-		}
-		if c.open == nil {
-			return fmt.Errorf("it is %s; envrun reads boxes that are tar files, plain or compressed with gzip or bzip2: "+
-				"unpack it into a folder (bsdtar -xf %s -C FOLDER) and add the folder", c.name, file)
-		}
-		if r, err = c.open(br); err != nil {
-			return err
-		}
-		break
-	}
-	tr := tar.NewReader(r)
-	for {
+	return provider.WalkBox(file, func(name string, _ int64, r io.Reader) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
 		}
+		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err
 		}
-		name := filepath.Clean(filepath.FromSlash(strings.TrimPrefix(h.Name, "./")))
-		if name == "." {
-			continue
+		_, err = io.Copy(out, r)
+		if cerr := out.Close(); err == nil {
+			err = cerr
 		}
-		if filepath.IsAbs(name) || name == ".." || strings.HasPrefix(name, ".."+string(filepath.Separator)) {
-			return fmt.Errorf("entry %q leaves the box", h.Name)
-		}
-		target := filepath.Join(dir, name)
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeReg, tar.TypeGNUSparse: // the reader fills a sparse file's holes
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-			if err != nil {
-				return err
-			}
-			_, err = io.Copy(out, tr)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("entry %q is not a regular file or folder", h.Name)
-		}
-	}
+		return err
+	})
 }
 
 func copyDir(src, dst string) error {
