@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -126,7 +128,13 @@ func (a *app) statusCommand() *cobra.Command {
 					return writeJSON(a.stdout, rows)
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME\tENGINE")
+				// A PORTS column only when a machine forwards ports.
+				ports := slices.ContainsFunc(rows, func(r engine.MachineStatus) bool { return len(r.Ports) > 0 })
+				header := "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME\tENGINE"
+				if ports {
+					header += "\tPORTS"
+				}
+				fmt.Fprintln(tw, header)
 				orphans := 0
 				for _, r := range rows {
 					st := r.State
@@ -134,7 +142,11 @@ func (a *app) statusCommand() *cobra.Command {
 						st += " (not in the Envfile)"
 						orphans++
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname), engineColumn(r))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname), engineColumn(r))
+					if ports {
+						fmt.Fprintf(tw, "\t%s", dash(portsColumn(r.Ports)))
+					}
+					fmt.Fprintln(tw)
 				}
 				tw.Flush()
 				if orphans > 0 {
@@ -144,6 +156,76 @@ func (a *app) statusCommand() *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// portsColumn is a machine's forwarded ports: "8080->80, 32768->443 (auto)".
+func portsColumn(ports []engine.PortStatus) string {
+	parts := make([]string, len(ports))
+	for i, p := range ports {
+		parts[i] = p.String()
+		if p.Corrected {
+			parts[i] += " (auto)"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *app) portCommand() *cobra.Command {
+	var guest int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "port NAME [--guest PORT]",
+		Short: "Show the host ports forwarded to a machine",
+		Long: `port lists the host ports forwarded to machine NAME as they are bound now:
+with auto_correct, a port taken when the machine was made was replaced by a
+free one, and this shows which. With --guest, only the host port that
+reaches that guest port is printed (for scripts).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withSession(cmd, false, func(s *session) error {
+				ports, err := s.env.Ports(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				if guest > 0 {
+					for _, p := range ports {
+						if p.Guest == guest {
+							fmt.Fprintln(a.stdout, p.Host)
+							return nil
+						}
+					}
+					return fmt.Errorf("%s forwards no host port to guest port %d", args[0], guest)
+				}
+				if asJSON {
+					if ports == nil {
+						ports = []engine.PortStatus{}
+					}
+					return writeJSON(a.stdout, ports)
+				}
+				if len(ports) == 0 {
+					fmt.Fprintf(a.stderr, "%s forwards no ports\n", args[0])
+				}
+				for _, p := range ports {
+					g, h := strconv.Itoa(p.Guest), strconv.Itoa(p.Host)
+					if p.Protocol != "tcp" {
+						g += "/" + p.Protocol
+					}
+					if p.HostIP != "" {
+						h = p.HostIP + ":" + h
+					}
+					note := ""
+					if p.Corrected {
+						note = " (auto_correct: the asked port was taken)"
+					}
+					fmt.Fprintf(a.stdout, "%6s (guest) => %s (host)%s\n", g, h, note)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().IntVar(&guest, "guest", 0, "print only the host port forwarded to this guest port")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -211,18 +293,29 @@ nothing, so it works before anything runs:
 
 func (a *app) sshCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "ssh NAME [-- COMMAND...]",
+		Use:   "ssh [NAME] [-- COMMAND...]",
 		Short: "Open a shell on a machine, or run COMMAND there and exit with its status",
 		Long: `ssh opens an interactive shell on machine NAME with OpenSSH, or runs COMMAND
 and exits with its status. One argument after -- is a shell command line;
-several are quoted one by one.`,
-		Args: cobra.MinimumNArgs(1),
+several are quoted one by one. Without NAME, the machine with primary = true,
+or the only machine of the Envfile.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name, remote := args[0], args[1:]
+			named := len(args) > 0 && cmd.ArgsLenAtDash() != 0
 			if cmd.ArgsLenAtDash() > 1 {
 				return flagError{fmt.Errorf("ssh takes one machine name before --")}
 			}
+			name, remote := "", args
+			if named {
+				name, remote = args[0], args[1:]
+			}
 			return a.withSession(cmd, false, func(s *session) error {
+				if !named {
+					m, err := s.env.Spec.Primary()
+					if err != nil {
+						return flagError{err}
+					}
+					name = m.Name
+				}
 				eps, err := s.env.Endpoints(cmd.Context(), []string{name})
 				if err != nil {
 					return err

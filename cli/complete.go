@@ -24,7 +24,7 @@ const completeTimeout = 2 * time.Second
 // machineArgs are the commands whose arguments are machine names; the
 // value is how many (0: any number).
 var machineArgs = map[string]int{
-	"up": 0, "provision": 0, "halt": 0, "destroy": 0, "ssh": 1, "ssh-config": 0, "graph": 0,
+	"up": 0, "provision": 0, "halt": 0, "destroy": 0, "ssh": 1, "ssh-config": 0, "graph": 0, "port": 1,
 }
 
 // addCompletion gives the commands of root their completion functions.

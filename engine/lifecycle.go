@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
 	"github.com/envrun/envrun/internal/suggest"
 )
@@ -35,6 +37,79 @@ type MachineStatus struct {
 	// Orphan marks a machine of this environment that the Envfile no
 	// longer names; `envrun destroy` removes it.
 	Orphan bool `json:"orphan,omitempty"`
+	// Ports are the host ports forwarded to the machine: as the backend
+	// bound them when it runs and says (auto_correct may have picked
+	// others), else as the Envfile asks.
+	Ports []PortStatus `json:"ports,omitempty"`
+}
+
+// PortStatus is one forwarded port of a machine.
+type PortStatus struct {
+	HostIP   string `json:"host_ip,omitempty"`
+	Host     int    `json:"host"`
+	Guest    int    `json:"guest"`
+	Protocol string `json:"protocol"`
+	// Corrected: the host port is not the one the Envfile asks for
+	// (auto_correct picked it).
+	Corrected bool `json:"corrected,omitempty"`
+}
+
+func (p PortStatus) String() string {
+	s := fmt.Sprintf("%d->%d", p.Host, p.Guest)
+	if p.HostIP != "" {
+		s = p.HostIP + ":" + s
+	}
+	if p.Protocol != "" && p.Protocol != "tcp" {
+		s += "/" + p.Protocol
+	}
+	return s
+}
+
+// portStatus is m's forwarded ports: bound as the backend says, else as
+// asked.
+func portStatus(m *spec.Machine, bound []spec.Port, running bool) []PortStatus {
+	var out []PortStatus
+	if running && bound != nil {
+		for _, b := range bound {
+			ps := PortStatus{HostIP: b.HostIP, Host: b.Host, Guest: b.Guest, Protocol: b.Protocol, Corrected: true}
+			for _, p := range m.Ports {
+				if p.Guest == b.Guest && p.Protocol == b.Protocol && p.Host == b.Host {
+					ps.Corrected = false
+				}
+			}
+			out = append(out, ps)
+		}
+		return out
+	}
+	for _, p := range m.Ports {
+		out = append(out, PortStatus{HostIP: p.HostIP, Host: p.Host, Guest: p.Guest, Protocol: p.Protocol})
+	}
+	return out
+}
+
+// Ports are machine name's forwarded ports (see MachineStatus.Ports); an
+// error when the machine does not run.
+func (e *Env) Ports(ctx context.Context, name string) ([]PortStatus, error) {
+	m := e.Spec.Machine(name)
+	if m == nil {
+		return nil, &UsageError{fmt.Errorf("no machine %q in %s%s", name, e.Spec.Path, suggest.DidYouMean(name, e.Spec.MachineNames()))}
+	}
+	if err := e.openReadOnly(ctx); err != nil {
+		return nil, err
+	}
+	states, err := e.prov.Machines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range states {
+		if s.Name == name {
+			if s.State != provider.Running {
+				return nil, fmt.Errorf("%s is %s: its ports are forwarded while it runs (`envrun up %s`)", name, s.State, name)
+			}
+			return portStatus(m, s.Ports, true), nil
+		}
+	}
+	return nil, fmt.Errorf("%s is %s: run `envrun up %s` first", name, provider.NotCreated, name)
 }
 
 // Status lists the Envfile's machines with their state in the backend, then
@@ -51,6 +126,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	for _, s := range states {
 		byName[s.Name] = s
 	}
+	byName2 := maps.Clone(byName)
 	route, err := e.Route(ctx)
 	if err != nil {
 		return nil, err
@@ -69,6 +145,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 			}
 			delete(byName, m.Name)
 		}
+		ms.Ports = portStatus(m, byName2[m.Name].Ports, ms.State == string(provider.Running))
 		out = append(out, ms)
 	}
 	for _, s := range states {

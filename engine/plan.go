@@ -100,6 +100,26 @@ func (e *Env) Select(names []string) ([]*spec.Machine, error) {
 	return out, nil
 }
 
+// autostarted are the machines `up` and `provision` cover when no machine
+// is named: those with autostart (the default) and, transitively, the
+// machines they depend on, in Envfile order.
+func (e *Env) autostarted() []*spec.Machine {
+	var names []string
+	for _, m := range e.Spec.Machines {
+		if !m.NoAutostart {
+			names = append(names, m.Name)
+		}
+	}
+	switch len(names) {
+	case len(e.Spec.Machines):
+		return e.Spec.Machines
+	case 0:
+		return nil
+	}
+	machines, _ := e.Select(names) // the names are the Envfile's own
+	return machines
+}
+
 // Plan builds the dependency graph. It needs no backend: `envrun graph`
 // shows it without touching anything.
 func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
@@ -109,6 +129,9 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 	machines, err := e.Select(opts.Machines)
 	if err != nil {
 		return nil, err
+	}
+	if len(opts.Machines) == 0 {
+		machines = e.autostarted()
 	}
 	g := graph.New()
 	p := &plan{e: e, opts: opts, runs: map[string]*machineRun{}}

@@ -343,3 +343,55 @@ func TestPartialRunChangedPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanAutostart: up without names leaves machines with autostart =
+// false out, unless a machine brought up depends on them; named, they
+// are planned.
+func TestPlanAutostart(t *testing.T) {
+	machinesIn := func(g *graph.Graph) string {
+		var out []string
+		for _, n := range g.Nodes() {
+			if name, ok := strings.CutPrefix(n.ID(), "machine:"); ok {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(out, ",")
+	}
+	ef := partialEnvfile() // db depends on web
+	ef.Machine("cache").NoAutostart = true
+	e := &Env{Spec: ef}
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		{nil, "db,web"},
+		{[]string{"cache"}, "cache"},
+	} {
+		g, err := e.Plan(PlanOptions{Machines: tt.names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := machinesIn(g); got != tt.want {
+			t.Errorf("up %v plans %s, want %s", tt.names, got, tt.want)
+		}
+		if planned := g.Node(globalID("ansible", "other")) != nil; planned == (tt.want == "db,web") {
+			t.Errorf("up %v: the ansible step over cache planned: %v", tt.names, planned)
+		}
+	}
+	// web is needed by db: it comes up although it does not autostart.
+	ef.Machine("web").NoAutostart = true
+	g, err := e.Plan(PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := machinesIn(g); got != "db,web" {
+		t.Errorf("up plans %s, want db and the web it depends on", got)
+	}
+	for _, m := range ef.Machines {
+		m.NoAutostart = true
+	}
+	if g, err := e.Plan(PlanOptions{}); err != nil || machinesIn(g) != "" {
+		t.Errorf("no machine autostarts: up plans %q (%v), want none", machinesIn(g), err)
+	}
+}

@@ -35,8 +35,16 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 			e.noteChanges(opts.Steps, opts.Changed)
 		}
 	case opts.Existing:
-		if err := e.requireRunning(ctx, opts.Machines); err != nil {
-			return nil, err
+		names := opts.Machines
+		if len(names) == 0 {
+			for _, m := range e.autostarted() {
+				names = append(names, m.Name)
+			}
+		}
+		if len(names) > 0 {
+			if err := e.requireRunning(ctx, names); err != nil {
+				return nil, err
+			}
 		}
 	}
 	names := e.Spec.MachineNames()
@@ -44,6 +52,17 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 		names = append(names, s.Info().Name)
 	}
 	e.UI.SetScopes(names)
+	if len(opts.Machines) == 0 && len(opts.Steps) == 0 && len(e.autostarted()) < len(e.Spec.Machines) {
+		in := map[*spec.Machine]bool{}
+		for _, m := range e.autostarted() {
+			in[m] = true
+		}
+		for _, m := range e.Spec.Machines {
+			if !in[m] {
+				e.UI.Infof(m.Name, "autostart = false: left alone (`envrun up %s` brings it up)", m.Name)
+			}
+		}
+	}
 	e.UI.Debugf("", "provider %s (from %s), project %s, %d nodes, parallel %d",
 		e.Driver.Name, e.ProviderSource, e.Project, g.Len(), e.Parallel)
 	shown := e.announce(g)

@@ -207,6 +207,12 @@ func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 		m.Networks = append(m.Networks, spec.Attachment{Network: net, IP: ip})
 	}
 	l.sortNetworks(m)
+	if auto, ok := f.val("autostart").(bool); ok {
+		m.NoAutostart = !auto
+	}
+	if ports, ok := f.val("ports").([]any); ok {
+		m.Ports = l.ports(f, ports)
+	}
 	folders, _ := f.val("synced_folders").(map[string]string)
 	for host, guest := range folders {
 		m.SyncedFolders = append(m.SyncedFolders, spec.SyncedFolder{Host: l.abs(host), Guest: guest})
@@ -315,6 +321,39 @@ func (l *loader) machines(L *lua.LState) int {
 	}
 	L.Push(out)
 	return 1
+}
+
+// ports reads a machine's ports: strings (spec.Port already) and port
+// tables.
+func (l *loader) ports(f *fields, items []any) []spec.Port {
+	out := make([]spec.Port, 0, len(items))
+	for i, it := range items {
+		switch it := it.(type) {
+		case spec.Port:
+			out = append(out, it)
+		case map[string]any:
+			p := spec.Port{Protocol: "tcp"}
+			for _, k := range []struct {
+				key string
+				n   *int
+			}{{"host", &p.Host}, {"guest", &p.Guest}} {
+				n := int(it[k.key].(float64))
+				if n < 1 || n > 65535 {
+					f.fail("ports: item %d: %s port %d is not a port number (1-65535)", i+1, k.key, n)
+				}
+				*k.n = n
+			}
+			if s, ok := it["protocol"].(string); ok {
+				p.Protocol = s
+			}
+			if s, ok := it["host_ip"].(string); ok {
+				p.HostIP = s
+			}
+			p.AutoCorrect, _ = it["auto_correct"].(bool)
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // ParsePort reads "8080:80", "127.0.0.1:8080:80" or "5353:53/udp".

@@ -281,7 +281,7 @@ func (f *fields) convertList(name string, t spec.Type, v lua.LValue) any {
 		for i := 1; i <= n; i++ {
 			items = append(items, tv.RawGetInt(i))
 		}
-	} else if _, isTable := v.(*lua.LTable); isTable || luaTypeName(elem) == luaTypeName(spec.Type{Kind: kindOf(v)}) {
+	} else if _, isTable := v.(*lua.LTable); isTable || accepts(elem, v) {
 		items = []lua.LValue{v}
 	} else {
 		f.typeFail(name, t, v)
@@ -305,6 +305,15 @@ func (f *fields) convertList(name string, t spec.Type, v lua.LValue) any {
 		out[i] = f.convertItem(name, i, elem, it)
 	}
 	return out
+}
+
+// accepts reports whether a lone value v can be an item of type elem (a
+// member of a union, too).
+func accepts(elem spec.Type, v lua.LValue) bool {
+	if elem.Kind == spec.KindUnion {
+		return slices.ContainsFunc(elem.Of, func(o spec.Type) bool { return accepts(o, v) })
+	}
+	return luaTypeName(elem) == luaTypeName(spec.Type{Kind: kindOf(v)})
 }
 
 // convertItem converts a list's item: type errors name the item, other

@@ -1,6 +1,7 @@
 package luaapi
 
 import (
+	"slices"
 	"bytes"
 	"context"
 	"errors"
@@ -390,5 +391,25 @@ assert(envrun.read("here.txt") == "beside")
 				t.Errorf("got %v, want a refusal at Envfile.lua:1", err)
 			}
 		})
+	}
+}
+
+func TestPortsAutostartPrimary(t *testing.T) {
+	ef := mustLoad(t, map[string]string{"Envfile.lua": `
+machine "a" { ports = "8080:80", primary = true }
+machine "b" { autostart = false, ports = { "9090:90", { host = 8080, guest = 80, auto_correct = true },
+                                           { host = 5353, guest = 53, protocol = "udp", host_ip = "127.0.0.1" } } }
+`})
+	a, b := ef.Machine("a"), ef.Machine("b")
+	if a.NoAutostart || !a.Primary || len(a.Ports) != 1 || a.Ports[0] != (spec.Port{Host: 8080, Guest: 80, Protocol: "tcp"}) {
+		t.Errorf("a = %+v", a)
+	}
+	want := []spec.Port{
+		{Host: 9090, Guest: 90, Protocol: "tcp"},
+		{Host: 8080, Guest: 80, Protocol: "tcp", AutoCorrect: true},
+		{HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"},
+	}
+	if !b.NoAutostart || b.Primary || !slices.Equal(b.Ports, want) {
+		t.Errorf("b = %+v, ports %+v; want %+v", b, b.Ports, want)
 	}
 }

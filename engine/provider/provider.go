@@ -107,6 +107,10 @@ type MachineState struct {
 	Addr    string // SSH address, host:port
 	User    string
 	Details string // backend state in its own words ("exited (137)")
+	// Ports are the host ports forwarded to the machine as the backend
+	// bound them (auto_correct may have picked others than the Envfile's);
+	// nil when the backend does not say, or the machine does not run.
+	Ports []spec.Port
 }
 
 // NetworkState is one network of the environment found in the backend.

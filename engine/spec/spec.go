@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -60,6 +61,24 @@ func (e *Envfile) Machine(name string) *Machine {
 	return nil
 }
 
+// Primary is the machine `envrun ssh` reaches when none is named: the one
+// with primary = true, else the only machine; an error that lists the
+// machines otherwise.
+func (e *Envfile) Primary() (*Machine, error) {
+	for _, m := range e.Machines {
+		if m.Primary {
+			return m, nil
+		}
+	}
+	switch len(e.Machines) {
+	case 0:
+		return nil, fmt.Errorf("%s defines no machine", e.Path)
+	case 1:
+		return e.Machines[0], nil
+	}
+	return nil, fmt.Errorf("name a machine (%s), or mark one with primary = true in %s", strings.Join(e.MachineNames(), ", "), e.Path)
+}
+
 // Network returns the network called name, or nil.
 func (e *Envfile) Network(name string) *Network {
 	for _, n := range e.Networks {
@@ -101,17 +120,23 @@ type Network struct {
 
 // Machine is one machine of the environment.
 type Machine struct {
-	Name          string
-	Hostname      string // as given; defaults to Name
-	Box           string // defaults to the Envfile's box
-	User          string
-	Networks      []Attachment // in the order the networks were declared
-	CPUs          int          // 0: the provider's default
-	Memory        int          // MiB, 0: the provider's default
-	Groups        []string
-	Vars          map[string]any // Ansible host variables
-	DependsOn     []string
-	Ports         []Port
+	Name      string
+	Hostname  string // as given; defaults to Name
+	Box       string // defaults to the Envfile's box
+	User      string
+	Networks  []Attachment // in the order the networks were declared
+	CPUs      int          // 0: the provider's default
+	Memory    int          // MiB, 0: the provider's default
+	Groups    []string
+	Vars      map[string]any // Ansible host variables
+	DependsOn []string
+	Ports     []Port
+	// NoAutostart (`autostart = false`): `envrun up` without names leaves
+	// the machine alone; `envrun up NAME` (or a machine that depends on
+	// it) brings it up. The zero value autostarts, as the key's default.
+	NoAutostart bool
+	// Primary: the machine `envrun ssh` reaches when none is named.
+	Primary       bool
 	SyncedFolders []SyncedFolder
 	Steps         []Step
 	Providers     map[string]Options // per-provider overrides, by provider name
@@ -158,6 +183,17 @@ type Port struct {
 	Host     int
 	Guest    int
 	Protocol string // "tcp" or "udp"
+	// AutoCorrect: when Host is taken (by another machine of the
+	// Envfile or anything else on the engine's host), the provider picks
+	// a free port instead; `envrun port` and `status` show the one taken.
+	AutoCorrect bool
+}
+
+// Conflicts reports whether p and q claim the same host port: the same
+// number and protocol, on the same address or on every address.
+func (p Port) Conflicts(q Port) bool {
+	return p.Host == q.Host && p.Protocol == q.Protocol && (p.HostIP == q.HostIP || p.HostIP == "" || q.HostIP == "" ||
+		p.HostIP == "0.0.0.0" || q.HostIP == "0.0.0.0")
 }
 
 func (p Port) String() string {

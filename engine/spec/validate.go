@@ -227,6 +227,7 @@ func (v *validator) machines() {
 	for _, n := range v.e.Networks {
 		netNames = append(netNames, n.Name)
 	}
+	var primary *Machine
 	for _, m := range v.e.Machines {
 		what := fmt.Sprintf("machine %q", m.Name)
 		if why := CheckName(m.Name); why != "" {
@@ -303,11 +304,53 @@ func (v *validator) machines() {
 			seenPorts[key] = true
 		}
 		v.steps(what, m.Steps)
+		if m.Primary {
+			if primary != nil {
+				v.add(m.Pos, "%s: primary = true, and machine %q (%s) is primary already: one machine at most is the one `envrun ssh` reaches by default", what, primary.Name, primary.Pos)
+			} else {
+				primary = m
+			}
+		}
 	}
+	v.portConflicts(seen)
 	v.cycles("depends_on", len(v.e.Machines), func(i int) (string, Pos, []string) {
 		m := v.e.Machines[i]
 		return m.Name, m.Pos, m.DependsOn
 	})
+}
+
+// portConflicts reports two machines claiming the same host port, unless
+// one of the two lets the provider pick another (auto_correct): up would
+// otherwise fail half-way, with one machine running and the other not.
+func (v *validator) portConflicts(seen map[string]*Machine) {
+	type claim struct {
+		m *Machine
+		p Port
+	}
+	byPort := map[int][]claim{}
+	for _, m := range v.e.Machines {
+		if seen[m.Name] != m {
+			continue
+		}
+		for _, p := range m.Ports {
+			for _, c := range byPort[p.Host] {
+				if c.m != m && !p.AutoCorrect && !c.p.AutoCorrect && p.Conflicts(c.p) {
+					v.add(m.Pos, "machine %q: host port %s is also forwarded by machine %q (%s, %q): give one another host port, or let envrun pick a free one with { host = %d, guest = %d, auto_correct = true }",
+						m.Name, portKey(p), c.m.Name, c.m.Pos, c.p.String(), p.Host, p.Guest)
+					break
+				}
+			}
+			byPort[p.Host] = append(byPort[p.Host], claim{m, p})
+		}
+	}
+}
+
+func portKey(p Port) string {
+	s := fmt.Sprintf("%d/%s", p.Host, p.Protocol)
+	if p.HostIP != "" {
+		s = p.HostIP + ":" + s
+	}
+	return s
 }
 
 func (v *validator) steps(owner string, steps []Step) {

@@ -455,6 +455,11 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 			strings.Join(keys, ", "), name, name)
 	}
 	steps := d.Steps
+	// A new machine with autostart = false waits to be named, as in up.
+	d.Added = slices.DeleteFunc(d.Added, func(name string) bool {
+		m := loaded.Spec.Machine(name)
+		return m != nil && m.NoAutostart
+	})
 	if len(d.Added) > 0 && ctx.Err() == nil {
 		s.ui.Infof("", "new machine(s) in the Envfile: %s", strings.Join(d.Added, ", "))
 		t0 := time.Now()

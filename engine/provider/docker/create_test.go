@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/go-connections/nat"
+
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/internal/golden"
 )
@@ -212,5 +215,54 @@ func TestDefaultRoute(t *testing.T) {
 				t.Errorf("a machine on 3 networks lacks NET_ADMIN: %v", cs.HostConfig.CapAdd)
 			}
 		})
+	}
+}
+
+// TestAutoCorrect: an auto_correct port that another machine claims is
+// left to Docker to pick at once; one that nothing in the Envfile claims
+// is asked for as given, and left to Docker after a start found it taken.
+func TestAutoCorrect(t *testing.T) {
+	a := &spec.Machine{Name: "a", Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}}}
+	b := &spec.Machine{Name: "b", Ports: []spec.Port{
+		{Host: 8080, Guest: 80, Protocol: "tcp", AutoCorrect: true},
+		{Host: 9090, Guest: 90, Protocol: "tcp", AutoCorrect: true},
+		{Host: 7070, Guest: 70, Protocol: "tcp"},
+	}}
+	ef := &spec.Envfile{Machines: []*spec.Machine{a, b}}
+	hostPorts := func(all bool) string {
+		o := &Options{}
+		cs, err := buildCreateSpec("p", ef, b, o, "img", "", "", func(n string) string { return n })
+		if err != nil {
+			t.Fatal(err)
+		}
+		label := cs.Config.Labels[LabelConfig]
+		autoCorrect(ef, b, cs.HostConfig, all)
+		if cs.Config.Labels[LabelConfig] != label {
+			t.Error("the ports picked changed the config label")
+		}
+		var out []string
+		for _, guest := range []string{"80/tcp", "90/tcp", "70/tcp"} {
+			out = append(out, guest+"="+cs.HostConfig.PortBindings[nat.Port(guest)][0].HostPort)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := hostPorts(false), "80/tcp= 90/tcp=9090 70/tcp=7070"; got != want {
+		t.Errorf("first try: %s, want %s", got, want)
+	}
+	if got, want := hostPorts(true), "80/tcp= 90/tcp= 70/tcp=7070"; got != want {
+		t.Errorf("after a taken port: %s, want %s", got, want)
+	}
+}
+
+func TestBoundPorts(t *testing.T) {
+	got := boundPorts([]container.Port{
+		{IP: "0.0.0.0", PrivatePort: 80, PublicPort: 32768, Type: "tcp"},
+		{IP: "::", PrivatePort: 80, PublicPort: 32768, Type: "tcp"},
+		{IP: "127.0.0.1", PrivatePort: 53, PublicPort: 5353, Type: "udp"},
+		{PrivatePort: 22, Type: "tcp"}, // exposed, not published
+	})
+	want := []spec.Port{{HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}, {Host: 32768, Guest: 80, Protocol: "tcp"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("boundPorts = %+v, want %+v", got, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/go-connections/nat"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
@@ -142,7 +144,61 @@ func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[st
 		"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
 }
 
-func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.Instance, err error) {
+// create makes and starts m's container. When a host port is taken and
+// the machine lets envrun pick another (auto_correct), it is made again
+// with Docker choosing those ports.
+func (p *Provider) create(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	inst, err := p.createOnce(ctx, m, false)
+	if errors.Is(err, errPortTaken) && slices.ContainsFunc(m.Ports, func(pt spec.Port) bool { return pt.AutoCorrect }) {
+		p.env.UI.Infof(m.Name, "a host port is taken (%v); letting Docker pick free ones for the ports with auto_correct", err)
+		return p.createOnce(ctx, m, true)
+	}
+	return inst, err
+}
+
+var errPortTaken = errors.New("host port taken")
+
+// portTaken reports whether a start failed because a host port is taken.
+func portTaken(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "port is already allocated") || strings.Contains(s, "address already in use")
+}
+
+// autoCorrect lets Docker pick the host port of each auto_correct port of
+// m that another machine of the Envfile claims (every one, with all):
+// the two would otherwise race for it.
+func autoCorrect(ef *spec.Envfile, m *spec.Machine, hc *container.HostConfig, all bool) {
+	for _, pt := range m.Ports {
+		if !pt.AutoCorrect || !all && !claimedElsewhere(ef, m, pt) {
+			continue
+		}
+		port, err := nat.NewPort(pt.Protocol, strconv.Itoa(pt.Guest))
+		if err != nil {
+			continue
+		}
+		for i, b := range hc.PortBindings[port] {
+			if b.HostIP == pt.HostIP && b.HostPort == strconv.Itoa(pt.Host) {
+				hc.PortBindings[port][i].HostPort = ""
+			}
+		}
+	}
+}
+
+func claimedElsewhere(ef *spec.Envfile, m *spec.Machine, pt spec.Port) bool {
+	for _, other := range ef.Machines {
+		if other == m {
+			continue
+		}
+		for _, q := range other.Ports {
+			if !q.AutoCorrect && pt.Conflicts(q) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (p *Provider) createOnce(ctx context.Context, m *spec.Machine, freePorts bool) (inst *provider.Instance, err error) {
 	o, err := p.options(m)
 	if err != nil {
 		return nil, err
@@ -169,6 +225,8 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	if err != nil {
 		return nil, err
 	}
+	// After the config label was taken: the ports picked are not settings.
+	autoCorrect(p.env.Envfile, m, cs.HostConfig, freePorts)
 	p.env.UI.Infof(m.Name, "creating container %s from %s", cs.Name, img.Ref)
 	done = p.phase(ctx, m.Name, "create")
 	resp, err := p.c.ContainerCreate(ctx, cs.Config, cs.HostConfig, cs.Network, nil, cs.Name)
@@ -205,6 +263,9 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine) (inst *provider.
 	done()
 	done = p.phase(ctx, m.Name, "start")
 	if err := p.c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
+		if portTaken(err) {
+			return nil, fmt.Errorf("start container %s: %w: %w", cs.Name, errPortTaken, err)
+		}
 		return nil, fmt.Errorf("start container %s: %w", cs.Name, err)
 	}
 	done()
@@ -464,7 +525,34 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 		if ms.IP != "" {
 			ms.Addr = net.JoinHostPort(ms.IP, "22")
 		}
+		ms.Ports = boundPorts(c.Ports)
 		out = append(out, ms)
 	}
 	return out, nil
+}
+
+// boundPorts are a container's published ports, once each (Docker lists
+// a port bound on every address twice: for IPv4 and for IPv6), by guest
+// port.
+func boundPorts(ports []container.Port) []spec.Port {
+	var out []spec.Port
+	for _, cp := range ports {
+		if cp.PublicPort == 0 {
+			continue
+		}
+		pt := spec.Port{Host: int(cp.PublicPort), Guest: int(cp.PrivatePort), Protocol: cp.Type}
+		if cp.IP != "0.0.0.0" && cp.IP != "::" && cp.IP != "" {
+			pt.HostIP = cp.IP
+		}
+		if !slices.Contains(out, pt) {
+			out = append(out, pt)
+		}
+	}
+	slices.SortFunc(out, func(a, b spec.Port) int {
+		if a.Guest != b.Guest {
+			return a.Guest - b.Guest
+		}
+		return a.Host - b.Host
+	})
+	return out
 }

@@ -16,7 +16,9 @@
 ---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
 ---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
 ---@field depends_on? string[] machines that must be up and provisioned before this one starts. Example: `depends_on = { "db" }`
----@field ports? string[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp". Example: `ports = { "8080:80" }`
+---@field ports? (string|envrun.Port)[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table. Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`
+---@field autostart? boolean `envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it). Default: true. Example: `autostart = false`
+---@field primary? boolean the machine `envrun ssh` reaches when no machine is named (one machine at most). Default: false. Example: `primary = true`
 ---@field synced_folders? table<string, string> host folders (relative to the Envfile) shared with the machine at a guest path. Example: `synced_folders = { ["./src"] = "/src" }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
@@ -72,6 +74,15 @@
 ---@field forks? integer ansible-playbook --forks. Default: Ansible's (5). Range: ≥ 1. Example: `forks = 20`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
+
+---@alias envrun.Port.protocol "tcp"|"udp"
+---A forwarded port written as a table, in a machine's `ports`.
+---@class envrun.Port
+---@field host integer the host port. Required. Range: 1 to 65535. Example: `host = 8080`
+---@field guest integer the machine's port. Required. Range: 1 to 65535. Example: `guest = 80`
+---@field protocol? envrun.Port.protocol the protocol. Default: "tcp". Example: `protocol = "udp"`
+---@field host_ip? string the host address the port listens on. Default: every address. Example: `host_ip = "127.0.0.1"`
+---@field auto_correct? boolean when the host port is taken, use a free one instead (`envrun port NAME` shows which). Default: false. Example: `auto_correct = true`
 
 ---The filter of `machines { ... }`.
 ---@class envrun.Machines
