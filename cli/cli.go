@@ -372,7 +372,10 @@ func (a *app) loadEnv(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr, Modules: mods, LockFile: lockPath})
+	lenv, err := luaapi.Load(ctx, path, luaapi.Options{Path: luaapi.PathFromEnv(), Print: a.stderr, Modules: mods, LockFile: lockPath,
+		Provider:         a.provider,
+		FallbackProvider: func() string { return engine.FallbackProvider(ctx, path, Drivers) },
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -382,6 +385,10 @@ func (a *app) loadEnv(ctx context.Context) (*session, error) {
 	if err != nil {
 		lenv.Close()
 		return nil, err
+	}
+	if r := lenv.ProviderRead; r.Pos.File != "" && env.Driver != nil && r.Name != env.Driver.Name {
+		lenv.Close()
+		return nil, spec.Errorf(r.Pos, "envrun.provider gave %q while loading, but this run uses %s (from %s): name the provider with --provider, ENVRUN_PROVIDER or provider \"NAME\"", r.Name, env.Driver.Name, env.ProviderSource)
 	}
 	return &session{lua: lenv, env: env}, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -134,6 +136,9 @@ func completeCachePath(abs string) string {
 // fileSum is the sha256 of the file at p.
 func fileSum(p string) (string, error) {
 	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "absent", nil // an optional settings file the load did without
+	}
 	if err != nil {
 		return "", err
 	}

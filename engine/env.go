@@ -325,3 +325,23 @@ func (e *Env) Key() *comm.Key { return e.key }
 
 // KnownHosts is the store of pinned host keys.
 func (e *Env) KnownHosts() *comm.KnownHosts { return e.known }
+
+// FallbackProvider is the provider choose takes when neither the command
+// line, ENVRUN_PROVIDER nor the Envfile names one: the one the environment
+// of the Envfile at path was brought up with, then the first backend that
+// answers; "" when none does. It reads state.json and asks backends
+// whether they are there, and changes nothing (envrun.provider).
+func FallbackProvider(ctx context.Context, path string, drivers []*provider.Driver) string {
+	var data cacheData
+	if err := state.ReadJSON(state.ForEnvfile(path).Join("state.json"), &data); err == nil && data.Provider != "" {
+		if _, err := provider.Lookup(drivers, data.Provider); err == nil {
+			return data.Provider
+		}
+	}
+	for _, d := range drivers {
+		if d.Available != nil && d.Available(ctx) == nil {
+			return d.Name
+		}
+	}
+	return ""
+}

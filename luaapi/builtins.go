@@ -113,6 +113,7 @@ func (l *loader) register() {
 	envrun.RawSetString("dir", lua.LString(l.ef.Dir))
 	envrun.RawSetString("envfile", lua.LString(l.ef.Path))
 	l.registerEnvrun(envrun)
+	l.factsMeta(envrun)
 	L.SetGlobal("envrun", envrun)
 	l.strictGlobals()
 }
@@ -185,6 +186,9 @@ func (l *loader) provider(L *lua.LState) int {
 	if !slices.Contains(spec.Providers, string(name)) {
 		l.raise(l.pos(), "provider: unknown provider %q%s (known: %s)", name,
 			suggest.DidYouMean(string(name), spec.Providers), strings.Join(spec.Providers, ", "))
+	}
+	if r := l.env.ProviderRead; r.Pos.File != "" && r.Name != string(name) && l.providerLate {
+		l.raise(l.pos(), "provider %q: envrun.provider was read before, at %s, and gave %s: call provider \"NAME\" before reading envrun.provider", name, r.Pos, quoteOrNil(r.Name))
 	}
 	l.ef.Provider, l.ef.ProviderPos = string(name), l.pos()
 	return 0
@@ -395,4 +399,11 @@ func portNumber(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a port number (1-65535)", s)
 	}
 	return n, nil
+}
+
+func quoteOrNil(s string) string {
+	if s == "" {
+		return "nil"
+	}
+	return strconv.Quote(s)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,26 +35,23 @@ func (l *loader) registerEnvrun(t *lua.LTable) {
 	} {
 		t.RawSetString(name, l.L.NewFunction(fn))
 	}
+	l.registerData(t)
 }
 
-// envrunRead is envrun.read(path). The file is one of the Envfile's
-// sources: `envrun watch` loads the Envfile again when it changes.
+// envrunRead is envrun.read(path [, default]). The file is one of the
+// Envfile's sources: `envrun watch` loads the Envfile again when it
+// changes. With a default, a missing file gives the default, and its
+// creation later is a change too.
 //
 // Loading an Envfile must not act on the host, and what it reads it may
 // show (validate, graph, inventory print what the Envfile made of it), so
 // a file is read only inside the Envfile's folder or a folder Lua code was
 // loaded from (a module's own folder), symbolic links resolved.
 func (l *loader) envrunRead(L *lua.LState) int {
-	p := l.abs(L.CheckString(1))
-	if err := l.readable(p); err != nil {
-		l.raise(l.pos(), "envrun.read: %v", err)
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		l.raise(l.pos(), "envrun.read: %v", err)
-	}
-	if !slices.Contains(l.ef.Sources, p) {
-		l.ef.Sources = append(l.ef.Sources, p)
+	data, ok := l.readSource(L, "envrun.read", l.abs(L.CheckString(1)), L.GetTop() >= 2)
+	if !ok {
+		L.Push(L.Get(2))
+		return 1
 	}
 	L.Push(lua.LString(data))
 	return 1

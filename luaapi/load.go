@@ -44,6 +44,16 @@ type Options struct {
 	// change of it, envrun module update, is a change for watch).
 	LockFile string
 
+	// Provider is the provider named on the command line (--provider),
+	// or "": envrun.provider gives it.
+	Provider string
+	// FallbackProvider finds the provider when neither the command line,
+	// ENVRUN_PROVIDER nor the Envfile names one (the environment's own,
+	// then the first available), as engine.New does; it is called only
+	// when a script reads envrun.provider. nil: envrun.provider is nil
+	// then.
+	FallbackProvider func() string
+
 	// testing adds builtins for the Lua-side tests of the stdlib.
 	testing func(l *loader)
 }
@@ -77,6 +87,9 @@ type Env struct {
 	// Clock is whether the load read the clock (os.time, os.date,
 	// os.clock): loading again may give another result.
 	Clock bool
+	// ProviderRead is what envrun.provider told the script, if it read
+	// it: the provider chosen after the load must be that one.
+	ProviderRead ProviderRead
 }
 
 // Close releases the Lua state.
@@ -217,6 +230,10 @@ type loader struct {
 	stdRoot *root                 // the standard library
 	envRoot *root                 // the Envfile's folder
 	hooks   []hookFunc            // every hook made, for its digest
+
+	// providerLate: envrun.provider was read when neither the command
+	// line nor the environment named the provider.
+	providerLate bool
 }
 
 // chunkName is how a file is named in positions: relative to the working

@@ -106,13 +106,17 @@ var EnvfileSchema = &Schema{
 		Fields: []Key{
 			{Name: "dir", Type: Path, Doc: "the Envfile's folder (absolute)"},
 			{Name: "envfile", Type: Path, Doc: "the Envfile's path (absolute)"},
+			{Name: "provider", Type: EnumOf(Providers...), Doc: "the provider this run uses: --provider, then ENVRUN_PROVIDER, then the Envfile's `provider` (called before the read), then the one the environment was brought up with, then the first available; read-only"},
+			{Name: "host", Type: TableOf("host"), Doc: "facts about the host envrun runs on; read-only"},
+			{Name: "yaml", Type: TableOf("envrun_yaml"), Doc: "YAML documents to Lua values and back (go.yaml.in/yaml/v3)"},
+			{Name: "json", Type: TableOf("envrun_json"), Doc: "JSON documents to Lua values and back (encoding/json)"},
 		},
 		Funcs: []Builtin{
 			{Name: "path", Doc: "A path relative to the calling file's folder, made absolute.",
 				Params: []Param{{Name: "rel", Type: String}}, Returns: []Param{{Name: "path", Type: Path}},
 				Example: `envrun.path("files/nginx.conf")`},
-			{Name: "read", Doc: "A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. `envrun watch` reloads when it changes.",
-				Params: []Param{{Name: "path", Type: Path}}, Returns: []Param{{Name: "text", Type: String}},
+			{Name: "read", Doc: "A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. With default, a missing file gives default. `envrun watch` reloads when it changes, or appears.",
+				Params: []Param{{Name: "path", Type: Path}, {Name: "default", Type: Any, Optional: true, Doc: "what a missing file gives"}}, Returns: []Param{{Name: "text", Type: String}},
 				Example: `envrun.read("motd.txt")`},
 			{Name: "render", Doc: "A Go text/template rendered with a Lua table; a missing key is an error.",
 				Params:  []Param{{Name: "text", Type: String}, {Name: "vars", Type: Any, Optional: true}, {Name: "name", Type: String, Optional: true, Doc: "the template's name in errors"}},
@@ -340,6 +344,16 @@ var EnvfileSchema = &Schema{
 			Doc: "What envrun.machine_info returns.",
 			Keys: append(machineFacts[:len(machineFacts):len(machineFacts)],
 				Key{Name: "networks", Type: MapOf(IP), Doc: "its address on each network"})},
+		{Name: "host", Object: true,
+			Doc: "What `envrun.host` tells of the host envrun runs on (not of the provider's engine or hypervisor, which may be remote).",
+			Keys: []Key{
+				{Name: "os", Type: String, Doc: `the operating system, as Go names it: "linux", "darwin", "windows"`},
+				{Name: "arch", Type: String, Doc: `the CPU architecture, as Go names it: "amd64", "arm64"`},
+				{Name: "cpus", Type: Int, Doc: "the logical CPUs envrun may use"},
+				{Name: "memory", Type: Int, Doc: "the host's memory in MiB (0 when unknown)"},
+			}},
+		dataTable("yaml", "YAML", `envrun.yaml.read("settings.yaml")`, `envrun.yaml.decode("workers: 2").workers`, `envrun.yaml.encode({ a = { 1, 2 } })`),
+		dataTable("json", "JSON", `envrun.json.read("vagrant.json", {})`, `envrun.json.decode('{"a": [1, 2]}').a[2]`, `envrun.json.encode(t, "  ")`),
 		{Name: "module", Doc: "A module's envrun-module.lua: plain assignments, no builtins.",
 			Keys: []Key{
 				{Name: "description", Type: String, Doc: "what the module does", Example: `description = "two web servers behind a proxy"`},
@@ -352,4 +366,21 @@ var EnvfileSchema = &Schema{
 				{Name: "ref", Type: String, Doc: "a tag, branch or commit", Example: `ref = "v2"`},
 			}},
 	},
+}
+
+// dataTable is envrun.yaml's or envrun.json's functions.
+func dataTable(name, format, readEx, decodeEx, encodeEx string) *Table {
+	return &Table{Name: "envrun_" + name, Object: true, Call: "envrun." + name + ".",
+		Doc: "`envrun." + name + "`: " + format + " documents to Lua values and back. null is nil (a list with nulls has holes); numbers are Lua numbers.",
+		Methods: []Builtin{
+			{Name: "read", Doc: "Reads and decodes a " + format + " file (relative to the Envfile's folder, inside it or a module's folder); errors name the file and line. With default, a missing file gives default. `envrun watch` reloads when it changes, or appears.",
+				Params:  []Param{{Name: "path", Type: Path}, {Name: "default", Type: Any, Optional: true, Doc: "what a missing file gives"}},
+				Returns: []Param{{Name: "value", Type: Any}}, Example: readEx},
+			{Name: "decode", Doc: "Decodes one " + format + " document; errors name the line (and name, when given).",
+				Params:  []Param{{Name: "text", Type: String}, {Name: "name", Type: String, Optional: true, Doc: "the document's name in errors"}},
+				Returns: []Param{{Name: "value", Type: Any}}, Example: decodeEx},
+			{Name: "encode", Doc: "Encodes plain data (strings, numbers, booleans, lists, tables with string keys) as " + format + ", keys sorted.",
+				Params:  []Param{{Name: "value", Type: Any}, {Name: "indent", Type: String, Optional: true, Doc: "spaces or tabs of indentation"}},
+				Returns: []Param{{Name: "text", Type: String}}, Example: encodeEx},
+		}}
 }

@@ -247,6 +247,9 @@ type Table struct {
 	Methods []Builtin
 	// Object: a value given to Lua code, not a table the Envfile writes.
 	Object bool
+	// Call is how the reference writes a method's call: "m:" (when
+	// empty), or "envrun.yaml." for a table of functions.
+	Call string
 }
 
 // Key returns the key called name, or nil.

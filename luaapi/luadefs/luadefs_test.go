@@ -52,7 +52,11 @@ func TestDefinitions(t *testing.T) {
 			}
 		}
 		for _, m := range tb.Methods {
-			has(tb.Name+":"+m.Name, ":"+m.Name+"(")
+			sep := ":"
+			if tb.Call != "" {
+				sep = "."
+			}
+			has(tb.Name+sep+m.Name, sep+m.Name+"(")
 		}
 	}
 }

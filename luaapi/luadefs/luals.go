@@ -89,8 +89,12 @@ func (w *defsWriter) table(t *spec.Table) {
 		local := strings.TrimPrefix(cls, "envrun.")
 		w.line("local %s = {}", local)
 		w.line("")
+		sep := ":"
+		if strings.HasSuffix(t.Call, ".") {
+			sep = "."
+		}
 		for _, m := range t.Methods {
-			w.builtin(m, local+":"+m.Name, cls)
+			w.builtin(m, local+sep+m.Name, cls)
 		}
 		return
 	}

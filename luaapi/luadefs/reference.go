@@ -73,8 +73,12 @@ func Reference(s *spec.Schema) string {
 			}
 		}
 		p("")
+		call := t.Call
+		if call == "" {
+			call = "m:"
+		}
 		for _, m := range t.Methods {
-			refBuiltin(p, m, "m:"+m.Name)
+			refBuiltin(p, m, call+m.Name)
 		}
 	}
 	return b.String()

@@ -9,7 +9,7 @@ stds.envrun = {
     "assert",
     "box",
     "collectgarbage",
-    envrun = { fields = { "defer", "dir", "envfile", "machine_info", "path", "read", "render", "suggest" } },
+    envrun = { fields = { "defer", "dir", "envfile", "host", "json", "machine_info", "path", "provider", "read", "render", "suggest", "yaml" } },
     "error",
     "file",
     "getfenv",

@@ -172,6 +172,81 @@ function HookMachine:upload(src, dst) end
 ---@field groups string[] its Ansible groups.
 ---@field networks table<string, string> its address on each network.
 
+---What `envrun.host` tells of the host envrun runs on (not of the provider's engine or hypervisor, which may be remote).
+---@class envrun.Host
+---@field os string the operating system, as Go names it: "linux", "darwin", "windows".
+---@field arch string the CPU architecture, as Go names it: "amd64", "arm64".
+---@field cpus integer the logical CPUs envrun may use.
+---@field memory integer the host's memory in MiB (0 when unknown).
+
+---`envrun.yaml`: YAML documents to Lua values and back. null is nil (a list with nulls has holes); numbers are Lua numbers.
+---@class envrun.EnvrunYaml
+local EnvrunYaml = {}
+
+---Reads and decodes a YAML file (relative to the Envfile's folder, inside it or a module's folder); errors name the file and line. With default, a missing file gives default. `envrun watch` reloads when it changes, or appears.
+---
+---```lua
+---envrun.yaml.read("settings.yaml")
+---```
+---@param path string 
+---@param default? any what a missing file gives
+---@return any value
+function EnvrunYaml.read(path, default) end
+
+---Decodes one YAML document; errors name the line (and name, when given).
+---
+---```lua
+---envrun.yaml.decode("workers: 2").workers
+---```
+---@param text string 
+---@param name? string the document's name in errors
+---@return any value
+function EnvrunYaml.decode(text, name) end
+
+---Encodes plain data (strings, numbers, booleans, lists, tables with string keys) as YAML, keys sorted.
+---
+---```lua
+---envrun.yaml.encode({ a = { 1, 2 } })
+---```
+---@param value any 
+---@param indent? string spaces or tabs of indentation
+---@return string text
+function EnvrunYaml.encode(value, indent) end
+
+---`envrun.json`: JSON documents to Lua values and back. null is nil (a list with nulls has holes); numbers are Lua numbers.
+---@class envrun.EnvrunJson
+local EnvrunJson = {}
+
+---Reads and decodes a JSON file (relative to the Envfile's folder, inside it or a module's folder); errors name the file and line. With default, a missing file gives default. `envrun watch` reloads when it changes, or appears.
+---
+---```lua
+---envrun.json.read("vagrant.json", {})
+---```
+---@param path string 
+---@param default? any what a missing file gives
+---@return any value
+function EnvrunJson.read(path, default) end
+
+---Decodes one JSON document; errors name the line (and name, when given).
+---
+---```lua
+---envrun.json.decode('{"a": [1, 2]}').a[2]
+---```
+---@param text string 
+---@param name? string the document's name in errors
+---@return any value
+function EnvrunJson.decode(text, name) end
+
+---Encodes plain data (strings, numbers, booleans, lists, tables with string keys) as JSON, keys sorted.
+---
+---```lua
+---envrun.json.encode(t, "  ")
+---```
+---@param value any 
+---@param indent? string spaces or tabs of indentation
+---@return string text
+function EnvrunJson.encode(value, indent) end
+
 ---A module's envrun-module.lua: plain assignments, no builtins.
 ---@class envrun.Module
 ---@field description? string what the module does. Example: `description = "two web servers behind a proxy"`
@@ -268,6 +343,10 @@ function require(name) end
 ---@class envrun.Envrun
 ---@field dir string the Envfile's folder (absolute)
 ---@field envfile string the Envfile's path (absolute)
+---@field provider "docker"|"libvirt"|"virtualbox" the provider this run uses: --provider, then ENVRUN_PROVIDER, then the Envfile's `provider` (called before the read), then the one the environment was brought up with, then the first available; read-only
+---@field host envrun.Host facts about the host envrun runs on; read-only
+---@field yaml envrun.EnvrunYaml YAML documents to Lua values and back (go.yaml.in/yaml/v3)
+---@field json envrun.EnvrunJson JSON documents to Lua values and back (encoding/json)
 envrun = {}
 
 ---A path relative to the calling file's folder, made absolute.
@@ -279,14 +358,15 @@ envrun = {}
 ---@return string path
 function envrun.path(rel) end
 
----A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. `envrun watch` reloads when it changes.
+---A file's text (relative to the Envfile's folder); only files inside the Envfile's folder or a module's own folder are read. With default, a missing file gives default. `envrun watch` reloads when it changes, or appears.
 ---
 ---```lua
 ---envrun.read("motd.txt")
 ---```
 ---@param path string 
+---@param default? any what a missing file gives
 ---@return string text
-function envrun.read(path) end
+function envrun.read(path, default) end
 
 ---A Go text/template rendered with a Lua table; a missing key is an error.
 ---
