@@ -47,7 +47,7 @@ func TestInvalidEnvfiles(t *testing.T) {
 						t.Errorf("envrun %s: stderr lacks %q; got:\n%s", cmd, w[1], stderr.String())
 					}
 				}
-				if !regexp.MustCompile(`^Envfile\.lua:\d+: `).MatchString(stderr.String()) {
+				if !regexp.MustCompile(`^Envfile\.lua:\d+( \(called from Envfile\.lua:\d+\))?: `).MatchString(stderr.String()) {
 					t.Errorf("envrun %s: stderr does not start with FILE:LINE:\n%s", cmd, stderr.String())
 				}
 				if stdout.Len() > 0 {

@@ -280,7 +280,7 @@ func compile(L *lua.LState, src []byte, chunk string) (*lua.LFunction, error) {
 	return nil, e
 }
 
-var posRE = regexp.MustCompile(`^(?s)([^\n]+?):(\d+): (.*)$`)
+var posRE = regexp.MustCompile(`^(?s)([^\n]+?):(\d+)(?: \(called from ([^\n]+?:\d+)\))?: (.*)$`)
 
 // convertError turns a gopher-lua error into a *spec.Error with FILE:LINE.
 func convertError(err error) error {
@@ -355,16 +355,17 @@ func cut(msg string) string {
 func parseMessage(msg string) *spec.Error {
 	if m := posRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
-		return &spec.Error{Pos: spec.Pos{File: m[1], Line: line}, Msg: m[3]}
+		return &spec.Error{Pos: spec.Pos{File: m[1], Line: line, Caller: m[3]}, Msg: m[4]}
 	}
 	return &spec.Error{Msg: msg}
 }
 
 // pos is where the running builtin was called from: the innermost Lua
 // frame outside the standard library, so that a machine defined by a
-// stdlib helper points at the user's line.
+// stdlib helper points at the user's line; when that frame is inside a
+// function, the line that called the function too (Pos.Caller).
 func (l *loader) pos() spec.Pos {
-	var first spec.Pos
+	var first, p spec.Pos
 	for level := 1; ; level++ {
 		dbg, ok := l.L.GetStack(level)
 		if !ok {
@@ -373,13 +374,27 @@ func (l *loader) pos() spec.Pos {
 		if _, err := l.L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
 			continue
 		}
-		p := spec.Pos{File: dbg.Source, Line: dbg.CurrentLine}
+		fp := spec.Pos{File: dbg.Source, Line: dbg.CurrentLine}
 		if first.File == "" {
-			first = p
+			first = fp
 		}
-		if !l.stdlib[dbg.Source] {
-			return p
+		if l.stdlib[dbg.Source] {
+			continue
 		}
+		if p.File == "" {
+			p = fp
+			if dbg.What == "main" {
+				return p
+			}
+			continue
+		}
+		if fp != p { // a function called on its own line says nothing new
+			p.Caller = fp.String()
+		}
+		return p
+	}
+	if p.File != "" {
+		return p
 	}
 	return first
 }

@@ -26,6 +26,10 @@ var Providers = []string{"docker", "libvirt", "virtualbox"}
 type Pos struct {
 	File string
 	Line int
+	// Caller is FILE:LINE of the call to the function File:Line is in,
+	// when that is not the file's main chunk: a machine declared by a
+	// helper function is at the helper's line, called from the caller's.
+	Caller string
 }
 
 func (p Pos) String() string {
@@ -34,6 +38,8 @@ func (p Pos) String() string {
 		return ""
 	case p.Line <= 0:
 		return p.File
+	case p.Caller != "":
+		return fmt.Sprintf("%s:%d (called from %s)", p.File, p.Line, p.Caller)
 	}
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }

@@ -42,7 +42,7 @@ test("errors", function()
   machine "web" { provision = { net.wait_port { machine = "wbe", port = 80 } } }
   local l2 = here() - 1
   local ferr = finish()
-  ok(ferr and ferr:find("net_test.lua:" .. l2 .. ": net.wait_port: no machine \"wbe\" (did you mean \"web\"?)", 1, true), tostring(ferr))
+  ok(ferr and ferr:find("net_test.lua:" .. l2 .. " (called from ", 1, true) and ferr:find("): net.wait_port: no machine \"wbe\" (did you mean \"web\"?)", 1, true), tostring(ferr))
 end)
 
 test("a machine without an address", function()
