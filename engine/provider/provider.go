@@ -173,6 +173,15 @@ func Lookup(drivers []*Driver, name string) (*Driver, error) {
 	return nil, fmt.Errorf("unknown provider %q%s (known: %v)", name, suggest.DidYouMean(name, names), names)
 }
 
+// Preflighter is an optional power: Preflight checks, before anything is
+// created, that the machines about to be made can be (their boxes and
+// images exist or can be made). A spec error (exit 2) is for what the
+// Envfile names that does not exist; any other error (exit 1) for what
+// cannot be made here. Machines that exist already are not checked.
+type Preflighter interface {
+	Preflight(ctx context.Context, machines []*spec.Machine) error
+}
+
 // Console is an optional power of providers whose machines have a
 // console log (libvirt's serial console): when a machine's SSH never comes
 // up, the engine shows the log's last lines.

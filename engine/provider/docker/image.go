@@ -43,6 +43,9 @@ func (p *Provider) imageRef(m *spec.Machine, o *Options) string {
 		}
 		return "envrun/build:" + sum
 	}
+	if r, ok, err := recipeFor(m.Box, o); err == nil && ok {
+		return r.ref()
+	}
 	return BoxImage(m.Box)
 }
 
@@ -56,6 +59,7 @@ type image struct {
 // Each image is made once even when many machines need it at once.
 func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (image, error) {
 	ref := p.imageRef(m, o)
+	r, isRecipe, recipeErr := recipeFor(m.Box, o)
 	id, err, _ := p.images.Do(ref, func() (any, error) {
 		if info, err := p.c.ImageInspect(ctx, ref); err == nil {
 			return info.ID, nil
@@ -68,6 +72,8 @@ func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options)
 			err = p.pull(ctx, ref)
 		case o.Build != "":
 			err = p.build(ctx, m.Name, ref, o)
+		case recipeErr == nil && isRecipe:
+			err = p.buildRecipe(ctx, m.Name, r)
 		default:
 			err = p.buildBox(ctx, m.Box, ref)
 		}
@@ -121,6 +127,31 @@ func (p *Provider) build(ctx context.Context, machine, ref string, o *Options) e
 	if err := p.followJSON(resp.Body, "build"); err != nil {
 		return fmt.Errorf("build %s: %w", o.Build, err)
 	}
+	return nil
+}
+
+// buildRecipe builds box recipe r (catalog.go) through the API, its
+// output shown as the build goes.
+func (p *Provider) buildRecipe(ctx context.Context, machine string, r recipe) error {
+	ref := r.ref()
+	p.env.UI.Infof("box", "making image %s for box %s: %s with the %s recipe (once; cached by content)", ref, r.Box, r.Base, r.Family)
+	timing.Note(ctx, "making box image "+r.Box)
+	data, err := r.tar()
+	if err != nil {
+		return err
+	}
+	resp, err := p.c.ImageBuild(ctx, bytes.NewReader(data), build.ImageBuildOptions{
+		Tags: []string{ref}, Remove: true, ForceRemove: true,
+		Labels: map[string]string{"io.envrun.box": r.Box, "io.envrun.box.base": r.Base, "io.envrun.box.family": r.Family},
+	})
+	if err != nil {
+		return fmt.Errorf("box %s: build the %s recipe on %s: %w", r.Box, r.Family, r.Base, explain(p.ep, err))
+	}
+	defer resp.Body.Close()
+	if err := p.followJSON(resp.Body, "box"); err != nil {
+		return fmt.Errorf("box %s: the %s recipe on %s failed: %w", r.Box, r.Family, r.Base, err)
+	}
+	p.env.UI.Infof("box", "made image %s", ref)
 	return nil
 }
 

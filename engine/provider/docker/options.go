@@ -18,6 +18,8 @@ import (
 type Options struct {
 	Image      string            `opt:"image"`      // an image to run instead of the box
 	Build      string            `opt:"build"`      // a folder with a Dockerfile, built through the API
+	Base       string            `opt:"base"`       // an image the box's recipe is built on (catalog.go)
+	Family     string            `opt:"family"`     // the package manager of Base; "" guesses
 	Dockerfile string            `opt:"dockerfile"` // its name inside Build, default "Dockerfile"
 	Cmd        any               `opt:"cmd"`        // a string (run by /bin/sh -c) or a list
 	Privileged bool              `opt:"privileged"`
@@ -58,6 +60,17 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	}
 	if o.Image != "" && o.Build != "" {
 		return nil, spec.Errorf(raw.Pos, "%s: image and build are exclusive: build makes the image", what)
+	}
+	if (o.Image != "" || o.Build != "") && (o.Base != "" || o.Family != "") {
+		return nil, spec.Errorf(raw.Pos, "%s: base makes the box's image from a recipe: it does not go with image or build", what)
+	}
+	if o.Family != "" && !slices.Contains(Families, o.Family) {
+		return nil, spec.Errorf(raw.Pos, "%s.family: unknown family %q%s (known: %s)", what, o.Family, suggest.DidYouMean(o.Family, Families), strings.Join(Families, ", "))
+	}
+	if o.Base != "" || o.Family != "" {
+		if _, _, err := recipeFor(m.Box, o); err != nil {
+			return nil, spec.Errorf(raw.Pos, "%s: %v", what, err)
+		}
 	}
 	if o.Host != "" && o.Context != "" {
 		return nil, spec.Errorf(raw.Pos, "%s: host and context are exclusive: a context names a host", what)

@@ -1,0 +1,131 @@
+package docker
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/golden"
+)
+
+// TestCatalog: the box names the translated Vagrantfiles used, and the
+// other well-known names, map to their distribution's image and family;
+// names the catalog does not know stay unknown.
+func TestCatalog(t *testing.T) {
+	for box, want := range map[string]string{
+		"bento/ubuntu-22.04":        "ubuntu:22.04 apt",
+		"bento/ubuntu-24.04":        "ubuntu:24.04 apt",
+		"generic/ubuntu2204":        "ubuntu:22.04 apt",
+		"geerlingguy/ubuntu2004":    "ubuntu:20.04 apt",
+		"ubuntu/jammy64":            "ubuntu:jammy apt",
+		"hashicorp/bionic64":        "ubuntu:bionic apt",
+		"debian/bookworm64":         "debian:bookworm apt",
+		"bento/debian-12":           "debian:12 apt",
+		"generic/rocky9":            "rockylinux:9 dnf",
+		"bento/rockylinux-8":        "rockylinux:8 dnf",
+		"rockylinux/9":              "rockylinux:9 dnf",
+		"almalinux/9":               "almalinux:9 dnf",
+		"generic/oracle8":           "oraclelinux:8 dnf",
+		"centos/stream9":            "quay.io/centos/centos:stream9 dnf",
+		"centos/7":                  "centos:7 yum",
+		"generic/centos7":           "centos:7 yum",
+		"generic/fedora39":          "fedora:39 dnf",
+		"fedora/39-cloud-base":      "fedora:39 dnf",
+		"generic/alpine319":         "alpine:3.19 apk",
+		"generic/opensuse15":        "opensuse/leap:15 zypper",
+		"bento/opensuse-leap-15.5":  "opensuse/leap:15.5 zypper",
+		"opensuse/Leap-15.5.x86_64": "opensuse/leap:15.5 zypper",
+		"debian/bookworm":           "", // made with debootstrap, not a recipe
+		"acme/thing":                "",
+		"generic/ubuntu2204x":       "",
+	} {
+		r, ok := lookupBox(box)
+		got := ""
+		if ok {
+			got = r.Base + " " + r.Family
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", box, got, want)
+		}
+	}
+	for _, ex := range catalogExamples() {
+		if _, ok := lookupBox(ex); !ok {
+			t.Errorf("example %s is not in the catalog", ex)
+		}
+	}
+}
+
+func TestFamilyOf(t *testing.T) {
+	for base, want := range map[string]string{
+		"ubuntu:22.04": "apt", "docker.io/library/debian:12": "apt", "registry.local:5000/debian:bookworm": "apt",
+		"rockylinux:9": "dnf", "quay.io/centos/centos:stream9": "dnf", "centos:7": "yum", "centos:7.9.2009": "yum",
+		"alpine:3.19": "apk", "opensuse/leap:15.5": "zypper", "acme/base:1": "",
+	} {
+		if got := familyOf(base); got != want {
+			t.Errorf("familyOf(%s) = %q, want %q", base, got, want)
+		}
+	}
+}
+
+// TestRecipeContexts checks each family's generated build context
+// against its golden files, and the script with sh -n (dash) and, when
+// installed, busybox sh -n (Alpine's shell). Only the apt recipe runs
+// live here (TestIntegrationBoxRecipe): no registry answers on this
+// machine, so the other families are proven by these contexts only.
+func TestRecipeContexts(t *testing.T) {
+	for _, box := range []string{"bento/ubuntu-22.04", "generic/rocky9", "centos/7", "generic/alpine319", "generic/opensuse15"} {
+		r, _ := lookupBox(box)
+		dockerfile, script := r.context()
+		golden.Check(t, "testdata/recipes/"+r.Family+"/Dockerfile", dockerfile)
+		golden.Check(t, "testdata/recipes/"+r.Family+"/box-setup.sh", script)
+		path := filepath.Join(t.TempDir(), "box-setup.sh")
+		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		shells := [][]string{{"sh", "-n", path}}
+		if _, err := exec.LookPath("busybox"); err == nil {
+			shells = append(shells, []string{"busybox", "sh", "-n", path})
+		}
+		for _, sh := range shells {
+			if out, err := exec.Command(sh[0], sh[1:]...).CombinedOutput(); err != nil {
+				t.Errorf("%s: %s: %v\n%s", r.Family, strings.Join(sh, " "), err, out)
+			}
+		}
+		if !strings.HasPrefix(dockerfile, "FROM "+r.Base+"\n") {
+			t.Errorf("%s: Dockerfile does not start FROM %s", r.Family, r.Base)
+		}
+	}
+	// The tag follows the context: another base, another image.
+	a := recipe{Box: "x/y", Base: "ubuntu:22.04", Family: FamilyApt}
+	b := a
+	b.Base = "ubuntu:24.04"
+	if a.ref() == b.ref() || !strings.HasPrefix(a.ref(), "envrun/box:x-y-") {
+		t.Errorf("refs %s and %s", a.ref(), b.ref())
+	}
+}
+
+func TestBaseOptions(t *testing.T) {
+	for _, tt := range []struct {
+		docker map[string]any
+		want   string
+	}{
+		{map[string]any{"base": "ubuntu:22.04"}, ""},
+		{map[string]any{"base": "acme/base:1", "family": "dnf"}, ""},
+		{map[string]any{"base": "acme/base:1"}, `docker: cannot tell the package manager of base image acme/base:1: set family = "apt" | "dnf" | "yum" | "apk" | "zypper"`},
+		{map[string]any{"family": "apt"}, `family is for base`},
+		{map[string]any{"base": "ubuntu:22.04", "image": "nginx"}, `base makes the box's image from a recipe`},
+		{map[string]any{"base": "x", "family": "pacman"}, `docker.family: unknown family "pacman"`},
+	} {
+		m := &spec.Machine{Name: "m", Box: "generic/thing", Providers: map[string]spec.Options{"docker": {Values: tt.docker}}}
+		_, err := decodeOptions(m, "/")
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%v: %v", tt.docker, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%v: got %v, want %q", tt.docker, err, tt.want)
+		}
+	}
+}
