@@ -88,11 +88,14 @@
 ---@class envrun.Machines
 ---@field group? string only the machines in this Ansible group. Example: `group = "app"`
 
+---@alias envrun.Docker.family "apt"|"dnf"|"yum"|"apk"|"zypper"
 ---@alias envrun.Docker.reach "direct"|"jump"|"engine"
 ---A machine's `docker = { ... }`: settings for the Docker provider.
 ---@class envrun.Docker
 ---@field image? string a local image to run instead of the box. Default: the box. Example: `image = "nginx:latest"`
 ---@field build? string a folder with a Dockerfile, built into the machine's image. Example: `build = "docker/web"`
+---@field base? string a local (or pullable) image the box is made from: envrun's recipe adds sshd, python3, sudo and the box user. Default: the box catalog's image for the box. Example: `base = "ubuntu:22.04"`
+---@field family? envrun.Docker.family the package manager of base, which the recipe installs with. Default: guessed from base's name. Example: `family = "dnf"`
 ---@field dockerfile? string the Dockerfile's name inside build. Default: "Dockerfile". Example: `dockerfile = "Dockerfile.dev"`
 ---@field cmd? string|string[] the container's command (a string runs with /bin/sh -c). Default: sshd in the foreground. Example: `cmd = { "/sbin/init" }`
 ---@field privileged? boolean run the container privileged. Default: false. Example: `privileged = true`
