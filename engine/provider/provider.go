@@ -1,13 +1,19 @@
 // Package provider defines what a backend (Docker, libvirt, VirtualBox)
-// must do for envrun: machine lifecycle and networks. Configuring the guest
-// is not a provider's job; provisioning steps do that over SSH, the same
-// way on every backend.
+// must do for envrun: machine lifecycle and networks, and making a new
+// machine the environment's — its user with the environment key, its
+// hostname and static addresses, as every backend must for one Envfile to
+// give the same machines (VM providers do it at first contact, through
+// package guest). The rest of the guest is the provisioning steps' job,
+// over SSH, the same way on every backend. Providers report the host key
+// they learned; the engine alone pins it.
 package provider
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +23,7 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/engine/ui"
+	"github.com/envrun/envrun/internal/statedir"
 	"github.com/envrun/envrun/internal/suggest"
 )
 
@@ -219,4 +226,15 @@ type BoxStore interface {
 	Boxes(ctx context.Context) ([]BoxInfo, error)
 	RemoveBox(ctx context.Context, name string) error
 	Close() error
+}
+
+// StateInside reports where the environment's state folder (.envrun/, with
+// its private key) appears in the guest when sf shares a folder holding it
+// (the project folder, say): every provider hides it there.
+func StateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
+	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, statedir.Name))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
 }

@@ -326,8 +326,6 @@ var EnvfileSchema = &Schema{
 					Doc: "the adapter model of every NIC", Example: `nic_type = "virtio"`},
 				{Name: "insecure_key", Type: Path, DefaultDoc: "Vagrant's",
 					Doc: "a private key the box accepts at first contact", Example: `insecure_key = "keys/box_key"`},
-				{Name: "password", Type: String, Default: "vagrant",
-					Doc: "the box user's password, tried at first contact after the keys", Example: `password = "secret"`},
 				{Name: "box_user", Type: String, Default: DefaultUser,
 					Doc: "the box's own user, logged in as at first contact", Example: `box_user = "ubuntu"`},
 				{Name: "halt_timeout", Type: Int, Range: AtLeast(0), Unit: "seconds", Default: 60,

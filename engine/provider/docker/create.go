@@ -4,19 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/go-connections/nat"
 
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/internal/statedir"
 )
 
 // createSpec is everything ContainerCreate and NetworkConnect are given for
@@ -38,17 +35,6 @@ type createSpec struct {
 type connect struct {
 	Network  string
 	Endpoint *network.EndpointSettings
-}
-
-// stateInside reports where the environment's state folder (.envrun/, with
-// its private key) appears in the guest when sf shares a folder holding
-// it (the project folder, say): there an empty read-only tmpfs hides it.
-func stateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
-	rel, err := filepath.Rel(sf.Host, filepath.Join(ef.Dir, statedir.Name))
-	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", false
-	}
-	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
 }
 
 // buildCreateSpec makes the create options of machine m from image. netName
@@ -123,7 +109,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 	}
 	for _, sf := range m.SyncedFolders {
 		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
-		if hidden, ok := stateInside(ef, sf); ok {
+		if hidden, ok := provider.StateInside(ef, sf); ok {
 			cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{
 				Type: mount.TypeTmpfs, Target: hidden, ReadOnly: true,
 				TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 4096, Mode: 0o500},

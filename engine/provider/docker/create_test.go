@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/go-connections/nat"
 
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/internal/golden"
 )
@@ -77,7 +78,7 @@ func TestStateInside(t *testing.T) {
 		"/p/other":       "",
 		"/p/env/.envrun": "/g",
 	} {
-		got, ok := stateInside(ef, spec.SyncedFolder{Host: host, Guest: "/g"})
+		got, ok := provider.StateInside(ef, spec.SyncedFolder{Host: host, Guest: "/g"})
 		if got != want || ok != (want != "") {
 			t.Errorf("%s: got %q %v, want %q", host, got, ok, want)
 		}

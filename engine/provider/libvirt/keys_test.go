@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider/guest"
 )
 
 // The box script authorizes exactly the keys envrun logs in with first,
@@ -29,29 +30,9 @@ func TestInsecureKeysMatchTheBoxScript(t *testing.T) {
 			t.Errorf("box-configure-libvirt.sh does not authorize %s", pub)
 		}
 	}
-	bodies := insecureKeyBodies()
+	bodies := guest.InsecureKeyBodies()
 	if len(bodies) != 2 || !strings.HasPrefix(bodies[0], "AAAAC3NzaC1lZDI1NTE5") || !strings.HasPrefix(bodies[1], "AAAAB3NzaC1yc2E") {
 		t.Errorf("insecureKeyBodies = %q", bodies)
-	}
-}
-
-func TestFirstBootScript(t *testing.T) {
-	tests := []struct {
-		name   string
-		boot   firstBoot
-		golden string
-	}{
-		{"as in the contract", firstBoot{User: "vagrant", BoxUser: "vagrant",
-			Authorized: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJVkiUqv10fPIoZPoeKgeSDbLLZdh4QggH+R13LJwaod envrun\n",
-			Hostname:   "machine1.local", Short: "machine1", IP: "172.20.1.20"}, "firstboot-vagrant.sh"},
-		{"another user, a short hostname", firstBoot{User: "deploy", BoxUser: "vagrant",
-			Authorized: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJVkiUqv10fPIoZPoeKgeSDbLLZdh4QggH+R13LJwaod envrun\n",
-			Hostname:   "db", Short: "db", IP: "10.0.0.5"}, "firstboot-deploy.sh"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkGolden(t, tt.golden, tt.boot.script())
-		})
 	}
 }
 

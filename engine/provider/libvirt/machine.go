@@ -18,6 +18,7 @@ import (
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provider/guest"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/timing"
 	"github.com/envrun/envrun/internal/tail"
@@ -355,9 +356,10 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		Key:     p.env.Key.Signer,
 		Timeout: o.bootTimeout(),
 		Booted:  booted,
-		Boot: firstBoot{
-			User: m.User, BoxUser: o.boxUser(), Authorized: p.env.Key.AuthorizedKey(),
-			Hostname: m.Hostname, Short: m.ShortHostname(), IP: meta.IP,
+		Setup: &guest.Setup{
+			User: m.User, BoxUser: o.boxUser(), AuthorizedKey: p.env.Key.AuthorizedKey(),
+			RemoveKeys: guest.InsecureKeyBodies(),
+			Hostname:   m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP,
 		},
 	})
 	if err != nil {

@@ -35,6 +35,9 @@ type machinePlan struct {
 	NICs        []nicPlan
 	Ports       []spec.Port
 	Shared      []sharedPlan
+	// SerialLog is the file the guest's first serial port (/dev/ttyS0) is
+	// logged to: the guest reports its new host key there.
+	SerialLog string
 }
 
 // nicPlan attaches NIC Slot (2 and up) to a host-only interface or, with
@@ -83,6 +86,9 @@ func (p *machinePlan) createCommands() [][]string {
 	if p.NICType != "" {
 		mod = append(mod, "--nictype1", p.NICType)
 	}
+	if p.SerialLog != "" {
+		mod = append(mod, "--uart1", "0x3F8", "4", "--uartmode1", "file", p.SerialLog)
+	}
 	for _, n := range p.NICs {
 		s := strconv.Itoa(n.Slot)
 		if n.Net {
@@ -97,8 +103,9 @@ func (p *machinePlan) createCommands() [][]string {
 	}
 	cmds := [][]string{clone, mod}
 	for _, sf := range p.Shared {
-		cmds = append(cmds, []string{"sharedfolder", "add", p.VM, "--name", sf.Name, "--hostpath", sf.Host,
-			"--automount", "--auto-mount-point", sf.Guest})
+		// Not --automount: the guest mounts it from /etc/fstab, with
+		// .envrun/ masked, which VBoxService's automounter would not do.
+		cmds = append(cmds, []string{"sharedfolder", "add", p.VM, "--name", sf.Name, "--hostpath", sf.Host})
 	}
 	return cmds
 }

@@ -256,7 +256,7 @@ func TestFakeMachinesUpHalt(t *testing.T) {
 
 	// Up on a running, ready machine: two calls, nothing done.
 	f.on("showvminfo machine1 --machinereadable", 0, 0, envrunVM(t, "running"), "")
-	f.on("getextradata "+vmUUID+" envrun/ready", 0, 0, fixture(t, "reconstructed-getextradata-value.txt"), "")
+	f.on("getextradata "+vmUUID+" envrun/ready", 0, 0, "Value: "+readyHostKey+"\n", "")
 	inst, err := p.Up(ctx, m)
 	if err != nil {
 		t.Fatal(err)
@@ -362,3 +362,7 @@ func TestFakeImportBase(t *testing.T) {
 		t.Errorf("a missing box: %v", err)
 	}
 }
+
+// readyHostKey is the host key a ready VM's envrun/ready holds: the one
+// its guest reported on the serial port.
+const readyHostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJVkiUqv10fPIoZPoeKgeSDbLLZdh4QggH+R13LJwaod"

@@ -45,6 +45,7 @@ import (
 	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/docker"
+	"github.com/envrun/envrun/engine/provider/guest"
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
@@ -92,13 +93,12 @@ var guestFlavours = []guestFlavour{
 	},
 	{
 		// Neither (NetworkManager, or nothing): the script must refuse
-		// rather than leave the machine without its address. This box
-		// takes the password only.
+		// rather than leave the machine without its address. Its password
+		// login is on, and stays so: the script stops before sshd's.
 		name: "neither",
 		setup: "dpkg --purge ifupdown && systemctl disable systemd-networkd && " +
 			"echo vagrant:vagrant | chpasswd && echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/envrun.conf",
-		password: true,
-		nat:      netip.MustParsePrefix("172.31.84.0/24"), hostOnly: netip.MustParsePrefix("172.31.85.0/24"),
+		nat: netip.MustParsePrefix("172.31.84.0/24"), hostOnly: netip.MustParsePrefix("172.31.85.0/24"),
 	},
 }
 
@@ -228,14 +228,14 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostPriv, hostPub, err := comm.NewHostKey()
+	g, err := newGuestSetup(ef, key, m, vi, randHex(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := newGuestSetup(ef, key, m, vi, hostPriv, hostPub, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A container has no serial port: the guest reports its host key in a
+	// file, read back through Docker's API — as on a VM through the
+	// hypervisor, never over the SSH connection first contact used.
+	g.HostKey.Device = "/var/tmp/envrun-serial"
 	natAddr := net.JoinHostPort(natIP.String(), "22")
 
 	// First contact: in with the insecure key, the script as root.
@@ -250,6 +250,11 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	}
 	if err != nil {
 		t.Fatalf("first contact: %v", err)
+	}
+	serial := readContainerFile(ctx, t, c, id, g.HostKey.Device)
+	hostPub, ok, err := guest.FindHostKey(serial, g.HostKey)
+	if err != nil || !ok {
+		t.Fatalf("the guest's host key report %q: %v, %v", serial, ok, err)
 	}
 
 	// The provider's next connection: the static IP, the environment key,
@@ -284,6 +289,16 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 		}
 	}
 
+	// No password logs in: the box user's is '*', sshd takes keys only.
+	if got := guestOutput(ctx, t, cl, "sudo -n getent shadow vagrant | cut -d: -f2"); got != "*" {
+		t.Errorf("the box user's password field is %q, want *", got)
+	}
+	if bad, err := ssh.Dial("tcp", natAddr, &ssh.ClientConfig{User: "vagrant", Auth: []ssh.AuthMethod{ssh.Password("vagrant")},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
+		bad.Close()
+		t.Error("the box's password still logs in")
+	}
+
 	iface := guestOutput(ctx, t, cl, `for d in /sys/class/net/*; do [ "$(cat $d/address)" = `+shquote.Quote(g.Addrs[0].MAC)+` ] && basename $d; done; true`)
 	if iface == "" {
 		t.Fatalf("no interface in the guest has the host-only MAC %s", g.Addrs[0].MAC)
@@ -292,7 +307,7 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	checkGuestState(t, first, g, key, hostPub, fl.netcfg, iface, staticIP, hostOnlyNet)
 
 	// Run twice, the script leaves the same guest.
-	if err := configureGuest(ctx, cl, m.Name, g); err != nil {
+	if err := guest.Run(ctx, cl, g); err != nil {
 		t.Fatalf("second run of the script: %v", err)
 	}
 	cl.Close()
@@ -350,7 +365,7 @@ func section(state, name string) string {
 	return strings.TrimSuffix(rest, "\n")
 }
 
-func checkGuestState(t *testing.T, st string, g *guestSetup, key *comm.Key, hostPub ssh.PublicKey, netcfg, iface string, ip netip.Addr, n *spec.Network) {
+func checkGuestState(t *testing.T, st string, g *guest.Setup, key *comm.Key, hostPub ssh.PublicKey, netcfg, iface string, ip netip.Addr, n *spec.Network) {
 	t.Helper()
 	prefix := netip.PrefixFrom(ip, n.Subnet.Bits()).String()
 	want := map[string]string{
@@ -368,7 +383,7 @@ func checkGuestState(t *testing.T, st string, g *guestSetup, key *comm.Key, host
 		want["/etc/network/interfaces.d/envrun-"+iface] = fmt.Sprintf("auto %s\niface %s inet static\n    address %s", iface, iface, prefix)
 	}
 	for name, w := range want {
-		if got := section(st, name); got != w {
+		if got := strings.TrimSpace(section(st, name)); got != w {
 			t.Errorf("%s:\n%s\nwant:\n%s", name, got, w)
 		}
 	}
@@ -493,4 +508,23 @@ func startGuest(ctx context.Context, t *testing.T, c *client.Client, name, setup
 		t.Fatalf("connect the guest to %s: %v", hostOnly, err)
 	}
 	return resp.ID
+}
+
+// readContainerFile reads file in container id through Docker's API.
+func readContainerFile(ctx context.Context, t *testing.T, c *client.Client, id, file string) string {
+	t.Helper()
+	rc, _, err := c.CopyFromContainer(ctx, id, file)
+	if err != nil {
+		t.Fatalf("read %s: %v", file, err)
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	if _, err := tr.Next(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

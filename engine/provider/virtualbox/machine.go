@@ -2,11 +2,14 @@ package virtualbox
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -35,8 +38,9 @@ func (v *vbm) showVMInfo(ctx context.Context, scope, vm string) (*VMInfo, error)
 	return ParseVMInfo(out)
 }
 
-// readyKey is the VM extra data set once the guest is configured: a VM
-// without it was left half-made by an interrupted `up`.
+// readyKey is the VM extra data set once the guest is configured, to the
+// host key the guest made and reported on its serial port: a VM without it
+// was left half-made by an interrupted `up`.
 const readyKey = "envrun/ready"
 
 // ourVM is a VM of this environment, with its metadata.
@@ -148,16 +152,8 @@ func addrOf(meta map[string]string) string {
 }
 
 // instance describes an existing VM as an Instance.
-func (p *Provider) instance(m *spec.Machine, vm *ourVM) (*provider.Instance, error) {
-	inst := &provider.Instance{ID: vm.info.UUID, User: m.User, Addr: addrOf(vm.meta), SSHTimeout: 5 * time.Minute}
-	if hk := vm.meta[metaHostKey]; hk != "" {
-		key, err := comm.ParsePublicKey(hk)
-		if err != nil {
-			return nil, fmt.Errorf("VM %s has a damaged envrun.hostkey in its description: %w", vm.info.Name, err)
-		}
-		inst.HostKey = key
-	}
-	return inst, nil
+func (p *Provider) instance(m *spec.Machine, vm *ourVM, hostKey ssh.PublicKey) *provider.Instance {
+	return &provider.Instance{ID: vm.info.UUID, User: m.User, Addr: addrOf(vm.meta), HostKey: hostKey, SSHTimeout: 5 * time.Minute}
 }
 
 // Up creates, or starts, machine m's VM.
@@ -189,17 +185,15 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		}
 		return p.create(ctx, m, o, vmName)
 	}
-	if !p.ready(ctx, m.Name, vm.info.UUID) {
+	hostKey, ok := p.ready(ctx, m.Name, vm.info.UUID)
+	if !ok {
 		p.env.UI.Warnf(m.Name, "VM %s was left half-made by an interrupted run: making it anew", vm.info.Name)
 		if err := p.remove(ctx, m.Name, vm.info); err != nil {
 			return nil, err
 		}
 		return p.create(ctx, m, o, vmName)
 	}
-	inst, err := p.instance(m, vm)
-	if err != nil {
-		return nil, err
-	}
+	inst := p.instance(m, vm, hostKey)
 	if vm.meta[metaConfig] != configHash(p.plan(m, o, vmName, "", 0, nil)) {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
@@ -237,14 +231,35 @@ func (p *Provider) creating(ctx context.Context, m *spec.Machine, vmName string)
 	return ok && v == p.env.Project+"/"+m.Name
 }
 
-// ready reports whether the VM's guest was configured.
-func (p *Provider) ready(ctx context.Context, scope, uuid string) bool {
+// ready returns the host key of the VM whose guest was configured; ok is
+// false for a VM left half-made.
+func (p *Provider) ready(ctx context.Context, scope, uuid string) (hostKey ssh.PublicKey, ok bool) {
 	out, err := p.v.run(ctx, scope, "getextradata", uuid, readyKey)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	v, ok := ParseExtraDataValue(out)
-	return ok && v == "1"
+	if !ok {
+		return nil, false
+	}
+	key, err := comm.ParsePublicKey(v)
+	if err != nil {
+		return nil, false
+	}
+	return key, true
+}
+
+// serialLog is where VM vmName's first serial port is logged: a folder of
+// the user's beside the boxes (0700), so that only the VM writes it.
+func (p *Provider) serialLog(vmName string) (string, error) {
+	dir := filepath.Join(p.box.dir, ".serial")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, vmName+".log"), nil
 }
 
 // plan is the machine's VM as the Envfile describes it. nets maps an
@@ -267,7 +282,7 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 // interface names or keys picked when it was made).
 func configHash(mp *machinePlan) string {
 	c := *mp
-	c.Base, c.SSHPort, c.Description = "", 0, ""
+	c.Base, c.SSHPort, c.Description, c.SerialLog = "", 0, "", ""
 	c.NICs = nil
 	for _, n := range mp.NICs {
 		c.NICs = append(c.NICs, nicPlan{Slot: n.Slot, Net: n.Net})
@@ -297,14 +312,17 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err != nil {
 		return nil, err
 	}
-	hostPriv, hostPub, err := comm.NewHostKey()
-	if err != nil {
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
 	mp := p.plan(m, o, vmName, base, port, nets)
+	if mp.SerialLog, err = p.serialLog(vmName); err != nil {
+		return nil, err
+	}
 	meta := map[string]string{
 		metaProject: p.env.Project, metaMachine: m.Name, metaEnvfile: p.env.Envfile.Path, metaUser: m.User,
-		metaSSH: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), metaHostKey: comm.FormatPublicKey(hostPub),
+		metaSSH: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		metaKey: ssh.FingerprintSHA256(p.env.Key.Signer.PublicKey()), metaConfig: configHash(mp),
 	}
 	if ip := m.IP(); ip.IsValid() {
@@ -360,7 +378,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err != nil {
 		return nil, err
 	}
-	g, err := newGuestSetup(p.env.Envfile, p.env.Key, m, vi, hostPriv, hostPub, mp.Shared)
+	g, err := newGuestSetup(p.env.Envfile, p.env.Key, m, vi, hex.EncodeToString(nonce), mp.Shared)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +386,14 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err := p.firstContact(ctx, m.Name, meta[metaSSH], o, g); err != nil {
 		return nil, err
 	}
-	if _, err := p.v.run(ctx, m.Name, "setextradata", vi.UUID, readyKey, "1"); err != nil {
+	hostPub, err := readHostKey(ctx, mp.SerialLog, g.HostKey, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	// The host key, as the guest reported it through the hypervisor, is
+	// the ready mark: the engine pins it, and every connection from now
+	// on (through the NAT port too) must show it.
+	if _, err := p.v.run(ctx, m.Name, "setextradata", vi.UUID, readyKey, comm.FormatPublicKey(hostPub)); err != nil {
 		return nil, err
 	}
 	inst = &provider.Instance{
@@ -456,6 +481,9 @@ func (p *Provider) remove(ctx context.Context, scope string, vi *VMInfo) error {
 	var err error
 	for i := 0; i < 20; i++ {
 		if _, err = p.v.run(ctx, scope, "unregistervm", vi.UUID, "--delete"); err == nil || isNotFound(err) {
+			if log, lerr := p.serialLog(vi.Name); lerr == nil {
+				os.Remove(log)
+			}
 			return nil
 		}
 		if !isLocked(err) {

@@ -19,7 +19,6 @@ const (
 	metaUser    = "user"
 	metaIP      = "ip"
 	metaSSH     = "ssh"     // 127.0.0.1:PORT, the NAT forward used at first contact
-	metaHostKey = "hostkey" // the ed25519 host key envrun installed
 	metaKey     = "key"     // fingerprint of the authorized environment key
 	metaConfig  = "config"  // hash of the settings the VM was made with
 	metaBox     = "box"     // on a box's base VM: the box name

@@ -25,9 +25,6 @@ type Options struct {
 	// it is not Vagrant's (found in ~/.vagrant.d). Resolved against the
 	// Envfile's folder.
 	InsecureKey string `opt:"insecure_key"`
-	// Password is the box user's password, tried at first contact after
-	// the keys; Vagrant boxes use "vagrant".
-	Password string `opt:"password"`
 	// BoxUser is the box's own user, whom first contact logs in as with
 	// the box's credentials (default "vagrant"); the machine's `user` gets
 	// the environment key and must exist in the box.
@@ -71,9 +68,6 @@ func (o *Options) defaults() *Options {
 	if o.LinkedClone == nil {
 		t := true
 		o.LinkedClone = &t
-	}
-	if o.Password == "" {
-		o.Password = "vagrant"
 	}
 	if o.HaltTimeout == 0 {
 		o.HaltTimeout = 60

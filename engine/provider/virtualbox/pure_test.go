@@ -6,57 +6,13 @@ import (
 	"context"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
-	"github.com/envrun/envrun/internal/golden"
 )
-
-func TestGuestScript(t *testing.T) {
-	g := &guestSetup{
-		User: "vagrant", AuthorizedKeys: "ssh-ed25519 AAAAenvkey envrun\n", HostKey: []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n"),
-		HostKeyPub: "ssh-ed25519 AAAAhostkey", Hostname: "machine1.local", Short: "machine1", HostIP: "172.20.1.20",
-		Addrs:  []guestAddr{{MAC: macColons("080027AE1F98"), Prefix: "172.20.1.20/24"}},
-		Shared: []sharedPlan{{Name: "envrun1", Host: "/h/src", Guest: "/src dir"}},
-	}
-	s := g.script()
-	golden.Check(t, "testdata/golden/guest-setup.sh", s)
-	if sh, err := exec.LookPath("sh"); err == nil {
-		if out, err := exec.Command(sh, "-n", "-c", s).CombinedOutput(); err != nil {
-			t.Errorf("the script does not parse: %v\n%s", err, out)
-		}
-	}
-	if strings.Contains((&guestSetup{User: "u"}).script(), "iface_of") {
-		t.Error("a machine without networks needs no network configuration")
-	}
-	for _, tt := range []struct{ hostname, short, want string }{
-		{"machine1.local", "machine1", "machine1.local machine1"},
-		{"machine1", "machine1", "machine1"},
-	} {
-		if got := (&guestSetup{Hostname: tt.hostname, Short: tt.short}).hostNames(); got != tt.want {
-			t.Errorf("hostNames(%q) = %q, want %q", tt.hostname, got, tt.want)
-		}
-	}
-	// A machine user other than the box's: first contact logs in as the
-	// box's user, and the script leaves that user no key.
-	other := &guestSetup{User: "deploy", BoxUser: "vagrant"}
-	if other.loginUser() != "vagrant" || g.loginUser() != "vagrant" {
-		t.Errorf("first contact logs in as %q / %q, want the box's user", other.loginUser(), g.loginUser())
-	}
-	if s := other.script(); !strings.Contains(s, "box_user=vagrant") || !strings.Contains(s, `: >"$box_home/.ssh/authorized_keys"`) {
-		t.Errorf("the script keeps the box user's keys:\n%s", s)
-	}
-	if strings.Contains(s, "box_user=") {
-		t.Error("with the box's own user, there is no other user to clear")
-	}
-	if got := (&guestSetup{}).hostIP(); got != "127.0.1.1" {
-		t.Errorf("a machine without a static address: its names resolve to %s, want 127.0.1.1", got)
-	}
-}
 
 func TestNetworksConf(t *testing.T) {
 	tests := []struct {
@@ -191,7 +147,7 @@ func TestOptions(t *testing.T) {
 		check   func(*Options) bool
 		wantErr string
 	}{
-		{name: "none", values: nil, check: func(o *Options) bool { return *o.LinkedClone && o.Password == "vagrant" && o.HaltTimeout == 60 }},
+		{name: "none", values: nil, check: func(o *Options) bool { return *o.LinkedClone && o.HaltTimeout == 60 }},
 		{name: "contract", values: map[string]any{"name": "machine1"}, check: func(o *Options) bool { return o.Name == "machine1" }},
 		{name: "full clone", values: map[string]any{"linked_clone": false, "gui": true, "nic_type": "virtio", "halt_timeout": 5.0},
 			check: func(o *Options) bool { return !*o.LinkedClone && o.GUI && o.NICType == "virtio" && o.HaltTimeout == 5 }},
@@ -223,7 +179,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestMeta(t *testing.T) {
-	meta := map[string]string{metaProject: "p-1", metaMachine: "m", metaHostKey: "ssh-ed25519 AAAA x", metaEnvfile: "/a=b/Envfile.lua"}
+	meta := map[string]string{metaProject: "p-1", metaMachine: "m", metaEnvfile: "/a=b/Envfile.lua"}
 	desc := encodeMeta(meta)
 	if got := decodeMeta(desc); !reflect.DeepEqual(got, meta) {
 		t.Errorf("round trip: %v", got)

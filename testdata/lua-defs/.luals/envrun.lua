@@ -135,7 +135,6 @@
 ---@field linked_clone? boolean make machines linked clones of the imported box (false: full clones). Default: true. Example: `linked_clone = false`
 ---@field nic_type? envrun.Virtualbox.nic_type the adapter model of every NIC. Default: the box's. Example: `nic_type = "virtio"`
 ---@field insecure_key? string a private key the box accepts at first contact. Default: Vagrant's. Example: `insecure_key = "keys/box_key"`
----@field password? string the box user's password, tried at first contact after the keys. Default: "vagrant". Example: `password = "secret"`
 ---@field box_user? string the box's own user, logged in as at first contact. Default: "vagrant". Example: `box_user = "ubuntu"`
 ---@field halt_timeout? integer how long halt waits after the power button before it powers off. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
 

@@ -1,0 +1,201 @@
+package guest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/envrun/envrun/internal/shquote"
+)
+
+// Setup is what first contact sets in a new machine's guest, as root.
+type Setup struct {
+	User    string // the machine's user, who gets the environment key
+	BoxUser string // the box's own user, first contact logs in as it
+	// AuthorizedKey is the environment key as an authorized_keys line.
+	AuthorizedKey string
+	// RemoveKeys are the base64 bodies of the keys first contact may have
+	// logged in with (Vagrant's insecure keys, a box's own): every line
+	// holding one goes from both users' authorized_keys.
+	RemoveKeys []string
+	Hostname   string // full, as in the Envfile
+	Short      string
+	HostIP     string // the machine's first static address; "" → 127.0.1.1
+	// HostKey, when set, makes a new ed25519 host key in the guest (every
+	// clone of a box shares the box's) and reports its public half.
+	HostKey *HostKeyReport
+	Addrs   []Addr
+	Mounts  []Mount
+}
+
+// HostKeyReport is where the guest writes its new host key's public half,
+// as the line "envrun-hostkey NONCE KEY": a device the provider reads
+// through the hypervisor (VirtualBox: the serial port, logged to a file
+// of the user's), never the SSH connection it was asked over.
+type HostKeyReport struct {
+	Device string // "/dev/ttyS0"
+	Nonce  string // random, so that no earlier line passes for this one
+}
+
+// Addr is a static address for the NIC with MAC.
+type Addr struct {
+	MAC    string // "08:00:27:ae:1f:98"
+	Prefix string // "172.20.1.20/24"
+}
+
+// Mount is a VirtualBox shared folder mounted at Guest; Mask, when set, is
+// the path under Guest where the environment's .envrun/ appears, hidden
+// under an empty read-only tmpfs as the Docker provider hides it.
+type Mount struct {
+	Name, Guest, Mask string
+}
+
+// ReportLine is the line the guest writes for report r with key.
+func (r *HostKeyReport) ReportLine(key string) string {
+	return "envrun-hostkey " + r.Nonce + " " + key
+}
+
+// hostNames are the machine's names in /etc/hosts: the full hostname
+// first (what hostname -f answers), then the short one.
+func (g *Setup) hostNames() string {
+	if g.Short == "" || g.Short == g.Hostname {
+		return g.Hostname
+	}
+	return g.Hostname + " " + g.Short
+}
+
+func (g *Setup) hostIP() string {
+	if g.HostIP != "" {
+		return g.HostIP
+	}
+	return "127.0.1.1"
+}
+
+// AsRoot runs the script on its stdin as root: directly, or with sudo.
+const AsRoot = `if [ "$(id -u)" -eq 0 ]; then exec /bin/sh -eu; else exec sudo -n /bin/sh -eu; fi`
+
+// Script is the shell script first contact runs as root (AsRoot, script on
+// stdin). Running it twice leaves the guest as once. Network configuration
+// is systemd-networkd's when networkd runs (Ubuntu, netplan), else
+// ifupdown's (Debian).
+func (g *Setup) Script() string {
+	q := shquote.Quote
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("set -eu")
+	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	w(`fail() { echo "envrun guest setup: $*" >&2; exit 1; }`)
+	w("user=%s box_user=%s", q(g.User), q(g.BoxUser))
+	w("key=%s", q(strings.TrimSpace(g.AuthorizedKey)))
+	w(`home=$(getent passwd "$user" | cut -d: -f6) || true`)
+	w(`[ -n "$home" ] || fail "user $user does not exist on the machine: set the machine's user to one the box has"`)
+	w(`group=$(id -gn "$user")`)
+	w(`box_home=$(getent passwd "$box_user" | cut -d: -f6) || true`)
+	w("")
+	w("# The environment key is authorized; the keys first contact may have used go, for both users.")
+	w(`install -d -m 0700 -o "$user" -g "$group" "$home/.ssh"`)
+	w(`ak=$home/.ssh/authorized_keys`)
+	w(`touch "$ak"`)
+	w(`grep -qxF "$key" "$ak" || printf '%%s\n' "$key" >>"$ak"`)
+	w(`chown "$user:$group" "$ak"`)
+	w(`chmod 0600 "$ak"`)
+	remove := "grep -vF"
+	for _, body := range g.RemoveKeys {
+		remove += " -e " + q(body)
+	}
+	w(`for f in "$ak" "${box_home:+$box_home/.ssh/authorized_keys}"; do`)
+	w(`	[ -n "$f" ] && [ -f "$f" ] || continue`)
+	if len(g.RemoveKeys) > 0 {
+		w(`	%s "$f" >"$f.envrun" || true`, remove)
+		w(`	cat "$f.envrun" >"$f"`)
+		w(`	rm -f "$f.envrun"`)
+	}
+	w(`done`)
+	w("")
+	w("# No password logs in any more: the box user's (public) password is replaced by '*', which")
+	w("# no password matches ('!' of passwd -l would make sshd refuse keys too when UsePAM is off),")
+	w("# and sshd takes keys only. Debian and Ubuntu include sshd_config.d; older sshds get the include.")
+	w(`[ -z "$box_home" ] || usermod -p '*' "$box_user"`)
+	w(`grep -qsE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/' /etc/ssh/sshd_config || sed -i '1i Include /etc/ssh/sshd_config.d/*.conf' /etc/ssh/sshd_config`)
+	w(`mkdir -p /etc/ssh/sshd_config.d`)
+	sshd := "PasswordAuthentication no\\nKbdInteractiveAuthentication no\\n"
+	if g.HostKey != nil {
+		sshd = "HostKey /etc/ssh/ssh_host_ed25519_key\\n" + sshd
+	}
+	w(`printf '%s' >/etc/ssh/sshd_config.d/00-envrun.conf`, sshd)
+	if r := g.HostKey; r != nil {
+		w("")
+		w("# A host key of the machine's own, made here: its private half never leaves the guest. Its")
+		w("# public half goes to the provider through %s, not over this connection.", r.Device)
+		w(`if [ ! -f /etc/ssh/envrun-hostkey-made ]; then`)
+		w(`	rm -f /etc/ssh/ssh_host_ed25519_key.envrun /etc/ssh/ssh_host_ed25519_key.envrun.pub`)
+		w(`	ssh-keygen -q -t ed25519 -N '' -C '' -f /etc/ssh/ssh_host_ed25519_key.envrun`)
+		w(`	mv -f /etc/ssh/ssh_host_ed25519_key.envrun.pub /etc/ssh/ssh_host_ed25519_key.pub`)
+		w(`	mv -f /etc/ssh/ssh_host_ed25519_key.envrun /etc/ssh/ssh_host_ed25519_key`)
+		w(`	: >/etc/ssh/envrun-hostkey-made`)
+		w(`fi`)
+		w(`printf '\n%%s %%s\n' %s "$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)" >%s`, q("envrun-hostkey "+r.Nonce), q(r.Device))
+	}
+	w("")
+	w("# Hostname: the short name, as Debian and Vagrant set it; hostname -f answers the full one,")
+	w("# from /etc/hosts, where the names are the machine's static address's (127.0.1.1 without one).")
+	w("short=%s names=%s hostip=%s", q(g.Short), q(g.hostNames()), q(g.hostIP()))
+	w(`awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts >/etc/hosts.envrun`)
+	w(`printf '%%s\t%%s\n' "$hostip" "$names" >>/etc/hosts.envrun`)
+	w(`cat /etc/hosts.envrun >/etc/hosts`)
+	w(`rm -f /etc/hosts.envrun`)
+	w(`printf '%%s\n' "$short" >/etc/hostname`)
+	w(`hostname "$short"`)
+	if len(g.Addrs) > 0 {
+		w("")
+		w("# Static addresses, by MAC address.")
+		w(`iface_of() { for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { basename "$d"; return 0; }; done; fail "no network interface has MAC $1"; }`)
+		w(`if systemctl is-active --quiet systemd-networkd 2>/dev/null; then netcfg=networkd`)
+		w(`elif command -v ifup >/dev/null 2>&1; then netcfg=ifupdown`)
+		w(`else fail "neither systemd-networkd nor ifupdown manages the network: cannot set a static address in this guest"; fi`)
+		w(`if [ "$netcfg" = ifupdown ] && ! grep -qsE '^[[:space:]]*source(-directory)?[[:space:]]+/etc/network/interfaces\.d' /etc/network/interfaces; then`)
+		w(`	echo 'source /etc/network/interfaces.d/*' >> /etc/network/interfaces`)
+		w(`fi`)
+		w(`mkdir -p /etc/network/interfaces.d /etc/systemd/network`)
+		for _, a := range g.Addrs {
+			w("mac=%s addr=%s", q(a.MAC), q(a.Prefix))
+			w(`iface=$(iface_of "$mac")`)
+			w(`if [ "$netcfg" = networkd ]; then`)
+			w(`	printf '[Match]\nMACAddress=%%s\n\n[Network]\nAddress=%%s\n' "$mac" "$addr" > "/etc/systemd/network/05-envrun-$iface.network"`)
+			w(`	networkctl reload 2>/dev/null || systemctl restart systemd-networkd`)
+			w(`	networkctl reconfigure "$iface" 2>/dev/null || true`)
+			w(`else`)
+			w(`	printf 'auto %%s\niface %%s inet static\n    address %%s\n' "$iface" "$iface" "$addr" > "/etc/network/interfaces.d/envrun-$iface"`)
+			w(`	ifdown "$iface" 2>/dev/null || true`)
+			w(`	ifup "$iface"`)
+			w(`fi`)
+			w(`i=0; until ip -4 -o addr show dev "$iface" | grep -q " $addr "; do`)
+			w(`	i=$((i+1)); [ $i -le 50 ] || fail "$iface did not get $addr ($netcfg)"; sleep 0.2`)
+			w(`done`)
+		}
+	}
+	for _, m := range g.Mounts {
+		w("")
+		w("# Shared folder %s (needs the VirtualBox Guest Additions), in /etc/fstab so that a reboot", m.Name)
+		w("# mounts it again%s.", map[bool]string{true: ", with .envrun/ (the environment's key) under an empty read-only tmpfs", false: ""}[m.Mask != ""])
+		w(`mkdir -p %s`, q(m.Guest))
+		w(`line=$(printf '%%s %%s vboxsf uid=%%s,gid=%%s,nofail 0 0' %s %s "$(id -u "$user")" "$(id -g "$user")")`, q(m.Name), q(fstabPath(m.Guest)))
+		w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
+		w(`mountpoint -q %s || mount %s || fail %s`, q(m.Guest), q(m.Guest),
+			q("cannot mount the shared folder "+m.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))
+		if m.Mask != "" {
+			w(`line=%s`, q(fmt.Sprintf("tmpfs %s tmpfs ro,size=4k,mode=000,nofail,x-systemd.requires-mounts-for=%s 0 0", fstabPath(m.Mask), fstabPath(m.Guest))))
+			w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
+			w(`[ -d %s ] || fail %s`, q(m.Mask), q("the shared folder "+m.Guest+" has no "+m.Mask+" to hide"))
+			w(`mountpoint -q %s || mount %s`, q(m.Mask), q(m.Mask))
+		}
+	}
+	w("")
+	w("# sshd takes its new settings; this session survives the restart.")
+	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
+	return b.String()
+}
+
+// fstabPath escapes p for /etc/fstab, where a space or tab ends a field.
+func fstabPath(p string) string {
+	return strings.NewReplacer(`\`, `\134`, " ", `\040`, "\t", `\011`, "\n", `\012`).Replace(p)
+}
