@@ -30,6 +30,7 @@ func (a *app) parallelFlag(cmd *cobra.Command) {
 
 func (a *app) upCommand() *cobra.Command {
 	var noProvision, forceProvision, timings bool
+	var steps []string
 	cmd := &cobra.Command{
 		Use:   "up [NAME...]",
 		Short: "Create and start the machines and networks, then provision them",
@@ -41,6 +42,9 @@ never finished them; run again, up changes nothing and is fast.`,
 			if noProvision && forceProvision {
 				return flagError{errors.New("--no-provision and --provision are exclusive")}
 			}
+			if noProvision && len(steps) > 0 {
+				return flagError{errors.New("--no-provision and --step are exclusive")}
+			}
 			mode := engine.ProvisionAuto
 			switch {
 			case noProvision:
@@ -48,9 +52,10 @@ never finished them; run again, up changes nothing and is fast.`,
 			case forceProvision:
 				mode = engine.ProvisionForce
 			}
-			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: mode}, timings)
+			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: mode, Only: steps}, timings)
 		},
 	}
+	cmd.Flags().StringSliceVar(&steps, "step", nil, "run only the steps of this name (repeat, or a comma list), run = \"never\" ones too; machines still come up")
 	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "do not run provisioning steps")
 	cmd.Flags().BoolVar(&forceProvision, "provision", false, "run the provisioning steps even on provisioned machines")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print where the time went, per machine and step")
@@ -60,15 +65,18 @@ never finished them; run again, up changes nothing and is fast.`,
 
 func (a *app) provisionCommand() *cobra.Command {
 	var timings bool
+	var steps []string
 	cmd := &cobra.Command{
 		Use:   "provision [NAME...]",
 		Short: "Run the provisioning steps again on running machines",
 		Long: `provision runs the steps of the named machines (all when none) again, then
-the global steps (ansible) whose machines are all among them.`,
+the global steps (ansible) whose machines are all among them. With --step,
+only the steps of those names run (run = "never" steps too).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: engine.ProvisionForce, Existing: true}, timings)
+			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: engine.ProvisionForce, Existing: true, Only: steps}, timings)
 		},
 	}
+	cmd.Flags().StringSliceVar(&steps, "step", nil, "run only the steps of this name (repeat, or a comma list), run = \"never\" ones too")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print where the time went, per machine and step")
 	a.parallelFlag(cmd)
 	return cmd

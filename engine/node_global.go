@@ -33,7 +33,7 @@ func (n *globalNode) Execute(ctx context.Context) error {
 		fresh = fresh || run.done
 		run.mu.Unlock()
 	}
-	if n.p.opts.Provision == ProvisionAuto && !fresh && e.cache.stepDone(info.Name, hosts) {
+	if n.p.opts.Provision == ProvisionAuto && !fresh && !n.p.forced(n.s) && e.cache.stepDone(info.Name, hosts) {
 		e.UI.Debugf("", "%s %q: already ran over these machines", info.Kind, info.Name)
 		return nil
 	}

@@ -25,7 +25,7 @@ func (n *stepNode) ID() string { return stepID(n.run.m.Name, n.s.Info().Name) }
 
 func (n *stepNode) Execute(ctx context.Context) error {
 	inst, run := n.run.state()
-	if !run {
+	if !run && (inst == nil || !n.p.forced(n.s)) {
 		return nil
 	}
 	e, m, info := n.p.e, n.run.m, n.s.Info()

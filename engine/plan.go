@@ -45,6 +45,12 @@ type PlanOptions struct {
 	// calls for the run: a file step then looks at those only, instead of
 	// its whole source. nil means unknown.
 	Changed []string
+	// Only, when not empty, runs just the steps of these names (--step):
+	// of the planned machines, each machine's steps of that name, whether
+	// it ran them before or not, and global steps of that name over
+	// planned machines; `run = "never"` steps too. Machines still come up;
+	// a machine is not marked provisioned by such a run.
+	Only []string
 }
 
 // StepRef names a step: one of a machine's (Machine set) or a global one
@@ -133,6 +139,17 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 	if len(opts.Machines) == 0 {
 		machines = e.autostarted()
 	}
+	if err := e.checkStepNames(opts.Only); err != nil {
+		return nil, err
+	}
+	// keep says whether a step is planned: --step names it, or, without
+	// --step, provisioning is on and the step is not run = "never".
+	keep := func(s spec.Step) bool {
+		if len(opts.Only) > 0 {
+			return slices.Contains(opts.Only, s.Info().Name)
+		}
+		return opts.Provision != ProvisionNone && s.Info().Run != spec.RunNever
+	}
 	g := graph.New()
 	p := &plan{e: e, opts: opts, runs: map[string]*machineRun{}}
 	inPlan := map[string]bool{}
@@ -151,7 +168,7 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 		}
 	}
 	for _, m := range machines {
-		run, last := p.addMachine(g, m, func(spec.Step) bool { return opts.Provision != ProvisionNone })
+		run, last := p.addMachine(g, m, keep)
 		if !opts.Existing {
 			for _, a := range m.Networks {
 				g.Connect(networkID(a.Network), machineID(m.Name))
@@ -166,10 +183,10 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 			g.Connect(doneID(d), machineID(m.Name))
 		}
 	}
-	if opts.Provision != ProvisionNone {
+	if opts.Provision != ProvisionNone || len(opts.Only) > 0 {
 		planned := map[string]bool{}
 		for _, s := range e.Spec.Steps {
-			if !allIn(globalHosts(s), inPlan) {
+			if !allIn(globalHosts(s), inPlan) || !keep(s) {
 				continue
 			}
 			p.addGlobal(g, s, doneID)
@@ -310,6 +327,42 @@ func (e *Env) afterClosure(s spec.Step) []string {
 	}
 	visit(s)
 	return out
+}
+
+// checkStepNames fails unless each name is a step's of the Envfile (a
+// machine's or a global one).
+func (e *Env) checkStepNames(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	var list []string
+	add := func(n string) {
+		if !known[n] {
+			known[n] = true
+			list = append(list, n)
+		}
+	}
+	for _, s := range e.Spec.Steps {
+		add(s.Info().Name)
+	}
+	for _, m := range e.Spec.Machines {
+		for _, s := range m.Steps {
+			add(s.Info().Name)
+		}
+	}
+	for _, n := range names {
+		if !known[n] {
+			return &UsageError{fmt.Errorf("--step %s: no step %q in %s%s", n, n, e.Spec.Path, suggest.DidYouMean(n, list))}
+		}
+	}
+	return nil
+}
+
+// forced reports whether a planned step runs whatever its machine's state:
+// run = "always", or named by --step.
+func (p *plan) forced(s spec.Step) bool {
+	return s.Info().Run == spec.RunAlways || slices.Contains(p.opts.Only, s.Info().Name)
 }
 
 // checkRef fails unless r names a step of the Envfile.

@@ -232,7 +232,22 @@ type StepInfo struct {
 	Timeout time.Duration // 0: DefaultStepTimeout
 	Watch   []string      // absolute paths given by `watch = {...}`
 	Given   Keys          // the keys the Envfile gave
+	// Run is when the step runs: RunOnce (the default), RunAlways or
+	// RunNever (only when named: --step).
+	Run string
 }
+
+// When a step runs (`run = "..."`).
+const (
+	// RunOnce runs a machine's step when the machine is new or never
+	// finished its steps, a global step when one of its machines did or
+	// its machines changed; `envrun provision` runs it again.
+	RunOnce = "once"
+	// RunAlways runs it on every up and provision.
+	RunAlways = "always"
+	// RunNever runs it only when --step names it.
+	RunNever = "never"
+)
 
 func (s *StepInfo) Info() *StepInfo { return s }
 

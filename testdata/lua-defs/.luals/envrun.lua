@@ -31,6 +31,7 @@
 ---@field gateway? string the host's address on the network. Default: the subnet's first address. Example: `gateway = "172.20.1.1"`
 ---@field isolated? boolean no route to the outside world. Default: false. Example: `isolated = true`
 
+---@alias envrun.Shell.run "once"|"always"|"never"
 ---The settings of `shell { ... }`: give inline or path.
 ---@class envrun.Shell
 ---@field inline? string a command, run by the machine's shell. Example: `inline = "systemctl restart nginx"`
@@ -42,9 +43,11 @@
 ---@field interpreter? string the command that runs the script, whatever its first line. Default: bash when the machine has it, else sh, for a script without #!. Example: `interpreter = "bash -eu"`
 ---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field run? envrun.Shell.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
 
 ---@alias envrun.File.sync "changes"|"full"
+---@alias envrun.File.run "once"|"always"|"never"
 ---The settings of `file { ... }`.
 ---@class envrun.File
 ---@field source string the local file or folder. Required. Example: `source = "motd.txt"`
@@ -54,8 +57,10 @@
 ---@field privileged? boolean write as root (through sudo): the destination may be where the login user cannot write. Default: false. Example: `privileged = true`
 ---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field run? envrun.File.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
 
+---@alias envrun.Ansible.run "once"|"always"|"never"
 ---The settings of `ansible "NAME" { ... }`.
 ---@class envrun.Ansible
 ---@field playbook string the playbook to run. Required. Example: `playbook = "site.yml"`
@@ -73,6 +78,7 @@
 ---@field galaxy_requirements? string a requirements.yml installed with ansible-galaxy first. Example: `galaxy_requirements = "requirements.yml"`
 ---@field forks? integer ansible-playbook --forks. Default: Ansible's (5). Range: ≥ 1. Example: `forks = 20`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field run? envrun.Ansible.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
 
 ---@alias envrun.Port.protocol "tcp"|"udp"
