@@ -132,9 +132,8 @@ func (c *Cmd) Output() ([]byte, error) {
 }
 
 // CombinedOutput runs the command and returns its standard output and
-// standard error together. No caller uses it today (deadcode lists it); it
-// stays so that the embedded exec.Cmd's own, which would skip Wait's
-// clean-up of the process group, can never be the one called.
+// standard error together. It shadows the embedded exec.Cmd's own, which
+// would skip Wait's clean-up of the process group (TestCombinedOutput).
 func (c *Cmd) CombinedOutput() ([]byte, error) {
 	if c.Stdout != nil || c.Stderr != nil {
 		return nil, errors.New("proc: Stdout or Stderr already set")

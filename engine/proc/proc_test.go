@@ -4,6 +4,7 @@ package proc
 
 import (
 	"context"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -97,5 +98,19 @@ func TestOwnProcessGroup(t *testing.T) {
 	pgid, _ := strconv.Atoi(strings.TrimSpace(string(out)))
 	if pgid == syscall.Getpgrp() {
 		t.Errorf("child runs in envrun's process group %d", pgid)
+	}
+}
+
+// TestCombinedOutput: the Cmd's own CombinedOutput (not the embedded
+// exec.Cmd's) gathers both streams, and refuses streams set already.
+func TestCombinedOutput(t *testing.T) {
+	out, err := Command(context.Background(), "sh", "-c", "echo out; echo err >&2").CombinedOutput()
+	if err != nil || string(out) != "out\nerr\n" {
+		t.Fatalf("CombinedOutput = %q, %v", out, err)
+	}
+	c := Command(context.Background(), "true")
+	c.Stderr = io.Discard
+	if _, err := c.CombinedOutput(); err == nil {
+		t.Error("CombinedOutput with Stderr set: no error")
 	}
 }

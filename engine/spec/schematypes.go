@@ -327,16 +327,6 @@ func (s *Schema) Table(name string) *Table {
 	panic("spec: no table " + strconv.Quote(name) + " in the schema")
 }
 
-// Builtin returns the builtin called name, or nil.
-func (s *Schema) Builtin(name string) *Builtin {
-	for i := range s.Builtins {
-		if s.Builtins[i].Name == name {
-			return &s.Builtins[i]
-		}
-	}
-	return nil
-}
-
 // Keys is the set of keys an Envfile's table gave: the defaults step
 // fills only what was left out, and Validate checks the ranges of what
 // was given (an explicit `cpus = 0` is wrong, a missing one is the
