@@ -138,7 +138,7 @@ func (a *app) statusCommand() *cobra.Command {
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 				// A PORTS column only when a machine forwards ports.
 				ports := slices.ContainsFunc(rows, func(r engine.MachineStatus) bool { return len(r.Ports) > 0 })
-				header := "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME\tENGINE"
+				header := "NAME\tPROVIDER\tSTATE\tIP\tHOSTNAME\tENGINE\tSNAPSHOTS"
 				if ports {
 					header += "\tPORTS"
 				}
@@ -150,7 +150,7 @@ func (a *app) statusCommand() *cobra.Command {
 						st += " (not in the Envfile)"
 						orphans++
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname), engineColumn(r))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d", r.Name, r.Provider, st, dash(r.IP), dash(r.Hostname), engineColumn(r), r.Snapshots)
 					if ports {
 						fmt.Fprintf(tw, "\t%s", dash(portsColumn(r.Ports)))
 					}

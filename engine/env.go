@@ -61,7 +61,10 @@ type Env struct {
 	// said changed that the step has not sent yet: a step that did not
 	// run, or failed, sends them with the next run's.
 	changes map[StepRef][]string
-	dial    func(context.Context, comm.Config, time.Duration) (Conn, error)
+	// reload maps the machines a reload walk reloads to their
+	// provisioning state before it (prepareReload).
+	reload map[string]string
+	dial   func(context.Context, comm.Config, time.Duration) (Conn, error)
 	// keepalive is the SSH keepalive interval (ENVRUN_SSH_KEEPALIVE); 0
 	// means comm's default.
 	keepalive time.Duration

@@ -41,6 +41,8 @@ type MachineStatus struct {
 	// bound them when it runs and says (auto_correct may have picked
 	// others), else as the Envfile asks.
 	Ports []PortStatus `json:"ports,omitempty"`
+	// Snapshots is how many snapshots the machine has.
+	Snapshots int `json:"snapshots"`
 }
 
 // PortStatus is one forwarded port of a machine.
@@ -131,9 +133,13 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	counts, err := e.SnapshotCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []MachineStatus
 	for _, m := range e.Spec.Machines {
-		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname, Engine: route.Engine, Reach: string(route.Reach)}
+		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname, Engine: route.Engine, Reach: string(route.Reach), Snapshots: counts[m.Name]}
 		if ip := m.IP(); ip.IsValid() {
 			ms.IP = ip.String()
 		}
@@ -150,7 +156,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	}
 	for _, s := range states {
 		if _, orphan := byName[s.Name]; orphan {
-			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Engine: route.Engine, Reach: string(route.Reach), Orphan: true})
+			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Engine: route.Engine, Reach: string(route.Reach), Orphan: true, Snapshots: counts[s.Name]})
 		}
 	}
 	return out, nil

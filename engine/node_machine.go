@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/engine/pause"
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/timing"
 )
 
@@ -38,32 +39,48 @@ func (n *machineNode) Execute(ctx context.Context) error {
 		e.UI.Debugf(m.Name, "connected already")
 		return nil
 	}
-	inst, err := e.prov.Up(ctx, m)
+	var inst *provider.Instance
+	var err error
+	if meta, ok := e.reloadMeta(m.Name); ok && n.p.opts.Reload {
+		e.forgetConn(m.Name)
+		inst, err = e.prov.(provider.Reloader).Reload(ctx, m, meta)
+	} else {
+		inst, err = e.prov.Up(ctx, m)
+	}
 	if err != nil {
 		return err
 	}
 	if err := e.pin(ctx, m, inst); err != nil {
 		return err
 	}
+	if inst.Created {
+		// A new instance: made from its box it is unprovisioned; made
+		// from a snapshot (a restore or reload finished by this run, or
+		// a reload keeping the disk) it is as provisioned as that was.
+		e.forgetConn(m.Name)
+		var err error
+		if inst.SnapshotMeta != "" {
+			err = e.adopt(m.Name, inst.ID, inst.SnapshotMeta)
+		} else {
+			err = e.cache.update(func(d *cacheData) {
+				d.Provider = e.Driver.Name
+				d.Machines[m.Name] = machineCache{ID: inst.ID}
+			})
+		}
+		if err != nil {
+			return err
+		}
+	}
 	var run bool
 	switch n.p.opts.Provision {
 	case ProvisionForce:
 		run = true
 	case ProvisionAuto:
-		run = inst.Created || !e.cache.provisioned(m.Name, inst.ID)
+		run = !e.cache.provisioned(m.Name, inst.ID)
 	}
 	n.run.mu.Lock()
 	n.run.inst, n.run.provision = inst, run
 	n.run.mu.Unlock()
-	if inst.Created {
-		e.forgetConn(m.Name)
-		if err := e.cache.update(func(d *cacheData) {
-			d.Provider = e.Driver.Name
-			d.Machines[m.Name] = machineCache{ID: inst.ID}
-		}); err != nil {
-			return err
-		}
-	}
 	if !inst.Started && !run {
 		e.UI.Debugf(m.Name, "running, nothing to do")
 		return nil

@@ -30,6 +30,10 @@ type PlanOptions struct {
 	// Existing plans for machines that already run: they are not created
 	// (`envrun provision`).
 	Existing bool
+	// Reload reloads the machines named in Machines (all when none) before
+	// the walk goes on as up's: each is stopped, made to match the
+	// Envfile, and started (`envrun reload`).
+	Reload bool
 	// Steps, when not empty, plans a partial run (`envrun watch`): exactly
 	// these steps, each on its running machine, then the global steps that
 	// declare `after` on one of them — those only, not the steps after

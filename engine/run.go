@@ -58,6 +58,10 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 				return nil, err
 			}
 		}
+	case opts.Reload:
+		if err := e.prepareReload(ctx, opts); err != nil {
+			return nil, err
+		}
 	}
 	names := e.Spec.MachineNames()
 	for _, s := range e.Spec.Steps {

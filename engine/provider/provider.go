@@ -103,6 +103,11 @@ type Instance struct {
 	ReadHostKey func(ctx context.Context) (ssh.PublicKey, error)
 	// SSHTimeout bounds the wait for SSH after a start; 0 means 2 minutes.
 	SSHTimeout time.Duration
+	// SnapshotMeta is set when the instance was made from a snapshot
+	// (restored, reloaded keeping its disk, or finishing an interrupted
+	// restore): the engine's provisioning state saved with it, which then
+	// applies to this instance.
+	SnapshotMeta string
 }
 
 // MachineState is one machine of the environment found in the backend.

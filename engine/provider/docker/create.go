@@ -140,6 +140,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 	cs.Config.Labels[LabelConfig] = hex.EncodeToString(h[:])[:16]
 	cs.Config.Labels[LabelHostKey] = hostKey
 	cs.Config.Labels[LabelKey] = keyFingerprint
+	cs.Config.Labels[LabelImage] = image
 	return cs, nil
 }
 

@@ -76,6 +76,14 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
+	if info.State.Paused {
+		// Suspended: up resumes it, as Vagrant's does.
+		p.env.UI.Infof(m.Name, "resuming container %s", name)
+		if err := p.Resume(ctx, m.Name); err != nil {
+			return nil, err
+		}
+		inst.Started = true
+	}
 	// The engine pins the key the container was made with unless the
 	// container holds another now (the user changed it deliberately and
 	// forgot the old pin, as the changed-key error advises): it reads the
@@ -202,6 +210,24 @@ func (p *Provider) createOnce(ctx context.Context, m *spec.Machine, freePorts bo
 	o, err := p.options(m)
 	if err != nil {
 		return nil, err
+	}
+	// A restore or reload cut off after removing the old container left
+	// the image to make it from.
+	if img, ok, err := p.pendingImage(ctx, m); err != nil {
+		return nil, err
+	} else if ok {
+		for _, sf := range m.SyncedFolders {
+			if err := os.MkdirAll(sf.Host, 0o755); err != nil {
+				return nil, fmt.Errorf("synced folder: %w", err)
+			}
+		}
+		o.owner = p.folderOwner(m)
+		inst, err := p.createFrom(ctx, m, o, img)
+		if err != nil {
+			return nil, err
+		}
+		p.dropPending(ctx, m, img)
+		return inst, nil
 	}
 	done := p.phase(ctx, m.Name, "image")
 	img, err := p.ensureImage(ctx, m, o)
@@ -455,7 +481,13 @@ func (p *Provider) remove(ctx context.Context, id string) error {
 }
 
 // Halt stops the container: sshd ends at SIGTERM; after 10 s it is killed.
+// A suspended (paused) container is resumed first, to stop cleanly.
 func (p *Provider) Halt(ctx context.Context, name string) error {
+	if info, err := p.c.ContainerInspect(ctx, p.containerName(name)); err == nil && info.State.Paused && info.Config.Labels[LabelProject] == p.env.Project {
+		if err := p.Resume(ctx, name); err != nil {
+			return err
+		}
+	}
 	p.keepEtcFiles(ctx, name)
 	timeout := 10
 	err := p.c.ContainerStop(ctx, p.containerName(name), container.StopOptions{Timeout: &timeout})
@@ -465,18 +497,13 @@ func (p *Provider) Halt(ctx context.Context, name string) error {
 	return nil
 }
 
-// Destroy removes the container of machine name, found by its labels.
+// Destroy removes the container of machine name, found by its labels,
+// and its snapshots.
 func (p *Provider) Destroy(ctx context.Context, name string) error {
-	list, err := p.list(ctx, name)
-	if err != nil {
+	if err := p.removeContainers(ctx, name); err != nil {
 		return err
 	}
-	for _, c := range list {
-		if err := p.remove(ctx, c.ID); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return nil
+	return p.removeSnapshots(ctx, name)
 }
 
 func (p *Provider) list(ctx context.Context, machine string) ([]container.Summary, error) {
@@ -511,6 +538,8 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 			ms.State = provider.Running
 		case "exited", "created", "dead":
 			ms.State = provider.Stopped
+		case "paused":
+			ms.State = provider.Suspended
 		default:
 			ms.State = provider.Other
 		}
