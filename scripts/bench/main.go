@@ -9,6 +9,7 @@
 //	go run ./scripts/bench -short               # S1 and S2, one repetition, no Vagrant (CI)
 //	go run ./scripts/bench -s S3,S4 -sizes 2,6 -reps 3 -vagrant-max 6
 //	go run ./scripts/bench -s S7,S8 -vagrant-max 0  # uploads and watch sync, quiet and loaded
+//	go run ./scripts/bench -s S9 -vagrant-max 0     # snapshot restore of the two-host example
 //
 // It sets up what it needs (Debian's vagrant, ansible, openssh-client and
 // gnuplot-nox packages, the box image, a Vagrant-ready image built from
@@ -66,8 +67,8 @@ func parseFlags(args []string) (*config, error) {
 	}
 	for _, s := range strings.Split(scen, ",") {
 		s = strings.ToUpper(strings.TrimSpace(s))
-		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}, s) {
-			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S8)", s)
+		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"}, s) {
+			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S9)", s)
 		}
 		c.scenarios = append(c.scenarios, s)
 	}

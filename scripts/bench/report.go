@@ -193,6 +193,7 @@ func (b *bench) goals() []goal {
 		check("S8: 1,000-file burst, envrun ÷ rsync ≤ 2, "+load, b.find("S8", 1, "watch: 1,000-file burst reaches the machine (floor: rsync), "+load),
 			ratio(envrunSide, floorSide), fmtRatio, func(v float64) bool { return v <= 2 })
 	}
+	check("S9: `envrun snapshot restore` of the two-host example ≤ 1 s", b.find("S9", 2, "snapshot restore"), med, fmtSeconds, func(v float64) bool { return v <= 1 })
 	gb := b.find("S6", 1000, "Go benchmark")
 	check("S6: Go benchmark load+validate+plan ≤ 200 ms", gb, med, fmtSeconds, func(v float64) bool { return v <= 0.2 })
 	check("S6: Go benchmark peak RSS ≤ 100 MB", gb,

@@ -21,6 +21,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		{"S5", b.want("S5"), b.s5},
 		{"S6", b.want("S6"), b.s6},
 		{"S7–S8", b.want("S7") || b.want("S8"), b.uploads},
+		{"S9", b.want("S9"), b.s9},
 	}
 	for _, s := range steps {
 		if !s.want {
