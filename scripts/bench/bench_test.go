@@ -159,7 +159,7 @@ func TestFlags(t *testing.T) {
 			func(c *config) bool {
 				return slices.Equal(c.scenarios, []string{"S3", "S4"}) && slices.Equal(c.sizes, []int{2, 6})
 			}},
-		{"unknown scenario", []string{"-s", "S9"}, `unknown scenario "S9"`, nil},
+		{"unknown scenario", []string{"-s", "S99"}, `unknown scenario "S99"`, nil},
 		{"bad size", []string{"-sizes", "2,x"}, `"x" is not a machine count`, nil},
 		{"no repetition", []string{"-reps", "0"}, "at least 1", nil},
 		{"stray argument", []string{"up"}, "unexpected arguments: up", nil},
