@@ -35,7 +35,8 @@ func TestIntegrationPortsAutostartPrimary(t *testing.T) {
 	w := newWorldIn(t, dir, fmt.Sprintf(`
 box "debian/bookworm"
 network "net" { subnet = "172.25.1.0/24" }
-machine "a" { networks = { net = "172.25.1.10" }, ports = { "127.0.0.1:%[1]d:22" } }
+machine "a" { networks = { net = "172.25.1.10" }, ports = { "127.0.0.1:%[1]d:22" },
+  docker = { host_config = { ShmSize = 67108864, Sysctls = { ["net.ipv4.tcp_syncookies"] = "0" } } } }
 machine "b" { networks = { net = "172.25.1.11" }, primary = true, ports = {
   { host = %[1]d, guest = 22, host_ip = "127.0.0.1", auto_correct = true },
   { host = %[2]d, guest = 80, host_ip = "127.0.0.1", auto_correct = true },
@@ -67,6 +68,10 @@ machine "c" { networks = { net = "172.25.1.12" }, autostart = false }
 		if banner := sshBanner(t, port); !strings.HasPrefix(banner, "SSH-2.0-") {
 			t.Errorf("%s: 127.0.0.1:%d answers %q, not sshd", name, port, banner)
 		}
+	}
+	// docker.host_config reached the engine (pass-through).
+	if out, _ := w.exec("a", "sh", "-c", "df -k /dev/shm | tail -1; cat /proc/sys/net/ipv4/tcp_syncookies"); !strings.Contains(out, " 65536 ") || !strings.HasSuffix(strings.TrimSpace(out), "0") {
+		t.Errorf("host_config's ShmSize and Sysctls not applied: %q", out)
 	}
 	if r := w.run("port", "c"); r.code != 1 || !strings.Contains(r.stderr, "not created") {
 		t.Errorf("port of a machine not made: %s", r)

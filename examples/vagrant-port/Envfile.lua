@@ -15,6 +15,11 @@ machine "lb" {
     { host = 2222, guest = 22, host_ip = "127.0.0.1", auto_correct = true },
   },
   provision = { shell { inline = "echo lb > /tmp/role" } },
+  -- Provider pass-through: what envrun has no key for, in each
+  -- provider's own terms (checked when the Envfile loads).
+  docker = { host_config = { ShmSize = 268435456 } },
+  libvirt = { domain_xml = [[<devices><watchdog model="i6300esb" action="reset"/></devices>]] },
+  virtualbox = { modifyvm = { "--nested-hw-virt", "on" } },
 }
 
 for i = 1, 2 do

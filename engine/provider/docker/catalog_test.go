@@ -129,3 +129,40 @@ func TestBaseOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestHostConfig(t *testing.T) {
+	for _, tt := range []struct {
+		hc   map[string]any
+		want string
+	}{
+		{map[string]any{"ShmSize": 268435456.0, "Sysctls": map[string]any{"net.ipv4.ip_forward": "1"}, "SecurityOpt": []any{"seccomp=unconfined"}}, ""},
+		{map[string]any{"ShmSise": 1.0}, `"ShmSise" is not a field of the Docker API's HostConfig`},
+		{map[string]any{"ShmSize": "big"}, "a value does not fit HostConfig"},
+		{map[string]any{"Privileged": true}, "Privileged is set by envrun from docker.privileged"},
+		{map[string]any{"PortBindings": map[string]any{}}, "PortBindings is set by envrun from ports"},
+	} {
+		if got := checkHostConfig(tt.hc); tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("checkHostConfig(%v) = %q, want %q", tt.hc, got, tt.want)
+		}
+	}
+	m := &spec.Machine{Name: "m", Providers: map[string]spec.Options{"docker": {Values: map[string]any{
+		"host_config": map[string]any{"ShmSize": 268435456.0, "Sysctls": map[string]any{"net.ipv4.ip_forward": "1"}},
+	}}}}
+	o, err := decodeOptions(m, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef := &spec.Envfile{Machines: []*spec.Machine{m}}
+	cs, err := buildCreateSpec("p", ef, m, o, "img", "", "", func(n string) string { return n })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.HostConfig.ShmSize != 268435456 || cs.HostConfig.Sysctls["net.ipv4.ip_forward"] != "1" || !*cs.HostConfig.Init || cs.HostConfig.Tmpfs["/run"] != "" {
+		t.Errorf("host_config not laid over envrun's: %+v", cs.HostConfig)
+	}
+	plain := &spec.Machine{Name: "m"}
+	cs2, _ := buildCreateSpec("p", ef, plain, &Options{}, "img", "", "", func(n string) string { return n })
+	if cs2.Config.Labels[LabelConfig] == cs.Config.Labels[LabelConfig] {
+		t.Error("the config label ignores host_config")
+	}
+}

@@ -129,6 +129,10 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			cs.Connect = append(cs.Connect, connect{Network: netName(a.Network), Endpoint: es})
 		}
 	}
+	// Last, the user's pass-through: fields envrun does not model.
+	if err := applyHostConfig(cs.HostConfig, o.HostConfig); err != nil {
+		return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.host_config: %v", m.Name, err)
+	}
 	// The config label is a hash of everything above, taken before the
 	// per-instance labels: a later Envfile that would create the machine
 	// differently is noticed.

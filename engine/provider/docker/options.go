@@ -20,6 +20,7 @@ type Options struct {
 	Build      string            `opt:"build"`      // a folder with a Dockerfile, built through the API
 	Base       string            `opt:"base"`       // an image the box's recipe is built on (catalog.go)
 	Family     string            `opt:"family"`     // the package manager of Base; "" guesses
+	HostConfig map[string]any    `opt:"host_config"` // HostConfig fields envrun does not model, as the API spells them
 	Dockerfile string            `opt:"dockerfile"` // its name inside Build, default "Dockerfile"
 	Cmd        any               `opt:"cmd"`        // a string (run by /bin/sh -c) or a list
 	Privileged bool              `opt:"privileged"`
@@ -71,6 +72,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 		if _, _, err := recipeFor(m.Box, o); err != nil {
 			return nil, spec.Errorf(raw.Pos, "%s: %v", what, err)
 		}
+	}
+	if why := checkHostConfig(o.HostConfig); why != "" {
+		return nil, spec.Errorf(raw.Pos, "%s.host_config: %s", what, why)
 	}
 	if o.Host != "" && o.Context != "" {
 		return nil, spec.Errorf(raw.Pos, "%s: host and context are exclusive: a context names a host", what)

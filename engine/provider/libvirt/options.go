@@ -36,6 +36,12 @@ type Options struct {
 	// DiskSize is the machine disk's size in GiB; 0 keeps the box's size.
 	// A larger disk's file system is not grown by envrun.
 	DiskSize int `opt:"disk_size"`
+
+	// DomainXML is a fragment of domain XML laid over envrun's (devices
+	// added, other elements replaced); QemuArgs are QEMU arguments given
+	// through libvirt's <qemu:commandline>.
+	DomainXML string   `opt:"domain_xml"`
+	QemuArgs  []string `opt:"qemu_args"`
 	// BoxUser is the user the box authorizes Vagrant's insecure key for,
 	// logged in as once; default "vagrant".
 	BoxUser string `opt:"box_user"`
@@ -73,6 +79,14 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 		if err := CheckURI(o.URI); err != nil {
 			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %v", what, err))
 		}
+	}
+	if o.DomainXML != "" {
+		if _, err := parseDomainXML(o.DomainXML); err != nil {
+			errs = append(errs, spec.Errorf(raw.Pos, "%s.domain_xml: %v", what, err))
+		}
+	}
+	if why := checkQemuArgs(o.QemuArgs); why != "" {
+		errs = append(errs, spec.Errorf(raw.Pos, "%s.qemu_args: %s", what, why))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

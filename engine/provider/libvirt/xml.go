@@ -210,6 +210,15 @@ func buildDomain(p domainParams) (*libvirtxml.Domain, error) {
 	if v := o.video(); v != "" {
 		d.Devices.Videos = []libvirtxml.DomainVideo{{Model: libvirtxml.DomainVideoModel{Type: v}}}
 	}
+	// Last, the user's pass-through (checked when the Envfile loaded).
+	if o.DomainXML != "" {
+		extra, err := parseDomainXML(o.DomainXML)
+		if err != nil {
+			return nil, fmt.Errorf("libvirt.domain_xml: %w", err)
+		}
+		mergeDomain(d, extra)
+	}
+	d.QEMUCommandline = qemuCommandline(o.QemuArgs)
 	return d, nil
 }
 

@@ -61,6 +61,14 @@ func TestDomainXML(t *testing.T) {
 			p.Console = ""
 			p.CPUs, p.MemoryMB = 2, 1024
 		}},
+		{"pass-through: a watchdog, nested virtualisation, a firmware loader, QEMU arguments", "domain-passthrough.xml", func(p *domainParams) {
+			p.Opts = &Options{
+				DomainXML: `<devices><watchdog model="i6300esb" action="reset"/></devices>
+<cpu mode="host-model"><feature policy="require" name="vmx"/></cpu>
+<os><loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE.fd</loader></os>`,
+				QemuArgs: []string{"-global", "ICH9-LPC.disable_s3=1"},
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,5 +248,28 @@ func TestCleanConsole(t *testing.T) {
 	}
 	if strings.Contains(cleanConsole("\x1b[?25l"), "\x1b") {
 		t.Error("private-mode escape kept")
+	}
+}
+
+func TestDomainXMLChecks(t *testing.T) {
+	for _, tt := range []struct {
+		frag, want string
+	}{
+		{`<devices><watchdog model="i6300esb"/></devices>`, ""},
+		{`<devices><watchdgo model="i6300esb"/></devices>`, "<watchdgo> is not an element of a libvirt domain"},
+		{`<name>other</name>`, "<name> is set by envrun"},
+		{`<memory unit="MiB">4096</memory>`, "<memory> is set by envrun"},
+		{`<devices><watchdog`, "not XML that libvirt takes"},
+	} {
+		_, err := parseDomainXML(tt.frag)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.frag, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: got %v, want %q", tt.frag, err, tt.want)
+		}
+	}
+	if why := checkQemuArgs([]string{"device", "x"}); !strings.Contains(why, "is not a QEMU option") {
+		t.Errorf("checkQemuArgs: %q", why)
 	}
 }

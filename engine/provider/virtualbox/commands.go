@@ -34,6 +34,7 @@ type machinePlan struct {
 	NICType     string
 	NICs        []nicPlan
 	Ports       []spec.Port
+	Modifyvm    []string // extra modifyvm arguments (virtualbox.modifyvm)
 	Shared      []sharedPlan
 	// SerialLog is the file the guest's first serial port (/dev/ttyS0) is
 	// logged to: the guest reports its new host key there.
@@ -101,6 +102,8 @@ func (p *machinePlan) createCommands() [][]string {
 			mod = append(mod, "--nictype"+s, p.NICType)
 		}
 	}
+	// Last: the user's own (virtualbox.modifyvm), after envrun's.
+	mod = append(mod, p.Modifyvm...)
 	cmds := [][]string{clone, mod}
 	for _, sf := range p.Shared {
 		// Not --automount: the guest mounts it from /etc/fstab, with

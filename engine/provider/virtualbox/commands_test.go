@@ -31,6 +31,11 @@ func TestCreateCommands(t *testing.T) {
 			Ports:  []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
 			Shared: []sharedPlan{{Name: sharedName(0), Host: "/home/u/my proj/src", Guest: "/src"}},
 		}},
+		{name: "create-modifyvm.txt", plan: machinePlan{
+			VM: "proj-0123abcd-web", Base: "envrun-box-debian-bookworm-0123abcd", Linked: true,
+			Description: "d", SSHPort: 2200,
+			Modifyvm: []string{"--nested-hw-virt", "on", "--audio", "none", "--graphicscontroller", "vmsvga"},
+		}},
 		{name: "create-full-clone-hostonlynet.txt", plan: machinePlan{
 			VM: "proj-0123abcd-db", Base: "envrun-box-debian-bookworm-0123abcd", Linked: false,
 			Description: "d", SSHPort: 2222,
@@ -80,5 +85,24 @@ func TestConfigHash(t *testing.T) {
 	b.CPUs = 2
 	if configHash(a) == configHash(b) {
 		t.Error("a changed Envfile setting must change the hash")
+	}
+}
+
+func TestCheckModifyvm(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--nested-hw-virt", "on", "--ioapic", "on"}, ""},
+		{[]string{"--paravirtprovider=kvm"}, ""},
+		{[]string{"modifyvm", ":id", "--cpus", "2"}, `"modifyvm" is not a modifyvm option`},
+		{[]string{"--memory", "2048"}, "--memory is set by envrun (memory)"},
+		{[]string{"--natpf1", "x,tcp,,1,,2"}, "--natpf1 is set by envrun (ports)"},
+		{[]string{"--nic2", "bridged"}, "--nic2 is the adapter of one of the machine's networks"},
+		{[]string{"--nic5", "bridged", "--nictype10", "virtio"}, "--nic5 is the adapter"},
+	} {
+		if got := checkModifyvm(tt.args); tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("checkModifyvm(%q) = %q, want %q", tt.args, got, tt.want)
+		}
 	}
 }

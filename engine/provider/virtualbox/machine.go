@@ -268,6 +268,7 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 	mp := &machinePlan{
 		VM: vmName, Base: base, Linked: *o.LinkedClone, Group: "/envrun",
 		CPUs: m.CPUs, Memory: m.Memory, SSHPort: sshPort, NICType: o.NICType, Ports: m.Ports,
+		Modifyvm: o.Modifyvm,
 	}
 	for i, a := range m.Networks {
 		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})

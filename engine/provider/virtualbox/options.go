@@ -32,6 +32,9 @@ type Options struct {
 	// HaltTimeout is how long halt waits after the ACPI power button
 	// before it powers the machine off, in seconds (default 60).
 	HaltTimeout int `opt:"halt_timeout"`
+	// Modifyvm are extra `VBoxManage modifyvm` arguments (Vagrant's
+	// vb.customize), given after envrun's when the VM is made.
+	Modifyvm []string `opt:"modifyvm"`
 }
 
 // vmNameRE: VirtualBox takes any name, but it becomes a folder name and a
@@ -58,6 +61,9 @@ func decodeOptions(m *spec.Machine) (*Options, error) {
 	}
 	if o.Name != "" && !vmNameRE.MatchString(o.Name) {
 		return nil, spec.Errorf(raw.Pos, "%s.name: %q is not a usable VM name (letters, digits, '.', '_' and '-', at most 63)", what, o.Name)
+	}
+	if why := checkModifyvm(o.Modifyvm); why != "" {
+		return nil, spec.Errorf(raw.Pos, "%s.modifyvm: %s", what, why)
 	}
 	// nic_type and halt_timeout were checked against the schema
 	// (spec.EnvfileSchema) when the Envfile loaded and validated.

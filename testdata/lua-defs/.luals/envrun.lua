@@ -111,6 +111,7 @@
 ---@field host? string the Docker engine, as DOCKER_HOST names it (unix://, tcp://, ssh://); the same for every machine that sets it. Default: the docker CLI's engine (DOCKER_HOST, DOCKER_CONTEXT, the current context). Example: `host = "ssh://me@bighost"`
 ---@field context? string a docker context by name; exclusive with host. Default: the docker CLI's. Example: `context = "bighost"`
 ---@field reach? envrun.Docker.reach how machines are reached: their IP, through the engine's SSH host, or through the Docker API. Default: jump for ssh:// engines, direct when the engine's bridge is on this host, else engine. Example: `reach = "engine"`
+---@field host_config? table<string, any> HostConfig fields of the Docker API that envrun does not model, spelt as the API does, laid over envrun's (checked against the API's type at load). Example: `host_config = { ShmSize = 268435456, Sysctls = { ["net.core.somaxconn"] = "1024" } }`
 ---@field default_route? string the network of the machine its default route goes through. Default: the first declared network that is not isolated. Example: `default_route = "public"`
 
 ---@alias envrun.Libvirt.driver "kvm"|"qemu"
@@ -130,6 +131,8 @@
 ---@field machine_type? string QEMU's machine type ("pc", "q35"). Default: libvirt's. Example: `machine_type = "q35"`
 ---@field disk_size? integer the disk's size in GiB (the file system is not grown). Default: the box's size. Range: ≥ 0 GiB. Example: `disk_size = 40`
 ---@field box_user? string the user the box lets in with Vagrant's insecure key, at first contact. Default: "vagrant". Example: `box_user = "debian"`
+---@field domain_xml? string domain XML laid over envrun's: <devices> children added, other elements (<cpu>, <features>, <os> parts) replaced; checked at load. Example: `domain_xml = [[<devices><watchdog model="i6300esb"/></devices>]]`
+---@field qemu_args? string[] QEMU command-line arguments, given through libvirt's <qemu:commandline>. Example: `qemu_args = { "-global", "ICH9-LPC.disable_s3=1" }`
 ---@field boot_timeout? integer how long to wait for SSH after a start. Default: 300. Range: ≥ 0 seconds. Example: `boot_timeout = 600`
 ---@field halt_timeout? integer how long halt waits after the power button before it pulls the plug. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
 
@@ -143,6 +146,7 @@
 ---@field insecure_key? string a private key the box accepts at first contact. Default: Vagrant's. Example: `insecure_key = "keys/box_key"`
 ---@field box_user? string the box's own user, logged in as at first contact. Default: "vagrant". Example: `box_user = "ubuntu"`
 ---@field halt_timeout? integer how long halt waits after the power button before it powers off. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
+---@field modifyvm? string[] extra `VBoxManage modifyvm` options and values (Vagrant's vb.customize), after envrun's. Example: `modifyvm = { "--nested-hw-virt", "on" }`
 
 ---The machine a Lua function step receives (`function(m) ... end`).
 ---@class envrun.HookMachine
