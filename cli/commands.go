@@ -52,7 +52,7 @@ never finished them; run again, up changes nothing and is fast.`,
 			case forceProvision:
 				mode = engine.ProvisionForce
 			}
-			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: mode, Only: steps}, timings)
+			return a.walk(cmd, "up", engine.PlanOptions{Machines: args, Provision: mode, Only: steps}, timings)
 		},
 	}
 	cmd.Flags().StringSliceVar(&steps, "step", nil, "run only the steps of this name (repeat, or a comma list), run = \"never\" ones too; machines still come up")
@@ -73,7 +73,7 @@ func (a *app) provisionCommand() *cobra.Command {
 the global steps (ansible) whose machines are all among them. With --step,
 only the steps of those names run (run = "never" steps too).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: engine.ProvisionForce, Existing: true, Only: steps}, timings)
+			return a.walk(cmd, "provision", engine.PlanOptions{Machines: args, Provision: engine.ProvisionForce, Existing: true, Only: steps}, timings)
 		},
 	}
 	cmd.Flags().StringSliceVar(&steps, "step", nil, "run only the steps of this name (repeat, or a comma list), run = \"never\" ones too")
@@ -89,14 +89,18 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// walk loads, locks and carries out a plan, then prints the summary.
-func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) (err error) {
+// walk loads, locks and carries out a plan for command event (up,
+// provision) between its triggers, then prints the summary.
+func (a *app) walk(cmd *cobra.Command, event string, opts engine.PlanOptions, timings bool) (err error) {
 	t0 := time.Now()
 	s, err := a.load(cmd.Context(), cmd, true)
 	if err != nil {
 		return err
 	}
 	defer func() { s.finish(err) }()
+	if err := a.runTriggers(cmd.Context(), s, "before", event, opts.Machines); err != nil {
+		return err
+	}
 	rep, err := s.env.Walk(cmd.Context(), opts)
 	a.stopProgress()
 	if rep == nil {
@@ -107,7 +111,7 @@ func (a *app) walk(cmd *cobra.Command, opts engine.PlanOptions, timings bool) (e
 	if err != nil {
 		return reported{err}
 	}
-	return nil
+	return a.runTriggers(cmd.Context(), s, "after", event, opts.Machines)
 }
 
 func (a *app) statusCommand() *cobra.Command {
@@ -401,7 +405,13 @@ func (a *app) haltCommand() *cobra.Command {
 				return err
 			}
 			defer func() { s.finish(err) }()
-			return s.env.Halt(cmd.Context(), args)
+			if err := a.runTriggers(cmd.Context(), s, "before", "halt", args); err != nil {
+				return err
+			}
+			if err := s.env.Halt(cmd.Context(), args); err != nil {
+				return err
+			}
+			return a.runTriggers(cmd.Context(), s, "after", "halt", args)
 		},
 	}
 	a.parallelFlag(cmd)
@@ -432,9 +442,17 @@ func (a *app) destroyCommand() *cobra.Command {
 					return errors.New("not destroyed")
 				}
 			}
+			if err := a.runTriggers(cmd.Context(), s, "before", "destroy", args); err != nil {
+				return err
+			}
 			if err := s.env.Destroy(cmd.Context(), args); err != nil {
 				return err
 			}
+			defer func() {
+				if err == nil {
+					err = a.runTriggers(cmd.Context(), s, "after", "destroy", args)
+				}
+			}()
 			if len(args) == 0 {
 				s.lk.Unlock()
 				s.lk = nil

@@ -42,7 +42,7 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 }
 
 func inventoryHost(m *spec.Machine, addr, proxy string) ansible.Host {
-	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars, ProxyCommand: proxy}
+	return ansible.Host{Name: m.Name, Addr: addr, User: m.User, Groups: m.Groups, Vars: m.Vars, ProxyCommand: proxy, ForwardAgent: m.SSH.ForwardAgent}
 }
 
 func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansible.Inventory {

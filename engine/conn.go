@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"time"
 
@@ -153,6 +154,8 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		HostKey:   e.known.Callback(m.Name),
 		Keepalive: e.keepalive,
 		Via:       e.via(route, m.Name, inst.Addr),
+
+		ForwardAgent: e.agentSocket(m),
 	}, timeout)
 	if err != nil {
 		return nil, e.withConsole(m.Name, err)
@@ -182,4 +185,20 @@ func (e *Env) forgetConn(name string) {
 	if mc != nil {
 		mc.close()
 	}
+}
+
+// agentSocket is the SSH agent socket forwarded to machine m: SSH_AUTH_SOCK
+// when m sets ssh.forward_agent, else "". With no agent running, it warns
+// once and forwards none.
+func (e *Env) agentSocket(m *spec.Machine) string {
+	if !m.SSH.ForwardAgent {
+		return ""
+	}
+	sock := os.Getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		e.agentWarn.Do(func() {
+			e.UI.Warnf(m.Name, "ssh.forward_agent is set, but SSH_AUTH_SOCK is not: there is no agent to forward (start one: eval $(ssh-agent); ssh-add)")
+		})
+	}
+	return sock
 }

@@ -39,6 +39,8 @@ func DefaultParallel() int { return max(8, 4*runtime.NumCPU()) }
 
 // Env is an environment: an Envfile, its provider and its state folder.
 type Env struct {
+	agentWarn sync.Once // agentSocket's warning
+
 	Spec     *spec.Envfile
 	Driver   *provider.Driver
 	Project  string

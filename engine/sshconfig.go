@@ -128,6 +128,9 @@ func (e *Env) SSHConfig(eps []Endpoint) string {
 		if ep.Proxy != "" {
 			fmt.Fprintf(&b, "  ProxyCommand %s\n", ep.Proxy)
 		}
+		if ep.Machine.SSH.ForwardAgent {
+			fmt.Fprintf(&b, "  ForwardAgent yes\n")
+		}
 	}
 	return b.String()
 }
@@ -153,5 +156,7 @@ func (e *Env) Dial(ctx context.Context, ep Endpoint) (*comm.Client, error) {
 		Machine: ep.Machine.Name, Addr: ep.Addr, User: ep.User,
 		Signer: key.Signer, HostKey: e.known.Callback(ep.Machine.Name),
 		Via: e.via(ep.Route, ep.Machine.Name, ep.Addr),
+
+		ForwardAgent: e.agentSocket(ep.Machine),
 	})
 }

@@ -2,6 +2,7 @@ package luaapi
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"slices"
@@ -102,6 +103,8 @@ func (l *loader) register() {
 		"network":  l.curried("network", l.network),
 		"machine":  l.curried("machine", l.machine),
 		"ansible":  l.curried("ansible", l.ansible),
+		"trigger":  l.curried("trigger", l.trigger),
+		"defaults": l.defaultsBuiltin,
 		"machines": l.machines,
 		"shell":    l.shell,
 		"file":     l.file,
@@ -205,7 +208,7 @@ func (l *loader) network(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	f := l.read("machine", fmt.Sprintf("machine %q", name), pos, t)
 	m := &spec.Machine{Name: name, Providers: map[string]spec.Options{}, Pos: pos, Given: f.given}
-	f.into(m)
+	l.machineFields(f, m, pos)
 	nets, _ := f.val("networks").(map[string]netip.Addr)
 	for net, ip := range nets {
 		m.Networks = append(m.Networks, spec.Attachment{Network: net, IP: ip})
@@ -217,11 +220,30 @@ func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	if ports, ok := f.val("ports").([]any); ok {
 		m.Ports = l.ports(f, ports)
 	}
-	folders, _ := f.val("synced_folders").(map[string]string)
-	for host, guest := range folders {
-		m.SyncedFolders = append(m.SyncedFolders, spec.SyncedFolder{Host: l.abs(host), Guest: guest})
+	l.ef.Machines = append(l.ef.Machines, m)
+	return lua.LString(name)
+}
+
+// machineFields reads what machine { } and defaults { } share into m.
+func (l *loader) machineFields(f *fields, m *spec.Machine, pos spec.Pos) {
+	f.into(m)
+	folders, _ := f.val("synced_folders").(map[string]any)
+	for host, v := range folders {
+		sf := spec.SyncedFolder{Host: l.abs(host)}
+		switch v := v.(type) {
+		case string:
+			sf.Guest = v
+		case map[string]any:
+			sf.Guest, _ = v["guest"].(string)
+			sf.Owner, _ = v["owner"].(string)
+			sf.Group, _ = v["group"].(string)
+		}
+		m.SyncedFolders = append(m.SyncedFolders, sf)
 	}
 	slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
+	if v, ok := f.val("ssh").(map[string]any); ok {
+		m.SSH.ForwardAgent, _ = v["forward_agent"].(bool)
+	}
 	for _, p := range spec.Providers {
 		if v, ok := f.val(p).(map[string]any); ok {
 			m.Providers[p] = spec.Options{Values: v, Pos: pos}
@@ -230,7 +252,129 @@ func (l *loader) machine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	if prov, ok := f.val("provision").(*lua.LTable); ok {
 		m.Steps = l.steps(f, prov)
 	}
-	l.ef.Machines = append(l.ef.Machines, m)
+}
+
+// defaultsBuiltin is defaults { ... }: settings every machine gets, merged
+// by finish once the whole Envfile ran (a machine declared before it gets
+// them too, as in a Vagrantfile).
+func (l *loader) defaultsBuiltin(L *lua.LState) int {
+	pos := l.pos()
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		l.raise(pos, "defaults: expected a table of settings, like defaults { memory = 512 }, got %s", typeName(L.Get(1)))
+	}
+	if l.defaults != nil {
+		l.raise(pos, "defaults: given twice (first at %s): give every default in one defaults { }", l.defaults.Pos)
+	}
+	f := l.read("defaults", "defaults", pos, t)
+	d := &spec.Machine{Providers: map[string]spec.Options{}, Pos: pos, Given: f.given}
+	l.machineFields(f, d, pos)
+	l.defaults = d
+	return 0
+}
+
+// mergeDefaults merges the defaults d into machine m: a key m gave wins;
+// groups, vars, synced folders and provider tables merge (m's own entry
+// winning); d's steps run before m's own.
+func mergeDefaults(m, d *spec.Machine) {
+	for _, k := range d.Given {
+		switch k {
+		case "box", "user", "cpus", "memory":
+			if m.Given.Has(k) {
+				continue
+			}
+			switch k {
+			case "box":
+				m.Box = d.Box
+			case "user":
+				m.User = d.User
+			case "cpus":
+				m.CPUs = d.CPUs
+			case "memory":
+				m.Memory = d.Memory
+			}
+		case "ssh":
+			if !m.Given.Has("ssh") {
+				m.SSH = d.SSH
+			}
+		case "groups":
+			var gs []string
+			for _, g := range append(slices.Clone(d.Groups), m.Groups...) {
+				if !slices.Contains(gs, g) {
+					gs = append(gs, g)
+				}
+			}
+			m.Groups = gs
+		case "vars":
+			vars := maps.Clone(d.Vars)
+			maps.Copy(vars, m.Vars)
+			m.Vars = vars
+		case "synced_folders":
+			for _, sf := range d.SyncedFolders {
+				if !slices.ContainsFunc(m.SyncedFolders, func(o spec.SyncedFolder) bool { return o.Guest == sf.Guest }) {
+					m.SyncedFolders = append(m.SyncedFolders, sf)
+				}
+			}
+			slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
+		case "provision":
+			steps := make([]spec.Step, 0, len(d.Steps)+len(m.Steps))
+			for _, s := range d.Steps {
+				steps = append(steps, copyStep(s))
+			}
+			m.Steps = append(steps, m.Steps...)
+		case "docker", "libvirt", "virtualbox":
+			dv := d.Providers[k]
+			own, ok := m.Providers[k]
+			if !ok {
+				m.Providers[k] = spec.Options{Values: maps.Clone(dv.Values), Pos: dv.Pos}
+				break
+			}
+			vals := maps.Clone(dv.Values)
+			maps.Copy(vals, own.Values)
+			m.Providers[k] = spec.Options{Values: vals, Pos: own.Pos}
+		default:
+			continue
+		}
+		if !m.Given.Has(k) {
+			m.Given = append(m.Given, k)
+		}
+	}
+}
+
+// trigger is trigger "NAME" { ... }: a host command around a command.
+func (l *loader) trigger(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.read("trigger", fmt.Sprintf("trigger %q", name), pos, t)
+	tr := &spec.Trigger{Name: name, Pos: pos, OnError: spec.OnErrorFail}
+	for _, when := range []string{"before", "after"} {
+		switch v := f.val(when).(type) {
+		case string:
+			tr.When, tr.Events = when, []string{v}
+		case []string:
+			tr.When, tr.Events = when, v
+		}
+	}
+	if len(tr.Events) == 0 {
+		f.fail("%s: name at least one of %s", tr.When, strings.Join(spec.TriggerEvents, ", "))
+	}
+	switch v := f.val("run").(type) {
+	case string:
+		tr.Inline = v
+	case []string:
+		tr.Argv = v
+	}
+	if tr.Inline == "" && len(tr.Argv) == 0 {
+		f.fail("run: expected a command, got an empty one")
+	}
+	if v, ok := f.val("on_error").(string); ok {
+		tr.OnError = v
+	}
+	tr.Env, _ = f.val("env").(map[string]string)
+	for _, o := range l.ef.Triggers {
+		if o.Name == name {
+			f.fail("a trigger of that name exists already (%s)", o.Pos)
+		}
+	}
+	l.ef.Triggers = append(l.ef.Triggers, tr)
 	return lua.LString(name)
 }
 

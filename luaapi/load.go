@@ -234,6 +234,8 @@ type loader struct {
 	// providerLate: envrun.provider was read when neither the command
 	// line nor the environment named the provider.
 	providerLate bool
+
+	defaults *spec.Machine // what defaults { } gave, merged into every machine by finish
 }
 
 // chunkName is how a file is named in positions: relative to the working
@@ -413,6 +415,9 @@ func (l *loader) raise(pos spec.Pos, format string, args ...any) {
 // the digests of hooks.
 func (l *loader) finish() error {
 	for _, m := range l.ef.Machines {
+		if l.defaults != nil {
+			mergeDefaults(m, l.defaults)
+		}
 		l.sortNetworks(m)
 	}
 	spec.FillDefaults(l.ef)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 )
 
 // Config says how to reach a machine.
@@ -37,6 +38,9 @@ type Config struct {
 	// routable from here (a jump host's `ssh -W`, the engine's API); nil
 	// dials Addr over TCP. Addr still names the machine for host keys.
 	Via func(ctx context.Context) (net.Conn, error)
+	// ForwardAgent is the local SSH agent's socket (SSH_AUTH_SOCK) whose
+	// keys every session run on the connection may use; "" forwards none.
+	ForwardAgent string
 }
 
 func (c *Config) clientConfig() *ssh.ClientConfig {
@@ -68,6 +72,9 @@ type Client struct {
 
 	syncMu sync.Mutex
 	synced map[string]*synced // by destination: what UploadTree last sent there
+
+	agentMu    sync.Mutex
+	agentAsked bool // the connection's agent forwarding was granted
 
 	deadMu sync.Mutex
 	dead   error // why the connection was closed by the keepalive, if it was
@@ -107,6 +114,14 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, conn: ssh.NewClient(sc, chans, reqs), stop: make(chan struct{}), gone: make(chan struct{})}
+	if cfg.ForwardAgent != "" {
+		// Channels the machine opens back to the agent are answered by
+		// dialling the socket afresh each time.
+		if err := agent.ForwardToRemote(c.conn, cfg.ForwardAgent); err != nil {
+			c.conn.Close()
+			return nil, fmt.Errorf("forward the SSH agent to %s: %w", cfg.Machine, err)
+		}
+	}
 	go c.keepalive()
 	go func() {
 		c.conn.Wait()
@@ -336,6 +351,9 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) error {
 	}
 	sess.Stdout = orDiscard(cmd.Stdout)
 	sess.Stderr = io.MultiWriter(orDiscard(cmd.Stderr), tail)
+	if err := c.requestAgent(sess); err != nil {
+		return err
+	}
 	if err := sess.Start(cmd.Command); err != nil {
 		return c.wrap(err)
 	}
@@ -363,6 +381,26 @@ func (c *Client) Run(ctx context.Context, cmd Cmd) error {
 		return c.wrap(fmt.Errorf("command %q: the connection closed before it finished", abbreviate(label, 80)))
 	}
 	return c.wrap(err)
+}
+
+// requestAgent asks for agent forwarding on the connection's first
+// session when the client forwards an agent. OpenSSH's sshd grants it
+// once per connection (a second request is denied) and gives every later
+// session the same SSH_AUTH_SOCK.
+func (c *Client) requestAgent(sess *ssh.Session) error {
+	if c.cfg.ForwardAgent == "" {
+		return nil
+	}
+	c.agentMu.Lock()
+	defer c.agentMu.Unlock()
+	if c.agentAsked {
+		return nil
+	}
+	if err := agent.RequestAgentForwarding(sess); err != nil {
+		return c.wrap(fmt.Errorf("forward the SSH agent to %s (is AllowAgentForwarding off in its sshd_config?): %w", c.cfg.Machine, err))
+	}
+	c.agentAsked = true
+	return nil
 }
 
 // Output runs cmd and returns its stdout; stderr also goes to stderr.

@@ -46,6 +46,53 @@ var providerTableKeys = []Key{
 	{Name: "virtualbox", Type: TableOf("virtualbox"), Doc: "settings for the VirtualBox provider only", Example: `virtualbox = { gui = true }`},
 }
 
+// machineKeys are the keys of a machine, but its provider tables.
+var machineKeys = []Key{
+	{Name: "hostname", Type: String, Field: "Hostname", DefaultDoc: "the machine's name",
+		Doc: "the machine's hostname; a dotted name also sets its domain", Example: `hostname = "web.local"`},
+	{Name: "box", Type: String, Field: "Box", DefaultDoc: "the Envfile's `box`",
+		Doc: "the box (base image) of this machine", Example: `box = "debian/bookworm"`},
+	{Name: "user", Type: String, Field: "User", Default: DefaultUser,
+		Doc: "the login user; envrun's key is authorized for it", Example: `user = "admin"`},
+	{Name: "cpus", Type: Int, Field: "CPUs", Range: AtLeast(1), DefaultDoc: "the provider's",
+		Doc: "virtual CPUs (Docker: a CPU limit)", Example: `cpus = 2`},
+	{Name: "memory", Type: Int, Field: "Memory", Range: AtLeast(64), Unit: "MiB", DefaultDoc: "the provider's",
+		Doc: "memory in MiB (Docker: a memory limit)", Example: `memory = 1024`},
+	{Name: "networks", Type: MapOf(IP),
+		Doc: "the networks the machine is on, each with its static address; the first is the machine's IP", Example: `networks = { backend = "172.20.1.10" }`},
+	{Name: "groups", Type: ListOf(String), Field: "Groups",
+		Doc: "the Ansible groups the machine is in", Example: `groups = { "app", "web" }`},
+	{Name: "vars", Type: MapOf(Any), Field: "Vars",
+		Doc: "Ansible host variables of the machine", Example: `vars = { http_port = 8080 }`},
+	{Name: "depends_on", Type: ListOf(String), Field: "DependsOn",
+		Doc: "machines that must be up and provisioned before this one starts", Example: `depends_on = { "db" }`},
+	{Name: "ports", Type: ListOf(OneOf(PortType, TableOf("port"))),
+		Doc: `host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table`, Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`},
+	{Name: "autostart", Type: Bool, DefaultDoc: "true",
+		Doc: "`envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it)", Example: `autostart = false`},
+	{Name: "primary", Type: Bool, Field: "Primary", Default: false,
+		Doc: "the machine `envrun ssh` reaches when no machine is named (one machine at most)", Example: `primary = true`},
+	{Name: "synced_folders", Type: MapOf(OneOf(String, TableOf("synced_folder"))),
+		Doc: "host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }", Example: `synced_folders = { ["./src"] = "/src" }`},
+	{Name: "ssh", Type: TableOf("ssh"),
+		Doc: "how envrun, OpenSSH and Ansible log in, beyond the user", Example: `ssh = { forward_agent = true }`},
+	{Name: "provision", Type: Steps,
+		Doc: "the machine's steps, run in order: shell {...}, file {...} and Lua functions", Example: `provision = { shell { inline = "make" } }`},
+}
+
+// pickKeys are the keys of keys called names, in that order.
+func pickKeys(keys []Key, names ...string) []Key {
+	out := make([]Key, 0, len(names))
+	for _, n := range names {
+		for _, k := range keys {
+			if k.Name == n {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
 // machineFacts are what Lua code can read of a machine: the machine a hook
 // gets and envrun.machine_info's.
 var machineFacts = []Key{
@@ -77,6 +124,15 @@ var EnvfileSchema = &Schema{
 			Params:  []Param{{Name: "name", Type: String, Doc: "the machine's name"}, {Name: "settings", Type: TableOf("machine")}},
 			Returns: []Param{{Name: "name", Type: String}},
 			Example: `machine "web" { networks = { backend = "172.20.1.10" }, memory = 1024 }`},
+		{Name: "defaults", Form: `defaults { ... }`,
+			Doc:     "Settings every machine gets (Vagrant's settings outside define): a machine's own values win; groups, vars, synced_folders and provider tables merge, a machine's own winning key by key; the provision steps run before the machine's own. Applies to every machine of the Envfile, once it ran; give it once.",
+			Params:  []Param{{Name: "settings", Type: TableOf("defaults")}},
+			Example: `defaults { memory = 512, provision = { shell { inline = "apt-get update" } } }`},
+		{Name: "trigger", Form: `trigger "NAME" { ... }`,
+			Doc:     "A command run on the host before or after `up`, `provision`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = \"continue\". Returns the trigger's name.",
+			Params:  []Param{{Name: "name", Type: String, Doc: "the trigger's name"}, {Name: "settings", Type: TableOf("trigger")}},
+			Returns: []Param{{Name: "name", Type: String}},
+			Example: `trigger "vpn" { before = "up", run = "./scripts/vpn-up.sh", on_error = "continue" }`},
 		{Name: "shell", Form: `shell { ... }`,
 			Doc:     "A step that runs a command or a local script on the machine over SSH.",
 			Params:  []Param{{Name: "settings", Type: TableOf("shell")}},
@@ -138,36 +194,44 @@ var EnvfileSchema = &Schema{
 	}},
 	Tables: []*Table{
 		{Name: "machine", Doc: "The settings of `machine \"NAME\" { ... }`.",
-			Keys: append([]Key{
-				{Name: "hostname", Type: String, Field: "Hostname", DefaultDoc: "the machine's name",
-					Doc: "the machine's hostname; a dotted name also sets its domain", Example: `hostname = "web.local"`},
-				{Name: "box", Type: String, Field: "Box", DefaultDoc: "the Envfile's `box`",
-					Doc: "the box (base image) of this machine", Example: `box = "debian/bookworm"`},
-				{Name: "user", Type: String, Field: "User", Default: DefaultUser,
-					Doc: "the login user; envrun's key is authorized for it", Example: `user = "admin"`},
-				{Name: "cpus", Type: Int, Field: "CPUs", Range: AtLeast(1), DefaultDoc: "the provider's",
-					Doc: "virtual CPUs (Docker: a CPU limit)", Example: `cpus = 2`},
-				{Name: "memory", Type: Int, Field: "Memory", Range: AtLeast(64), Unit: "MiB", DefaultDoc: "the provider's",
-					Doc: "memory in MiB (Docker: a memory limit)", Example: `memory = 1024`},
-				{Name: "networks", Type: MapOf(IP),
-					Doc: "the networks the machine is on, each with its static address; the first is the machine's IP", Example: `networks = { backend = "172.20.1.10" }`},
-				{Name: "groups", Type: ListOf(String), Field: "Groups",
-					Doc: "the Ansible groups the machine is in", Example: `groups = { "app", "web" }`},
-				{Name: "vars", Type: MapOf(Any), Field: "Vars",
-					Doc: "Ansible host variables of the machine", Example: `vars = { http_port = 8080 }`},
-				{Name: "depends_on", Type: ListOf(String), Field: "DependsOn",
-					Doc: "machines that must be up and provisioned before this one starts", Example: `depends_on = { "db" }`},
-				{Name: "ports", Type: ListOf(OneOf(PortType, TableOf("port"))),
-					Doc: `host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table`, Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`},
-				{Name: "autostart", Type: Bool, DefaultDoc: "true",
-					Doc: "`envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it)", Example: `autostart = false`},
-				{Name: "primary", Type: Bool, Field: "Primary", Default: false,
-					Doc: "the machine `envrun ssh` reaches when no machine is named (one machine at most)", Example: `primary = true`},
-				{Name: "synced_folders", Type: MapOf(String),
-					Doc: "host folders (relative to the Envfile) shared with the machine at a guest path", Example: `synced_folders = { ["./src"] = "/src" }`},
-				{Name: "provision", Type: Steps,
-					Doc: "the machine's steps, run in order: shell {...}, file {...} and Lua functions", Example: `provision = { shell { inline = "make" } }`},
-			}, providerTableKeys...)},
+			Keys: append(machineKeys[:len(machineKeys):len(machineKeys)], providerTableKeys...)},
+		{Name: "defaults", Doc: "The settings of `defaults { ... }`: what every machine gets unless it says otherwise.",
+			Refused: map[string]string{
+				"hostname":   "each machine has its own hostname (its name by default)",
+				"networks":   "each machine has its own addresses: give networks in each machine",
+				"depends_on": "a default dependency would make a machine depend on itself: give depends_on in each machine",
+				"ports":      "one host port cannot go to every machine: give ports in each machine",
+				"autostart":  "give autostart in each machine that is not brought up by default",
+				"primary":    "one machine at most is primary: give primary in that machine",
+			},
+			Keys: append(pickKeys(machineKeys, "box", "user", "cpus", "memory", "groups", "vars", "synced_folders", "ssh", "provision"), providerTableKeys...)},
+		{Name: "ssh", Doc: "A machine's `ssh = { ... }`.",
+			Keys: []Key{
+				{Name: "forward_agent", Type: Bool, Default: false,
+					Doc: "forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory", Example: `forward_agent = true`},
+			}},
+		{Name: "synced_folder", Doc: "A synced folder written as a table.",
+			Keys: []Key{
+				{Name: "guest", Type: String, Required: true, Doc: "the path in the machine", Example: `guest = "/srv/app"`},
+				{Name: "owner", Type: String, DefaultDoc: "the machine's user",
+					Doc: "the guest user that owns the folder (VirtualBox; Docker: the host's owners show through)", Example: `owner = "www-data"`},
+				{Name: "group", Type: String, DefaultDoc: "the machine user's group",
+					Doc: "the guest group of the folder (VirtualBox; Docker: the host's owners show through)", Example: `group = "www-data"`},
+			}},
+		{Name: "trigger", Doc: "The settings of `trigger \"NAME\" { ... }`: give before or after.",
+			Exclusive: [][]string{{"before", "after"}},
+			Keys: []Key{
+				{Name: "before", Type: OneOf(EnumOf(TriggerEvents...), ListOf(EnumOf(TriggerEvents...))),
+					Doc: "the commands it runs before", Example: `before = { "up", "provision" }`},
+				{Name: "after", Type: OneOf(EnumOf(TriggerEvents...), ListOf(EnumOf(TriggerEvents...))),
+					Doc: "the commands it runs after, when they succeeded", Example: `after = "destroy"`},
+				{Name: "run", Type: OneOf(String, ListOf(String)), Required: true,
+					Doc: "a command line (run with sh -c) or a program and its arguments, run on the host in the Envfile's folder", Example: `run = "./scripts/vpn-up.sh"`},
+				{Name: "on_error", Type: EnumOf(OnErrorFail, OnErrorContinue), Default: OnErrorFail,
+					Doc: "what a failure does: stop the command, or warn and go on", Example: `on_error = "continue"`},
+				{Name: "env", Type: MapOf(String),
+					Doc: "environment variables of the command, added to envrun's", Example: `env = { VPN = "dev" }`},
+			}},
 		{Name: "network", Doc: "The settings of `network \"NAME\" { ... }`.",
 			Keys: []Key{
 				{Name: "subnet", Type: CIDR, Field: "Subnet", Required: true,

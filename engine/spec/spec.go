@@ -53,8 +53,9 @@ type Envfile struct {
 	ProviderPos Pos
 	Networks    []*Network
 	Machines    []*Machine
-	Steps       []Step   // global steps (ansible), in definition order
-	Sources     []string // absolute paths of every file the load read: Lua files (the Envfile first, fetched modules too), templates, Envfile.lock
+	Steps       []Step     // global steps (ansible), in definition order
+	Triggers    []*Trigger // host commands run before or after up, provision, halt, destroy
+	Sources     []string   // absolute paths of every file the load read: Lua files (the Envfile first, fetched modules too), templates, Envfile.lock
 }
 
 // Machine returns the machine called name, or nil.
@@ -146,6 +147,7 @@ type Machine struct {
 	SyncedFolders []SyncedFolder
 	Steps         []Step
 	Providers     map[string]Options // per-provider overrides, by provider name
+	SSH           SSH
 	Pos           Pos
 	Given         Keys // the keys the Envfile gave
 }
@@ -217,6 +219,56 @@ func (p Port) String() string {
 type SyncedFolder struct {
 	Host  string // absolute
 	Guest string
+	Owner string // the guest user that owns it, where the provider can say; "" for the provider's choice
+	Group string // the guest group, likewise
+}
+
+// SSH is how envrun, OpenSSH and Ansible log in to a machine, beyond its
+// user.
+type SSH struct {
+	// ForwardAgent forwards the host's SSH agent (SSH_AUTH_SOCK) into the
+	// machine's sessions: envrun's shell steps, `envrun ssh`, ssh-config
+	// and the inventory.
+	ForwardAgent bool
+}
+
+// Trigger events: the commands a trigger can run around.
+var TriggerEvents = []string{"up", "provision", "halt", "destroy"}
+
+// Trigger values of on_error.
+const (
+	OnErrorFail     = "fail"
+	OnErrorContinue = "continue"
+)
+
+// Trigger is a command run on the host before or after a command of
+// envrun (Vagrant's triggers).
+type Trigger struct {
+	Name    string
+	When    string   // "before" or "after"
+	Events  []string // of TriggerEvents
+	Inline  string   // a command line, run with sh -c; or
+	Argv    []string // a program and its arguments
+	Env     map[string]string
+	OnError string // OnErrorFail or OnErrorContinue
+	Pos     Pos
+}
+
+// TriggersFor lists the triggers that run when (before or after) event.
+func (e *Envfile) TriggersFor(when, event string) []*Trigger {
+	var out []*Trigger
+	for _, t := range e.Triggers {
+		if t.When != when {
+			continue
+		}
+		for _, ev := range t.Events {
+			if ev == event {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Step is one provisioning step: *Shell, *File, *Hook or *Ansible.

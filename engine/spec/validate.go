@@ -16,21 +16,49 @@ import (
 )
 
 // CheckGroup reports why s cannot name an Ansible group of the Envfile's
-// machines, or "".
+// machines, or "". A group may share a machine's name, as Ansible allows
+// (Warnings says so).
 func (e *Envfile) CheckGroup(s string) string {
 	return checkGroup(s, e.Machine)
 }
 
-func checkGroup(s string, machine func(string) *Machine) string {
+func checkGroup(s string, _ func(string) *Machine) string {
 	switch {
 	case !isEnvName(s): // an identifier, as environment variable names are
 		return "Ansible group names are letters, digits and '_', not starting with a digit"
 	case s == "all" || s == "ungrouped":
 		return "is one of Ansible's own groups"
-	case machine(s) != nil:
-		return "is also a machine's name"
 	}
 	return ""
+}
+
+// Warnings lists what is allowed but likely unmeant, with its position:
+// a group that shares a machine's name (Ansible allows it and warns
+// "Found both group and host with same name": a pattern of that name
+// means the machine alone).
+func (e *Envfile) Warnings() []string {
+	var out []string
+	seen := map[string]bool{}
+	warn := func(pos Pos, g string) {
+		if seen[g] || e.Machine(g) == nil {
+			return
+		}
+		seen[g] = true
+		out = append(out, fmt.Sprintf("%s: group %q has a machine's name: Ansible allows it, but hosts: and --limit %q mean the machine, not the group", pos, g, g))
+	}
+	for _, m := range e.Machines {
+		for _, g := range m.Groups {
+			warn(m.Pos, g)
+		}
+	}
+	for _, s := range e.Steps {
+		if a, ok := s.(*Ansible); ok {
+			for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
+				warn(a.Pos, g)
+			}
+		}
+	}
+	return out
 }
 
 // Validate checks the Envfile as a whole and returns every problem found

@@ -1,3 +1,3 @@
--- want: Envfile.lua:3: machine "a": synced_folders: expected a table of names to strings, got key 1
+-- want: Envfile.lua:3: machine "a": synced_folders: expected a table of names to string or synced_folder tables, got key 1
 box "debian/bookworm"
 machine "a" { synced_folders = { "./src" } }

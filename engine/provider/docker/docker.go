@@ -64,6 +64,12 @@ func validate(ef *spec.Envfile) error {
 		if o.Image == "" && o.Build == "" && m.Box == "" {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q has no box: set `box \"debian/bookworm\"` or docker.image", m.Name))
 		}
+		for _, sf := range m.SyncedFolders {
+			if sf.Owner != "" || sf.Group != "" {
+				errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: owner and group are not supported on Docker: a bind mount shows the host's owners, "+
+					"and the machine's user takes the host user's uid and gid so it can write the folder (docs/machines.md); leave them out", m.Name, sf.Guest))
+			}
+		}
 	}
 	return errs.Err()
 }

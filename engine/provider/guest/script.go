@@ -47,6 +47,9 @@ type Addr struct {
 // under an empty read-only tmpfs as the Docker provider hides it.
 type Mount struct {
 	Name, Guest, Mask string
+	// Owner and Group own the folder in the guest (vboxsf's uid and gid):
+	// "" is the machine's user and that user's group.
+	Owner, Group string
 }
 
 // ReportLine is the line the guest writes for report r with key.
@@ -178,7 +181,16 @@ func (g *Setup) Script() string {
 		w("# Shared folder %s (needs the VirtualBox Guest Additions), in /etc/fstab so that a reboot", m.Name)
 		w("# mounts it again%s.", map[bool]string{true: ", with .envrun/ (the environment's key) under an empty read-only tmpfs", false: ""}[m.Mask != ""])
 		w(`mkdir -p %s`, q(m.Guest))
-		w(`line=$(printf '%%s %%s vboxsf uid=%%s,gid=%%s,nofail 0 0' %s %s "$(id -u "$user")" "$(id -g "$user")")`, q(m.Name), q(fstabPath(m.Guest)))
+		uid, gid := `"$(id -u "$user")"`, `"$(id -g "$user")"`
+		if m.Owner != "" {
+			w(`id -u %s >/dev/null 2>&1 || fail %s`, q(m.Owner), q("synced folder "+m.Guest+": no user "+m.Owner+" in the machine (owner)"))
+			uid, gid = fmt.Sprintf(`"$(id -u %s)"`, q(m.Owner)), fmt.Sprintf(`"$(id -g %s)"`, q(m.Owner))
+		}
+		if m.Group != "" {
+			w(`getent group %s >/dev/null || fail %s`, q(m.Group), q("synced folder "+m.Guest+": no group "+m.Group+" in the machine (group)"))
+			gid = fmt.Sprintf(`"$(getent group %s | cut -d: -f3)"`, q(m.Group))
+		}
+		w(`line=$(printf '%%s %%s vboxsf uid=%%s,gid=%%s,nofail 0 0' %s %s %s %s)`, q(m.Name), q(fstabPath(m.Guest)), uid, gid)
 		w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
 		w(`mountpoint -q %s || mount %s || fail %s`, q(m.Guest), q(m.Guest),
 			q("cannot mount the shared folder "+m.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))

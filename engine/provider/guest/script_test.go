@@ -27,7 +27,7 @@ func TestScriptGolden(t *testing.T) {
 			Hostname: "machine1.local", Short: "machine1", HostIP: "172.20.1.20",
 			HostKey: &HostKeyReport{Device: "/dev/ttyS0", Nonce: "00112233445566778899aabbccddeeff"},
 			Addrs:   []Addr{{MAC: "08:00:27:ae:1f:98", Prefix: "172.20.1.20/24"}},
-			Mounts:  []Mount{{Name: "envrun1", Guest: "/src dir", Mask: "/src dir/.envrun"}, {Name: "envrun2", Guest: "/data"}}}},
+			Mounts:  []Mount{{Name: "envrun1", Guest: "/src dir", Mask: "/src dir/.envrun"}, {Name: "envrun2", Guest: "/data"}, {Name: "envrun3", Guest: "/var/www", Owner: "www-data", Group: "adm"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

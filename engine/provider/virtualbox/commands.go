@@ -52,6 +52,10 @@ type nicPlan struct {
 // sharedPlan is a synced folder as a VirtualBox shared folder.
 type sharedPlan struct {
 	Name, Host, Guest string
+	// Owner and Group own the folder in the guest (vboxsf's uid and gid);
+	// "" is the machine's user and its group.
+	Owner string `json:",omitempty"`
+	Group string `json:",omitempty"`
 }
 
 // sharedName names the shared folder of synced folder i.

@@ -49,7 +49,7 @@ func newGuestSetup(ef *spec.Envfile, key *comm.Key, m *spec.Machine, vi *VMInfo,
 		g.Addrs = append(g.Addrs, guest.Addr{MAC: macColons(nic.MAC), Prefix: netip.PrefixFrom(a.IP, n.Subnet.Bits()).String()})
 	}
 	for i, sf := range shared {
-		mt := guest.Mount{Name: sf.Name, Guest: sf.Guest}
+		mt := guest.Mount{Name: sf.Name, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group}
 		if at, ok := provider.StateInside(ef, m.SyncedFolders[i]); ok {
 			mt.Mask = at
 		}

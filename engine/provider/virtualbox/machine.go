@@ -274,7 +274,7 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})
 	}
 	for i, sf := range m.SyncedFolders {
-		mp.Shared = append(mp.Shared, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest})
+		mp.Shared = append(mp.Shared, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group})
 	}
 	return mp
 }

@@ -34,6 +34,8 @@ type Host struct {
 	// ProxyCommand reaches the machine when this host cannot route to it
 	// (a jump host, the engine's API); "" for a direct connection.
 	ProxyCommand string
+	// ForwardAgent forwards the host's SSH agent (ansible_ssh_extra_args).
+	ForwardAgent bool
 	// Interfaces are its interface names by network, envrun_interfaces;
 	// nil when not known yet.
 	Interfaces map[string]string
@@ -104,6 +106,9 @@ func (inv *Inventory) YAML() ([]byte, error) {
 		own("ansible_user", h.User)
 		if h.ProxyCommand != "" {
 			own("ansible_ssh_common_args", SSHCommonArgs(inv.KnownHostsFile)+" -o "+shquote.Quote("ProxyCommand="+h.ProxyCommand))
+		}
+		if h.ForwardAgent {
+			own("ansible_ssh_extra_args", "-o ForwardAgent=yes")
 		}
 		if len(h.Interfaces) > 0 {
 			ifaces := mapping()

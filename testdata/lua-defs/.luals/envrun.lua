@@ -19,11 +19,46 @@
 ---@field ports? (string|envrun.Port)[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table. Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`
 ---@field autostart? boolean `envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it). Default: true. Example: `autostart = false`
 ---@field primary? boolean the machine `envrun ssh` reaches when no machine is named (one machine at most). Default: false. Example: `primary = true`
----@field synced_folders? table<string, string> host folders (relative to the Envfile) shared with the machine at a guest path. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user. Example: `ssh = { forward_agent = true }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
 ---@field libvirt? envrun.Libvirt settings for the libvirt provider only. Example: `libvirt = { graphics = "spice" }`
 ---@field virtualbox? envrun.Virtualbox settings for the VirtualBox provider only. Example: `virtualbox = { gui = true }`
+
+---The settings of `defaults { ... }`: what every machine gets unless it says otherwise.
+---@class envrun.Defaults
+---@field box? string the box (base image) of this machine. Default: the Envfile's `box`. Example: `box = "debian/bookworm"`
+---@field user? string the login user; envrun's key is authorized for it. Default: "vagrant". Example: `user = "admin"`
+---@field cpus? integer virtual CPUs (Docker: a CPU limit). Default: the provider's. Range: ≥ 1. Example: `cpus = 2`
+---@field memory? integer memory in MiB (Docker: a memory limit). Default: the provider's. Range: ≥ 64 MiB. Example: `memory = 1024`
+---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
+---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
+---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user. Example: `ssh = { forward_agent = true }`
+---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
+---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
+---@field libvirt? envrun.Libvirt settings for the libvirt provider only. Example: `libvirt = { graphics = "spice" }`
+---@field virtualbox? envrun.Virtualbox settings for the VirtualBox provider only. Example: `virtualbox = { gui = true }`
+
+---A machine's `ssh = { ... }`.
+---@class envrun.Ssh
+---@field forward_agent? boolean forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory. Default: false. Example: `forward_agent = true`
+
+---A synced folder written as a table.
+---@class envrun.SyncedFolder
+---@field guest string the path in the machine. Required. Example: `guest = "/srv/app"`
+---@field owner? string the guest user that owns the folder (VirtualBox; Docker: the host's owners show through). Default: the machine's user. Example: `owner = "www-data"`
+---@field group? string the guest group of the folder (VirtualBox; Docker: the host's owners show through). Default: the machine user's group. Example: `group = "www-data"`
+
+---@alias envrun.Trigger.on_error "fail"|"continue"
+---The settings of `trigger "NAME" { ... }`: give before or after.
+---@class envrun.Trigger
+---@field before? "up"|"provision"|"halt"|"destroy"|("up"|"provision"|"halt"|"destroy")[] the commands it runs before. Example: `before = { "up", "provision" }`
+---@field after? "up"|"provision"|"halt"|"destroy"|("up"|"provision"|"halt"|"destroy")[] the commands it runs after, when they succeeded. Example: `after = "destroy"`
+---@field run string|string[] a command line (run with sh -c) or a program and its arguments, run on the host in the Envfile's folder. Required. Example: `run = "./scripts/vpn-up.sh"`
+---@field on_error? envrun.Trigger.on_error what a failure does: stop the command, or warn and go on. Default: "fail". Example: `on_error = "continue"`
+---@field env? table<string, string> environment variables of the command, added to envrun's. Example: `env = { VPN = "dev" }`
 
 ---The settings of `network "NAME" { ... }`.
 ---@class envrun.Network
@@ -304,6 +339,24 @@ function network(name) end
 ---@return fun(settings: envrun.Machine): string
 ---@overload fun(name: string, settings: envrun.Machine): string
 function machine(name) end
+
+---Settings every machine gets (Vagrant's settings outside define): a machine's own values win; groups, vars, synced_folders and provider tables merge, a machine's own winning key by key; the provision steps run before the machine's own. Applies to every machine of the Envfile, once it ran; give it once.
+---
+---```lua
+---defaults { memory = 512, provision = { shell { inline = "apt-get update" } } }
+---```
+---@param settings envrun.Defaults 
+function defaults(settings) end
+
+---A command run on the host before or after `up`, `provision`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = "continue". Returns the trigger's name.
+---
+---```lua
+---trigger "vpn" { before = "up", run = "./scripts/vpn-up.sh", on_error = "continue" }
+---```
+---@param name string the trigger's name
+---@return fun(settings: envrun.Trigger): string
+---@overload fun(name: string, settings: envrun.Trigger): string
+function trigger(name) end
 
 ---A step that runs a command or a local script on the machine over SSH.
 ---

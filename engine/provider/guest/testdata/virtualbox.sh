@@ -93,5 +93,14 @@ line=$(printf '%s %s vboxsf uid=%s,gid=%s,nofail 0 0' envrun2 /data "$(id -u "$u
 grep -qxF "$line" /etc/fstab || printf '%s\n' "$line" >>/etc/fstab
 mountpoint -q /data || mount /data || fail 'cannot mount the shared folder /data: the box needs the VirtualBox Guest Additions (vboxsf)'
 
+# Shared folder envrun3 (needs the VirtualBox Guest Additions), in /etc/fstab so that a reboot
+# mounts it again.
+mkdir -p /var/www
+id -u www-data >/dev/null 2>&1 || fail 'synced folder /var/www: no user www-data in the machine (owner)'
+getent group adm >/dev/null || fail 'synced folder /var/www: no group adm in the machine (group)'
+line=$(printf '%s %s vboxsf uid=%s,gid=%s,nofail 0 0' envrun3 /var/www "$(id -u www-data)" "$(getent group adm | cut -d: -f3)")
+grep -qxF "$line" /etc/fstab || printf '%s\n' "$line" >>/etc/fstab
+mountpoint -q /var/www || mount /var/www || fail 'cannot mount the shared folder /var/www: the box needs the VirtualBox Guest Additions (vboxsf)'
+
 # sshd takes its new settings; this session survives the restart.
 systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart
