@@ -203,7 +203,7 @@ not run again unless --provision says so.`,
 			case forceProvision:
 				mode = engine.ProvisionForce
 			}
-			return a.walk(cmd, engine.PlanOptions{Machines: args, Provision: mode, Reload: true}, timings)
+			return a.walk(cmd, "reload", engine.PlanOptions{Machines: args, Provision: mode, Reload: true}, timings)
 		},
 	}
 	cmd.Flags().BoolVar(&noProvision, "no-provision", false, "do not run provisioning steps")

@@ -129,7 +129,7 @@ var EnvfileSchema = &Schema{
 			Params:  []Param{{Name: "settings", Type: TableOf("defaults")}},
 			Example: `defaults { memory = 512, provision = { shell { inline = "apt-get update" } } }`},
 		{Name: "trigger", Form: `trigger "NAME" { ... }`,
-			Doc:     "A command run on the host before or after `up`, `provision`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = \"continue\". Returns the trigger's name.",
+			Doc:     "A command run on the host before or after `up`, `provision`, `reload`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = \"continue\". Returns the trigger's name.",
 			Params:  []Param{{Name: "name", Type: String, Doc: "the trigger's name"}, {Name: "settings", Type: TableOf("trigger")}},
 			Returns: []Param{{Name: "name", Type: String}},
 			Example: `trigger "vpn" { before = "up", run = "./scripts/vpn-up.sh", on_error = "continue" }`},

@@ -233,7 +233,7 @@ type SSH struct {
 }
 
 // Trigger events: the commands a trigger can run around.
-var TriggerEvents = []string{"up", "provision", "halt", "destroy"}
+var TriggerEvents = []string{"up", "provision", "reload", "halt", "destroy"}
 
 // Trigger values of on_error.
 const (

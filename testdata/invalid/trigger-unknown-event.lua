@@ -1,4 +1,4 @@
--- want: Envfile.lua:5: trigger "vpn": before: unknown value "boot" (known: up, provision, halt, destroy)
+-- want: Envfile.lua:5: trigger "vpn": before: unknown value "boot" (known: up, provision, reload, halt, destroy)
 box "debian/bookworm"
 network "lan" { subnet = "172.27.9.0/24" }
 machine "web" { networks = { lan = "172.27.9.10" } }

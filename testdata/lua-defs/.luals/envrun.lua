@@ -54,8 +54,8 @@
 ---@alias envrun.Trigger.on_error "fail"|"continue"
 ---The settings of `trigger "NAME" { ... }`: give before or after.
 ---@class envrun.Trigger
----@field before? "up"|"provision"|"halt"|"destroy"|("up"|"provision"|"halt"|"destroy")[] the commands it runs before. Example: `before = { "up", "provision" }`
----@field after? "up"|"provision"|"halt"|"destroy"|("up"|"provision"|"halt"|"destroy")[] the commands it runs after, when they succeeded. Example: `after = "destroy"`
+---@field before? "up"|"provision"|"reload"|"halt"|"destroy"|("up"|"provision"|"reload"|"halt"|"destroy")[] the commands it runs before. Example: `before = { "up", "provision" }`
+---@field after? "up"|"provision"|"reload"|"halt"|"destroy"|("up"|"provision"|"reload"|"halt"|"destroy")[] the commands it runs after, when they succeeded. Example: `after = "destroy"`
 ---@field run string|string[] a command line (run with sh -c) or a program and its arguments, run on the host in the Envfile's folder. Required. Example: `run = "./scripts/vpn-up.sh"`
 ---@field on_error? envrun.Trigger.on_error what a failure does: stop the command, or warn and go on. Default: "fail". Example: `on_error = "continue"`
 ---@field env? table<string, string> environment variables of the command, added to envrun's. Example: `env = { VPN = "dev" }`
@@ -348,7 +348,7 @@ function machine(name) end
 ---@param settings envrun.Defaults 
 function defaults(settings) end
 
----A command run on the host before or after `up`, `provision`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = "continue". Returns the trigger's name.
+---A command run on the host before or after `up`, `provision`, `reload`, `halt` or `destroy` (Vagrant's triggers), once per command. A failing before trigger stops the command unless on_error = "continue". Returns the trigger's name.
 ---
 ---```lua
 ---trigger "vpn" { before = "up", run = "./scripts/vpn-up.sh", on_error = "continue" }
