@@ -5,28 +5,32 @@
 #
 #   direct  envrun in this namespace, the engine's bridge routable;
 #   jump    envrun in a network namespace with no route to any bridge,
-#           DOCKER_HOST=ssh://root@10.250.200.1 (an sshd of this script's);
+#           DOCKER_HOST=ssh://root@10.250.27.5 (an sshd of this script's);
 #   engine  envrun in that namespace on the engine's local socket (the
 #           Docker Desktop shape: SSH carried by the Docker API).
 #
 # The sides rotate from one repetition to the next; medians are printed with
-# the load before and after. Needs root, docker, sshd, ansible. Everything it
-# makes (namespace t-bench*, veth, sshd, containers, temp files) is removed
+# the load before and after. Then S5, `envrun watch`'s latency on each
+# side: WATCH samples (default 15) of writing a step's script, timed to the
+# moment the script's first command runs on the machine (its clock is the
+# host's: a container shares the kernel's). Needs root, docker, sshd, ansible. Everything it
+# makes (namespace t-parb*, veth, sshd, containers, temp files) is removed
 # on exit, also on failure.
 set -euo pipefail
 reps=${1:-3}
+watch_samples=${WATCH:-15}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/t-bench.XXXXXX)
 chmod 755 "$work"
-ns=t-bench$$
-hostIf=t-bh$$
-clientIf=t-bc$$
-hostIP=10.250.200.1
+ns=t-parb$$
+hostIf=t-parh$$
+clientIf=t-parc$$
+hostIP=10.250.27.5
 sshd_pid=
 
 cleanup() {
 	set +e
-	for side in direct jump engine; do
+	for side in direct jump engine direct-watch jump-watch engine-watch; do
 		[ -d "$work/$side" ] && run "$side" "envrun destroy -f" >/dev/null 2>&1 3>/dev/null
 	done
 	[ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null
@@ -44,7 +48,7 @@ ip link add "$hostIf" type veth peer name "$clientIf"
 ip link set "$clientIf" netns "$ns"
 ip addr add "$hostIP/30" dev "$hostIf"
 ip link set "$hostIf" up
-ip -n "$ns" addr add 10.250.200.2/30 dev "$clientIf"
+ip -n "$ns" addr add 10.250.27.6/30 dev "$clientIf"
 ip -n "$ns" link set "$clientIf" up
 ip -n "$ns" link set lo up
 
@@ -74,15 +78,15 @@ for _ in $(seq 50); do (exec 3<>"/dev/tcp/$hostIP/22") 2>/dev/null && break; sle
 # run SIDE COMMAND: COMMAND in SIDE's folder, where SIDE runs; prints the
 # command's wall time in seconds on fd 3.
 run() {
-	local side=$1 line=$2
+	local side=$1 line=$2 where=${1%-watch}
 	local timed='s=$(date +%s%N); '"$line"'; rc=$?; e=$(date +%s%N); echo "$(( (e - s) / 1000000 ))" >&3; exit $rc'
-	case $side in
+	case $where in
 	direct)
 		(cd "$work/$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$timed")
 		;;
 	*)
 		local env=""
-		[ "$side" = jump ] && env="DOCKER_HOST=ssh://root@$hostIP"
+		[ "$where" = jump ] && env="DOCKER_HOST=ssh://root@$hostIP"
 		ip netns exec "$ns" env RIG_HOME="$work/home" RIG_DIR="$work/$side" PATH="$work/bin:$PATH" \
 			ENVRUN_PROVIDER=docker NO_COLOR=1 DOCKER_CONFIG="$work/home/.docker" $env \
 			bash -c 'mount --bind "$RIG_HOME" "$HOME" && cd "$RIG_DIR" && '"$timed"
@@ -93,11 +97,23 @@ run() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A subnet=([direct]=50 [jump]=51 [engine]=52)
+declare -A wsubnet=([direct]=53 [jump]=54 [engine]=55)
 sides=(direct jump engine)
 for side in "${sides[@]}"; do
 	mkdir -p "$work/$side"
 	cp "$repo/examples/two-host/motd.txt" "$repo/examples/two-host/provision.yml" "$work/$side/"
-	sed "s/172\.20\.1\./172.23.${subnet[$side]}./g" "$repo/examples/two-host/Envfile.lua" >"$work/$side/Envfile.lua"
+	sed "s/172\.20\.1\./172.27.${subnet[$side]}./g" "$repo/examples/two-host/Envfile.lua" >"$work/$side/Envfile.lua"
+	mkdir -p "$work/$side-watch"
+	cat >"$work/$side-watch/Envfile.lua" <<EOF
+box "debian/bookworm"
+network "benchwatch" { subnet = "172.27.${wsubnet[$side]}.0/24" }
+machine "t-par-watch" {
+  networks = { benchwatch = "172.27.${wsubnet[$side]}.10" },
+  provision = { shell { path = "step.sh" }, shell { path = "other.sh" } },
+}
+EOF
+	echo 'echo START $(date +%s%N) 0' >"$work/$side-watch/step.sh"
+	echo true >"$work/$side-watch/other.sh"
 done
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -116,11 +132,35 @@ for rep in $(seq 0 $((reps - 1))); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# S5: watch latency per side, the sides one after the other.
+wload_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for side in "${sides[@]}"; do
+	echo "watch latency: $side" >&2
+	run "$side-watch" "envrun up >/dev/null 2>&1" 3>/dev/null
+	run "$side-watch" '
+		envrun watch >watch.log 2>&1 & w=$!
+		for _ in $(seq 1200); do grep -q "watching" watch.log && break; sleep 0.1; done
+		for i in $(seq '"$watch_samples"'); do
+			sleep 0.5
+			t0=$(date +%s%N)
+			echo "echo START \$(date +%s%N) $i" >step.sh
+			for _ in $(seq 3000); do grep -q "START [0-9]* $i\$" watch.log && break; sleep 0.01; done
+			t1=$(grep -o "START [0-9]* $i\$" watch.log | head -1 | cut -d" " -f2)
+			[ -n "$t1" ] || { echo "change $i never ran" >&2; cat watch.log >&2; kill $w; exit 1; }
+			echo $(( (t1 - t0) / 1000000 )) >>watch.ms
+		done
+		kill -INT $w; wait $w || true' 3>/dev/null
+	cp "$work/$side-watch/watch.ms" "$work/$side.watch"
+	run "$side-watch" "envrun destroy -f >/dev/null 2>&1" 3>/dev/null
+done
+wload_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
 d1=$(median <"$work/direct.s1")
-printf '\n%-8s %12s %10s %14s %16s\n' side "S1 (ms)" "S1/direct" "S2 up (ms)" "S2 status (ms)"
+printf '\n%-8s %12s %10s %14s %16s %16s\n' side "S1 (ms)" "S1/direct" "S2 up (ms)" "S2 status (ms)" "S5 watch (ms)"
 for side in "${sides[@]}"; do
 	s1=$(median <"$work/$side.s1")
-	printf '%-8s %12s %10s %14s %16s\n' "$side" "$s1" "$(awk -v a="$s1" -v b="$d1" 'BEGIN{printf "%.2f", a/b}')" \
-		"$(median <"$work/$side.s2up")" "$(median <"$work/$side.s2status")"
+	printf '%-8s %12s %10s %14s %16s %16s\n' "$side" "$s1" "$(awk -v a="$s1" -v b="$d1" 'BEGIN{printf "%.2f", a/b}')" \
+		"$(median <"$work/$side.s2up")" "$(median <"$work/$side.s2status")" "$(median <"$work/$side.watch")"
 done
 echo "medians of $reps S1 runs and $((reps * 5)) S2 runs per side; load $load_before before, $load_after after"
+echo "S5: medians of $watch_samples changes per side (file write → the step's first command on the machine); load $wload_before before, $wload_after after"
