@@ -67,3 +67,5 @@ require (
 	gopkg.in/warnings.v0 v0.1.2 // indirect
 	gotest.tools/v3 v3.5.2 // indirect
 )
+
+replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
