@@ -22,3 +22,13 @@ func selfMaxRSS() float64 {
 	}
 	return float64(ru.Maxrss) / 1024
 }
+
+// selfCPU is the CPU time (user + system) this process has used, in
+// milliseconds: on a shared machine it tells work from waiting.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
+}

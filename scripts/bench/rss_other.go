@@ -9,3 +9,5 @@ import "os"
 func childMaxRSS(*os.ProcessState) float64 { return 0 }
 
 func selfMaxRSS() float64 { return 0 }
+
+func selfCPU() float64 { return 0 }
