@@ -115,12 +115,29 @@ func (a *app) walk(cmd *cobra.Command, event string, opts engine.PlanOptions, ti
 }
 
 func (a *app) statusCommand() *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	cmd := &cobra.Command{
-		Use:   "status",
+		Use:   "status [--all]",
 		Short: "Show each machine, its provider, state and IP",
-		Args:  cobra.NoArgs,
+		Long: `status lists the Envfile's machines with their provider, state, IP, hostname
+and the engine they run on, and the machines of this environment that the
+Envfile no longer names.
+
+With --all it lists instead every machine of every envrun environment the
+providers hold on this host (Vagrant's global-status), with the Envfile each
+was made from, read from the labels and metadata envrun puts on containers
+and VMs: no Envfile is needed and nothing is loaded. --provider P asks P
+only; otherwise a provider whose backend does not answer is skipped with a
+warning.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if all {
+				rows, err := a.allMachines(cmd.Context(), a.provider)
+				if err != nil {
+					return err
+				}
+				return printAllMachines(a.stdout, rows, asJSON)
+			}
 			return a.withSession(cmd, false, func(s *session) error {
 				rows, err := s.env.Status(cmd.Context())
 				if err != nil {
@@ -169,6 +186,7 @@ func (a *app) statusCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&all, "all", false, "every envrun environment on this host's providers, with its Envfile")
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"path"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,30 @@ type Driver struct {
 	// OpenBoxes opens the provider's box store; nil when the provider has
 	// no boxes (Docker: a box is an image).
 	OpenBoxes func(ctx context.Context, u *ui.UI) (BoxStore, error)
+	// AllMachines lists the machines of every envrun environment the
+	// provider's default backend holds (`envrun status --all`), read from
+	// the labels or metadata envrun puts on them; nil when the provider
+	// cannot list them. A backend that is not installed has none (no
+	// error); one that is installed but does not answer is an error.
+	AllMachines func(ctx context.Context) ([]EnvMachine, error)
+	// Subnets lists the subnets of every network the provider's default
+	// backend has, envrun's or not (`envrun init` chooses a subnet
+	// outside them); nil when the provider cannot list them. A backend
+	// that is not installed has none.
+	Subnets func(ctx context.Context) ([]netip.Prefix, error)
+}
+
+// EnvMachine is one machine of any envrun environment on this host.
+type EnvMachine struct {
+	Envfile  string `json:"envfile"` // the Envfile it was made from, as recorded then
+	Project  string `json:"project"`
+	Name     string `json:"name"`
+	Provider string `json:"provider"`
+	State    State  `json:"state"`
+	IP       string `json:"ip,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Details  string `json:"details,omitempty"` // the backend's words
+	Engine   string `json:"engine,omitempty"`  // the backend it was found on
 }
 
 // State is a machine's state as the backend reports it.

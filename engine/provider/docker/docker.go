@@ -46,6 +46,8 @@ var Driver = &provider.Driver{
 	AvailableFor: availableFor,
 	RouteKey:     routeKey,
 	Open:         open,
+	AllMachines:  allMachines,
+	Subnets:      subnets,
 }
 
 func validate(ef *spec.Envfile) error {

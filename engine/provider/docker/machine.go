@@ -526,38 +526,43 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 	}
 	out := make([]provider.MachineState, 0, len(list))
 	for _, c := range list {
-		ms := provider.MachineState{
-			Name:    c.Labels[LabelMachine],
-			ID:      c.ID,
-			IP:      c.Labels[LabelIP],
-			User:    c.Labels[LabelUser],
-			Details: c.Status,
-		}
-		switch c.State {
-		case "running":
-			ms.State = provider.Running
-		case "exited", "created", "dead":
-			ms.State = provider.Stopped
-		case "paused":
-			ms.State = provider.Suspended
-		default:
-			ms.State = provider.Other
-		}
-		if ms.IP == "" && c.NetworkSettings != nil {
-			for _, n := range c.NetworkSettings.Networks {
-				if n.IPAddress != "" {
-					ms.IP = n.IPAddress
-					break
-				}
-			}
-		}
-		if ms.IP != "" {
-			ms.Addr = net.JoinHostPort(ms.IP, "22")
-		}
-		ms.Ports = boundPorts(c.Ports)
-		out = append(out, ms)
+		out = append(out, machineState(c))
 	}
 	return out, nil
+}
+
+// machineState reads a container of a machine as its MachineState.
+func machineState(c container.Summary) provider.MachineState {
+	ms := provider.MachineState{
+		Name:    c.Labels[LabelMachine],
+		ID:      c.ID,
+		IP:      c.Labels[LabelIP],
+		User:    c.Labels[LabelUser],
+		Details: c.Status,
+	}
+	switch c.State {
+	case "running":
+		ms.State = provider.Running
+	case "exited", "created", "dead":
+		ms.State = provider.Stopped
+	case "paused":
+		ms.State = provider.Suspended
+	default:
+		ms.State = provider.Other
+	}
+	if ms.IP == "" && c.NetworkSettings != nil {
+		for _, n := range c.NetworkSettings.Networks {
+			if n.IPAddress != "" {
+				ms.IP = n.IPAddress
+				break
+			}
+		}
+	}
+	if ms.IP != "" {
+		ms.Addr = net.JoinHostPort(ms.IP, "22")
+	}
+	ms.Ports = boundPorts(c.Ports)
+	return ms
 }
 
 // boundPorts are a container's published ports, once each (Docker lists

@@ -37,6 +37,9 @@ var Driver = &provider.Driver{
 	RouteKey:  routeKey,
 	Open:      open,
 	OpenBoxes: openBoxes,
+
+	AllMachines: allMachines,
+	Subnets:     subnets,
 }
 
 // DefaultURI is the connection of machines that name none: $LIBVIRT_DEFAULT_URI,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -645,13 +646,20 @@ func (p *Provider) overlays(c *libvirt.Connect) ([]string, error) {
 }
 
 func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, bool) {
+	ms, _, ok := domainMachine(dom, p.env.Project)
+	return ms, ok
+}
+
+// domainMachine reads dom as a machine of environment project (of any
+// envrun environment when project is ""); false when it is not one.
+func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, *machineMeta, bool) {
 	name, err := dom.GetName()
-	if err != nil || !strings.HasPrefix(name, p.env.Project+"-") {
-		return provider.MachineState{}, false
+	if err != nil || (project != "" && !strings.HasPrefix(name, project+"-")) {
+		return provider.MachineState{}, nil, false
 	}
 	def, meta, err := readDomain(dom)
-	if err != nil || meta == nil || meta.Project != p.env.Project {
-		return provider.MachineState{}, false
+	if err != nil || meta == nil || meta.Machine == "" || (project != "" && meta.Project != project) || meta.Project == "" {
+		return provider.MachineState{}, nil, false
 	}
 	ms := provider.MachineState{Name: meta.Machine, ID: def.UUID, IP: meta.IP, User: meta.User}
 	if ms.IP != "" {
@@ -660,7 +668,7 @@ func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, boo
 	state, _, err := dom.GetState()
 	if err != nil {
 		ms.State, ms.Details = provider.Other, message(err)
-		return ms, true
+		return ms, meta, true
 	}
 	ms.Details = stateName(state)
 	switch state {
@@ -674,7 +682,34 @@ func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, boo
 	if meta.HostKey == "" {
 		ms.Details += " (first boot not finished)"
 	}
-	return ms, true
+	return ms, meta, true
+}
+
+// allMachines lists the domains of every envrun environment at the
+// default connection, from the metadata envrun puts in each.
+func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
+	uri := DefaultURI()
+	c, err := connect(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	doms, err := c.ListAllDomains(0)
+	if err != nil {
+		return nil, lverr(err, "list libvirt domains at %s", uri)
+	}
+	var out []provider.EnvMachine
+	for i := range doms {
+		ms, meta, ok := domainMachine(&doms[i], "")
+		doms[i].Free()
+		if ok {
+			out = append(out, provider.EnvMachine{
+				Envfile: meta.Envfile, Project: meta.Project, Name: ms.Name, Provider: "libvirt",
+				State: ms.State, IP: ms.IP, ID: ms.ID, Details: ms.Details, Engine: uri,
+			})
+		}
+	}
+	return out, nil
 }
 
 func stateName(s libvirt.DomainState) string {
@@ -698,3 +733,32 @@ func stateName(s libvirt.DomainState) string {
 }
 
 func fingerprint(k ssh.PublicKey) string { return ssh.FingerprintSHA256(k) }
+
+// subnets lists the subnets of every libvirt network at the default
+// connection, active or not.
+func subnets(ctx context.Context) ([]netip.Prefix, error) {
+	uri := DefaultURI()
+	c, err := connect(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	nets, err := c.ListAllNetworks(0)
+	if err != nil {
+		return nil, lverr(err, "list libvirt networks at %s", uri)
+	}
+	defer freeNetworks(nets)
+	var out []netip.Prefix
+	for i := range nets {
+		n, _, err := readNetwork(&nets[i], 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, ip := range n.IPs {
+			if pfx, ok := prefixOf(ip); ok {
+				out = append(out, pfx.Masked())
+			}
+		}
+	}
+	return out, nil
+}

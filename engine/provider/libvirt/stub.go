@@ -5,6 +5,7 @@ package libvirt
 import (
 	"context"
 	"errors"
+	"net/netip"
 
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/ui"
@@ -25,3 +26,9 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 func openBoxes(ctx context.Context, u *ui.UI) (provider.BoxStore, error) {
 	return nil, ErrNotBuilt
 }
+
+func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
+	return nil, ErrNotBuilt
+}
+
+func subnets(ctx context.Context) ([]netip.Prefix, error) { return nil, ErrNotBuilt }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/ui"
 )
 
 func (v *vbm) listVMs(ctx context.Context) ([]ListedVM, error) {
@@ -80,7 +82,13 @@ func (p *Provider) findVM(ctx context.Context, name, vmName string) (*ourVM, err
 // ourVMs lists this environment's VMs: every VM's showvminfo, read in
 // parallel, kept when its description names this project.
 func (p *Provider) ourVMs(ctx context.Context) ([]*ourVM, error) {
-	vms, err := p.v.listVMs(ctx)
+	return envrunVMs(ctx, p.v, p.env.Project)
+}
+
+// envrunVMs lists the VMs whose description names project as theirs (any
+// envrun environment's when project is "").
+func envrunVMs(ctx context.Context, v *vbm, project string) ([]*ourVM, error) {
+	vms, err := v.listVMs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,14 +97,15 @@ func (p *Provider) ourVMs(ctx context.Context) ([]*ourVM, error) {
 	g.SetLimit(4)
 	for i, vm := range vms {
 		g.Go(func() error {
-			vi, err := p.v.showVMInfo(ctx, "", vm.UUID)
+			vi, err := v.showVMInfo(ctx, "", vm.UUID)
 			if err != nil {
 				if isNotFound(err) { // unregistered meanwhile
 					return nil
 				}
 				return err
 			}
-			if meta := decodeMeta(vi.Description); meta != nil && meta[metaProject] == p.env.Project && meta[metaMachine] != "" {
+			meta := decodeMeta(vi.Description)
+			if meta != nil && meta[metaProject] != "" && (project == "" || meta[metaProject] == project) && meta[metaMachine] != "" {
 				found[i] = &ourVM{vi, meta}
 			}
 			return nil
@@ -110,6 +119,30 @@ func (p *Provider) ourVMs(ctx context.Context) ([]*ourVM, error) {
 		if f != nil {
 			out = append(out, f)
 		}
+	}
+	return out, nil
+}
+
+// allMachines lists the VMs of every envrun environment.
+func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
+	v, err := openVBM(ctx, ui.Discard())
+	if errors.Is(err, ErrNotInstalled) {
+		return nil, nil // no VirtualBox, no VMs: nothing to warn about
+	}
+	if err != nil {
+		return nil, err
+	}
+	vms, err := envrunVMs(ctx, v, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.EnvMachine, 0, len(vms))
+	for _, vm := range vms {
+		out = append(out, provider.EnvMachine{
+			Envfile: vm.meta[metaEnvfile], Project: vm.meta[metaProject], Name: vm.meta[metaMachine],
+			Provider: "virtualbox", State: stateOf(vm.info.State), IP: vm.meta[metaIP], ID: vm.info.UUID,
+			Details: vm.info.State + " (VM " + vm.info.Name + ")",
+		})
 	}
 	return out, nil
 }

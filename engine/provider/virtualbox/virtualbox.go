@@ -36,6 +36,8 @@ var Driver = &provider.Driver{
 	Available: available,
 	Open:      open,
 	OpenBoxes: openBoxes,
+
+	AllMachines: allMachines,
 }
 
 // maxNetworks: NIC 1 is NAT, so 7 of the 8 adapters of the default chipset
