@@ -274,6 +274,7 @@ same IPs and hostnames on each.`,
 		a.proxyCommand(),
 		a.luaDefsCommand(),
 		a.versionCommand(),
+		a.initCommand(),
 	)
 	a.addCompletion(root)
 	return root
