@@ -37,6 +37,7 @@ func (l *loader) openLibs() {
 	for _, name := range []string{"dofile", "loadfile", "module"} {
 		L.SetGlobal(name, lua.LNil)
 	}
+	guardRep(L)
 	L.SetGlobal("error", L.NewFunction(luaError))
 	osLib := L.GetGlobal("os").(*lua.LTable)
 	keep := L.NewTable()
@@ -550,4 +551,31 @@ func quoteOrNil(s string) string {
 		return "nil"
 	}
 	return strconv.Quote(s)
+}
+
+// maxRepBytes is the largest string string.rep makes in a load.
+func maxRepBytes() uint64 { return maxLoadMemory / 4 }
+
+// guardRep replaces string.rep (also ("x"):rep, through the strings'
+// metatable, which shares the table) with one that refuses a result past
+// maxRepBytes: ("x"):rep(1e11) is one allocation, which the Go runtime
+// answers with a fatal out-of-memory crash before the load's memory watch
+// (loader.wait) can see it grow.
+func guardRep(L *lua.LState) {
+	str, ok := L.GetGlobal("string").(*lua.LTable)
+	if !ok {
+		return
+	}
+	orig, ok := str.RawGetString("rep").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
+		s := L.CheckString(1)
+		n := L.CheckNumber(2)
+		if n > 0 && len(s) > 0 && float64(n)*float64(len(s)) > float64(maxRepBytes()) {
+			L.RaiseError("string.rep: the result would be %.0f bytes, more than a load may make (%d MiB)", float64(n)*float64(len(s)), maxRepBytes()>>20)
+		}
+		return orig.GFunction(L)
+	}))
 }

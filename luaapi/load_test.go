@@ -413,3 +413,35 @@ machine "b" { autostart = false, ports = { "9090:90", { host = 8080, guest = 80,
 		t.Errorf("b = %+v, ports %+v; want %+v", b, b.Ports, want)
 	}
 }
+
+// TestLoadMemoryBlowUp: a load that asks for more memory than envrun lets
+// it take ends with an Envfile error naming the line, not the Go
+// runtime's out-of-memory crash: one huge string at once, and a table or
+// string that grows without end (the memory watch, lowered here).
+func TestLoadMemoryBlowUp(t *testing.T) {
+	t.Run("one huge string", func(t *testing.T) {
+		for _, src := range []string{`local s = ("x"):rep(1e11)`, `local s = string.rep("ab", 2^40)`} {
+			_, err := load(t, map[string]string{"Envfile.lua": "\n" + src + "\n"}, Options{Print: &bytes.Buffer{}})
+			if err == nil || !strings.Contains(err.Error(), "Envfile.lua:2:") || !strings.Contains(err.Error(), "string.rep: the result would be") {
+				t.Errorf("%s: %v, want a string.rep error at Envfile.lua:2", src, err)
+			}
+		}
+		// Small repetitions still work.
+		if _, err := load(t, map[string]string{"Envfile.lua": `assert(("ab"):rep(3) == "ababab" and ("x"):rep(-1) == "")`}, Options{Print: &bytes.Buffer{}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, tc := range []struct{ name, src string }{
+		{"a table without end", "local t = {}\nfor i = 1, 1e12 do t[i] = {i} end"},
+		{"a string without end", "local s = 'x'\nwhile true do s = s .. s .. 'y' end"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(m uint64) { maxLoadMemory = m }(maxLoadMemory)
+			maxLoadMemory = 128 << 20
+			_, err := load(t, map[string]string{"Envfile.lua": tc.src}, Options{Print: &bytes.Buffer{}})
+			if err == nil || !strings.Contains(err.Error(), "Envfile.lua") || !strings.Contains(err.Error(), "more than 128 MiB of memory") {
+				t.Fatalf("%v, want the load stopped past 128 MiB", err)
+			}
+		})
+	}
+}
