@@ -620,3 +620,52 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestForeignNamesakesUntouched: a domain and a network that are not
+// envrun's but carry exactly the names envrun would give this
+// environment's machine and network are never halted, destroyed or
+// undefined: Halt, Destroy and DestroyNetwork leave them as they were, and
+// they are not listed as the environment's.
+func TestForeignNamesakesUntouched(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	dn, nn := f.p.domainName("web"), f.p.networkName("net")
+	d, err := f.c.DomainDefineXML(fmt.Sprintf(`<domain type="test"><name>%s</name><memory>1024</memory><os><type>hvm</type></os></domain>`, dn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.Destroy(); d.Undefine(); d.Free() }()
+	if err := d.Create(); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.c.NetworkDefineXML(fmt.Sprintf(`<network><name>%s</name><bridge name="virbrforeign"/><ip address="10.231.47.1" prefix="24"/></network>`, nn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { n.Destroy(); n.Undefine(); n.Free() }()
+	if err := n.Create(); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.p.Halt(ctx, "web"); err != nil {
+		t.Logf("Halt: %v", err)
+	}
+	if err := f.p.Destroy(ctx, "web"); err != nil {
+		t.Logf("Destroy: %v", err)
+	}
+	if err := f.p.DestroyNetwork(ctx, "net"); err != nil {
+		t.Logf("DestroyNetwork: %v", err)
+	}
+	if active, err := d.IsActive(); err != nil || !active {
+		t.Errorf("the foreign domain %s: active %v, %v; want it running and defined", dn, active, err)
+	}
+	if active, err := n.IsActive(); err != nil || !active {
+		t.Errorf("the foreign network %s: active %v, %v; want it active and defined", nn, active, err)
+	}
+	if ms, err := f.p.Machines(ctx); err != nil || len(ms) != 0 {
+		t.Errorf("Machines lists the foreign domain: %+v, %v", ms, err)
+	}
+	if ns, err := f.p.Networks(ctx); err != nil || len(ns) != 0 {
+		t.Errorf("Networks lists the foreign network: %+v, %v", ns, err)
+	}
+}
