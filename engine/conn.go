@@ -137,6 +137,17 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		mc.client.Close()
 		mc.client = nil
 	}
+	if c := inst.Conn; c != nil {
+		// The provider's own connection (first contact): a handshake in
+		// a guest that is still busy booting costs seconds.
+		inst.Conn = nil
+		if !ended(c) {
+			e.UI.Debugf(m.Name, "SSH: adopted the provider's connection to %s", inst.Addr)
+			mc.client, mc.inst = c, inst
+			e.learnInterfaces(ctx, m, inst.ID, c)
+			return c, nil
+		}
+	}
 	timeout := inst.SSHTimeout
 	if timeout <= 0 {
 		timeout = sshTimeout

@@ -133,6 +133,10 @@ type Instance struct {
 	// restore): the engine's provisioning state saved with it, which then
 	// applies to this instance.
 	SnapshotMeta string
+	// Conn is a connection the provider made to the machine already (a
+	// VM's first contact), logged in as User and shown HostKey: the
+	// engine adopts it rather than dial again. nil when there is none.
+	Conn *comm.Client
 }
 
 // MachineState is one machine of the environment found in the backend.

@@ -375,7 +375,7 @@ var EnvfileSchema = &Schema{
 				{Name: "machine_type", Type: String, DefaultDoc: "libvirt's",
 					Doc: `QEMU's machine type ("pc", "q35")`, Example: `machine_type = "q35"`},
 				{Name: "disk_size", Type: Int, Range: AtLeast(0), Unit: "GiB", DefaultDoc: "the box's size",
-					Doc: "the disk's size in GiB (the file system is not grown)", Example: `disk_size = 40`},
+					Doc: "the disk's size in GiB; first contact grows the root file system to it", Example: `disk_size = 40`},
 				{Name: "box_user", Type: String, Default: DefaultUser,
 					Doc: "the user the box lets in with Vagrant's insecure key, at first contact", Example: `box_user = "debian"`},
 				{Name: "domain_xml", Type: String,

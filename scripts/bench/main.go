@@ -1,7 +1,8 @@
 // Command bench measures envrun side by side with Vagrant's docker provider
 // and a hand-written shell script (the floor, floor.sh) on this machine, in
 // one run: the scenarios S1–S6 of the benchmark issue (and S7–S8: tree
-// uploads and watch sync, next to tar | ssh and rsync), several repetitions,
+// uploads and watch sync, next to tar | ssh and rsync; S10: a libvirt VM next
+// to raw libvirt, and no-op up with two VMs), several repetitions,
 // medians, and ratios computed pair by pair (the sides of one repetition
 // run back to back, in an order that rotates).
 //
@@ -10,6 +11,7 @@
 //	go run ./scripts/bench -s S3,S4 -sizes 2,6 -reps 3 -vagrant-max 6
 //	go run ./scripts/bench -s S7,S8 -vagrant-max 0  # uploads and watch sync, quiet and loaded
 //	go run ./scripts/bench -s S9 -vagrant-max 0     # snapshot restore of the two-host example
+//	go run ./scripts/bench -s S10 -vagrant-max 0    # libvirt: one VM vs raw virsh, no-op up with two
 //
 // It sets up what it needs (Debian's vagrant, ansible, openssh-client and
 // gnuplot-nox packages, the box image, a Vagrant-ready image built from
@@ -67,8 +69,8 @@ func parseFlags(args []string) (*config, error) {
 	}
 	for _, s := range strings.Split(scen, ",") {
 		s = strings.ToUpper(strings.TrimSpace(s))
-		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"}, s) {
-			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S9)", s)
+		if !slices.Contains([]string{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10"}, s) {
+			return nil, fmt.Errorf("-s: unknown scenario %q (S1 to S10)", s)
 		}
 		c.scenarios = append(c.scenarios, s)
 	}

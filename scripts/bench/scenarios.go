@@ -22,6 +22,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		{"S6", b.want("S6"), b.s6},
 		{"S7–S8", b.want("S7") || b.want("S8"), b.uploads},
 		{"S9", b.want("S9"), b.s9},
+		{"S10", b.want("S10"), b.libvirtVM},
 	}
 	for _, s := range steps {
 		if !s.want {

@@ -28,6 +28,11 @@ type Contact struct {
 	Via func(ctx context.Context) (net.Conn, error)
 	// LoggedIn, when set, is called once logged in, before the script.
 	LoggedIn func()
+	// Keep, when set, is given the connection once the script ran,
+	// instead of its being closed: the provider hands it on to the
+	// engine (a second handshake in a guest still busy booting costs
+	// seconds).
+	Keep func(*comm.Client)
 	Setup    *Setup
 }
 
@@ -58,12 +63,17 @@ func FirstContact(ctx context.Context, c Contact) (ssh.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer cl.Close()
 	if c.LoggedIn != nil {
 		c.LoggedIn()
 	}
 	if err := Run(ctx, cl, c.Setup); err != nil {
+		cl.Close()
 		return nil, fmt.Errorf("set up the guest as %s: %w", c.User, err)
+	}
+	if c.Keep != nil {
+		c.Keep(cl)
+	} else {
+		cl.Close()
 	}
 	mu.Lock()
 	defer mu.Unlock()

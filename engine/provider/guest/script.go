@@ -25,6 +25,9 @@ type Setup struct {
 	HostKey *HostKeyReport
 	Addrs   []Addr
 	Mounts  []Mount
+	// GrowRoot grows the root file system to the end of its disk: the
+	// disk is larger than the box's (disk_size).
+	GrowRoot bool
 }
 
 // HostKeyReport is where the guest writes its new host key's public half,
@@ -201,11 +204,36 @@ func (g *Setup) Script() string {
 			w(`mountpoint -q %s || mount %s`, q(m.Mask), q(m.Mask))
 		}
 	}
+	if g.GrowRoot {
+		w("")
+		b.WriteString(growRoot)
+	}
 	w("")
 	w("# sshd takes its new settings; this session survives the restart.")
 	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
 	return b.String()
 }
+
+// growRoot grows the root file system to the end of its disk: the whole
+// disk (envrun's Debian box), or its partition first when the box has
+// growpart (cloud-guest-utils), as cloud images do. ext2/3/4, xfs and
+// btrfs grow online.
+const growRoot = `# disk_size: the root file system grows to fill its disk.
+sys=/sys/dev/block/$(mountpoint -d /)
+dev=/dev/$(basename "$(readlink -f "$sys")")
+if [ -f "$sys/partition" ]; then
+	disk=/dev/$(basename "$(dirname "$(readlink -f "$sys")")")
+	command -v growpart >/dev/null || fail "disk_size: the root file system is on partition $dev, and the box has no growpart (cloud-guest-utils) to grow it"
+	growpart "$disk" "$(cat "$sys/partition")" >/dev/null || [ $? -eq 1 ]
+fi
+fstype=$(findmnt -no FSTYPE /)
+case $fstype in
+ext2|ext3|ext4) out=$(resize2fs "$dev" 2>&1) || fail "disk_size: resize2fs $dev: $out" ;;
+xfs) xfs_growfs / >/dev/null ;;
+btrfs) btrfs filesystem resize max / >/dev/null ;;
+*) fail "disk_size: envrun cannot grow a $fstype root file system: leave disk_size out, or grow it in a step" ;;
+esac
+`
 
 // fstabPath escapes p for /etc/fstab, where a space or tab ends a field.
 func fstabPath(p string) string {

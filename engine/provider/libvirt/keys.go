@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider/guest"
 	"github.com/envrun/envrun/engine/timing"
 )
@@ -34,14 +35,16 @@ type contact struct {
 
 // firstContact waits for the machine's SSH, logs in as the box user with
 // the environment key or Vagrant's insecure keys, runs the first-boot
-// script, and returns the host key it was shown: the key to pin. It
+// script, and returns the host key it was shown (the key to pin) and its
+// connection, still open, for the engine to adopt. It
 // records the phases boot (to the first SSH banner), first contact (the
 // banner to a logged-in session) and key swap (the first-boot script).
-func firstContact(ctx context.Context, c contact) (ssh.PublicKey, error) {
+func firstContact(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) {
 	banner := &bannerClock{}
 	end := func() {}
 	defer func() { end() }()
-	return guest.FirstContact(ctx, guest.Contact{
+	var kept *comm.Client
+	key, err := guest.FirstContact(ctx, guest.Contact{
 		Machine: c.Machine, Addr: c.Addr, User: c.Setup.BoxUser,
 		Via:     banner.via(c.Addr, c.Via),
 		Signers: append([]ssh.Signer{c.Key}, guest.InsecureSigners()...),
@@ -55,7 +58,12 @@ func firstContact(ctx context.Context, c contact) (ssh.PublicKey, error) {
 			stop := timing.Start(ctx, "key swap")
 			end = func() { stop() }
 		},
+		Keep: func(cl *comm.Client) { kept = cl },
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, kept, nil
 }
 
 // bannerClock notes when the machine's sshd first sent anything (its

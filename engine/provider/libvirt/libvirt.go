@@ -17,6 +17,7 @@ import (
 	"libvirt.org/go/libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -38,12 +39,13 @@ type Provider struct {
 	capabilities func(c *libvirt.Connect) (string, error)
 
 	boxes singleflight.Group // URI + box → ensured once per run
+	found map[string]*boxVols // URI + box → as the drift check read it, once per run
 
 	// The two steps that need more than libvirt's API, replaced in the
 	// unit tests that run on libvirt's test driver (which has no guests
 	// to log into and cannot stream volumes).
 	findBox      func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error)
-	firstContact func(ctx context.Context, c contact) (ssh.PublicKey, error)
+	firstContact func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error)
 }
 
 func available(ctx context.Context) error {
@@ -56,7 +58,7 @@ func available(ctx context.Context) error {
 }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
-	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, types: map[string]string{}}
+	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, types: map[string]string{}, found: map[string]*boxVols{}}
 	p.findBox, p.firstContact = findBoxIn, firstContact
 	p.capabilities = func(c *libvirt.Connect) (string, error) { return c.GetCapabilities() }
 	p.uris = []string{DefaultURI()}

@@ -93,7 +93,7 @@ func newFixture(t *testing.T, machines ...string) *fixture {
 			Image: "/default-pool/box.img", Kernel: "/default-pool/vmlinuz", Initrd: "/default-pool/initrd", Cmdline: "root=/dev/vda",
 		}, nil
 	}
-	p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return f.hostKy, nil }
+	p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) { return f.hostKy, nil, nil }
 	t.Cleanup(func() {
 		ctx := context.Background()
 		for _, m := range ef.Machines {
@@ -369,7 +369,7 @@ func TestUpRemakesAHalfMadeMachine(t *testing.T) {
 	// A run cut off during the first boot: the domain exists, first contact
 	// never finished.
 	contacted := errors.New("cut off")
-	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return nil, contacted }
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) { return nil, nil, contacted }
 	if _, err := f.p.Up(ctx, m); !errors.Is(err, contacted) {
 		t.Fatalf("Up with a failing first contact: %v", err)
 	}
@@ -382,7 +382,7 @@ func TestUpRemakesAHalfMadeMachine(t *testing.T) {
 	}
 	// And a domain left by a killed run (no host key in its metadata) is
 	// made anew.
-	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) { return f.hostKy, nil }
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) { return f.hostKy, nil, nil }
 	inst, err := f.p.Up(ctx, m)
 	if err != nil {
 		t.Fatal(err)
@@ -487,10 +487,10 @@ func TestDiskWithoutDomain(t *testing.T) {
 
 func TestUpShowsTheConsoleWhenSSHNeverComesUp(t *testing.T) {
 	f := newFixture(t, "web")
-	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, error) {
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) {
 		// What the guest wrote on its serial console meanwhile.
 		os.WriteFile(f.p.consolePath("web"), []byte("[\x1b[0;1;31mFAILED\x1b[0m] Failed to start ssh.service\r\nbox login: "), 0o600)
-		return nil, &comm.WaitError{Machine: "web", Addr: c.Addr, User: "vagrant", Waited: time.Minute, Last: errors.New("connection refused")}
+		return nil, nil, &comm.WaitError{Machine: "web", Addr: c.Addr, User: "vagrant", Waited: time.Minute, Last: errors.New("connection refused")}
 	}
 	_, err := f.p.Up(context.Background(), f.machine("web"))
 	if err == nil || !strings.Contains(err.Error(), "waited 1m0s for SSH on 10.231.48.20:22") ||

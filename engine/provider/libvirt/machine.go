@@ -350,7 +350,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, err
 	}
 	t0 := time.Now()
-	hostKey, err := p.firstContact(ctx, contact{
+	hostKey, cl, err := p.firstContact(ctx, contact{
 		Machine: m.Name,
 		Addr:    addr,
 		Via:     p.via(addr),
@@ -361,11 +361,17 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			User: m.User, BoxUser: o.boxUser(), AuthorizedKey: p.env.Key.AuthorizedKey(),
 			RemoveKeys: guest.InsecureKeyBodies(),
 			Hostname:   m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP,
+			GrowRoot:   capacity > b.Meta.VirtualSize,
 		},
 	})
 	if err != nil {
 		return nil, provider.WithConsole(p, m.Name, fmt.Errorf("first contact with %s: %w", m.Name, err))
 	}
+	defer func() {
+		if cl != nil && (err != nil || inst.Conn != cl) {
+			cl.Close()
+		}
+	}()
 	p.env.UI.Debugf(m.Name, "first contact after %.1fs: environment key installed, insecure key removed, hostname %s", time.Since(t0).Seconds(), m.Hostname)
 	endPin := timing.Start(ctx, "pin")
 	meta.HostKey = comm.FormatPublicKey(hostKey)
@@ -384,6 +390,10 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, err
 	}
 	inst.Created, inst.Started = true, true
+	if cl != nil && inst.User == o.boxUser() {
+		// Logged in as the machine's user: the engine goes on with it.
+		inst.Conn = cl
+	}
 	return inst, nil
 }
 
@@ -403,7 +413,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	if err != nil {
 		return
 	}
-	b, err := p.findBox(ctx, c, uri, m.Box)
+	b, err := p.foundBox(ctx, c, uri, m.Box)
 	if err != nil {
 		return
 	}
@@ -430,6 +440,26 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
 	}
+}
+
+// foundBox is findBox once per run and box: reading the box's metadata
+// is a volume download, and the machines of an Envfile share their box.
+func (p *Provider) foundBox(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+	key := uri + "\x00" + box
+	p.mu.Lock()
+	b, ok := p.found[key]
+	p.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := p.findBox(ctx, c, uri, box)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.found[key] = b
+	p.mu.Unlock()
+	return b, nil
 }
 
 // remove stops and undefines the domain (if any) and deletes its overlay.

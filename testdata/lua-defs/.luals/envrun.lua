@@ -164,7 +164,7 @@
 ---@field cmdline? string the kernel's command line. Example: `cmdline = "console=ttyS0 root=/dev/vda1"`
 ---@field cpu_mode? envrun.Libvirt.cpu_mode the domain's CPU mode. Default: host-passthrough on kvm, QEMU's model on qemu. Example: `cpu_mode = "host-model"`
 ---@field machine_type? string QEMU's machine type ("pc", "q35"). Default: libvirt's. Example: `machine_type = "q35"`
----@field disk_size? integer the disk's size in GiB (the file system is not grown). Default: the box's size. Range: ≥ 0 GiB. Example: `disk_size = 40`
+---@field disk_size? integer the disk's size in GiB; first contact grows the root file system to it. Default: the box's size. Range: ≥ 0 GiB. Example: `disk_size = 40`
 ---@field box_user? string the user the box lets in with Vagrant's insecure key, at first contact. Default: "vagrant". Example: `box_user = "debian"`
 ---@field domain_xml? string domain XML laid over envrun's: <devices> children added, other elements (<cpu>, <features>, <os> parts) replaced; checked at load. Example: `domain_xml = [[<devices><watchdog model="i6300esb"/></devices>]]`
 ---@field qemu_args? string[] QEMU command-line arguments, given through libvirt's <qemu:commandline>. Example: `qemu_args = { "-global", "ICH9-LPC.disable_s3=1" }`
