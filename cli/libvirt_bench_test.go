@@ -28,8 +28,8 @@ import (
 // range of these benchmarks; nothing to provision.
 const lvBenchEnvfile = `box "debian/bookworm"
 network "n" { subnet = "172.28.1.0/24", isolated = true }
-machine "web" { networks = { n = "172.28.1.10" }, memory = 384 }
-machine "db" { networks = { n = "172.28.1.11" }, memory = 384 }
+machine "web" { networks = { n = "172.28.1.10" }, memory = 384, libvirt = { boot_timeout = 900 } }
+machine "db" { networks = { n = "172.28.1.11" }, memory = 384, libvirt = { boot_timeout = 900 } }
 `
 
 // BenchmarkIntegrationLibvirtVM measures, on the real libvirtd, in one
@@ -136,7 +136,7 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 			"--format", "qcow2", "--backing-vol", vol.BackingStore.Path, "--backing-vol-format", "qcow2")
 		virsh("define", xmlFile)
 		virsh("start", rawName)
-		waitBanner(b, net.JoinHostPort(ip, "22"), 5*time.Minute)
+		waitBanner(b, net.JoinHostPort(ip, "22"), 15*time.Minute)
 		took := time.Since(t0)
 		virsh("destroy", rawName)
 		virsh("undefine", rawName)
