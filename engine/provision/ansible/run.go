@@ -92,7 +92,10 @@ func (r *Run) Forks() int {
 }
 
 // Args is ansible-playbook's command line after the program name.
-// extraVars is the file of extra variables, "" when there are none.
+// extraVars is the file of extra variables, "" when there are none. Every
+// value the Envfile gives is joined to its option (--limit=VALUE): a value
+// that starts with "-" is that option's value, never an option of its own;
+// the playbook is an absolute path, never taken for an option.
 func (r *Run) Args(extraVars string) []string {
 	s := r.Step
 	args := []string{"-i", r.Inventory, "--forks", strconv.Itoa(r.Forks())}
@@ -103,19 +106,19 @@ func (r *Run) Args(extraVars string) []string {
 		args = append(args, "-"+strings.Repeat("v", s.Verbose))
 	}
 	if s.Limit != "" {
-		args = append(args, "--limit", s.Limit)
+		args = append(args, "--limit="+s.Limit)
 	}
 	if len(s.Tags) > 0 {
-		args = append(args, "--tags", strings.Join(s.Tags, ","))
+		args = append(args, "--tags="+strings.Join(s.Tags, ","))
 	}
 	if len(s.SkipTags) > 0 {
-		args = append(args, "--skip-tags", strings.Join(s.SkipTags, ","))
+		args = append(args, "--skip-tags="+strings.Join(s.SkipTags, ","))
 	}
 	if s.VaultPasswordFile != "" {
-		args = append(args, "--vault-password-file", s.VaultPasswordFile)
+		args = append(args, "--vault-password-file="+s.VaultPasswordFile)
 	}
 	if extraVars != "" {
-		args = append(args, "--extra-vars", "@"+extraVars)
+		args = append(args, "--extra-vars=@"+extraVars)
 	}
 	return append(args, s.Playbook)
 }

@@ -23,6 +23,9 @@ func TestRunArgs(t *testing.T) {
 			SkipTags: []string{"slow"}, VaultPasswordFile: "/env/vault pass", Forks: 20,
 		}},
 		{name: "no hosts still one fork", step: spec.Ansible{Playbook: "/env/site.yml"}},
+		// Values that look like options stay the values of theirs.
+		{name: "values like options", hosts: 1, step: spec.Ansible{Playbook: "/env/site.yml",
+			Limit: "--module-path=/tmp/evil", Tags: []string{"-e", "x=1"}, SkipTags: []string{"--syntax-check"}}},
 	}
 	var b strings.Builder
 	for _, tt := range tests {
@@ -34,6 +37,13 @@ func TestRunArgs(t *testing.T) {
 		b.WriteString("\n")
 	}
 	golden.Check(t, "testdata/args.txt", b.String())
+	// Each Envfile value is inside its own --option=VALUE argument.
+	r := &Run{Step: &tests[3].step, Inventory: "inv", Hosts: 1}
+	for _, a := range r.Args("") {
+		if a == "--module-path=/tmp/evil" || a == "-e" || a == "--syntax-check" {
+			t.Errorf("an Envfile value became an option of its own: %q in %q", a, r.Args(""))
+		}
+	}
 }
 
 func TestRunEnv(t *testing.T) {
