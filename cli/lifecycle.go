@@ -42,7 +42,8 @@ was when saved, and the next up provisions what was not.
 
 Docker commits the container to an image (envrun-snapshot/PROJECT) and
 restores by making the container anew from it, with the same IP, hostname,
-keys and host key; libvirt takes snapshots of the machine's disk.
+keys and host key; libvirt takes internal snapshots of the machine's disk
+(and of its memory when it runs).
 destroy removes a machine's snapshots with it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },

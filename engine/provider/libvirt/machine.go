@@ -518,6 +518,12 @@ func (p *Provider) Halt(ctx context.Context, name string) error {
 			o = mo
 		}
 	}
+	if suspended(d.dom) {
+		// Halted means off: the saved memory of a suspend goes.
+		if err := d.dom.ManagedSaveRemove(0); err != nil {
+			return lverr(err, "drop the saved state of %s", name)
+		}
+	}
 	return p.halt(ctx, d, o.haltTimeout(), name)
 }
 
@@ -706,6 +712,9 @@ func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, 
 		ms.State = provider.Running
 	case libvirt.DOMAIN_SHUTOFF, libvirt.DOMAIN_CRASHED:
 		ms.State = provider.Stopped
+		if suspended(dom) {
+			ms.State, ms.Details = provider.Suspended, "saved (suspended)"
+		}
 	default:
 		ms.State = provider.Other
 	}

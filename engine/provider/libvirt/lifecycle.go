@@ -1,0 +1,340 @@
+//go:build libvirt_dlopen && cgo
+
+package libvirt
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"libvirt.org/go/libvirt"
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/timing"
+)
+
+// Snapshots on libvirt are libvirt's internal snapshots of the machine's
+// qcow2 overlay: `virsh snapshot-create` without --disk-only. A running
+// VM's snapshot is a full checkpoint (disk and memory, qemu's savevm), a
+// stopped VM's holds the disk; reverting puts the VM back as it was,
+// running or not, with the definition it had. Internal rather than
+// external: libvirt reverts to internal snapshots everywhere (to external
+// ones only since 9.9, and not all of them), the overlay stays one file
+// that `destroy` removes with every snapshot in it, and deleting a
+// snapshot is one call, not a block commit. What internal snapshots cost:
+// the overlay grows with each (until deleted), and saving a running VM's
+// memory takes a few seconds under software emulation.
+//
+// The engine's provisioning state is the snapshot's description.
+
+// snapshotXML is the definition of snapshot snap holding meta.
+func snapshotXML(snap, meta string) (string, error) {
+	x := libvirtxml.DomainSnapshot{Name: snap, Description: meta}
+	return x.Marshal()
+}
+
+// snapshot looks up snapshot snap of machine name's domain.
+func (p *Provider) snapshot(ctx context.Context, name, snap string) (*domainRef, *libvirt.DomainSnapshot, error) {
+	d, err := p.findDomain(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d == nil {
+		return nil, nil, fmt.Errorf("%s is not created", name)
+	}
+	s, err := d.dom.SnapshotLookupByName(snap, 0)
+	if code(err) == libvirt.ERR_NO_DOMAIN_SNAPSHOT {
+		d.free()
+		return nil, nil, fmt.Errorf("%s has no snapshot %q: %w", name, snap, provider.ErrNoSnapshot)
+	}
+	if err != nil {
+		d.free()
+		return nil, nil, lverr(err, "look up snapshot %s of %s", snap, name)
+	}
+	return d, s, nil
+}
+
+// SaveSnapshot takes an internal snapshot of machine name's domain.
+func (p *Provider) SaveSnapshot(ctx context.Context, name, snap, meta string) error {
+	d, err := p.findDomain(ctx, name)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return fmt.Errorf("%s is not created", name)
+	}
+	defer d.free()
+	if s, err := d.dom.SnapshotLookupByName(snap, 0); err == nil {
+		// Replaced (save --force).
+		err := s.Delete(0)
+		s.Free()
+		if err != nil {
+			return lverr(err, "replace snapshot %s of %s", snap, name)
+		}
+	}
+	x, err := snapshotXML(snap, meta)
+	if err != nil {
+		return err
+	}
+	done := timing.Start(ctx, "snapshot")
+	s, err := d.dom.CreateSnapshotXML(x, 0)
+	done()
+	if err != nil {
+		return lverr(err, "snapshot %s of VM %s", snap, d.def.Name)
+	}
+	s.Free()
+	return nil
+}
+
+// RestoreSnapshot reverts machine m's domain to snapshot snap and makes
+// sure it runs.
+func (p *Provider) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap string) (*provider.Instance, error) {
+	d, s, err := p.snapshot(ctx, m.Name, snap)
+	if err != nil {
+		return nil, err
+	}
+	defer d.free()
+	defer s.Free()
+	x, err := s.GetXMLDesc(0)
+	if err != nil {
+		return nil, lverr(err, "read snapshot %s of %s", snap, m.Name)
+	}
+	var sx libvirtxml.DomainSnapshot
+	if err := sx.Unmarshal(x); err != nil {
+		return nil, fmt.Errorf("read snapshot %s of %s: %w", snap, m.Name, err)
+	}
+	done := timing.Start(ctx, "revert")
+	// RUNNING: a snapshot of a stopped VM is started after the revert.
+	err = s.RevertToSnapshot(libvirt.DOMAIN_SNAPSHOT_REVERT_RUNNING)
+	done()
+	if err != nil {
+		return nil, lverr(err, "revert VM %s to snapshot %s", d.def.Name, snap)
+	}
+	inst, err := p.Up(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	inst.SnapshotMeta = sx.Description
+	inst.Started = true
+	return inst, nil
+}
+
+// Snapshots lists the snapshots of the environment's domains.
+func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.SnapshotInfo, error) {
+	states, err := p.Machines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []provider.SnapshotInfo
+	for _, st := range states {
+		if machine != "" && st.Name != machine {
+			continue
+		}
+		d, err := p.findDomain(ctx, st.Name)
+		if err != nil || d == nil {
+			continue
+		}
+		snaps, err := d.dom.ListAllSnapshots(0)
+		if err != nil {
+			d.free()
+			return nil, lverr(err, "list snapshots of %s", st.Name)
+		}
+		for _, s := range snaps {
+			x, err := s.GetXMLDesc(0)
+			s.Free()
+			if err != nil {
+				continue
+			}
+			var sx libvirtxml.DomainSnapshot
+			if sx.Unmarshal(x) != nil {
+				continue
+			}
+			si := provider.SnapshotInfo{Machine: st.Name, Name: sx.Name, ID: sx.Name, Meta: sx.Description}
+			if sec, err := parseInt(sx.CreationTime); err == nil {
+				si.Created = time.Unix(sec, 0)
+			}
+			out = append(out, si)
+		}
+		d.free()
+	}
+	slices.SortStableFunc(out, func(a, b provider.SnapshotInfo) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Machine+"."+a.Name, b.Machine+"."+b.Name)
+	})
+	return out, nil
+}
+
+func parseInt(s string) (int64, error) {
+	var n int64
+	_, err := fmt.Sscan(s, &n)
+	return n, err
+}
+
+// DeleteSnapshot deletes snapshot snap of machine name.
+func (p *Provider) DeleteSnapshot(ctx context.Context, name, snap string) error {
+	d, s, err := p.snapshot(ctx, name, snap)
+	if err != nil {
+		return err
+	}
+	defer d.free()
+	defer s.Free()
+	if err := s.Delete(0); err != nil {
+		return lverr(err, "delete snapshot %s of %s", snap, name)
+	}
+	return nil
+}
+
+// Suspend saves machine name's memory to disk and stops it (a managed
+// save); the next start carries on from there.
+func (p *Provider) Suspend(ctx context.Context, name string) error {
+	d, err := p.findDomain(ctx, name)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return fmt.Errorf("%s is not created", name)
+	}
+	defer d.free()
+	defer timing.Start(ctx, "managed save")()
+	if err := d.dom.ManagedSave(0); err != nil {
+		return lverr(err, "save VM %s", d.def.Name)
+	}
+	return nil
+}
+
+// Resume starts a suspended machine from its managed save.
+func (p *Provider) Resume(ctx context.Context, name string) error {
+	d, err := p.findDomain(ctx, name)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return fmt.Errorf("%s is not created", name)
+	}
+	defer d.free()
+	if err := d.dom.Create(); err != nil {
+		return lverr(err, "resume VM %s", d.def.Name)
+	}
+	return nil
+}
+
+// suspended reports whether dom is off with a managed save to resume.
+func suspended(dom *libvirt.Domain) bool {
+	has, err := dom.HasManagedSaveImage(0)
+	return err == nil && has
+}
+
+// Reload applies m's settings to its domain: unchanged, the VM restarts;
+// changed (CPUs, memory, the domain's own settings), it is stopped and
+// defined anew over the same disk and UUID, then started; a changed box
+// makes it anew.
+func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*provider.Instance, error) {
+	o, err := decodeOptions(m, p.env.Envfile.Dir)
+	if err != nil {
+		return nil, err
+	}
+	uri := o.uri()
+	d, err := p.lookupDomain(ctx, uri, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return p.Up(ctx, m)
+	}
+	defer d.free()
+	if d.meta.HostKey == "" || d.meta.Box != m.Box {
+		if d.meta.HostKey != "" {
+			p.env.UI.Infof(m.Name, "its box changed (%s, was %s): making the VM anew", m.Box, d.meta.Box)
+		}
+		if err := p.remove(ctx, d); err != nil {
+			return nil, err
+		}
+		return p.Up(ctx, m)
+	}
+	c, err := p.conn(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.findBox(ctx, c, uri, m.Box)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := lookupPool(c)
+	if err != nil || pool == nil {
+		return nil, fmt.Errorf("the storage pool of %s is gone: %v", m.Name, err)
+	}
+	defer pool.Free()
+	vol, err := pool.LookupStorageVolByName(d.meta.Volume)
+	if err != nil {
+		return nil, lverr(err, "the disk of %s", m.Name)
+	}
+	disk, _ := vol.GetPath()
+	vol.Free()
+	dtype := o.Driver
+	if dtype == "" {
+		dtype = d.def.Type
+	}
+	dp, err := p.params(uri, m, o, b, dtype, disk)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := configHash(dp, m.Hostname)
+	if err != nil {
+		return nil, err
+	}
+	if suspended(d.dom) {
+		// A saved memory image does not fit a new definition.
+		if err := d.dom.ManagedSaveRemove(0); err != nil {
+			return nil, lverr(err, "drop the saved state of %s", m.Name)
+		}
+	}
+	if err := p.halt(ctx, d, o.haltTimeout(), m.Name); err != nil {
+		return nil, err
+	}
+	if hash == d.meta.Config {
+		p.env.UI.Infof(m.Name, "settings unchanged: restarting VM %s", d.def.Name)
+		return p.Up(ctx, m)
+	}
+	if ip := m.IP(); ip.IsValid() && d.meta.IP != "" && ip.String() != d.meta.IP {
+		p.env.UI.Warnf(m.Name, "its IP changed (%s, was %s): the guest set its address at first boot; `envrun destroy %s && envrun up %s` applies it", m.IP(), d.meta.IP, m.Name, m.Name)
+	}
+	p.env.UI.Infof(m.Name, "settings changed: defining VM %s anew over its disk", d.def.Name)
+	nm := *d.meta
+	nm.Config = hash
+	dp.Meta = nm
+	x, err := domainXML(dp)
+	if err != nil {
+		return nil, err
+	}
+	var nd libvirtxml.Domain
+	if err := nd.Unmarshal(x); err != nil {
+		return nil, err
+	}
+	nd.UUID = d.def.UUID
+	if x, err = nd.Marshal(); err != nil {
+		return nil, err
+	}
+	dom, err := c.DomainDefineXML(x)
+	if err != nil {
+		return nil, lverr(err, "define VM %s anew", d.def.Name)
+	}
+	dom.Free()
+	inst, err := p.Up(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	inst.Started = true
+	return inst, nil
+}
+
+var _ interface {
+	provider.Snapshotter
+	provider.Reloader
+	provider.Suspender
+} = (*Provider)(nil)
