@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -158,7 +159,11 @@ func (a *app) completeMachinesThenSnapshot(snaps bool) cobra.CompletionFunc {
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), completeTimeout)
 		defer cancel()
+		// The Envfile's prints are not the shell's to see.
+		stderr := a.stderr
+		a.stderr = io.Discard
 		s, err := a.loadEnv(ctx)
+		a.stderr = stderr
 		if err != nil {
 			return out, dir
 		}

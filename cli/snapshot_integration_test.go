@@ -146,6 +146,13 @@ func TestIntegrationSnapshot(t *testing.T) {
 	if st := w.status(); st["web"].Snapshots != 2 || st["db"].Snapshots != 1 || st["spare"].Snapshots != 0 {
 		t.Errorf("status counts snapshots %d, %d, %d, want 2, 1, 0", st["web"].Snapshots, st["db"].Snapshots, st["spare"].Snapshots)
 	}
+	// TAB completes the snapshot names of the machines given.
+	if r := w.mustRun("__complete", "snapshot", "restore", "web", ""); !strings.HasPrefix(r.stdout, "db\nspare\nbare\none\n") {
+		t.Errorf("completion of snapshot restore web: %q, want the other machines, then bare and one", r.stdout)
+	}
+	if r := w.mustRun("__complete", "snapshot", "delete", "db", "o"); !strings.HasPrefix(r.stdout, "one\n:4") {
+		t.Errorf("completion of snapshot delete db o: %q, want one", r.stdout)
+	}
 	if r := w.mustRun("status"); !strings.Contains(r.stdout, "SNAPSHOTS") {
 		t.Errorf("status has no SNAPSHOTS column:\n%s", r.stdout)
 	}
