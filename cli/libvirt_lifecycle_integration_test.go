@@ -18,6 +18,7 @@ network "n" { subnet = "172.23.10.0/24", isolated = true }
 machine "web" {
   networks = { n = "172.23.10.10" },
   memory = MEMORY,
+  libvirt = { boot_timeout = 1500 },
   provision = { shell { inline = "echo run >> /var/tmp/provisioned" } },
 }
 `
@@ -35,7 +36,7 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 	// minutes: longer than mustRun waits.
 	long := func(args ...string) result {
 		t.Helper()
-		r := w.start(nil, args...).wait(12 * time.Minute)
+		r := w.start(nil, args...).wait(30 * time.Minute)
 		if r.code != 0 {
 			t.Fatalf("envrun %s: %s", strings.Join(args, " "), r)
 		}
