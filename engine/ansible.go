@@ -26,19 +26,36 @@ func (e *Env) Inventory(ctx context.Context) ([]byte, error) {
 		hosts[i] = inventoryHost(ep.Machine, ep.Addr, ep.Proxy)
 		hosts[i].Interfaces = e.cache.interfaces(ep.Machine.Name, "")
 	}
-	groups := map[string][]string{}
-	for _, s := range e.Spec.Steps {
-		if a, ok := s.(*spec.Ansible); ok {
-			for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
-				for _, m := range a.Groups[g] {
-					if !slices.Contains(groups[g], m) {
-						groups[g] = append(groups[g], m)
-					}
+	groups, children := map[string][]string{}, map[string][]string{}
+	groupVars, hostVars := map[string]map[string]any{}, map[string]map[string]any{}
+	union := func(into, from map[string][]string) {
+		for _, g := range slices.Sorted(maps.Keys(from)) {
+			for _, m := range from[g] {
+				if !slices.Contains(into[g], m) {
+					into[g] = append(into[g], m)
 				}
 			}
 		}
 	}
-	return e.inventory(hosts, groups).YAML()
+	merge := func(into, from map[string]map[string]any) {
+		for k, vars := range from {
+			if into[k] == nil {
+				into[k] = map[string]any{}
+			}
+			maps.Copy(into[k], vars)
+		}
+	}
+	for _, s := range e.Spec.Steps {
+		if a, ok := s.(*spec.Ansible); ok {
+			union(groups, a.Groups)
+			union(children, a.Children)
+			merge(groupVars, a.GroupVars)
+			merge(hostVars, a.HostVars)
+		}
+	}
+	inv := e.inventory(hosts, groups)
+	inv.Children, inv.GroupVars, inv.HostVars = children, groupVars, hostVars
+	return inv.YAML()
 }
 
 func inventoryHost(m *spec.Machine, addr, proxy string) ansible.Host {
@@ -75,7 +92,9 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 		names[i] = r.m.Name
 		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}
-	data, err := e.inventory(hosts, a.Groups).YAML()
+	inv := e.inventory(hosts, a.Groups)
+	inv.Children, inv.GroupVars, inv.HostVars = a.Children, a.GroupVars, a.HostVars
+	data, err := inv.YAML()
 	if err != nil {
 		return err
 	}
@@ -83,15 +102,15 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	if err != nil {
 		return err
 	}
-	inv := filepath.Join(dir, "inventory.yml")
-	if err := safefile.WriteFile(inv, data, 0o600); err != nil {
+	invPath := filepath.Join(dir, "inventory.yml")
+	if err := safefile.WriteFile(invPath, data, 0o600); err != nil {
 		return err
 	}
 	out := e.UI.Writer(a.Name, ui.Normal)
 	defer out.Close()
 	run := &ansible.Run{
 		Step:      a,
-		Inventory: inv,
+		Inventory: invPath,
 		Hosts:     len(hosts),
 		HostNames: names,
 		Dir:       dir,

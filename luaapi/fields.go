@@ -359,6 +359,10 @@ func (f *fields) convertMap(name string, t spec.Type, v lua.LValue) any {
 		if luaTypeName(*elem.Elem) == "string" {
 			return typedMap[[]string](vals)
 		}
+	case spec.KindMap:
+		if elem.Elem.Kind == spec.KindAny {
+			return typedMap[map[string]any](vals)
+		}
 	}
 	return vals
 }

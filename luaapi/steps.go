@@ -2,6 +2,7 @@ package luaapi
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -70,6 +71,23 @@ func (l *loader) ansible(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 		}
 	case int:
 		a.Verbose = v
+	}
+	for _, kv := range []struct {
+		key  string
+		vars map[string]map[string]any
+	}{{"group_vars", a.GroupVars}, {"host_vars", a.HostVars}} {
+		for _, owner := range slices.Sorted(maps.Keys(kv.vars)) {
+			for _, k := range slices.Sorted(maps.Keys(kv.vars[owner])) {
+				if spec.IsConnectionVar(k) {
+					f.fail("%s.%s.%s: a connection setting, which envrun's inventory gives (the machine's address, user and key)", kv.key, owner, k)
+				}
+			}
+		}
+	}
+	for i, arg := range a.RawArguments {
+		if err := spec.CheckPlaybookArg(arg); err != nil {
+			f.fail("raw_arguments: item %d: %v", i+1, err)
+		}
 	}
 	l.ef.Steps = append(l.ef.Steps, a)
 	return lua.LString(name)

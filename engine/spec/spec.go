@@ -386,6 +386,11 @@ type Ansible struct {
 	Hosts              []string
 	ExtraVars          map[string]any
 	Groups             map[string][]string // extra groups: group -> machines
+	Children           map[string][]string // child groups: group -> groups
+	GroupVars          map[string]map[string]any
+	HostVars           map[string]map[string]any // over the machines' own Vars
+	InventoryPath      string                    // the user's inventory, absolute
+	RawArguments       []string                  // more ansible-playbook options
 	After              []string            // global steps to run first
 	Limit              string
 	Tags               []string
@@ -396,4 +401,61 @@ type Ansible struct {
 	Config             string // an ansible.cfg, absolute
 	GalaxyRequirements string // absolute
 	Forks              int
+}
+
+// IsConnectionVar reports whether an Ansible variable is one of the
+// connection settings envrun's inventory gives each machine, which an
+// Envfile's group_vars and host_vars may not set.
+func IsConnectionVar(name string) bool {
+	switch name {
+	case "ansible_host", "ansible_port", "ansible_user", "ansible_connection",
+		"ansible_ssh_host", "ansible_ssh_port", "ansible_ssh_user",
+		"ansible_ssh_private_key_file", "ansible_private_key_file",
+		"ansible_ssh_common_args", "ansible_ssh_extra_args", "ansible_ssh_args",
+		"ansible_ssh_host_key_checking", "ansible_host_key_checking",
+		"ansible_password", "ansible_ssh_pass":
+		return true
+	}
+	return false
+}
+
+// playbookArgsRefused are ansible-playbook's options that envrun's own
+// keys or its inventory set, with what to use instead.
+var playbookArgsRefused = map[string]string{
+	"-i": "inventory_path", "--inventory": "inventory_path", "--inventory-file": "inventory_path",
+	"-u": "the machine's user", "--user": "the machine's user",
+	"--private-key": "envrun's key", "--key-file": "envrun's key",
+	"-c": "envrun's SSH connection", "--connection": "envrun's SSH connection",
+	"--ssh-common-args": "envrun's SSH connection", "--ssh-extra-args": "envrun's SSH connection",
+	"-k": "envrun's key", "--ask-pass": "envrun's key", "--connection-password-file": "envrun's key",
+	"-e": "extra_vars", "--extra-vars": "extra_vars",
+	"-l": "limit", "--limit": "limit", "-t": "tags", "--tags": "tags", "--skip-tags": "skip_tags",
+	"-b": "become", "--become": "become", "-f": "forks", "--forks": "forks",
+	"--vault-password-file": "vault_password_file", "--vault-pass-file": "vault_password_file",
+}
+
+// CheckPlaybookArg checks one of an ansible step's raw_arguments: an
+// option (it starts with -), not one envrun sets itself.
+func CheckPlaybookArg(arg string) error {
+	if !strings.HasPrefix(arg, "-") || arg == "-" || arg == "--" {
+		return fmt.Errorf("%q is not an option (like \"--diff\"); the playbook is `playbook`", arg)
+	}
+	name := arg
+	if i := strings.IndexByte(arg, '='); i >= 0 {
+		name = arg[:i]
+	}
+	if strings.HasPrefix(name, "-v") && strings.Trim(name[1:], "v") == "" {
+		return fmt.Errorf("%q: use verbose = %d", arg, len(name)-1)
+	}
+	if instead, ok := playbookArgsRefused[name]; ok {
+		return fmt.Errorf("%q is set by envrun: use %s", arg, instead)
+	}
+	if len(name) > 2 && name[1] != '-' {
+		for _, c := range name[1:] { // bundled short options: -bK
+			if instead, ok := playbookArgsRefused["-"+string(c)]; ok {
+				return fmt.Errorf("%q holds -%c, which envrun sets: use %s", arg, c, instead)
+			}
+		}
+	}
+	return nil
 }

@@ -49,6 +49,13 @@ type Inventory struct {
 	// Groups are extra groups (an ansible step's `groups`): group name →
 	// members. Members that are not among Hosts are left out.
 	Groups map[string][]string
+	// Children are child groups: group → the groups it holds.
+	Children map[string][]string
+	// GroupVars are variables of groups ("all": every host's); HostVars
+	// of hosts, over their own Vars. Neither sets connection variables
+	// (the Envfile's loader refuses them).
+	GroupVars map[string]map[string]any
+	HostVars  map[string]map[string]any
 	// KeyFile is the environment's private key; KnownHostsFile holds the
 	// pinned host keys in OpenSSH's format. Both absolute.
 	KeyFile, KnownHostsFile string
@@ -117,8 +124,13 @@ func (inv *Inventory) YAML() ([]byte, error) {
 			}
 			own("envrun_interfaces", ifaces)
 		}
-		for _, k := range slices.Sorted(maps.Keys(h.Vars)) {
-			add(node, k, h.Vars[k])
+		vars := maps.Clone(h.Vars)
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		maps.Copy(vars, inv.HostVars[h.Name])
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
+			add(node, k, vars[k])
 		}
 		add(hosts, h.Name, node)
 		for _, g := range h.Groups {
@@ -132,15 +144,60 @@ func (inv *Inventory) YAML() ([]byte, error) {
 			}
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(inv.GroupVars["all"])) {
+		if !slices.ContainsFunc(allVars.Content, func(n *yaml.Node) bool { return n.Value == k }) {
+			add(allVars, k, inv.GroupVars["all"][k])
+		}
+	}
 	all := mapping("vars", allVars, "hosts", hosts)
-	if len(members) > 0 {
+	groups := map[string]bool{}
+	for g := range members {
+		groups[g] = true
+	}
+	for g, kids := range inv.Children {
+		groups[g] = true
+		for _, k := range kids {
+			groups[k] = true
+		}
+	}
+	for g := range inv.GroupVars {
+		if g != "all" {
+			groups[g] = true
+		}
+	}
+	if len(groups) > 0 {
 		children := mapping()
-		for _, g := range slices.Sorted(maps.Keys(members)) {
-			gh := mapping()
-			for _, n := range members[g] {
-				add(gh, n, nil)
+		for _, g := range slices.Sorted(maps.Keys(groups)) {
+			node := mapping()
+			if len(members[g]) > 0 {
+				gh := mapping()
+				for _, n := range members[g] {
+					add(gh, n, nil)
+				}
+				add(node, "hosts", gh)
 			}
-			add(children, g, mapping("hosts", gh))
+			if kids := inv.Children[g]; len(kids) > 0 {
+				kn := mapping()
+				for _, k := range kids {
+					add(kn, k, nil)
+				}
+				add(node, "children", kn)
+			}
+			if vars := inv.GroupVars[g]; len(vars) > 0 {
+				vn := mapping()
+				for _, k := range slices.Sorted(maps.Keys(vars)) {
+					add(vn, k, vars[k])
+				}
+				add(node, "vars", vn)
+			}
+			if len(node.Content) == 0 {
+				node = nil
+			}
+			if node == nil {
+				add(children, g, nil)
+			} else {
+				add(children, g, node)
+			}
 		}
 		add(all, "children", children)
 	}

@@ -98,7 +98,13 @@ func (r *Run) Forks() int {
 // the playbook is an absolute path, never taken for an option.
 func (r *Run) Args(extraVars string) []string {
 	s := r.Step
-	args := []string{"-i", r.Inventory, "--forks", strconv.Itoa(r.Forks())}
+	var args []string
+	if s.InventoryPath != "" {
+		// The user's first: for a variable both set, the last inventory
+		// wins, so envrun's connection settings stay.
+		args = append(args, "-i", s.InventoryPath)
+	}
+	args = append(args, "-i", r.Inventory, "--forks", strconv.Itoa(r.Forks()))
 	if s.Become {
 		args = append(args, "--become")
 	}
@@ -120,6 +126,7 @@ func (r *Run) Args(extraVars string) []string {
 	if extraVars != "" {
 		args = append(args, "--extra-vars=@"+extraVars)
 	}
+	args = append(args, s.RawArguments...)
 	return append(args, s.Playbook)
 }
 
@@ -145,8 +152,11 @@ func (r *Run) Env(environ []string, controlDir string) []string {
 	// where there were three or four.
 	def("ANSIBLE_PIPELINING", "True")
 	def("ANSIBLE_RETRY_FILES_ENABLED", "False")
-	// The inventory is YAML: the other inventory plugins are not loaded.
-	def("ANSIBLE_INVENTORY_ENABLED", "yaml")
+	// The inventory is YAML: the other inventory plugins are not loaded,
+	// unless the user's own inventory (inventory_path) may need them.
+	if r.Step == nil || r.Step.InventoryPath == "" {
+		def("ANSIBLE_INVENTORY_ENABLED", "yaml")
+	}
 	// An inventory Ansible cannot parse is an error, not a warning and a
 	// play over no hosts. Not a default: envrun's inventory is always
 	// meant to parse.

@@ -102,6 +102,11 @@
 ---@field hosts? string[] the machines it runs over, once each is up and provisioned. Default: every machine. Example: `hosts = machines()`
 ---@field extra_vars? table<string, any> variables given with --extra-vars. Example: `extra_vars = { user = "vagrant" }`
 ---@field groups? table<string, string[]> extra inventory groups: group to machines. Example: `groups = { db = { "db1" } }`
+---@field children? table<string, string[]> child groups: group to the groups it holds (`[deployments:children]`). Example: `children = { deployments = { "web", "db" } }`
+---@field group_vars? table<string, table<string, any>> inventory variables of groups (all: every host); connection variables (ansible_host, ansible_user, ...) are envrun's. Example: `group_vars = { web = { http_port = 80 } }`
+---@field host_vars? table<string, table<string, any>> inventory variables of machines, over their own `vars`; connection variables are envrun's. Example: `host_vars = { web1 = { primary = true } }`
+---@field inventory_path? string an inventory file or folder of yours, given to ansible-playbook before envrun's (envrun's connection settings win). Example: `inventory_path = "inventory/"`
+---@field raw_arguments? string[] more ansible-playbook options, each starting with -; options envrun sets (inventory, connection, user, keys, limit, tags, extra vars) are refused. Example: `raw_arguments = { "--diff", "--check" }`
 ---@field after? string[] global steps that run first. Example: `after = { "base" }`
 ---@field limit? string ansible-playbook --limit. Example: `limit = "web*"`
 ---@field tags? string[] ansible-playbook --tags. Example: `tags = { "nginx" }`
