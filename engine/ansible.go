@@ -88,7 +88,7 @@ func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) er
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		inst, _ := r.state()
-		hosts[i] = inventoryHost(r.m, inst.Addr, e.ProxyCommand(route, r.m.Name))
+		hosts[i] = inventoryHost(r.m, inst.Addr, e.ProxyCommand(route.For(r.m.Name), r.m.Name))
 		names[i] = r.m.Name
 		hosts[i].Interfaces = e.cache.interfaces(r.m.Name, inst.ID)
 	}

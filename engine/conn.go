@@ -164,7 +164,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		Signer:    e.key.Signer,
 		HostKey:   e.known.Callback(m.Name),
 		Keepalive: e.keepalive,
-		Via:       e.via(route, m.Name, inst.Addr),
+		Via:       e.via(route.For(m.Name), m.Name, inst.Addr),
 
 		ForwardAgent: e.agentSocket(m),
 	}, timeout)

@@ -139,7 +139,7 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	}
 	var out []MachineStatus
 	for _, m := range e.Spec.Machines {
-		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname, Engine: route.Engine, Reach: string(route.Reach), Snapshots: counts[m.Name]}
+		ms := MachineStatus{Name: m.Name, Provider: e.Driver.Name, State: string(provider.NotCreated), Hostname: m.Hostname, Engine: route.For(m.Name).Engine, Reach: string(route.For(m.Name).Reach), Snapshots: counts[m.Name]}
 		if ip := m.IP(); ip.IsValid() {
 			ms.IP = ip.String()
 		}
@@ -156,7 +156,11 @@ func (e *Env) Status(ctx context.Context) ([]MachineStatus, error) {
 	}
 	for _, s := range states {
 		if _, orphan := byName[s.Name]; orphan {
-			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Engine: route.Engine, Reach: string(route.Reach), Orphan: true, Snapshots: counts[s.Name]})
+			r := route.For(s.Name)
+			if s.Engine != "" {
+				r.Engine = s.Engine
+			}
+			out = append(out, MachineStatus{Name: s.Name, Provider: e.Driver.Name, State: string(s.State), IP: s.IP, ID: s.ID, Engine: r.Engine, Reach: string(r.Reach), Orphan: true, Snapshots: counts[s.Name]})
 		}
 	}
 	return out, nil

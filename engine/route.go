@@ -104,7 +104,7 @@ func (e *Env) Proxy(ctx context.Context, name string, addr string) (net.Conn, er
 	if err != nil {
 		return nil, err
 	}
-	if v := e.via(r, name, addr); v != nil {
+	if v := e.via(r.For(name), name, addr); v != nil {
 		return v(ctx)
 	}
 	d := net.Dialer{}

@@ -38,7 +38,7 @@ func (e *Env) Endpoints(ctx context.Context, names []string) ([]Endpoint, error)
 		return nil, err
 	}
 	for _, m := range machines {
-		ep := Endpoint{Machine: m, User: m.User, Route: route, Proxy: e.ProxyCommand(route, m.Name)}
+		ep := Endpoint{Machine: m, User: m.User, Route: route.For(m.Name), Proxy: e.ProxyCommand(route.For(m.Name), m.Name)}
 		if ip := m.IP(); ip.IsValid() {
 			ep.Addr = net.JoinHostPort(ip.String(), "22")
 		} else {

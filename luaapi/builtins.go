@@ -102,6 +102,7 @@ func (l *loader) register() {
 		"box":      l.box,
 		"provider": l.provider,
 		"network":  l.curried("network", l.network),
+		"engine":   l.curried("engine", l.engine),
 		"machine":  l.curried("machine", l.machine),
 		"ansible":  l.curried("ansible", l.ansible),
 		"trigger":  l.curried("trigger", l.trigger),
@@ -203,6 +204,14 @@ func (l *loader) network(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	n := &spec.Network{Name: name, Pos: pos, Given: f.given}
 	f.into(n)
 	l.ef.Networks = append(l.ef.Networks, n)
+	return lua.LString(name)
+}
+
+func (l *loader) engine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.read("engine", fmt.Sprintf("engine %q", name), pos, t)
+	en := &spec.Engine{Name: name, Pos: pos, Given: f.given}
+	f.into(en)
+	l.ef.Engines = append(l.ef.Engines, en)
 	return lua.LString(name)
 }
 

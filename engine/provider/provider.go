@@ -152,6 +152,9 @@ type MachineState struct {
 	// bound them (auto_correct may have picked others than the Envfile's);
 	// nil when the backend does not say, or the machine does not run.
 	Ports []spec.Port
+	// Engine names the engine it was found on, when the environment
+	// spans several (Docker's engine "NAME"); "" otherwise.
+	Engine string
 }
 
 // NetworkState is one network of the environment found in the backend.

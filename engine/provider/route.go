@@ -83,6 +83,18 @@ type Route struct {
 	Reach  Reach  `json:"reach"`
 	// Jump is the SSH host of a "jump" route.
 	Jump *JumpHost `json:"jump,omitempty"`
+	// Machines are the routes of machines on other engines than this
+	// one (Docker's engine "NAME"), by machine name.
+	Machines map[string]Route `json:"machines,omitempty"`
+}
+
+// For is the route of machine name.
+func (r Route) For(name string) Route {
+	if mr, ok := r.Machines[name]; ok {
+		return mr
+	}
+	r.Machines = nil
+	return r
 }
 
 // Router is an optional power of providers whose machines may live

@@ -12,7 +12,7 @@ import (
 // is a field of the struct its table fills.
 func TestSchema(t *testing.T) {
 	structs := map[string]any{
-		"machine": &Machine{}, "defaults": &Machine{}, "network": &Network{},
+		"machine": &Machine{}, "defaults": &Machine{}, "network": &Network{}, "engine": &Engine{},
 		"shell": &Shell{}, "file": &File{}, "ansible": &Ansible{},
 	}
 	var checkType func(where string, ty Type)

@@ -53,6 +53,7 @@ type Envfile struct {
 	ProviderPos Pos
 	Networks    []*Network
 	Machines    []*Machine
+	Engines     []*Engine  // Docker engines machines are placed on (engine "NAME")
 	Steps       []Step     // global steps (ansible), in definition order
 	Triggers    []*Trigger // host commands run before or after up, provision, halt, destroy
 	Sources     []string   // absolute paths of every file the load read: Lua files (the Envfile first, fetched modules too), templates, Envfile.lock
@@ -84,6 +85,40 @@ func (e *Envfile) Primary() (*Machine, error) {
 		return e.Machines[0], nil
 	}
 	return nil, fmt.Errorf("name a machine (%s), or mark one with primary = true in %s", strings.Join(e.MachineNames(), ", "), e.Path)
+}
+
+// Engine returns the engine called name, or nil.
+func (e *Envfile) Engine(name string) *Engine {
+	for _, en := range e.Engines {
+		if en.Name == name {
+			return en
+		}
+	}
+	return nil
+}
+
+// DefaultEngine is the engine marked default, or nil: machines that name
+// none run there (else on the engine the environment chooses:
+// DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context).
+func (e *Envfile) DefaultEngine() *Engine {
+	for _, en := range e.Engines {
+		if en.Default {
+			return en
+		}
+	}
+	return nil
+}
+
+// EngineOf is the name of the engine machine m runs on: its own, else the
+// default engine's, else "" (the environment's engine).
+func (e *Envfile) EngineOf(m *Machine) string {
+	if m.Engine != "" {
+		return m.Engine
+	}
+	if d := e.DefaultEngine(); d != nil {
+		return d.Name
+	}
+	return ""
 }
 
 // Network returns the network called name, or nil.
@@ -121,8 +156,11 @@ type Network struct {
 	Subnet   netip.Prefix
 	Gateway  netip.Addr
 	Isolated bool // no route to the outside world
-	Pos      Pos
-	Given    Keys // the keys the Envfile gave
+	// Span lets the network's machines sit on several engines: it is then
+	// a Swarm overlay network (Docker).
+	Span  bool
+	Pos   Pos
+	Given Keys // the keys the Envfile gave
 }
 
 // Machine is one machine of the environment.
@@ -148,6 +186,7 @@ type Machine struct {
 	Steps         []Step
 	Providers     map[string]Options // per-provider overrides, by provider name
 	SSH           SSH
+	Engine        string // the engine "NAME" it runs on; "" for the default
 	Pos           Pos
 	Given         Keys // the keys the Envfile gave
 }
@@ -177,6 +216,17 @@ func (m *Machine) Domain() string {
 		return m.Hostname[len(short)+1:]
 	}
 	return ""
+}
+
+// Engine is a Docker engine the environment's machines may be placed on.
+type Engine struct {
+	Name    string
+	Docker  string // a DOCKER_HOST-style address: unix://, tcp://, ssh://
+	Context string // a docker context, exclusive with Docker
+	Reach   string // direct, jump or engine; "" chooses
+	Default bool   // machines that name no engine run here
+	Pos     Pos
+	Given   Keys
 }
 
 // Attachment puts a machine on a network at a static address.

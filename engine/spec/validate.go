@@ -67,6 +67,7 @@ func (e *Envfile) Warnings() []string {
 func Validate(e *Envfile) error {
 	v := &validator{e: e}
 	v.networks()
+	v.engines()
 	v.machines()
 	v.globalSteps()
 	return v.errs.Err()
@@ -244,6 +245,41 @@ func broadcast(p netip.Prefix) netip.Addr {
 	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
 	n |= 1<<hostBits - 1
 	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
+func (v *validator) engines() {
+	seen := map[string]*Engine{}
+	var def *Engine
+	for _, en := range v.e.Engines {
+		what := fmt.Sprintf("engine %q", en.Name)
+		if why := CheckName(en.Name); why != "" {
+			v.add(en.Pos, "%s: name %s", what, why)
+		}
+		if prev := seen[en.Name]; prev != nil {
+			v.add(en.Pos, "%s is defined twice (first at %s)", what, prev.Pos)
+			continue
+		}
+		seen[en.Name] = en
+		if en.Default {
+			if def != nil {
+				v.add(en.Pos, "%s: only one engine may be the default, and engine %q (%s) is", what, def.Name, def.Pos)
+			}
+			def = en
+		}
+	}
+	var names []string
+	for _, en := range v.e.Engines {
+		names = append(names, en.Name)
+	}
+	for _, m := range v.e.Machines {
+		if m.Engine != "" && v.e.Engine(m.Engine) == nil {
+			if len(names) == 0 {
+				v.add(m.Pos, "machine %q: unknown engine %q: declare it with engine %q { docker = \"ssh://...\" }", m.Name, m.Engine, m.Engine)
+				continue
+			}
+			v.add(m.Pos, "machine %q: unknown engine %q%s (engines: %s)", m.Name, m.Engine, suggest.DidYouMean(m.Engine, names), strings.Join(names, ", "))
+		}
+	}
 }
 
 func (v *validator) machines() {

@@ -10,6 +10,7 @@ stds.envrun = {
     "box",
     "collectgarbage",
     "defaults",
+    "engine",
     envrun = { fields = { "defer", "dir", "envfile", "host", "json", "machine_info", "path", "provider", "read", "render", "suggest", "yaml" } },
     "error",
     "file",

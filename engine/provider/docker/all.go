@@ -17,7 +17,7 @@ import (
 // list call filtered on the project label, whose answer carries every
 // label, so its cost does not grow with calls per machine.
 func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
-	c, ep, _, err := dial(nil)
+	c, ep, err := dial(engineChoice{})
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
 
 // subnets lists the subnets of every network of the default engine.
 func subnets(ctx context.Context) ([]netip.Prefix, error) {
-	c, ep, _, err := dial(nil)
+	c, ep, err := dial(engineChoice{})
 	if err != nil {
 		return nil, err
 	}

@@ -284,7 +284,7 @@ func catalogExamples() []string {
 // machine about to be created exists or can be made: its base image is
 // here or can be pulled, or (debian/SUITE) debootstrap can make it. A box
 // nothing knows is an error at the machine's line (exit 2).
-func (p *Provider) Preflight(ctx context.Context, machines []*spec.Machine) error {
+func (p *onEngine) Preflight(ctx context.Context, machines []*spec.Machine) error {
 	existing, err := p.list(ctx, "")
 	if err != nil {
 		return err
@@ -358,13 +358,13 @@ func firstLine(err error) string {
 	return s
 }
 
-func (p *Provider) haveImage(ctx context.Context, ref string) bool {
+func (p *onEngine) haveImage(ctx context.Context, ref string) bool {
 	_, err := p.c.ImageInspect(ctx, ref)
 	return err == nil
 }
 
 // ensureBase makes sure base is here: pulled when a registry answers.
-func (p *Provider) ensureBase(ctx context.Context, base string) error {
+func (p *onEngine) ensureBase(ctx context.Context, base string) error {
 	if p.haveImage(ctx, base) {
 		return nil
 	}
@@ -375,7 +375,7 @@ func (p *Provider) ensureBase(ctx context.Context, base string) error {
 
 // canDebootstrap reports why envrun cannot make debian box here when no
 // registry has debian:SUITE, or nil.
-func (p *Provider) canDebootstrap(ctx context.Context, box string) error {
+func (p *onEngine) canDebootstrap(ctx context.Context, box string) error {
 	_, suite, _ := strings.Cut(box, "/")
 	if p.haveImage(ctx, "debian:"+suite) {
 		return nil

@@ -43,7 +43,9 @@ type connect struct {
 func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Options, image, hostKey, keyFingerprint string, netName func(string) string) (*createSpec, error) {
 	gateways := map[string]string{}
 	for _, a := range m.Networks {
-		if n := ef.Network(a.Network); n != nil && !n.Isolated {
+		if n := ef.Network(a.Network); n != nil && !n.Isolated && !n.Span {
+			// (An overlay network's gateway is no router: Docker gives
+			// the container a bridge of its own for the way out.)
 			gateways[a.Network] = n.Gateway.String()
 		} else if n != nil && a.Network == o.DefaultRoute {
 			return nil, spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker.default_route: network %q is isolated: it has no route out", m.Name, a.Network)

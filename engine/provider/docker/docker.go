@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -52,12 +53,7 @@ var Driver = &provider.Driver{
 
 func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
-	if _, err := engineOf(ef); err != nil {
-		var e *spec.Error
-		if errors.As(err, &e) {
-			errs = append(errs, e)
-		}
-	}
+	errs = append(errs, spec.List(checkEngines(ef))...)
 	for _, m := range ef.Machines {
 		o, err := decodeOptions(m, ef.Dir)
 		if err != nil {
@@ -76,31 +72,47 @@ func validate(ef *spec.Envfile) error {
 	return errs.Err()
 }
 
-// dial resolves the engine the Envfile chooses and makes its client;
-// nothing is dialled yet.
-func dial(ef *spec.Envfile) (*client.Client, *endpoint, engineChoice, error) {
-	var choice engineChoice
-	if ef != nil {
-		var err error
-		if choice, err = engineOf(ef); err != nil {
-			return nil, nil, choice, err
-		}
-	}
+// dial resolves the engine choice names and makes its client; nothing
+// is dialled yet.
+func dial(choice engineChoice) (*client.Client, *endpoint, error) {
 	ep, err := resolveEndpoint(choice)
 	if err != nil {
-		return nil, nil, choice, err
+		return nil, nil, err
 	}
 	c, err := client.NewClientWithOpts(ep.opts...)
 	if err != nil {
-		return nil, nil, choice, fmt.Errorf("docker engine %s (from %s): %w", ep.Host, ep.Source, err)
+		return nil, nil, fmt.Errorf("docker engine %s (from %s): %w", ep.Host, ep.Source, err)
 	}
-	return c, ep, choice, nil
+	return c, ep, nil
 }
 
 func available(ctx context.Context) error { return availableFor(ctx, nil) }
 
+// availableFor pings every engine the Envfile's machines run on, at once.
 func availableFor(ctx context.Context, ef *spec.Envfile) error {
-	c, ep, _, err := dial(ef)
+	choices := []engineChoice{{}}
+	if ef != nil {
+		pl, err := placeMachines(ef)
+		if err != nil {
+			return err
+		}
+		choices = pl.choices
+	}
+	errs := make([]error, len(choices))
+	var wg sync.WaitGroup
+	for i, choice := range choices {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = ping(ctx, choice)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func ping(ctx context.Context, choice engineChoice) error {
+	c, ep, err := dial(choice)
 	if err != nil {
 		return err
 	}
@@ -144,8 +156,9 @@ func explain(ep *endpoint, err error) error {
 	return fmt.Errorf("%s: %w", tried, err)
 }
 
-// Provider is the Docker provider, opened.
-type Provider struct {
+// onEngine is the Docker provider on one engine: the machines placed
+// there, and the networks they use.
+type onEngine struct {
 	c      *client.Client
 	env    provider.Env
 	ep     *endpoint
@@ -156,8 +169,9 @@ type Provider struct {
 	userLookups singleflight.Group // image ID + user → read once per run
 }
 
-func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
-	c, ep, choice, err := dial(env.Envfile)
+// openEngine connects to the engine choice names.
+func openEngine(ctx context.Context, env provider.Env, choice engineChoice) (*onEngine, error) {
+	c, ep, err := dial(choice)
 	if err != nil {
 		return nil, err
 	}
@@ -171,22 +185,20 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 		c.Close()
 		return nil, explain(ep, err)
 	}
-	return &Provider{c: c, env: env, ep: ep, choice: choice, users: openUserCache()}, nil
+	return &onEngine{c: c, env: env, ep: ep, choice: choice, users: openUserCache()}, nil
 }
 
-func (p *Provider) Name() string { return "docker" }
-
-func (p *Provider) Close() error { return p.c.Close() }
+func (p *onEngine) Close() error { return p.c.Close() }
 
 // phase times a step of machine's work for --timings (the context's
 // recorder) and the -v timeline; the returned function ends it.
-func (p *Provider) phase(ctx context.Context, machine, name string) func() {
+func (p *onEngine) phase(ctx context.Context, machine, name string) func() {
 	end := timing.Start(ctx, name)
 	return func() { p.env.UI.Debugf(machine, "docker: %s in %s", name, end().Round(time.Millisecond)) }
 }
 
 // containerName is the container of machine name.
-func (p *Provider) containerName(name string) string { return p.env.Project + "-" + name }
+func (p *onEngine) containerName(name string) string { return p.env.Project + "-" + name }
 
 // networkName is the Docker network of the Envfile's network name.
-func (p *Provider) networkName(name string) string { return p.env.Project + "-" + name }
+func (p *onEngine) networkName(name string) string { return p.env.Project + "-" + name }

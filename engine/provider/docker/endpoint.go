@@ -37,11 +37,23 @@ func (ep *endpoint) Name() string {
 	return ep.Host
 }
 
-// engineChoice is what the Envfile says about the engine: a machine's
-// docker.host or docker.context, and how its machines are reached.
+// engineChoice is what the Envfile says about an engine: an engine
+// "NAME" { docker =, context = }, or the machines' docker.host or
+// docker.context, and how its machines are reached.
 type engineChoice struct {
+	// Name is the engine's name in the Envfile, "" for the engine the
+	// environment chooses (docker.host, DOCKER_HOST, ...).
+	Name          string
 	Host, Context string
 	Reach         string
+}
+
+// from says where the Envfile chose the engine, for messages.
+func (c engineChoice) from(key string) string {
+	if c.Name != "" {
+		return fmt.Sprintf("engine %q in the Envfile", c.Name)
+	}
+	return "docker." + key + " in the Envfile"
 }
 
 // configDir is the docker CLI's configuration folder: $DOCKER_CONFIG or
@@ -64,9 +76,9 @@ func configDir() string {
 func resolveEndpoint(choice engineChoice) (*endpoint, error) {
 	switch {
 	case choice.Host != "":
-		return hostEndpoint(choice.Host, "", "docker.host in the Envfile")
+		return hostEndpoint(choice.Host, "", choice.from("host"))
 	case choice.Context != "":
-		return contextEndpoint(choice.Context, "docker.context in the Envfile")
+		return contextEndpoint(choice.Context, choice.from("context"))
 	}
 	if h := os.Getenv(client.EnvOverrideHost); h != "" {
 		return hostEndpoint(h, "", "DOCKER_HOST")

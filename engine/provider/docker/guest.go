@@ -117,7 +117,7 @@ func sshdCommand(setup string) []string {
 
 // options decodes machine m's docker table and adds what the provider
 // decides for it.
-func (p *Provider) options(m *spec.Machine) (*Options, error) {
+func (p *onEngine) options(m *spec.Machine) (*Options, error) {
 	o, err := decodeOptions(m, p.env.Envfile.Dir)
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (p *Provider) options(m *spec.Machine) (*Options, error) {
 // when envrun runs as root, the owner of the machine's first synced folder
 // unless root owns it (root's files stay root's: the guest user cannot
 // write them, and up says so). nil when the machine has no synced folder.
-func (p *Provider) folderOwner(m *spec.Machine) *ids {
+func (p *onEngine) folderOwner(m *spec.Machine) *ids {
 	if len(m.SyncedFolders) == 0 {
 		return nil
 	}
@@ -152,7 +152,7 @@ func (p *Provider) folderOwner(m *spec.Machine) *ids {
 
 // warnRootFolders says which synced folders of m the machine's user cannot
 // write: those root owns, when envrun runs as root.
-func (p *Provider) warnRootFolders(m *spec.Machine) {
+func (p *onEngine) warnRootFolders(m *spec.Machine) {
 	if os.Getuid() != 0 || m.User == "root" {
 		return
 	}
@@ -171,7 +171,7 @@ func (p *Provider) warnRootFolders(m *spec.Machine) {
 
 // setupOwnCommand runs the setup script in container id of machine m, just
 // started, when m has a command of its own (which does not run it).
-func (p *Provider) setupOwnCommand(ctx context.Context, m *spec.Machine, id string) error {
+func (p *onEngine) setupOwnCommand(ctx context.Context, m *spec.Machine, id string) error {
 	o, err := p.options(m)
 	if err != nil || o.Cmd == nil {
 		return err
@@ -184,7 +184,7 @@ func (p *Provider) setupOwnCommand(ctx context.Context, m *spec.Machine, id stri
 }
 
 // execSetup runs the setup script as root in the running container id.
-func (p *Provider) execSetup(ctx context.Context, machine, id, script string) error {
+func (p *onEngine) execSetup(ctx context.Context, machine, id, script string) error {
 	done := p.phase(ctx, machine, "setup")
 	defer done()
 	ex, err := p.c.ContainerExecCreate(ctx, id, container.ExecOptions{
@@ -232,7 +232,7 @@ exit 0`
 
 // keepEtcFiles runs keepScript in machine name's container, when it runs,
 // before it is stopped.
-func (p *Provider) keepEtcFiles(ctx context.Context, name string) {
+func (p *onEngine) keepEtcFiles(ctx context.Context, name string) {
 	info, err := p.c.ContainerInspect(ctx, p.containerName(name))
 	if err != nil || !info.State.Running || info.Config.Labels[LabelProject] != p.env.Project {
 		return

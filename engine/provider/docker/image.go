@@ -32,7 +32,7 @@ func BoxImage(box string) string {
 }
 
 // imageRef is the image machine m runs, without making it.
-func (p *Provider) imageRef(m *spec.Machine, o *Options) string {
+func (p *onEngine) imageRef(m *spec.Machine, o *Options) string {
 	switch {
 	case o.Image != "":
 		return o.Image
@@ -57,7 +57,7 @@ type image struct {
 // ensureImage returns the image for m, making it when it is missing: pulled
 // (docker.image), built from a folder (docker.build) or made from the box.
 // Each image is made once even when many machines need it at once.
-func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (image, error) {
+func (p *onEngine) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (image, error) {
 	ref := p.imageRef(m, o)
 	r, isRecipe, recipeErr := recipeFor(m.Box, o)
 	id, err, _ := p.images.Do(ref, func() (any, error) {
@@ -92,7 +92,7 @@ func (p *Provider) ensureImage(ctx context.Context, m *spec.Machine, o *Options)
 	return image{Ref: ref, ID: id.(string)}, nil
 }
 
-func (p *Provider) pull(ctx context.Context, ref string) error {
+func (p *onEngine) pull(ctx context.Context, ref string) error {
 	p.env.UI.Infof("", "pulling image %s", ref)
 	rc, err := p.c.ImagePull(ctx, ref, dimage.PullOptions{})
 	if err != nil {
@@ -107,7 +107,7 @@ func (p *Provider) pull(ctx context.Context, ref string) error {
 
 // build builds o.Build through the API; the tag is a hash of the folder, so
 // an unchanged folder is never built twice.
-func (p *Provider) build(ctx context.Context, machine, ref string, o *Options) error {
+func (p *onEngine) build(ctx context.Context, machine, ref string, o *Options) error {
 	p.env.UI.Infof(machine, "building image %s from %s", ref, o.Build)
 	var buf bytes.Buffer
 	if err := tarDir(&buf, o.Build); err != nil {
@@ -132,7 +132,7 @@ func (p *Provider) build(ctx context.Context, machine, ref string, o *Options) e
 
 // buildRecipe builds box recipe r (catalog.go) through the API, its
 // output shown as the build goes.
-func (p *Provider) buildRecipe(ctx context.Context, machine string, r recipe) error {
+func (p *onEngine) buildRecipe(ctx context.Context, machine string, r recipe) error {
 	ref := r.ref()
 	p.env.UI.Infof("box", "making image %s for box %s: %s with the %s recipe (once; cached by content)", ref, r.Box, r.Base, r.Family)
 	timing.Note(ctx, "making box image "+r.Box)
@@ -156,7 +156,7 @@ func (p *Provider) buildRecipe(ctx context.Context, machine string, r recipe) er
 }
 
 // followJSON prints the progress of a pull or build and returns its error.
-func (p *Provider) followJSON(r io.Reader, scope string) error {
+func (p *onEngine) followJSON(r io.Reader, scope string) error {
 	dec := json.NewDecoder(r)
 	for {
 		var msg struct {
@@ -180,7 +180,7 @@ func (p *Provider) followJSON(r io.Reader, scope string) error {
 
 // buildBox makes a box image: from the official Debian image where a
 // registry answers, else from Debian's packages with debootstrap.
-func (p *Provider) buildBox(ctx context.Context, box, ref string) error {
+func (p *onEngine) buildBox(ctx context.Context, box, ref string) error {
 	distro, suite, ok := strings.Cut(box, "/")
 	if !ok || distro != "debian" {
 		return fmt.Errorf("box %q has no image %s here, and envrun makes only debian/SUITE boxes itself: build it, or set docker.image", box, ref)
@@ -195,7 +195,7 @@ func (p *Provider) buildBox(ctx context.Context, box, ref string) error {
 	return p.buildBoxWithDebootstrap(ctx, box, suite, ref)
 }
 
-func (p *Provider) buildBoxFromRegistry(ctx context.Context, suite, ref string) error {
+func (p *onEngine) buildBoxFromRegistry(ctx context.Context, suite, ref string) error {
 	dockerfile := fmt.Sprintf(`FROM debian:%s
 COPY box-configure.sh /tmp/
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends %s \
@@ -223,7 +223,7 @@ CMD ["/usr/sbin/sshd","-D","-e"]
 	return p.followJSON(resp.Body, "box")
 }
 
-func (p *Provider) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref string) error {
+func (p *onEngine) buildBoxWithDebootstrap(ctx context.Context, box, suite, ref string) error {
 	if _, err := exec.LookPath("debootstrap"); err != nil {
 		return fmt.Errorf("cannot make the image for box %s: no registry answered and debootstrap is not installed (sudo apt-get install debootstrap)", box)
 	}

@@ -30,7 +30,7 @@ import (
 func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
 
 // Up creates, or starts, machine m's container.
-func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+func (p *onEngine) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	// A container whose name is taken although inspect did not find it is
 	// one still being made for an envrun killed a moment ago (Docker
 	// finishes a creation whose client died): wait for it to show, then
@@ -51,7 +51,7 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 
 var errNameTaken = errors.New("a container of that name appeared meanwhile (is another envrun running?)")
 
-func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+func (p *onEngine) up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	name := p.containerName(m.Name)
 	done := p.phase(ctx, m.Name, "inspect")
 	info, err := p.c.ContainerInspect(ctx, name)
@@ -123,7 +123,7 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 }
 
 // instance describes the container id as an Instance.
-func (p *Provider) instance(m *spec.Machine, id string, labels map[string]string) (*provider.Instance, error) {
+func (p *onEngine) instance(m *spec.Machine, id string, labels map[string]string) (*provider.Instance, error) {
 	inst := &provider.Instance{ID: id, User: m.User}
 	if ip := labels[LabelIP]; ip != "" {
 		inst.Addr = net.JoinHostPort(ip, "22")
@@ -139,7 +139,7 @@ func (p *Provider) instance(m *spec.Machine, id string, labels map[string]string
 }
 
 // warnDrift says when the Envfile would now make m's container differently.
-func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[string]string) {
+func (p *onEngine) warnDrift(ctx context.Context, m *spec.Machine, labels map[string]string) {
 	o, err := p.options(m)
 	if err != nil {
 		return
@@ -155,7 +155,7 @@ func (p *Provider) warnDrift(ctx context.Context, m *spec.Machine, labels map[st
 // create makes and starts m's container. When a host port is taken and
 // the machine lets envrun pick another (auto_correct), it is made again
 // with Docker choosing those ports.
-func (p *Provider) create(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+func (p *onEngine) create(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	inst, err := p.createOnce(ctx, m, false)
 	if errors.Is(err, errPortTaken) && slices.ContainsFunc(m.Ports, func(pt spec.Port) bool { return pt.AutoCorrect }) {
 		p.env.UI.Infof(m.Name, "a host port is taken (%v); letting Docker pick free ones for the ports with auto_correct", err)
@@ -206,7 +206,7 @@ func claimedElsewhere(ef *spec.Envfile, m *spec.Machine, pt spec.Port) bool {
 	return false
 }
 
-func (p *Provider) createOnce(ctx context.Context, m *spec.Machine, freePorts bool) (inst *provider.Instance, err error) {
+func (p *onEngine) createOnce(ctx context.Context, m *spec.Machine, freePorts bool) (inst *provider.Instance, err error) {
 	o, err := p.options(m)
 	if err != nil {
 		return nil, err
@@ -321,7 +321,7 @@ func (p *Provider) createOnce(ctx context.Context, m *spec.Machine, freePorts bo
 }
 
 // hostKeyIn reads the container's ed25519 host key through the API.
-func (p *Provider) hostKeyIn(ctx context.Context, id string) (ssh.PublicKey, error) {
+func (p *onEngine) hostKeyIn(ctx context.Context, id string) (ssh.PublicKey, error) {
 	rc, _, err := p.c.CopyFromContainer(ctx, id, "/etc/ssh/ssh_host_ed25519_key.pub")
 	if err != nil {
 		return nil, err
@@ -341,7 +341,7 @@ func (p *Provider) hostKeyIn(ctx context.Context, id string) (ssh.PublicKey, err
 // install writes the host key and the user's authorized_keys into the
 // container through the API, before sshd first starts: no well-known key is
 // ever needed, and the host key is known before the first connection.
-func (p *Provider) install(ctx context.Context, id string, img image, user string, hostPriv []byte, hostPub ssh.PublicKey) error {
+func (p *onEngine) install(ctx context.Context, id string, img image, user string, hostPriv []byte, hostPub ssh.PublicKey) error {
 	pw, err := p.lookupUser(ctx, id, img, user)
 	if err != nil {
 		return err
@@ -381,7 +381,7 @@ func (p *Provider) install(ctx context.Context, id string, img image, user strin
 }
 
 // authorize (re)writes the user's authorized_keys with the current env key.
-func (p *Provider) authorize(ctx context.Context, id string, img image, user string) error {
+func (p *onEngine) authorize(ctx context.Context, id string, img image, user string) error {
 	pw, err := p.lookupUser(ctx, id, img, user)
 	if err != nil {
 		return err
@@ -401,7 +401,7 @@ func (p *Provider) authorize(ctx context.Context, id string, img image, user str
 	return nil
 }
 
-func (p *Provider) writeAuthorizedKeys(tw *tar.Writer, pw passwdEntry) error {
+func (p *onEngine) writeAuthorizedKeys(tw *tar.Writer, pw passwdEntry) error {
 	home := strings.TrimPrefix(pw.Home, "/")
 	hdr := &tar.Header{Typeflag: tar.TypeDir, Name: home + "/.ssh/", Mode: 0o700, Uid: pw.UID, Gid: pw.GID, ModTime: time.Now()}
 	if err := tw.WriteHeader(hdr); err != nil {
@@ -422,7 +422,7 @@ func writeTar(tw *tar.Writer, name string, mode int64, uid, gid int, data []byte
 // lookupUser returns user's entry in /etc/passwd of img: from the users
 // cache when the image was seen before (here or in an earlier run), else
 // read out of container id, once however many machines ask at once.
-func (p *Provider) lookupUser(ctx context.Context, id string, img image, user string) (passwdEntry, error) {
+func (p *onEngine) lookupUser(ctx context.Context, id string, img image, user string) (passwdEntry, error) {
 	key := img.ID + " " + user
 	if pw, ok := p.users.get(key); ok {
 		return pw, nil
@@ -472,7 +472,7 @@ func parsePasswd(r io.Reader, user string) (passwdEntry, error) {
 
 func fingerprint(k ssh.PublicKey) string { return ssh.FingerprintSHA256(k) }
 
-func (p *Provider) remove(ctx context.Context, id string) error {
+func (p *onEngine) remove(ctx context.Context, id string) error {
 	err := p.c.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("remove container: %w", err)
@@ -482,7 +482,7 @@ func (p *Provider) remove(ctx context.Context, id string) error {
 
 // Halt stops the container: sshd ends at SIGTERM; after 10 s it is killed.
 // A suspended (paused) container is resumed first, to stop cleanly.
-func (p *Provider) Halt(ctx context.Context, name string) error {
+func (p *onEngine) Halt(ctx context.Context, name string) error {
 	if info, err := p.c.ContainerInspect(ctx, p.containerName(name)); err == nil && info.State.Paused && info.Config.Labels[LabelProject] == p.env.Project {
 		if err := p.Resume(ctx, name); err != nil {
 			return err
@@ -499,14 +499,14 @@ func (p *Provider) Halt(ctx context.Context, name string) error {
 
 // Destroy removes the container of machine name, found by its labels,
 // and its snapshots.
-func (p *Provider) Destroy(ctx context.Context, name string) error {
+func (p *onEngine) Destroy(ctx context.Context, name string) error {
 	if err := p.removeContainers(ctx, name); err != nil {
 		return err
 	}
 	return p.removeSnapshots(ctx, name)
 }
 
-func (p *Provider) list(ctx context.Context, machine string) ([]container.Summary, error) {
+func (p *onEngine) list(ctx context.Context, machine string) ([]container.Summary, error) {
 	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project))
 	if machine != "" {
 		f.Add("label", LabelMachine+"="+machine)
@@ -519,7 +519,7 @@ func (p *Provider) list(ctx context.Context, machine string) ([]container.Summar
 }
 
 // Machines lists the environment's containers.
-func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error) {
+func (p *onEngine) Machines(ctx context.Context) ([]provider.MachineState, error) {
 	list, err := p.list(ctx, "")
 	if err != nil {
 		return nil, err

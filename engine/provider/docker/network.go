@@ -16,7 +16,7 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 )
 
-func (p *Provider) listNetworks(ctx context.Context, name string) ([]network.Summary, error) {
+func (p *onEngine) listNetworks(ctx context.Context, name string) ([]network.Summary, error) {
 	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project))
 	if name != "" {
 		f.Add("label", LabelNetwork+"="+name)
@@ -37,13 +37,28 @@ func ipamOf(n network.Summary) (subnet, gateway string) {
 
 // EnsureNetwork makes a user-defined bridge network with n's subnet and
 // gateway, or adopts the environment's existing one.
-func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
-	if found, err := p.adopt(ctx, n); found || err != nil {
+func (p *onEngine) EnsureNetwork(ctx context.Context, n *spec.Network) error {
+	return p.ensureNetwork(ctx, n, false)
+}
+
+// driver is the Docker network driver of a bridge or an overlay network.
+func driver(overlay bool) string {
+	if overlay {
+		return "overlay"
+	}
+	return "bridge"
+}
+
+// ensureNetwork makes n as a bridge network, or as an attachable Swarm
+// overlay network (this engine is a manager of the swarm), or adopts it.
+func (p *onEngine) ensureNetwork(ctx context.Context, n *spec.Network, overlay bool) error {
+	if found, err := p.adopt(ctx, n, overlay); found || err != nil {
 		return err
 	}
 	_, err := p.c.NetworkCreate(ctx, p.networkName(n.Name), network.CreateOptions{
-		Driver:   "bridge",
-		Internal: n.Isolated,
+		Driver:     driver(overlay),
+		Attachable: overlay,
+		Internal:   n.Isolated,
 		IPAM: &network.IPAM{
 			Driver: "default",
 			Config: []network.IPAMConfig{{Subnet: n.Subnet.String(), Gateway: n.Gateway.String()}},
@@ -55,7 +70,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 		},
 	})
 	if err == nil {
-		p.env.UI.Debugf("", "created Docker network %s (%s)", p.networkName(n.Name), n.Subnet)
+		p.env.UI.Debugf("", "created Docker %s network %s (%s) on %s", driver(overlay), p.networkName(n.Name), n.Subnet, p.ep.Name())
 		return pause.At(ctx, "network-created:"+n.Name)
 	}
 	if !strings.Contains(err.Error(), "overlaps") && !cerrdefs.IsConflict(err) {
@@ -66,7 +81,7 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 	// Docker finishes a creation whose client died, and lists it only
 	// once done. Wait a little for it to appear, and adopt it.
 	for range 20 {
-		if found, err := p.adopt(ctx, n); found || err != nil {
+		if found, err := p.adopt(ctx, n, overlay); found || err != nil {
 			return err
 		}
 		if other := p.overlapping(ctx, n.Subnet); other != "" {
@@ -85,15 +100,20 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 // adopt finds the environment's network n in Docker. found is true when it
 // exists with n's settings; a network of that name with other settings is
 // an error.
-func (p *Provider) adopt(ctx context.Context, n *spec.Network) (found bool, err error) {
+func (p *onEngine) adopt(ctx context.Context, n *spec.Network, overlay bool) (found bool, err error) {
 	existing, err := p.listNetworks(ctx, n.Name)
 	if err != nil {
 		return false, err
 	}
 	for _, e := range existing {
 		subnet, gw := ipamOf(e)
-		if subnet == n.Subnet.String() && gw == n.Gateway.String() && e.Internal == n.Isolated {
+		if subnet == n.Subnet.String() && gw == n.Gateway.String() && e.Internal == n.Isolated && e.Driver == driver(overlay) {
 			return true, nil
+		}
+		if e.Driver != driver(overlay) {
+			return false, fmt.Errorf("network %q exists in Docker as the %s network %s from an earlier Envfile; "+
+				"the Envfile now wants a%s network: run `envrun destroy` to remove the old environment first",
+				n.Name, e.Driver, e.Name, map[bool]string{true: "n overlay (span = true)", false: " bridge (no span)"}[overlay])
 		}
 		return false, fmt.Errorf("network %q exists in Docker as %s with subnet %s, gateway %s from an earlier Envfile; "+
 			"the Envfile now says %s, gateway %s: run `envrun destroy` to remove the old environment first",
@@ -103,7 +123,7 @@ func (p *Provider) adopt(ctx context.Context, n *spec.Network) (found bool, err 
 }
 
 // overlapping names the Docker network whose subnet overlaps subnet.
-func (p *Provider) overlapping(ctx context.Context, subnet netip.Prefix) string {
+func (p *onEngine) overlapping(ctx context.Context, subnet netip.Prefix) string {
 	nets, err := p.c.NetworkList(ctx, network.ListOptions{})
 	if err != nil {
 		return ""
@@ -123,7 +143,7 @@ func (p *Provider) overlapping(ctx context.Context, subnet netip.Prefix) string 
 
 // DestroyNetwork removes the environment's network called name (every copy,
 // should an interrupted run have left two).
-func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
+func (p *onEngine) DestroyNetwork(ctx context.Context, name string) error {
 	nets, err := p.listNetworks(ctx, name)
 	if err != nil {
 		return err
@@ -138,7 +158,7 @@ func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
 }
 
 // Networks lists the environment's networks.
-func (p *Provider) Networks(ctx context.Context) ([]provider.NetworkState, error) {
+func (p *onEngine) Networks(ctx context.Context) ([]provider.NetworkState, error) {
 	nets, err := p.listNetworks(ctx, "")
 	if err != nil {
 		return nil, err

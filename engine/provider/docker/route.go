@@ -15,28 +15,15 @@ import (
 	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/envrun/envrun/engine/provider"
-	"github.com/envrun/envrun/engine/spec"
 )
 
-// routeKey names the engine and the Envfile's reach without asking it.
-func routeKey(ef *spec.Envfile) (string, error) {
-	choice, err := engineOf(ef)
-	if err != nil {
-		return "", err
-	}
-	ep, err := resolveEndpoint(choice)
-	if err != nil {
-		return "", err
-	}
-	return "docker " + ep.Name() + " reach=" + choice.Reach, nil
-}
-
 // Route says how this host reaches the machines: the Envfile's
-// docker.reach, else jump for an ssh:// engine, direct when one of the
+// docker.reach, else engine when their address is on a Swarm overlay
+// network (overlay), jump for an ssh:// engine, direct when one of the
 // engine's bridges is a network of this host, and through the engine's
 // API otherwise (the engine runs in a VM or elsewhere: Docker Desktop,
 // Colima, a tcp:// engine).
-func (p *Provider) Route(ctx context.Context) (provider.Route, error) {
+func (p *onEngine) Route(ctx context.Context, overlay bool) (provider.Route, error) {
 	r := provider.Route{Engine: p.ep.Name()}
 	sp := p.ep.sshHost()
 	switch provider.Reach(p.choice.Reach) {
@@ -48,6 +35,10 @@ func (p *Provider) Route(ctx context.Context) (provider.Route, error) {
 		r.Reach = provider.Reach(p.choice.Reach)
 		return r, nil
 	case "":
+		if overlay {
+			r.Reach = provider.ReachEngine
+			return r, nil
+		}
 		if sp == nil {
 			local, err := p.bridgeIsLocal(ctx)
 			if err != nil {
@@ -69,7 +60,7 @@ func (p *Provider) Route(ctx context.Context) (provider.Route, error) {
 // bridge networks (the environment's own, else the default "bridge") is
 // an address of this host: then the engine runs here and its networks are
 // routable.
-func (p *Provider) bridgeIsLocal(ctx context.Context) (bool, error) {
+func (p *onEngine) bridgeIsLocal(ctx context.Context) (bool, error) {
 	addrs, err := net.InterfaceAddrs()
 	if err != nil {
 		return false, fmt.Errorf("list this host's addresses: %w", err)
@@ -104,7 +95,7 @@ func (p *Provider) bridgeIsLocal(ctx context.Context) (bool, error) {
 // API: it runs the container's sshd in inetd mode (`sshd -i`) under
 // `docker exec`, so the machine's own host key, authorized keys and
 // configuration answer, exactly as over TCP.
-func (p *Provider) DialMachine(ctx context.Context, name string) (net.Conn, error) {
+func (p *onEngine) DialMachine(ctx context.Context, name string) (net.Conn, error) {
 	cname := p.containerName(name)
 	ex, err := p.c.ContainerExecCreate(ctx, cname, container.ExecOptions{
 		User:         "root",

@@ -49,16 +49,16 @@ const (
 )
 
 // snapshotRepo is the repository of the project's snapshot images.
-func (p *Provider) snapshotRepo() string { return "envrun-snapshot/" + p.env.Project }
+func (p *onEngine) snapshotRepo() string { return "envrun-snapshot/" + p.env.Project }
 
 // snapshotRef is the image reference of machine's snapshot snap.
-func (p *Provider) snapshotRef(machine, snap string) string {
+func (p *onEngine) snapshotRef(machine, snap string) string {
 	return p.snapshotRepo() + ":" + machine + "." + snap
 }
 
 // pendingRef tags the image a machine is to be made from next: set while
 // a restore or reload replaces its container.
-func (p *Provider) pendingRef(machine string) string { return p.snapshotRef(machine, "_pending") }
+func (p *onEngine) pendingRef(machine string) string { return p.snapshotRef(machine, "_pending") }
 
 const reloadSnapshot = "_reload"
 
@@ -66,7 +66,7 @@ const reloadSnapshot = "_reload"
 func hidden(snap string) bool { return strings.HasPrefix(snap, "_") }
 
 // SaveSnapshot commits machine name's container to a snapshot image.
-func (p *Provider) SaveSnapshot(ctx context.Context, name, snap, meta string) error {
+func (p *onEngine) SaveSnapshot(ctx context.Context, name, snap, meta string) error {
 	cname := p.containerName(name)
 	info, err := p.c.ContainerInspect(ctx, cname)
 	switch {
@@ -105,7 +105,7 @@ func (p *Provider) SaveSnapshot(ctx context.Context, name, snap, meta string) er
 }
 
 // snapshotImage inspects machine's snapshot snap (an image reference).
-func (p *Provider) snapshotImage(ctx context.Context, machine, ref string) (dimage.InspectResponse, error) {
+func (p *onEngine) snapshotImage(ctx context.Context, machine, ref string) (dimage.InspectResponse, error) {
 	info, err := p.c.ImageInspect(ctx, ref)
 	if err != nil {
 		return info, err
@@ -118,7 +118,7 @@ func (p *Provider) snapshotImage(ctx context.Context, machine, ref string) (dima
 
 // RestoreSnapshot replaces machine m's container with one made from
 // snapshot snap.
-func (p *Provider) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap string) (*provider.Instance, error) {
+func (p *onEngine) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap string) (*provider.Instance, error) {
 	img, err := p.snapshotImage(ctx, m.Name, p.snapshotRef(m.Name, snap))
 	if isNotFound(err) {
 		return nil, fmt.Errorf("%s has no snapshot %q: %w", m.Name, snap, provider.ErrNoSnapshot)
@@ -130,7 +130,7 @@ func (p *Provider) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap st
 
 // replace makes machine m's container anew from image id (a snapshot),
 // through the pending tag.
-func (p *Provider) replace(ctx context.Context, m *spec.Machine, id string) (*provider.Instance, error) {
+func (p *onEngine) replace(ctx context.Context, m *spec.Machine, id string) (*provider.Instance, error) {
 	pending := p.pendingRef(m.Name)
 	if err := p.c.ImageTag(ctx, id, pending); err != nil {
 		return nil, fmt.Errorf("tag %s: %w", pending, explain(p.ep, err))
@@ -157,7 +157,7 @@ func (p *Provider) replace(ctx context.Context, m *spec.Machine, id string) (*pr
 
 // removeContainers removes machine name's containers, keeping its
 // snapshots.
-func (p *Provider) removeContainers(ctx context.Context, name string) error {
+func (p *onEngine) removeContainers(ctx context.Context, name string) error {
 	list, err := p.list(ctx, name)
 	if err != nil {
 		return err
@@ -174,7 +174,7 @@ func (p *Provider) removeContainers(ctx context.Context, name string) error {
 // dropUntagged removes image id when it is one of the project's snapshot
 // images whose every tag went (its snapshot was deleted while a container
 // ran from it): nothing else would ever remove it.
-func (p *Provider) dropUntagged(ctx context.Context, id string) {
+func (p *onEngine) dropUntagged(ctx context.Context, id string) {
 	info, err := p.c.ImageInspect(ctx, id)
 	if err != nil || info.Config == nil || info.Config.Labels[LabelProject] != p.env.Project ||
 		info.Config.Labels[LabelSnapshot] == "" || len(info.RepoTags) > 0 && info.RepoTags[0] != "<none>:<none>" {
@@ -188,7 +188,7 @@ func (p *Provider) dropUntagged(ctx context.Context, id string) {
 
 // pendingImage returns the image machine m is to be made from when a
 // restore or reload was cut off, or ok false.
-func (p *Provider) pendingImage(ctx context.Context, m *spec.Machine) (dimage.InspectResponse, bool, error) {
+func (p *onEngine) pendingImage(ctx context.Context, m *spec.Machine) (dimage.InspectResponse, bool, error) {
 	info, err := p.snapshotImage(ctx, m.Name, p.pendingRef(m.Name))
 	switch {
 	case isNotFound(err):
@@ -204,7 +204,7 @@ func (p *Provider) pendingImage(ctx context.Context, m *spec.Machine) (dimage.In
 
 // dropPending removes the pending tag (and the hidden snapshot it
 // pointed at, which was reload's) once the machine is made from it.
-func (p *Provider) dropPending(ctx context.Context, m *spec.Machine, img dimage.InspectResponse) {
+func (p *onEngine) dropPending(ctx context.Context, m *spec.Machine, img dimage.InspectResponse) {
 	refs := []string{p.pendingRef(m.Name)}
 	if snap := img.Config.Labels[LabelSnapshot]; hidden(snap) {
 		refs = append(refs, p.snapshotRef(m.Name, snap))
@@ -219,7 +219,7 @@ func (p *Provider) dropPending(ctx context.Context, m *spec.Machine, img dimage.
 // createFrom makes machine m's container from snapshot image img: the
 // Envfile's settings now, the snapshot's file system (host key and
 // authorized keys included).
-func (p *Provider) createFrom(ctx context.Context, m *spec.Machine, o *Options, img dimage.InspectResponse) (inst *provider.Instance, err error) {
+func (p *onEngine) createFrom(ctx context.Context, m *spec.Machine, o *Options, img dimage.InspectResponse) (inst *provider.Instance, err error) {
 	labels := img.Config.Labels
 	snap := labels[LabelSnapshot]
 	// The container is labelled with the environment key's fingerprint:
@@ -298,7 +298,7 @@ func (p *Provider) createFrom(ctx context.Context, m *spec.Machine, o *Options, 
 }
 
 // Snapshots lists the project's snapshot images (of machine, or all).
-func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.SnapshotInfo, error) {
+func (p *onEngine) Snapshots(ctx context.Context, machine string) ([]provider.SnapshotInfo, error) {
 	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project), filters.Arg("label", LabelSnapshot))
 	if machine != "" {
 		f.Add("label", LabelMachine+"="+machine)
@@ -340,7 +340,7 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 
 // DeleteSnapshot removes snapshot snap of machine name (its tag; the
 // image's layers go when nothing else uses them).
-func (p *Provider) DeleteSnapshot(ctx context.Context, name, snap string) error {
+func (p *onEngine) DeleteSnapshot(ctx context.Context, name, snap string) error {
 	ref := p.snapshotRef(name, snap)
 	if _, err := p.snapshotImage(ctx, name, ref); isNotFound(err) {
 		return fmt.Errorf("%s has no snapshot %q: %w", name, snap, provider.ErrNoSnapshot)
@@ -355,7 +355,7 @@ func (p *Provider) DeleteSnapshot(ctx context.Context, name, snap string) error 
 
 // removeSnapshots removes every snapshot image of machine name (the
 // hidden and pending ones too): Destroy's.
-func (p *Provider) removeSnapshots(ctx context.Context, name string) error {
+func (p *onEngine) removeSnapshots(ctx context.Context, name string) error {
 	f := filters.NewArgs(filters.Arg("label", LabelProject+"="+p.env.Project), filters.Arg("label", LabelSnapshot),
 		filters.Arg("label", LabelMachine+"="+name))
 	list, err := p.c.ImageList(ctx, dimage.ListOptions{All: true, Filters: f})
@@ -387,7 +387,7 @@ func (p *Provider) removeSnapshots(ctx context.Context, name string) error {
 // container restarts. Changed settings, same image: the container is
 // replaced by one made with the new settings from its own file system (a
 // hidden snapshot). A changed image: the container is made anew from it.
-func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*provider.Instance, error) {
+func (p *onEngine) Reload(ctx context.Context, m *spec.Machine, meta string) (*provider.Instance, error) {
 	name := p.containerName(m.Name)
 	info, err := p.c.ContainerInspect(ctx, name)
 	switch {
@@ -440,7 +440,7 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 }
 
 // Suspend pauses machine name's container (cgroup freezer).
-func (p *Provider) Suspend(ctx context.Context, name string) error {
+func (p *onEngine) Suspend(ctx context.Context, name string) error {
 	if err := p.c.ContainerPause(ctx, p.containerName(name)); err != nil {
 		return fmt.Errorf("pause container %s: %w", p.containerName(name), explain(p.ep, err))
 	}
@@ -448,7 +448,7 @@ func (p *Provider) Suspend(ctx context.Context, name string) error {
 }
 
 // Resume unpauses machine name's container.
-func (p *Provider) Resume(ctx context.Context, name string) error {
+func (p *onEngine) Resume(ctx context.Context, name string) error {
 	if err := p.c.ContainerUnpause(ctx, p.containerName(name)); err != nil {
 		return fmt.Errorf("unpause container %s: %w", p.containerName(name), explain(p.ep, err))
 	}

@@ -15,6 +15,7 @@
 ---@field networks? table<string, string> the networks the machine is on, each with its static address; the first is the machine's IP. Example: `networks = { backend = "172.20.1.10" }`
 ---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
 ---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
+---@field engine? string the Docker engine (engine "NAME") the machine runs on. Default: the engine marked default, else DOCKER_HOST, DOCKER_CONTEXT or the docker CLI's current context. Example: `engine = "big"`
 ---@field depends_on? string[] machines that must be up and provisioned before this one starts. Example: `depends_on = { "db" }`
 ---@field ports? (string|envrun.Port)[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table. Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`
 ---@field autostart? boolean `envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it). Default: true. Example: `autostart = false`
@@ -65,6 +66,15 @@
 ---@field subnet string the network's IPv4 subnet (at most /30). Required. Example: `subnet = "172.20.1.0/24"`
 ---@field gateway? string the host's address on the network. Default: the subnet's first address. Example: `gateway = "172.20.1.1"`
 ---@field isolated? boolean no route to the outside world. Default: false. Example: `isolated = true`
+---@field span? boolean its machines may sit on several Docker engines: a Swarm overlay network. Default: false. Example: `span = true`
+
+---@alias envrun.Engine.reach "direct"|"jump"|"engine"
+---The settings of `engine "NAME" { ... }`: give docker or context.
+---@class envrun.Engine
+---@field docker? string the engine's address, as DOCKER_HOST names it (unix://, tcp://, ssh://). Example: `docker = "ssh://me@bighost"`
+---@field context? string a docker context by name ("default": DOCKER_HOST or the default socket). Example: `context = "bighost"`
+---@field reach? envrun.Engine.reach how its machines are reached: their IP, through the engine's SSH host, or through the Docker API. Default: engine for machines on a spanning network, jump for ssh:// engines, direct when the engine's bridge is on this host, else engine. Example: `reach = "engine"`
+---@field default? boolean machines that name no engine run here (one engine at most). Default: false. Example: `default = true`
 
 ---@alias envrun.Shell.run "once"|"always"|"never"
 ---The settings of `shell { ... }`: give inline or path.
@@ -334,6 +344,16 @@ function provider(name) end
 ---@return fun(settings: envrun.Network): string
 ---@overload fun(name: string, settings: envrun.Network): string
 function network(name) end
+
+---A Docker engine machines may be placed on (`machine { engine = NAME }`); one marked default takes every machine that names none. Returns the engine's name.
+---
+---```lua
+---engine "big" { docker = "ssh://me@bighost" }
+---```
+---@param name string the engine's name
+---@return fun(settings: envrun.Engine): string
+---@overload fun(name: string, settings: envrun.Engine): string
+function engine(name) end
 
 ---A machine of the environment. Returns the machine's name.
 ---
