@@ -320,3 +320,33 @@ func (p *Provider) Suspend(ctx context.Context, name string) error {
 func (p *Provider) Resume(ctx context.Context, name string) error {
 	return p.on(name).Resume(ctx, name)
 }
+
+// Preflight checks the box images of machines on each one's engine.
+func (p *Provider) Preflight(ctx context.Context, machines []*spec.Machine) error {
+	if !p.multi() {
+		return p.engines[0].Preflight(ctx, machines)
+	}
+	per := make([][]*spec.Machine, len(p.engines))
+	for _, m := range machines {
+		i := slices.Index(p.engines, p.on(m.Name))
+		per[i] = append(per[i], m)
+	}
+	var errs spec.Errors
+	var other []error
+	for i, e := range p.engines {
+		if len(per[i]) == 0 {
+			continue
+		}
+		if err := e.Preflight(ctx, per[i]); err != nil {
+			if l := spec.List(err); l != nil {
+				errs = append(errs, l...)
+			} else {
+				other = append(other, fmt.Errorf("%s: %w", e.choice.engineName(), err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs.Err()
+	}
+	return errors.Join(other...)
+}

@@ -16,13 +16,13 @@ import (
 
 // Options is a machine's `docker = { ... }` table.
 type Options struct {
-	Image      string            `opt:"image"`      // an image to run instead of the box
-	Build      string            `opt:"build"`      // a folder with a Dockerfile, built through the API
-	Base       string            `opt:"base"`       // an image the box's recipe is built on (catalog.go)
-	Family     string            `opt:"family"`     // the package manager of Base; "" guesses
+	Image      string            `opt:"image"`       // an image to run instead of the box
+	Build      string            `opt:"build"`       // a folder with a Dockerfile, built through the API
+	Base       string            `opt:"base"`        // an image the box's recipe is built on (catalog.go)
+	Family     string            `opt:"family"`      // the package manager of Base; "" guesses
 	HostConfig map[string]any    `opt:"host_config"` // HostConfig fields envrun does not model, as the API spells them
-	Dockerfile string            `opt:"dockerfile"` // its name inside Build, default "Dockerfile"
-	Cmd        any               `opt:"cmd"`        // a string (run by /bin/sh -c) or a list
+	Dockerfile string            `opt:"dockerfile"`  // its name inside Build, default "Dockerfile"
+	Cmd        any               `opt:"cmd"`         // a string (run by /bin/sh -c) or a list
 	Privileged bool              `opt:"privileged"`
 	Env        map[string]string `opt:"env"`
 	CapAdd     []string          `opt:"cap_add"`
