@@ -149,7 +149,9 @@ func (p *onEngine) DestroyNetwork(ctx context.Context, name string) error {
 		return err
 	}
 	for _, n := range nets {
-		if err := p.c.NetworkRemove(ctx, n.ID); err != nil && !isNotFound(err) {
+		// (A swarm network removed a moment ago may still be listed, and
+		// its removal answer "not found" without the not-found status.)
+		if err := p.c.NetworkRemove(ctx, n.ID); err != nil && !isNotFound(err) && !strings.Contains(err.Error(), "not found") {
 			return fmt.Errorf("remove Docker network %s: %w", n.Name, err)
 		}
 		p.env.UI.Debugf("", "removed Docker network %s", n.Name)
