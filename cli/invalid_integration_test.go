@@ -27,7 +27,7 @@ func TestIntegrationInvalidEnvfiles(t *testing.T) {
 			w := newWorld(t, string(src))
 			for _, args := range [][]string{{"up"}, {"--provider", "docker", "up"}} {
 				r := w.run(args...)
-				if r.code != 2 || !regexp.MustCompile(`^Envfile\.lua:\d+: `).MatchString(r.stderr) {
+				if r.code != 2 || !regexp.MustCompile(`^Envfile\.lua:\d+( \(called from Envfile\.lua:\d+\))?: `).MatchString(r.stderr) {
 					t.Errorf("envrun %s: want exit 2 and FILE:LINE: first: %s", strings.Join(args, " "), r)
 				}
 				for _, m := range wantRE.FindAllStringSubmatch(string(src), -1) {

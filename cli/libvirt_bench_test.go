@@ -227,4 +227,3 @@ func load1() float64 {
 	v, _ := strconv.ParseFloat(strings.Fields(loadavgText() + " 0")[0], 64)
 	return v
 }
-

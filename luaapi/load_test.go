@@ -1,12 +1,12 @@
 package luaapi
 
 import (
-	"slices"
 	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"

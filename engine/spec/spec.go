@@ -441,7 +441,7 @@ type Ansible struct {
 	HostVars           map[string]map[string]any // over the machines' own Vars
 	InventoryPath      string                    // the user's inventory, absolute
 	RawArguments       []string                  // more ansible-playbook options
-	After              []string            // global steps to run first
+	After              []string                  // global steps to run first
 	Limit              string
 	Tags               []string
 	SkipTags           []string

@@ -32,8 +32,8 @@ type Contact struct {
 	// instead of its being closed: the provider hands it on to the
 	// engine (a second handshake in a guest still busy booting costs
 	// seconds).
-	Keep func(*comm.Client)
-	Setup    *Setup
+	Keep  func(*comm.Client)
+	Setup *Setup
 }
 
 // FirstContact waits for the machine's SSH, logs in as the box's user with

@@ -38,7 +38,7 @@ type Provider struct {
 	// qemu, seconds on a busy host), so only making a domain may ask.
 	capabilities func(c *libvirt.Connect) (string, error)
 
-	boxes singleflight.Group // URI + box → ensured once per run
+	boxes singleflight.Group  // URI + box → ensured once per run
 	found map[string]*boxVols // URI + box → as the drift check read it, once per run
 
 	// The two steps that need more than libvirt's API, replaced in the

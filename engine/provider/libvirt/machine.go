@@ -361,7 +361,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			User: m.User, BoxUser: o.boxUser(), AuthorizedKey: p.env.Key.AuthorizedKey(),
 			RemoveKeys: guest.InsecureKeyBodies(),
 			Hostname:   m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP,
-			GrowRoot:   capacity > b.Meta.VirtualSize,
+			GrowRoot: capacity > b.Meta.VirtualSize,
 		},
 	})
 	if err != nil {
