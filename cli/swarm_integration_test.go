@@ -239,6 +239,15 @@ func countOn(t *testing.T, host, path string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range cs {
+		t.Logf("left on %s: container %v (%s)", host, c.Names, c.State)
+	}
+	for _, n := range ns {
+		t.Logf("left on %s: network %s (%s, %s)", host, n.Name, n.Driver, n.Scope)
+	}
+	for _, v := range vs.Volumes {
+		t.Logf("left on %s: volume %s", host, v.Name)
+	}
 	return len(cs) + len(ns) + len(vs.Volumes)
 }
 

@@ -34,18 +34,6 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 		if opts.Changed != nil {
 			e.noteChanges(opts.Steps, opts.Changed)
 		}
-	case !opts.Existing:
-		if pf, ok := e.prov.(provider.Preflighter); ok {
-			var machines []*spec.Machine
-			for _, name := range plannedMachines(g) {
-				if m := e.Spec.Machine(name); m != nil {
-					machines = append(machines, m)
-				}
-			}
-			if err := pf.Preflight(ctx, machines); err != nil {
-				return nil, err
-			}
-		}
 	case opts.Existing:
 		names := opts.Machines
 		if len(names) == 0 {
@@ -58,9 +46,22 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 				return nil, err
 			}
 		}
-	case opts.Reload:
-		if err := e.prepareReload(ctx, opts); err != nil {
-			return nil, err
+	default:
+		if opts.Reload {
+			if err := e.prepareReload(ctx, opts); err != nil {
+				return nil, err
+			}
+		}
+		if pf, ok := e.prov.(provider.Preflighter); ok {
+			var machines []*spec.Machine
+			for _, name := range plannedMachines(g) {
+				if m := e.Spec.Machine(name); m != nil {
+					machines = append(machines, m)
+				}
+			}
+			if err := pf.Preflight(ctx, machines); err != nil {
+				return nil, err
+			}
 		}
 	}
 	names := e.Spec.MachineNames()
