@@ -5,6 +5,7 @@ package libvirt
 import (
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -221,7 +222,45 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 	if err := d.dom.Create(); err != nil {
 		return lverr(err, "resume VM %s", d.def.Name)
 	}
-	return nil
+	if d.meta.IP == "" {
+		return nil
+	}
+	// A guest restored from its managed save answers a moment later (under
+	// software emulation, seconds): resumed means reachable, as after up.
+	return p.waitPort(ctx, name, net.JoinHostPort(d.meta.IP, "22"), 2*time.Minute)
+}
+
+// waitPort waits until addr accepts a TCP connection (through the
+// engine's host when the machine is reached that way).
+func (p *Provider) waitPort(ctx context.Context, name, addr string, timeout time.Duration) error {
+	dial := p.via(addr)
+	if dial == nil {
+		dial = func(ctx context.Context) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		}
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		try, cancel := context.WithTimeout(ctx, 3*time.Second)
+		c, err := dial(try)
+		cancel()
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s resumed but its SSH at %s did not answer within %s: %v", name, addr, timeout, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // suspended reports whether dom is off with a managed save to resume.
