@@ -91,19 +91,25 @@ func (b *bannerClock) saw() {
 // via returns a dialer whose connections tell b of their first byte read:
 // through via when there is one, else over TCP as comm.Dial would.
 func (b *bannerClock) via(addr string, via func(ctx context.Context) (net.Conn, error)) func(ctx context.Context) (net.Conn, error) {
+	dial := dialer(addr, via)
 	return func(ctx context.Context) (net.Conn, error) {
-		var nc net.Conn
-		var err error
-		if via != nil {
-			nc, err = via(ctx)
-		} else {
-			d := net.Dialer{Timeout: 5 * time.Second}
-			nc, err = d.DialContext(ctx, "tcp", addr)
-		}
+		nc, err := dial(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return &bannerConn{Conn: nc, clock: b}, nil
+	}
+}
+
+// dialer opens a stream to addr through via when there is one (the
+// engine's host), else over TCP as comm.Dial would.
+func dialer(addr string, via func(ctx context.Context) (net.Conn, error)) func(ctx context.Context) (net.Conn, error) {
+	if via != nil {
+		return via
+	}
+	return func(ctx context.Context) (net.Conn, error) {
+		d := net.Dialer{Timeout: 5 * time.Second}
+		return d.DialContext(ctx, "tcp", addr)
 	}
 }
 

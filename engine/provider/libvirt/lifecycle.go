@@ -233,13 +233,7 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 // waitPort waits until addr accepts a TCP connection (through the
 // engine's host when the machine is reached that way).
 func (p *Provider) waitPort(ctx context.Context, name, addr string, timeout time.Duration) error {
-	dial := p.via(addr)
-	if dial == nil {
-		dial = func(ctx context.Context) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp", addr)
-		}
-	}
+	dial := dialer(addr, p.via(addr))
 	deadline := time.Now().Add(timeout)
 	for {
 		try, cancel := context.WithTimeout(ctx, 3*time.Second)
