@@ -162,3 +162,36 @@ if os.getenv("S2_EXTRA") then machine(os.getenv("S2_EXTRA")) {} end
 		t.Error("completion created .envrun/")
 	}
 }
+
+// TestCompleteSnapshots: snapshot names come from what the state folder
+// records (envrun writes them when it saves, lists under its lock or
+// deletes), never from an engine: here none answers.
+func TestCompleteSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ENVRUN_CACHE", filepath.Join(t.TempDir(), "cache"))
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(dir, "no-engine.sock"))
+	if err := os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(completeEnvfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".envrun"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	state := `{"machines": {}, "snapshots": {"web1": ["base", "push-1"], "db": ["base", "seeded"]}}`
+	if err := os.WriteFile(filepath.Join(dir, ".envrun", "state.json"), []byte(state), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"snapshot", "restore", ""}, "web1 web2 db base seeded push-1"},
+		{[]string{"snapshot", "restore", "web1", ""}, "web2 db base push-1"},
+		{[]string{"snapshot", "delete", "db", "s"}, "seeded"},
+		{[]string{"snapshot", "save", "web1", "b"}, ""}, // a new name: nothing to offer
+	} {
+		if got := strings.Join(completeIn(t, tt.args...), " "); got != tt.want {
+			t.Errorf("%s: completions %q, want %q", strings.Join(tt.args, " "), got, tt.want)
+		}
+	}
+}

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/envrun/envrun/engine"
+	"github.com/envrun/envrun/engine/state"
 )
 
 // snapshot, reload, suspend and resume.
@@ -149,7 +149,9 @@ hostname, with the same host key, and as provisioned as it was then.`,
 
 // completeMachinesThenSnapshot completes `[NAME...] SNAPSHOT`: machine
 // names and, with snaps, the names of the snapshots the machines already
-// given have (all the environment's when none), asked of the provider.
+// given have (all the environment's when none), as the state folder
+// records them: no engine is asked, so a TAB answers at once even when
+// the engine is remote or down.
 func (a *app) completeMachinesThenSnapshot(snaps bool) cobra.CompletionFunc {
 	machines := a.completeNames(0, (*candidates).machines)
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -157,27 +159,19 @@ func (a *app) completeMachinesThenSnapshot(snaps bool) cobra.CompletionFunc {
 		if !snaps {
 			return out, dir
 		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), completeTimeout)
-		defer cancel()
-		// The Envfile's prints are not the shell's to see.
-		stderr := a.stderr
-		a.stderr = io.Discard
-		s, err := a.loadEnv(ctx)
-		a.stderr = stderr
+		path, err := a.findEnvfile()
 		if err != nil {
 			return out, dir
 		}
-		defer s.close()
-		rows, err := s.env.Snapshots(ctx, nil)
-		if err != nil {
-			return out, dir
-		}
-		for _, r := range rows {
-			if len(args) > 0 && !slices.Contains(args, r.Machine) {
+		have := engine.CachedSnapshots(state.ForEnvfile(path))
+		for _, m := range slices.Sorted(maps.Keys(have)) {
+			if len(args) > 0 && !slices.Contains(args, m) {
 				continue
 			}
-			if strings.HasPrefix(r.Name, toComplete) && !slices.Contains(out, r.Name) && !slices.Contains(args, r.Name) {
-				out = append(out, r.Name)
+			for _, n := range have[m] {
+				if strings.HasPrefix(n, toComplete) && !slices.Contains(out, n) && !slices.Contains(args, n) {
+					out = append(out, n)
+				}
 			}
 		}
 		return out, dir

@@ -254,6 +254,9 @@ func TestIntegrationSnapshot(t *testing.T) {
 		if rows := w.snapshotList("db"); len(rows) != 0 {
 			t.Errorf("db's snapshots after deleting one: %v", rows)
 		}
+		if r := w.mustRun("__complete", "snapshot", "restore", "db", ""); strings.Contains(r.stdout, "one\n") {
+			t.Errorf("completion of snapshot restore db after deleting one: %q, still offers it", r.stdout)
+		}
 		if rows := w.snapshotList("web"); len(rows) != 2 {
 			t.Errorf("web's snapshots: %v, want bare and one", rows)
 		}

@@ -23,6 +23,10 @@ type cacheData struct {
 	Machines map[string]machineCache `json:"machines,omitempty"`
 	Steps    map[string]stepCache    `json:"steps,omitempty"`
 	Route    *routeCache             `json:"route,omitempty"`
+	// Snapshots are the names of each machine's snapshots, as envrun last
+	// saw or made them: what shell completion offers, read without asking
+	// the backend.
+	Snapshots map[string][]string `json:"snapshots,omitempty"`
 }
 
 type machineCache struct {

@@ -285,6 +285,7 @@ func (e *Env) Destroy(ctx context.Context, names []string) error {
 		}
 		return e.cache.update(func(d *cacheData) {
 			delete(d.Machines, name)
+			delete(d.Snapshots, name) // destroy removes them with the machine
 			for step, sc := range d.Steps {
 				if _, ok := sc.Hosts[name]; ok {
 					delete(d.Steps, step)

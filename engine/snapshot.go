@@ -12,6 +12,7 @@ import (
 
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/engine/state"
 	"github.com/envrun/envrun/internal/suggest"
 )
 
@@ -172,7 +173,7 @@ func (e *Env) SnapshotSave(ctx context.Context, names []string, snap string, for
 		return err
 	}
 	if !force {
-		have, err := sn.Snapshots(ctx, "")
+		have, err := e.listSnapshots(ctx, sn)
 		if err != nil {
 			return err
 		}
@@ -190,6 +191,7 @@ func (e *Env) SnapshotSave(ctx context.Context, names []string, snap string, for
 		if err := sn.SaveSnapshot(ctx, name, snap, e.metaOf(name, states[name].ID)); err != nil {
 			return err
 		}
+		e.noteSnapshot(name, snap, true)
 		e.UI.Infof(name, "saved snapshot %s", snap)
 		return nil
 	})
@@ -264,7 +266,7 @@ func (e *Env) snapshotTargets(ctx context.Context, sn provider.Snapshotter, name
 	if err != nil {
 		return nil, err
 	}
-	list, err := sn.Snapshots(ctx, "")
+	list, err := e.listSnapshots(ctx, sn)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +375,7 @@ func (e *Env) SnapshotDelete(ctx context.Context, names []string, snap string) e
 		if err := sn.DeleteSnapshot(ctx, name, snap); err != nil {
 			return err
 		}
+		e.noteSnapshot(name, snap, false)
 		e.UI.Infof(name, "deleted snapshot %s", snap)
 		return nil
 	})
@@ -400,7 +403,7 @@ func (e *Env) SnapshotPop(ctx context.Context, names []string, keep bool) error 
 	if err != nil {
 		return err
 	}
-	list, err := sn.Snapshots(ctx, "")
+	list, err := e.listSnapshots(ctx, sn)
 	if err != nil {
 		return err
 	}
@@ -434,7 +437,66 @@ func (e *Env) SnapshotPop(ctx context.Context, names []string, keep bool) error 
 		if err := sn.DeleteSnapshot(ctx, name, last[name]); err != nil {
 			return err
 		}
+		e.noteSnapshot(name, last[name], false)
 		e.UI.Infof(name, "deleted snapshot %s", last[name])
 		return nil
 	})
+}
+
+// listSnapshots asks the provider for every snapshot of the environment and
+// records their names in the cache, for shell completion. Only commands that
+// hold the environment's lock call it: the cache is theirs to write.
+func (e *Env) listSnapshots(ctx context.Context, sn provider.Snapshotter) ([]provider.SnapshotInfo, error) {
+	list, err := sn.Snapshots(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	e.noteSnapshots(func(have map[string][]string) {
+		clear(have)
+		for _, s := range list {
+			have[s.Machine] = append(have[s.Machine], s.Name)
+		}
+	})
+	return list, nil
+}
+
+// noteSnapshot records that machine has snapshot snap now, or, with !has,
+// no longer has it.
+func (e *Env) noteSnapshot(machine, snap string, has bool) {
+	e.noteSnapshots(func(have map[string][]string) {
+		l := slices.DeleteFunc(have[machine], func(n string) bool { return n == snap })
+		if has {
+			l = append(l, snap)
+		}
+		if len(l) == 0 {
+			delete(have, machine)
+		} else {
+			have[machine] = l
+		}
+	})
+}
+
+// noteSnapshots changes the cache's snapshot names with f. A failure to
+// write is a warning: the names serve completion only.
+func (e *Env) noteSnapshots(f func(have map[string][]string)) {
+	err := e.cache.update(func(d *cacheData) {
+		if d.Snapshots == nil {
+			d.Snapshots = map[string][]string{}
+		}
+		f(d.Snapshots)
+	})
+	if err != nil {
+		e.UI.Warnf("", "record snapshot names: %v", err)
+	}
+}
+
+// CachedSnapshots returns the snapshot names, by machine, that the state
+// folder st records: what envrun last saw or made, read without asking the
+// backend (for shell completion). Nil when there is no readable record.
+func CachedSnapshots(st state.Dir) map[string][]string {
+	var d cacheData
+	if state.ReadJSON(st.Join("state.json"), &d) != nil {
+		return nil
+	}
+	return d.Snapshots
 }
