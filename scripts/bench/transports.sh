@@ -14,25 +14,36 @@
 # side: WATCH samples (default 15) of writing a step's script, timed to the
 # moment the script's first command runs on the machine (its clock is the
 # host's: a container shares the kernel's). Needs root, docker, sshd, ansible. Everything it
-# makes (namespace t-parb*, veth, sshd, containers, temp files) is removed
+# makes (namespace ${PREFIX}b*, veth, sshd, containers, temp files) is removed
 # on exit, also on failure.
+#
+# Where it runs, for sharing a machine with other runs: PREFIX names what it
+# makes (default t-par), RIG_NET is the /30 of the veth pair (default
+# 10.250.27.4: .5 the sshd, .6 the client), SUBNET the /16 its machines'
+# networks come from (default 172.27), ENVRUN a built envrun to time
+# instead of building this checkout's (to compare two builds).
 set -euo pipefail
 reps=${1:-3}
 watch_samples=${WATCH:-15}
+prefix=${PREFIX:-t-par}
+net=${RIG_NET:-10.250.27.4}
+net=${net%.*}
+subnet16=${SUBNET:-172.27}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/t-bench.XXXXXX)
+work=$(mktemp -d "/tmp/$prefix-bench.XXXXXX")
 chmod 755 "$work"
-ns=t-parb$$
-hostIf=t-parh$$
-clientIf=t-parc$$
-hostIP=10.250.27.5
+ns=${prefix}b$$
+hostIf=${prefix}h$$
+clientIf=${prefix}c$$
+hostIP=$net.5
 sshd_pid=
 
 cleanup() {
 	set +e
 	for side in direct jump engine direct-watch jump-watch engine-watch; do
-		[ -d "$work/$side" ] && run "$side" "envrun destroy -f" >/dev/null 2>&1 3>/dev/null
+		[ -d "$work/$prefix-$side" ] && run "$side" "envrun destroy -f" >/dev/null 2>&1 3>/dev/null
 	done
+	uncache
 	[ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null
 	ip link del "$hostIf" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
@@ -40,19 +51,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building envrun" >&2
-(cd "$repo" && go build -tags libvirt_dlopen -o "$work/bin/envrun" .)
+mkdir -p "$work/bin"
+if [ -n "${ENVRUN:-}" ]; then
+	cp "$ENVRUN" "$work/bin/envrun"
+else
+	echo "building envrun" >&2
+	(cd "$repo" && go build -tags libvirt_dlopen -o "$work/bin/envrun" .)
+fi
 
 ip netns add "$ns"
 ip link add "$hostIf" type veth peer name "$clientIf"
 ip link set "$clientIf" netns "$ns"
 ip addr add "$hostIP/30" dev "$hostIf"
 ip link set "$hostIf" up
-ip -n "$ns" addr add 10.250.27.6/30 dev "$clientIf"
+ip -n "$ns" addr add "$net.6/30" dev "$clientIf"
 ip -n "$ns" link set "$clientIf" up
 ip -n "$ns" link set lo up
 
-mkdir -p "$work/sshd" "$work/home/.ssh"
+mkdir -p "$work/sshd" "$work/home/.ssh" "$work/rt"
+chmod 700 "$work/rt"
 chmod 700 "$work/home/.ssh"
 ssh-keygen -q -t ed25519 -N '' -f "$work/sshd/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$work/home/.ssh/id_ed25519"
@@ -82,16 +99,27 @@ run() {
 	local timed='s=$(date +%s%N); '"$line"'; rc=$?; e=$(date +%s%N); echo "$(( (e - s) / 1000000 ))" >&3; exit $rc'
 	case $where in
 	direct)
-		(cd "$work/$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$timed")
+		(cd "$work/$prefix-$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$timed")
 		;;
 	*)
 		local env=""
 		[ "$where" = jump ] && env="DOCKER_HOST=ssh://root@$hostIP"
-		ip netns exec "$ns" env RIG_HOME="$work/home" RIG_DIR="$work/$side" PATH="$work/bin:$PATH" \
-			ENVRUN_PROVIDER=docker NO_COLOR=1 DOCKER_CONFIG="$work/home/.docker" $env \
+		ip netns exec "$ns" env RIG_HOME="$work/home" RIG_DIR="$work/$prefix-$side" PATH="$work/bin:$PATH" \
+			ENVRUN_PROVIDER=docker NO_COLOR=1 DOCKER_CONFIG="$work/home/.docker" XDG_RUNTIME_DIR="$work/rt" $env \
 			bash -c 'mount --bind "$RIG_HOME" "$HOME" && cd "$RIG_DIR" && '"$timed"
 		;;
 	esac
+}
+
+# uncache ends the SSH connections envrun shares between commands
+# (XDG_RUNTIME_DIR/envrun/, kept 30 s after a command): the next command
+# starts cold.
+uncache() {
+	local s
+	for s in "$work/rt/envrun/"*; do
+		[ -S "$s" ] && ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1
+	done
+	true
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -100,20 +128,21 @@ declare -A subnet=([direct]=50 [jump]=51 [engine]=52)
 declare -A wsubnet=([direct]=53 [jump]=54 [engine]=55)
 sides=(direct jump engine)
 for side in "${sides[@]}"; do
-	mkdir -p "$work/$side"
-	cp "$repo/examples/two-host/motd.txt" "$repo/examples/two-host/provision.yml" "$work/$side/"
-	sed "s/172\.20\.1\./172.27.${subnet[$side]}./g" "$repo/examples/two-host/Envfile.lua" >"$work/$side/Envfile.lua"
-	mkdir -p "$work/$side-watch"
-	cat >"$work/$side-watch/Envfile.lua" <<EOF
+	mkdir -p "$work/$prefix-$side"
+	# (a folder's name starts its machines' container names)
+	cp "$repo/examples/two-host/motd.txt" "$repo/examples/two-host/provision.yml" "$work/$prefix-$side/"
+	sed "s/172\.20\.1\./${subnet16}.${subnet[$side]}./g" "$repo/examples/two-host/Envfile.lua" >"$work/$prefix-$side/Envfile.lua"
+	mkdir -p "$work/$prefix-$side-watch"
+	cat >"$work/$prefix-$side-watch/Envfile.lua" <<EOF
 box "debian/bookworm"
-network "benchwatch" { subnet = "172.27.${wsubnet[$side]}.0/24" }
-machine "t-par-watch" {
-  networks = { benchwatch = "172.27.${wsubnet[$side]}.10" },
+network "benchwatch" { subnet = "${subnet16}.${wsubnet[$side]}.0/24" }
+machine "${prefix}-watch" {
+  networks = { benchwatch = "${subnet16}.${wsubnet[$side]}.10" },
   provision = { shell { path = "step.sh" }, shell { path = "other.sh" } },
 }
 EOF
-	echo 'echo START $(date +%s%N) 0' >"$work/$side-watch/step.sh"
-	echo true >"$work/$side-watch/other.sh"
+	echo 'echo START $(date +%s%N) 0' >"$work/$prefix-$side-watch/step.sh"
+	echo true >"$work/$prefix-$side-watch/other.sh"
 done
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -122,10 +151,17 @@ for rep in $(seq 0 $((reps - 1))); do
 	order=("${sides[@]:$k}" "${sides[@]:0:$k}")
 	for side in "${order[@]}"; do
 		echo "rep $((rep + 1))/$reps: $side" >&2
-		run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$side.s1"
+		run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$prefix-$side.s1"
 		for _ in 1 2 3 4 5; do
-			run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$side.s2up"
-			run "$side" "envrun status >/dev/null 2>&1" 3>>"$work/$side.s2status"
+			run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2up"
+			run "$side" "envrun status >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2status"
+		done
+		# Cold: no SSH connection left shared by the command before.
+		for _ in 1 2 3; do
+			uncache
+			run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2upcold"
+			uncache
+			run "$side" "envrun status >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2statuscold"
 		done
 		run "$side" "envrun destroy -f >/dev/null 2>&1" 3>/dev/null
 	done
@@ -150,17 +186,18 @@ for side in "${sides[@]}"; do
 			echo $(( (t1 - t0) / 1000000 )) >>watch.ms
 		done
 		kill -INT $w; wait $w || true' 3>/dev/null
-	cp "$work/$side-watch/watch.ms" "$work/$side.watch"
+	cp "$work/$prefix-$side-watch/watch.ms" "$work/$prefix-$side.watch"
 	run "$side-watch" "envrun destroy -f >/dev/null 2>&1" 3>/dev/null
 done
 wload_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-d1=$(median <"$work/direct.s1")
-printf '\n%-8s %12s %10s %14s %16s %16s\n' side "S1 (ms)" "S1/direct" "S2 up (ms)" "S2 status (ms)" "S5 watch (ms)"
+d1=$(median <"$work/$prefix-direct.s1")
+printf '\n%-8s %10s %10s %11s %11s %11s %11s %14s\n' side "S1 (ms)" "S1/direct" "S2 up" "S2 status" "up cold" "status cold" "S5 watch (ms)"
 for side in "${sides[@]}"; do
-	s1=$(median <"$work/$side.s1")
-	printf '%-8s %12s %10s %14s %16s %16s\n' "$side" "$s1" "$(awk -v a="$s1" -v b="$d1" 'BEGIN{printf "%.2f", a/b}')" \
-		"$(median <"$work/$side.s2up")" "$(median <"$work/$side.s2status")" "$(median <"$work/$side.watch")"
+	s1=$(median <"$work/$prefix-$side.s1")
+	printf '%-8s %10s %10s %11s %11s %11s %11s %14s\n' "$side" "$s1" "$(awk -v a="$s1" -v b="$d1" 'BEGIN{printf "%.2f", a/b}')" \
+		"$(median <"$work/$prefix-$side.s2up")" "$(median <"$work/$prefix-$side.s2status")" \
+		"$(median <"$work/$prefix-$side.s2upcold")" "$(median <"$work/$prefix-$side.s2statuscold")" "$(median <"$work/$prefix-$side.watch")"
 done
-echo "medians of $reps S1 runs and $((reps * 5)) S2 runs per side; load $load_before before, $load_after after"
+echo "medians of $reps S1 runs, $((reps * 5)) S2 runs (each right after another command) and $((reps * 3)) cold S2 runs (no shared SSH connection left) per side, in ms; load $load_before before, $load_after after"
 echo "S5: medians of $watch_samples changes per side (file write → the step's first command on the machine); load $wload_before before, $wload_after after"
