@@ -11,12 +11,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/envrun/envrun/engine/provider/docker"
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/provision/ansible/ansibletest"
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // This file is the rig of the remote-engine tests: a client with no
@@ -31,12 +33,36 @@ import (
 
 // rig is one client namespace and the sshd it reaches.
 type rig struct {
-	t      testing.TB
-	ns     string // client network namespace
-	hostIP string // the root namespace's end, where sshd listens
-	home   string // the client's home (bind-mounted over the real one)
-	bin    string
+	t       testing.TB
+	ns      string // client network namespace
+	hostIP  string // the root namespace's end, where sshd listens
+	home    string // the client's home (bind-mounted over the real one)
+	bin     string
+	sshdLog *syncBuffer
 }
+
+// syncBuffer is a bytes.Buffer that one goroutine (sshd's output) writes
+// while another reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// logins counts the SSH connections the rig's sshd has accepted so far:
+// streams carried by a shared connection (sshmux) are not logins.
+func (r *rig) logins() int { return strings.Count(r.sshdLog.String(), "Accepted publickey") }
 
 // requireRig fails on CI, skips elsewhere, unless what the rig needs is here.
 func requireRig(t testing.TB) {
@@ -72,14 +98,21 @@ func rigRun(t testing.TB, name string, args ...string) string {
 // sshd, and removes them all when the test ends.
 func newRig(t testing.TB, n int) *rig {
 	t.Helper()
+	return newRigAt(t, fmt.Sprintf("10.250.%d", n), "t-")
+}
+
+// newRigAt is newRig on the veth pair net.1 (sshd), net.2 (the client),
+// with names that start with prefix.
+func newRigAt(t testing.TB, net24, prefix string) *rig {
+	t.Helper()
 	requireRig(t)
 	providertest.Require(t, docker.Driver)
 	ansibletest.Require(t)
 	id := make([]byte, 3)
 	rand.Read(id)
 	suffix := hex.EncodeToString(id)
-	r := &rig{t: t, ns: "t-c" + suffix, hostIP: fmt.Sprintf("10.250.%d.1", n), bin: envrunBinary(t)}
-	hostIf, clientIf := "t-h"+suffix, "t-v"+suffix
+	r := &rig{t: t, ns: prefix + "c" + suffix, hostIP: net24 + ".1", bin: envrunBinary(t), sshdLog: &syncBuffer{}}
+	hostIf, clientIf := prefix+"h"+suffix, prefix+"v"+suffix
 	rigRun(t, "ip", "netns", "add", r.ns)
 	t.Cleanup(func() { exec.Command("ip", "netns", "del", r.ns).Run() })
 	rigRun(t, "ip", "link", "add", hostIf, "type", "veth", "peer", "name", clientIf)
@@ -87,7 +120,7 @@ func newRig(t testing.TB, n int) *rig {
 	rigRun(t, "ip", "link", "set", clientIf, "netns", r.ns)
 	rigRun(t, "ip", "addr", "add", r.hostIP+"/30", "dev", hostIf)
 	rigRun(t, "ip", "link", "set", hostIf, "up")
-	rigRun(t, "ip", "-n", r.ns, "addr", "add", fmt.Sprintf("10.250.%d.2/30", n), "dev", clientIf)
+	rigRun(t, "ip", "-n", r.ns, "addr", "add", net24+".2/30", "dev", clientIf)
 	rigRun(t, "ip", "-n", r.ns, "link", "set", clientIf, "up")
 	rigRun(t, "ip", "-n", r.ns, "link", "set", "lo", "up")
 
@@ -149,12 +182,17 @@ MaxSessions 100
 `, r.hostIP, filepath.Join(sd, "host_key"), filepath.Join(sd, "authorized_keys"), filepath.Join(sd, "sshd.pid")))
 	os.MkdirAll("/run/sshd", 0o755)
 	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(sd, "sshd_config"))
-	var sshdLog bytes.Buffer
-	sshd.Stdout, sshd.Stderr = &sshdLog, &sshdLog
+	sshdLog := r.sshdLog
+	sshd.Stdout, sshd.Stderr = sshdLog, sshdLog
 	if err := sshd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		// envrun's shared connections to this host (they outlive a
+		// command by sshmux.Persist) end with the rig; then sshd.
+		for _, d := range []sshmux.Dest{{User: "root", Host: r.hostIP}, {Host: "t-remote"}, {Host: "t-refused"}, {Host: "t-changed"}} {
+			sshmux.Close(d)
+		}
 		sshd.Process.Kill()
 		sshd.Wait()
 		if t.Failed() {

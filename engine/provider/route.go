@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strings"
 
 	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // Reach is how this host reaches a machine's SSH.
@@ -31,31 +33,35 @@ type JumpHost struct {
 	Port string `json:"port,omitempty"`
 }
 
+// jumpOptions are the ssh options of every hop through a jump host: the
+// user's configuration, agent and known hosts apply to it as they do for
+// the docker CLI's ssh:// engines, and an unknown or changed host key
+// fails instead of asking.
+var jumpOptions = []string{"-o", "ConnectTimeout=30", "-o", "BatchMode=yes"}
+
 // SSHArgs are the arguments of OpenSSH's ssh that open a stream to target
-// (host:port) through j: its configuration, agent and known hosts apply to
-// this hop as they do for the docker CLI's ssh:// engines.
+// (host:port) through j, on the connection the process shares with j
+// (sshmux) when there is one.
 func (j *JumpHost) SSHArgs(target string) []string {
-	args := []string{"-o", "ConnectTimeout=30", "-o", "BatchMode=yes", "-T", "-W", target}
-	return append(args, j.dest()...)
+	args := append(append([]string{}, jumpOptions...), j.Mux().ClientOptions()...)
+	args = append(args, "-T", "-W", target)
+	return append(args, j.Mux().Args()...)
 }
 
-func (j *JumpHost) dest() []string {
-	var args []string
-	if j.User != "" {
-		args = append(args, "-l", j.User)
-	}
-	if j.Port != "" {
-		args = append(args, "-p", j.Port)
-	}
-	return append(args, "--", j.Host)
-}
+// Mux is j as the destination of a shared SSH connection: the Docker
+// engine's streams of an ssh:// engine at the same place share it too.
+func (j *JumpHost) Mux() sshmux.Dest { return sshmux.Dest{User: j.User, Host: j.Host, Port: j.Port} }
 
 // ProxyCommand is j as an OpenSSH ProxyCommand. A ProxyCommand (not
 // ProxyJump) starts a fresh ssh, which reads the user's own configuration
-// for the jump host even when the machine's comes from `ssh -F`.
+// for the jump host even when the machine's comes from `ssh -F`. It uses
+// the connection to j envrun shares while one is up (an envrun command
+// a moment ago, or the one running Ansible), and makes its own otherwise.
 func (j *JumpHost) ProxyCommand() string {
-	parts := []string{"ssh", "-o", "BatchMode=yes", "-W", "%h:%p"}
-	for _, a := range j.dest() {
+	parts := []string{"ssh", "-o", "BatchMode=yes"}
+	parts = append(parts, j.Mux().ClientOptions()...)
+	parts = append(parts, "-W", "%h:%p")
+	for _, a := range j.Mux().Args() {
 		if a != "--" {
 			parts = append(parts, a)
 		}
@@ -110,7 +116,17 @@ type Router interface {
 	DialMachine(ctx context.Context, name string) (net.Conn, error)
 }
 
-// Dial opens a stream to target (host:port) through j with OpenSSH.
+// Dial opens a stream to target (host:port) through j with OpenSSH, on
+// the one connection to j this process (and the next few) share.
 func (j *JumpHost) Dial(ctx context.Context, target string) (net.Conn, error) {
-	return comm.CommandConn(ctx, "ssh", j.SSHArgs(target)...)
+	if err := sshmux.Ensure(ctx, j.Mux(), jumpOptions...); err != nil {
+		var me *sshmux.Error
+		if errors.As(err, &me) {
+			// The master's failure is the hop's: a refused key stops the
+			// callers' retries as it would have.
+			return nil, &comm.CommandError{Command: me.Command, Stderr: me.Stderr, Err: me.Err}
+		}
+		return nil, err
+	}
+	return comm.CommandConn(ctx, sshmux.SSHProgram, j.SSHArgs(target)...)
 }

@@ -17,12 +17,11 @@ import (
 // list call filtered on the project label, whose answer carries every
 // label, so its cost does not grow with calls per machine.
 func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
-	c, ep, err := dial(engineChoice{})
+	ec, ep, err := dial(engineChoice{})
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
-	list, err := c.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", LabelProject))})
+	list, err := ec.c.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", LabelProject))})
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", explain(ep, err))
 	}
@@ -43,12 +42,11 @@ func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
 
 // subnets lists the subnets of every network of the default engine.
 func subnets(ctx context.Context) ([]netip.Prefix, error) {
-	c, ep, err := dial(engineChoice{})
+	ec, ep, err := dial(engineChoice{})
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
-	nets, err := c.NetworkList(ctx, network.ListOptions{})
+	nets, err := ec.c.NetworkList(ctx, network.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("list networks: %w", explain(ep, err))
 	}

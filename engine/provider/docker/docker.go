@@ -20,6 +20,7 @@ import (
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/timing"
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // Labels envrun puts on what it makes.
@@ -72,18 +73,18 @@ func validate(ef *spec.Envfile) error {
 	return errs.Err()
 }
 
-// dial resolves the engine choice names and makes its client; nothing
-// is dialled yet.
-func dial(choice engineChoice) (*client.Client, *endpoint, error) {
+// dial resolves the engine choice names and gives its client, the one
+// the process shares (engineClient); nothing is dialled yet.
+func dial(choice engineChoice) (*engineClient, *endpoint, error) {
 	ep, err := resolveEndpoint(choice)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := client.NewClientWithOpts(ep.opts...)
+	ec, err := clientOf(ep)
 	if err != nil {
 		return nil, nil, fmt.Errorf("docker engine %s (from %s): %w", ep.Host, ep.Source, err)
 	}
-	return c, ep, nil
+	return ec, ep, nil
 }
 
 func available(ctx context.Context) error { return availableFor(ctx, nil) }
@@ -112,20 +113,11 @@ func availableFor(ctx context.Context, ef *spec.Envfile) error {
 }
 
 func ping(ctx context.Context, choice engineChoice) error {
-	c, ep, err := dial(choice)
+	ec, ep, err := dial(choice)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	// An ssh:// engine starts ssh and the remote docker CLI first.
-	timeout := 2 * time.Second
-	if ep.sshHost() != nil {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	_, err = c.Ping(ctx)
-	return explain(ep, err)
+	return ec.ping(ctx, ep, 2*time.Second)
 }
 
 // explain turns the errors of an unreachable engine into one line that
@@ -138,8 +130,11 @@ func explain(ep *endpoint, err error) error {
 	tried := fmt.Sprintf("the Docker engine at %s (chosen by %s)", ep.Name(), ep.Source)
 	if sp := ep.sshHost(); sp != nil {
 		why := msg
+		var me *sshmux.Error
 		if _, stderr, ok := strings.Cut(msg, "stderr="); ok && strings.TrimSpace(stderr) != "" {
 			why = strings.Join(strings.Fields(stderr), " ")
+		} else if errors.As(err, &me) && me.Stderr != "" {
+			why = me.Stderr
 		}
 		dest := (&provider.JumpHost{User: sp.User, Host: sp.Host, Port: sp.Port}).String()
 		return fmt.Errorf("cannot reach %s over SSH: %s; check that `ssh %s docker system dial-stdio` works here (your ~/.ssh/config, agent and known_hosts apply), or choose another engine with DOCKER_HOST, DOCKER_CONTEXT or docker.host", tried, why, dest)
@@ -171,23 +166,19 @@ type onEngine struct {
 
 // openEngine connects to the engine choice names.
 func openEngine(ctx context.Context, env provider.Env, choice engineChoice) (*onEngine, error) {
-	c, ep, err := dial(choice)
+	ec, ep, err := dial(choice)
 	if err != nil {
 		return nil, err
 	}
-	timeout := 5 * time.Second
-	if ep.sshHost() != nil {
-		timeout = 30 * time.Second
+	if err := ec.ping(ctx, ep, 5*time.Second); err != nil {
+		return nil, err
 	}
-	pctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if _, err := c.Ping(pctx); err != nil {
-		c.Close()
-		return nil, explain(ep, err)
-	}
-	return &onEngine{c: c, env: env, ep: ep, choice: choice, users: openUserCache()}, nil
+	return &onEngine{c: ec.c, env: env, ep: ep, choice: choice, users: openUserCache()}, nil
 }
 
+// Close lets the engine's idle connections go (an ssh:// engine's ssh
+// processes end); the client stays the process's, and dials again if
+// asked.
 func (p *onEngine) Close() error { return p.c.Close() }
 
 // phase times a step of machine's work for --timings (the context's

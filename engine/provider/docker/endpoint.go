@@ -1,18 +1,24 @@
 package docker
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/docker/cli/cli/connhelper"
 	sshspec "github.com/docker/cli/cli/connhelper/ssh"
 	dcontext "github.com/docker/cli/cli/context/docker"
 	"github.com/docker/cli/cli/context/store"
 	"github.com/docker/docker/client"
+
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // endpoint is the Docker engine envrun talks to, chosen the way the
@@ -124,17 +130,46 @@ func hostEndpoint(host, context, source string) (*endpoint, error) {
 		host = client.DefaultDockerHost
 	}
 	ep := &endpoint{Host: host, Context: context, Source: source}
-	helper, err := connhelper.GetConnectionHelper(host)
-	if err != nil {
-		return nil, fmt.Errorf("docker engine %q (from %s): %w", host, source, err)
-	}
-	if helper != nil {
-		ep.opts = []client.Opt{client.WithHost(helper.Host), client.WithDialContext(helper.Dialer)}
+	if strings.HasPrefix(host, "ssh://") {
+		opts, err := sshClientOpts(host)
+		if err != nil {
+			return nil, fmt.Errorf("docker engine %q (from %s): %w", host, source, err)
+		}
+		ep.opts = opts
 	} else {
 		ep.opts = []client.Opt{client.FromEnv, client.WithHost(host)}
 	}
 	ep.opts = append(ep.opts, client.WithAPIVersionNegotiation())
 	return ep, nil
+}
+
+// sshClientOpts reach an ssh:// engine as the docker CLI does, with ssh
+// and the remote `docker system dial-stdio`, every stream on the one SSH
+// connection to that host the process shares (sshmux) with the jump hops
+// to its machines: one handshake, not one per stream.
+func sshClientOpts(host string) ([]client.Opt, error) {
+	sp, err := sshspec.ParseURL(host)
+	if err != nil {
+		return nil, err
+	}
+	dest := sshmux.Dest{User: sp.User, Host: sp.Host, Port: sp.Port}
+	helper, err := connhelper.GetConnectionHelperWithSSHOpts(host, dest.ClientOptions())
+	if err != nil {
+		return nil, err
+	}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if err := sshmux.Ensure(ctx, dest, "-o", "ConnectTimeout=30", "-o", "BatchMode=yes"); err != nil {
+			return nil, err
+		}
+		return helper.Dialer(ctx, network, addr)
+	}
+	// As the docker CLI's own client of an ssh:// engine: no proxy. Idle
+	// streams are kept for the process's next requests.
+	hc := &http.Client{
+		Transport:     &http.Transport{DialContext: dial, MaxIdleConnsPerHost: 8, IdleConnTimeout: 5 * time.Minute},
+		CheckRedirect: client.CheckRedirect,
+	}
+	return []client.Opt{client.WithHTTPClient(hc), client.WithHost(helper.Host), client.WithDialContext(dial)}, nil
 }
 
 // contextStore opens the docker CLI's context store read-only in effect:
@@ -174,7 +209,13 @@ func contextEndpoint(name, source string) (*endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker context %q (from %s): TLS material: %w", name, source, err)
 	}
-	opts, err := full.ClientOpts()
+	var opts []client.Opt
+	if strings.HasPrefix(epMeta.Host, "ssh://") {
+		opts, err = sshClientOpts(epMeta.Host)
+		opts = append(opts, client.WithAPIVersionNegotiation())
+	} else {
+		opts, err = full.ClientOpts()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("docker context %q (from %s): %w", name, source, err)
 	}

@@ -1,0 +1,94 @@
+//go:build !windows
+
+package sshmux
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestArgs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		d    Dest
+		want []string
+	}{
+		{"host only", Dest{Host: "big"}, []string{"--", "big"}},
+		{"user and port", Dest{User: "me", Host: "big", Port: "2222"}, []string{"-l", "me", "-p", "2222", "--", "big"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.d.Args(); !slices.Equal(got, c.want) {
+				t.Errorf("Args() = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// Two names of one address share nothing: their host-key settings may
+// differ (HostKeyAlias), and a shared connection skips the check.
+func TestPathPerDestination(t *testing.T) {
+	if socketDir() == "" {
+		t.Skip("no private folder for sockets here")
+	}
+	a, b := Dest{User: "root", Host: "10.0.0.1"}, Dest{User: "root", Host: "alias-of-10.0.0.1"}
+	if a.Path() != a.Path() {
+		t.Errorf("Path is not stable")
+	}
+	if a.Path() == b.Path() || a.Path() == (Dest{Host: "10.0.0.1"}).Path() {
+		t.Errorf("different destinations share %s", a.Path())
+	}
+	if len(a.Path()) > maxSocketPath {
+		t.Errorf("%s is too long for a socket", a.Path())
+	}
+	if opts := a.ClientOptions(); !slices.Contains(opts, "ControlPath="+a.Path()) || !slices.Contains(opts, "ControlMaster=no") {
+		t.Errorf("ClientOptions() = %q", opts)
+	}
+}
+
+func TestPrivate(t *testing.T) {
+	base := t.TempDir()
+	open := filepath.Join(base, "open")
+	os.Mkdir(open, 0o755)
+	os.Chmod(open, 0o755)
+	link := filepath.Join(base, "link")
+	mine := filepath.Join(base, "mine")
+	os.Symlink(base, link)
+	for _, c := range []struct {
+		dir  string
+		want bool
+	}{
+		{mine, true}, // made now, 0700
+		{mine, true}, // there already
+		{open, false},
+		{link, false},
+	} {
+		if got := private(c.dir); got != c.want {
+			t.Errorf("private(%s) = %v, want %v", filepath.Base(c.dir), got, c.want)
+		}
+	}
+}
+
+// A master that cannot be made says why, with ssh's own words: a changed
+// host key stops there.
+func TestEnsureFails(t *testing.T) {
+	if socketDir() == "" {
+		t.Skip("no private folder for sockets here")
+	}
+	fake := filepath.Join(t.TempDir(), "ssh")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 'Host key verification failed.' >&2\nexit 255\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := SSHProgram
+	SSHProgram = fake
+	t.Cleanup(func() { SSHProgram = old })
+	err := Ensure(context.Background(), Dest{Host: "h12-nowhere.invalid"}, "-o", "BatchMode=yes")
+	var me *Error
+	if !errors.As(err, &me) || me.Stderr != "Host key verification failed." || !strings.Contains(me.Command, "ControlMaster=yes") {
+		t.Fatalf("Ensure: %v, want ssh's error", err)
+	}
+}
