@@ -73,13 +73,20 @@ func (e *Env) inventory(hosts []ansible.Host, groups map[string][]string) *ansib
 }
 
 // runGlobal runs a global step over its machines, which are all up and
-// provisioned: one ansible-playbook run over an inventory of exactly
-// those machines, written to .envrun/ansible/NAME/inventory.yml.
+// provisioned.
 func (e *Env) runGlobal(ctx context.Context, s spec.Step, runs []*machineRun) error {
-	a, ok := s.(*spec.Ansible)
-	if !ok {
-		return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
+	switch s := s.(type) {
+	case *spec.Ansible:
+		return e.runAnsible(ctx, s, runs)
+	case *spec.Shell:
+		return e.runGlobalShell(ctx, s, runs)
 	}
+	return fmt.Errorf("%s steps cannot run over several machines", s.Info().Kind)
+}
+
+// runAnsible is one ansible-playbook run over an inventory of exactly its
+// machines, written to .envrun/ansible/NAME/inventory.yml.
+func (e *Env) runAnsible(ctx context.Context, a *spec.Ansible, runs []*machineRun) error {
 	route, err := e.Route(ctx)
 	if err != nil {
 		return err

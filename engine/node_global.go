@@ -9,7 +9,8 @@ import (
 	"github.com/envrun/envrun/engine/spec"
 )
 
-// globalNode runs a global step (one Ansible run) over its machines, once
+// globalNode runs a global step (one Ansible run, or a shell step on each
+// of its hosts in turn) over its machines, once
 // each of them is done; it waits too for the global steps it follows
 // through `after`.
 type globalNode struct {
@@ -74,16 +75,16 @@ func (n *globalNode) skipped(s *skipReport) (key, what, why string) {
 	if len(over) > 0 {
 		reasons = append(reasons, "runs over "+strings.Join(over, ", "))
 	}
-	if a, ok := n.s.(*spec.Ansible); ok {
-		var after []string
-		for _, dep := range a.After {
-			if st := n.p.e.Spec.Step(dep); st != nil && s.notOK(globalID(st.Info().Kind, dep)) {
-				after = append(after, globalID(st.Info().Kind, dep))
-			}
+	var after []string
+	for _, dep := range globalAfter(n.s) {
+		if st := n.p.e.Spec.Step(dep); st != nil && s.notOK(globalID(st.Info().Kind, dep)) {
+			after = append(after, globalID(st.Info().Kind, dep))
+		} else if st == nil && s.notOK(doneID(dep)) {
+			after = append(after, dep)
 		}
-		if len(after) > 0 {
-			reasons = append(reasons, "after "+strings.Join(after, ", "))
-		}
+	}
+	if len(after) > 0 {
+		reasons = append(reasons, "after "+strings.Join(after, ", "))
 	}
 	return n.ID(), n.ID(), strings.Join(reasons, "; ")
 }

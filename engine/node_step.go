@@ -42,12 +42,14 @@ func (n *stepNode) Execute(ctx context.Context) error {
 	defer stderr.Close()
 	ref := StepRef{Machine: m.Name, Step: info.Name}
 	changed := e.pendingChanges(ref)
-	err = provision.Run(ctx, n.s, m, c, provision.Output{
+	out := provision.Output{
 		Stdout: stdout, Stderr: stderr, Interfaces: e.cache.interfaces(m.Name, inst.ID),
 		Debugf:  func(f string, a ...any) { e.UI.Debugf(m.Name, f, a...) },
 		Warnf:   func(f string, a ...any) { e.UI.Warnf(m.Name, f, a...) },
 		Changed: changed,
-	})
+	}
+	out.Peer = n.p.peers(m, out)
+	err = provision.Run(ctx, n.s, m, c, out)
 	if err == nil {
 		e.sentChanges(ref, len(changed))
 	}

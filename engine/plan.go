@@ -196,12 +196,18 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 			p.addGlobal(g, s, doneID)
 			planned[s.Info().Name] = true
 		}
+		// after: a global step runs after the planned global steps and
+		// the planned machines it names (a machine once provisioned).
 		for _, s := range e.Spec.Steps {
-			if a, ok := s.(*spec.Ansible); ok && planned[a.Name] {
-				for _, dep := range a.After {
-					if dn := e.Spec.Step(dep); dn != nil && planned[dep] {
-						g.Connect(globalID(dn.Info().Kind, dep), globalID(a.Kind, a.Name))
-					}
+			if !planned[s.Info().Name] {
+				continue
+			}
+			id := globalID(s.Info().Kind, s.Info().Name)
+			for _, dep := range globalAfter(s) {
+				if dn := e.Spec.Step(dep); dn != nil && planned[dep] {
+					g.Connect(globalID(dn.Info().Kind, dep), id)
+				} else if inPlan[dep] {
+					g.Connect(doneID(dep), id)
 				}
 			}
 		}
@@ -224,13 +230,9 @@ func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
 	// Global steps that declare `after` on an asked global step follow
 	// it; not the steps after those (see PlanOptions.Steps).
 	for _, s := range e.Spec.Steps {
-		a, ok := s.(*spec.Ansible)
-		if !ok {
-			continue
-		}
-		for _, dep := range a.After {
+		for _, dep := range globalAfter(s) {
 			if slices.Contains(refs, StepRef{Step: dep}) {
-				want[StepRef{Step: a.Name}] = true
+				want[StepRef{Step: s.Info().Name}] = true
 				break
 			}
 		}
@@ -318,11 +320,7 @@ func (e *Env) afterClosure(s spec.Step) []string {
 	var out []string
 	var visit func(spec.Step)
 	visit = func(s spec.Step) {
-		a, ok := s.(*spec.Ansible)
-		if !ok {
-			return
-		}
-		for _, dep := range a.After {
+		for _, dep := range globalAfter(s) {
 			if d := e.Spec.Step(dep); d != nil && !slices.Contains(out, dep) {
 				out = append(out, dep)
 				visit(d)
@@ -392,8 +390,16 @@ func (e *Env) checkRef(r StepRef) error {
 }
 
 func globalHosts(s spec.Step) []string {
-	if a, ok := s.(*spec.Ansible); ok {
-		return a.Hosts
+	if g, ok := s.(spec.GlobalStep); ok {
+		return g.HostNames()
+	}
+	return nil
+}
+
+// globalAfter are the global steps and machines s runs after.
+func globalAfter(s spec.Step) []string {
+	if g, ok := s.(spec.GlobalStep); ok {
+		return g.AfterNames()
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 //	envrun.read(path)           a file's text (path against the Envfile's folder)
 //	envrun.render(text, vars)   a Go text/template rendered with a Lua table
 //	envrun.machine_info(name)   what the Envfile says of a machine, or nil
+//	envrun.machine(name)        another machine, in a running hook
 //	envrun.defer(fn)            a step computed once the whole Envfile ran
 //	envrun.suggest(word, list)  the likely intended word of list, or nil
 func (l *loader) registerEnvrun(t *lua.LTable) {
@@ -30,6 +31,7 @@ func (l *loader) registerEnvrun(t *lua.LTable) {
 		"read":         l.envrunRead,
 		"render":       l.envrunRender,
 		"machine_info": l.envrunMachineInfo,
+		"machine":      l.envrunMachine,
 		"defer":        l.envrunDefer,
 		"suggest":      envrunSuggest,
 	} {

@@ -12,6 +12,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/envrun/envrun/engine/spec"
+	"github.com/envrun/envrun/internal/shquote"
 )
 
 // A hook runs as a coroutine of the Envfile's Lua state. The state is
@@ -60,6 +61,11 @@ func (l *loader) hook(fn *lua.LFunction) *spec.Hook {
 		co, cancel := L.NewThread()
 		L.RemoveContext()
 		defer cancel()
+		if env.active == nil {
+			env.active = map[*lua.LState]spec.Runner{}
+		}
+		env.active[co] = r
+		defer delete(env.active, co) // runs before the unlock above: the state is locked again then
 		obj, err := env.machineObject(m, r, abs)
 		if err != nil {
 			return err
@@ -93,6 +99,32 @@ func (l *loader) hook(fn *lua.LFunction) *spec.Hook {
 		}
 	}
 	return h
+}
+
+// envrunMachine is envrun.machine(name), called by a running hook:
+// another machine of the environment, as the hook's own m is, when the
+// graph provisions it before the hook's machine (depends_on).
+func (l *loader) envrunMachine(L *lua.LState) int {
+	name := L.CheckString(1)
+	env := l.env
+	r, ok := env.active[L]
+	if !ok {
+		L.RaiseError("envrun.machine(%q): only a hook (a function step) that runs can reach a machine; envrun.machine_info tells what the Envfile says of one", name)
+	}
+	pf, ok := r.(spec.PeerFinder)
+	if !ok {
+		L.RaiseError("envrun.machine(%q): this hook cannot reach other machines", name)
+	}
+	m, pr, err := pf.Peer(name)
+	if err != nil {
+		L.RaiseError("envrun.machine: %v", err)
+	}
+	obj, err := env.machineObject(m, pr, l.abs)
+	if err != nil {
+		L.RaiseError("envrun.machine(%q): %v", name, err)
+	}
+	L.Push(obj)
+	return 1
 }
 
 func yieldedOp(vals []lua.LValue) (hookOp, bool) {
@@ -147,6 +179,15 @@ func (e *Env) methodFactory() (*lua.LFunction, error) {
 				}
 				return lua.LString(out), nil
 			}
+		case "read":
+			path := L.CheckString(3)
+			op = func(ctx context.Context) (lua.LValue, error) {
+				out, err := h.r.Run(ctx, "cat -- "+shquote.Quote(path))
+				if err != nil {
+					return nil, fmt.Errorf("m:read %s: %w", path, err)
+				}
+				return lua.LString(out), nil
+			}
 		case "upload":
 			src, dst := h.abs(L.CheckString(3)), L.CheckString(4)
 			op = func(ctx context.Context) (lua.LValue, error) {
@@ -172,9 +213,10 @@ func (e *Env) methodFactory() (*lua.LFunction, error) {
 	return e.hookMethods, nil
 }
 
-// machineObject is the `m` a hook receives: m.name, m.hostname, m.ip,
-// m.user, m.groups, m.interfaces ({ NETWORK = "eth1" }), m:run(cmd) and m:upload(src, dst). Called with the
-// state locked.
+// machineObject is the `m` a hook receives, and what envrun.machine
+// returns: m.name, m.hostname, m.ip, m.user, m.groups, m.interfaces
+// ({ NETWORK = "eth1" }), m:run(cmd), m:read(path) and m:upload(src,
+// dst). Called with the state locked.
 func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) string) (*lua.LTable, error) {
 	L := e.L
 	factory, err := e.methodFactory()
@@ -203,7 +245,7 @@ func (e *Env) machineObject(m *spec.Machine, r spec.Runner, abs func(string) str
 	ud := L.NewUserData()
 	ud.Value = &hookRunner{r: r, abs: abs}
 	t.RawSetString(runnerKey, ud)
-	for _, kind := range []string{"run", "upload"} {
+	for _, kind := range []string{"run", "read", "upload"} {
 		if err := L.CallByParam(lua.P{Fn: factory, NRet: 1, Protect: true}, lua.LString(kind)); err != nil {
 			return nil, err
 		}

@@ -79,6 +79,9 @@ type Env struct {
 	L  *lua.LState
 
 	hookMethods *lua.LFunction // makes m:run and m:upload; see hook.go
+	// active is the runner of the hook each running coroutine runs, for
+	// envrun.machine; guarded by mu, as every use of L.
+	active map[*lua.LState]spec.Runner
 
 	// Getenv holds each environment variable the load read (os.getenv):
 	// its value, nil when unset. With Spec.Sources it is all the load

@@ -28,10 +28,31 @@ func (l *loader) push(L *lua.LState, s spec.Step) int {
 	return 1
 }
 
+// shell is shell { ... }, a step value, or shell "NAME" { ... }, a
+// global shell step.
 func (l *loader) shell(L *lua.LState) int {
+	if _, ok := L.Get(1).(lua.LString); ok {
+		return l.curried("shell", l.globalShell)(L)
+	}
 	t, pos := l.stepArg(L, "shell", `shell { inline = "echo hi" }`)
 	f := l.read("shell", "shell", pos, t)
 	s := &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Pos: pos, Given: f.given}}
+	l.shellInto(f, s)
+	return l.push(L, s)
+}
+
+// globalShell is shell "NAME" { hosts = ..., after = ..., ... }.
+func (l *loader) globalShell(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.read("global_shell", fmt.Sprintf("shell %q", name), pos, t)
+	s := &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Name: name, Pos: pos, Given: f.given}}
+	l.shellInto(f, s)
+	l.ef.Steps = append(l.ef.Steps, s)
+	return lua.LString(name)
+}
+
+// shellInto fills s from the keys read and checks what the schema
+// cannot.
+func (l *loader) shellInto(f *fields, s *spec.Shell) {
 	f.into(s)
 	if f.val("interpreter") != nil && strings.TrimSpace(s.Interpreter) == "" {
 		f.fail("interpreter: expected a command such as \"bash -eu\", got an empty string")
@@ -49,7 +70,6 @@ func (l *loader) shell(L *lua.LState) int {
 		s.Secret = append(s.Secret, k)
 	}
 	slices.Sort(s.Secret)
-	return l.push(L, s)
 }
 
 func (l *loader) file(L *lua.LState) int {

@@ -41,6 +41,9 @@ type Output struct {
 	// Interfaces are the machine's interface names by network, for
 	// hooks (m.interfaces); nil when unknown.
 	Interfaces map[string]string
+	// Peer reaches another machine for a hook (envrun.machine in Lua);
+	// nil when the hook may reach none.
+	Peer func(name string) (*spec.Machine, spec.Runner, error)
 }
 
 func (o Output) debugf(format string, args ...any) {
@@ -64,7 +67,7 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 			Warnf:      out.Warnf,
 		})
 	case *spec.Hook:
-		return s.Fn(ctx, m, &runner{t: t, user: m.User, out: out})
+		return s.Fn(ctx, m, NewRunner(t, m, out))
 	}
 	return fmt.Errorf("a %s step cannot run on one machine", s.Info().Kind)
 }
@@ -257,6 +260,12 @@ func describe(s *spec.Shell) string {
 	return what
 }
 
+// NewRunner is what a Lua hook gets for machine m reached over t: m:run,
+// m:read and m:upload, and envrun.machine through out.Peer.
+func NewRunner(t Target, m *spec.Machine, out Output) spec.Runner {
+	return &runner{t: t, user: m.User, out: out}
+}
+
 // runner is what a Lua hook gets: m:run and m:upload.
 type runner struct {
 	t    Target
@@ -273,6 +282,14 @@ func (r *runner) Run(ctx context.Context, cmd string) (string, error) {
 
 // Interfaces are the machine's interface names by network.
 func (r *runner) Interfaces() map[string]string { return r.out.Interfaces }
+
+// Peer is envrun.machine(name): another machine of the environment.
+func (r *runner) Peer(name string) (*spec.Machine, spec.Runner, error) {
+	if r.out.Peer == nil {
+		return nil, nil, errors.New("this step cannot reach other machines")
+	}
+	return r.out.Peer(name)
+}
 
 func (r *runner) Upload(ctx context.Context, src, dst string) error {
 	r.out.debugf("hook uploads %s → %s", src, dst)

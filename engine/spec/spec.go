@@ -374,7 +374,26 @@ type Shell struct {
 	// script with a #! line by that line, one without with bash when the
 	// machine has it, else sh.
 	Interpreter string
+	// Hosts and After are a global shell step's (shell "NAME" { ... }):
+	// the machines it runs on, one after the other, and the global steps
+	// and machines it runs after. A machine's own shell steps have none.
+	Hosts []string
+	After []string
 }
+
+// GlobalStep is a global step: declared outside machines with a name, it
+// runs over its hosts once each of them is provisioned, and after the
+// global steps and machines its After names.
+type GlobalStep interface {
+	Step
+	HostNames() []string
+	AfterNames() []string
+}
+
+func (s *Shell) HostNames() []string    { return s.Hosts }
+func (s *Shell) AfterNames() []string   { return s.After }
+func (a *Ansible) HostNames() []string  { return a.Hosts }
+func (a *Ansible) AfterNames() []string { return a.After }
 
 // File uploads a file or a folder.
 type File struct {
@@ -423,6 +442,14 @@ type Runner interface {
 	Upload(ctx context.Context, src, dst string) error
 }
 
+// PeerFinder is what a hook's Runner may also do: reach another machine
+// of the environment (envrun.machine(NAME) in Lua). Peer fails unless the
+// graph runs that machine's steps before the hook's (the hook's machine
+// depends on it); it does not connect, the Runner does on first use.
+type PeerFinder interface {
+	Peer(name string) (*Machine, Runner, error)
+}
+
 // InterfaceLister is what a Runner may also tell: the machine's
 // interface name on each of its networks ("lan": "eth1").
 type InterfaceLister interface {
@@ -441,7 +468,7 @@ type Ansible struct {
 	HostVars           map[string]map[string]any // over the machines' own Vars
 	InventoryPath      string                    // the user's inventory, absolute
 	RawArguments       []string                  // more ansible-playbook options
-	After              []string                  // global steps to run first
+	After              []string                  // global steps and machines to run after
 	Limit              string
 	Tags               []string
 	SkipTags           []string

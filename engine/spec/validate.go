@@ -501,49 +501,100 @@ func (v *validator) globalSteps() {
 		}
 		seen[info.Name] = s
 		v.checkStep(what, s)
-		a, ok := s.(*Ansible)
+		g, ok := s.(GlobalStep)
 		if !ok {
 			continue
 		}
-		if len(a.Hosts) == 0 {
+		if len(g.HostNames()) == 0 {
 			v.add(info.Pos, "%s: hosts is empty: no machine to run on", what)
 		}
-		for _, bad := range nonFinite("extra_vars", a.ExtraVars) {
-			v.add(info.Pos, "%s: %s: JSON, which Ansible reads extra variables in, has no such number", what, bad)
-		}
-		for _, h := range a.Hosts {
+		for _, h := range g.HostNames() {
 			if v.machine(h) == nil {
 				v.add(info.Pos, "%s: hosts: unknown machine %q%s", what, h, suggest.DidYouMean(h, machineNames))
 			}
 		}
-		for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
-			members := a.Groups[g]
-			if why := checkGroup(g, v.machine); why != "" {
-				v.add(info.Pos, "%s: groups: %q: %s", what, g, why)
-			}
-			for _, h := range members {
-				if v.machine(h) == nil {
-					v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, suggest.DidYouMean(h, machineNames))
-				}
-			}
-		}
-		for _, dep := range a.After {
+		for _, dep := range g.AfterNames() {
 			switch {
 			case dep == info.Name:
 				v.add(info.Pos, "%s: after names the step itself", what)
-			case v.e.Step(dep) == nil:
-				v.add(info.Pos, "%s: after: unknown step %q%s", what, dep, suggest.DidYouMean(dep, names))
+			case v.e.Step(dep) != nil && v.machine(dep) != nil:
+				v.add(info.Pos, "%s: after: %q is both a global step and a machine: rename one", what, dep)
+			case v.e.Step(dep) == nil && v.machine(dep) == nil:
+				v.add(info.Pos, "%s: after: no global step or machine %q%s", what, dep, suggest.DidYouMean(dep, append(slices.Clone(names), machineNames...)))
 			}
+		}
+		if a, ok := s.(*Ansible); ok {
+			v.ansible(what, a)
 		}
 	}
 	v.cycles("after", len(v.e.Steps), func(i int) (string, Pos, []string) {
 		s := v.e.Steps[i]
 		var after []string
-		if a, ok := s.(*Ansible); ok {
-			after = a.After
+		if g, ok := s.(GlobalStep); ok {
+			after = g.AfterNames()
 		}
 		return s.Info().Name, s.Info().Pos, after
 	})
+}
+
+// ansible checks what only an ansible step has: its extra variables, and
+// that its inventory's groups, children, group_vars and host_vars name
+// groups and machines that exist.
+func (v *validator) ansible(what string, a *Ansible) {
+	info, machineNames := a.Info(), v.e.MachineNames()
+	for _, bad := range nonFinite("extra_vars", a.ExtraVars) {
+		v.add(info.Pos, "%s: %s: JSON, which Ansible reads extra variables in, has no such number", what, bad)
+	}
+	for _, g := range slices.Sorted(maps.Keys(a.Groups)) {
+		if why := checkGroup(g, v.machine); why != "" {
+			v.add(info.Pos, "%s: groups: %q: %s", what, g, why)
+		}
+		for _, h := range a.Groups[g] {
+			if v.machine(h) == nil {
+				v.add(info.Pos, "%s: groups.%s: unknown machine %q%s", what, g, h, suggest.DidYouMean(h, machineNames))
+			}
+		}
+	}
+	groups := v.groupNames(a)
+	parents := slices.Sorted(maps.Keys(a.Children))
+	for _, parent := range parents {
+		if why := checkGroup(parent, v.machine); why != "" {
+			v.add(info.Pos, "%s: children: %q: %s", what, parent, why)
+		}
+		for _, child := range a.Children[parent] {
+			if child != parent && !slices.Contains(groups, child) {
+				v.add(info.Pos, "%s: children.%s: unknown group %q%s", what, parent, child, suggest.DidYouMean(child, groups))
+			}
+		}
+	}
+	v.cycles(what+": children", len(parents), func(i int) (string, Pos, []string) {
+		return parents[i], info.Pos, a.Children[parents[i]]
+	})
+	for _, g := range slices.Sorted(maps.Keys(a.GroupVars)) {
+		if g != "all" && g != "ungrouped" && !slices.Contains(groups, g) {
+			v.add(info.Pos, "%s: group_vars: unknown group %q%s", what, g, suggest.DidYouMean(g, groups))
+		}
+	}
+	for _, h := range slices.Sorted(maps.Keys(a.HostVars)) {
+		if v.machine(h) == nil {
+			v.add(info.Pos, "%s: host_vars: unknown machine %q%s", what, h, suggest.DidYouMean(h, machineNames))
+		}
+	}
+}
+
+// groupNames are the inventory groups an ansible step can name, sorted:
+// the machines' groups, the step's groups and the parents of its
+// children. A user's inventory_path may hold more, which envrun does not
+// read: name those in groups or children too.
+func (v *validator) groupNames(a *Ansible) []string {
+	var out []string
+	for _, m := range v.e.Machines {
+		out = append(out, m.Groups...)
+	}
+	out = append(out, slices.Collect(maps.Keys(a.Groups))...)
+	out = append(out, slices.Collect(maps.Keys(a.Children))...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // nonFinite finds the NaN and infinite numbers in v (Envfile values:

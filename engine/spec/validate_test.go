@@ -138,7 +138,7 @@ func TestValidate(t *testing.T) {
 			},
 			want: []string{
 				`ansible "site": hosts: unknown machine "wbe" (did you mean "web"?)`,
-				`ansible "site": after: unknown step "db"`,
+				`ansible "site": after: no global step or machine "db"`,
 				`ansible "site": after names the step itself`,
 				"Envfile.lua:3: after forms a cycle: x → y → x",
 			},

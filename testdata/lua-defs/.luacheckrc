@@ -11,7 +11,7 @@ stds.envrun = {
     "collectgarbage",
     "defaults",
     "engine",
-    envrun = { fields = { "defer", "dir", "envfile", "host", "json", "machine_info", "path", "provider", "read", "render", "suggest", "yaml" } },
+    envrun = { fields = { "defer", "dir", "envfile", "host", "json", "machine", "machine_info", "path", "provider", "read", "render", "suggest", "yaml" } },
     "error",
     "file",
     "getfenv",

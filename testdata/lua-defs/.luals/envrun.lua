@@ -91,6 +91,22 @@
 ---@field run? envrun.Shell.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
 
+---@alias envrun.GlobalShell.run "once"|"always"|"never"
+---The settings of `shell "NAME" { ... }`, a global shell step: a shell step's, and the machines it runs on and what it runs after.
+---@class envrun.GlobalShell
+---@field inline? string a command, run by the machine's shell. Example: `inline = "systemctl restart nginx"`
+---@field path? string a local script, uploaded and run. Example: `path = "scripts/setup.sh"`
+---@field args? string[] arguments of the script or command. Example: `args = { "--fast" }`
+---@field privileged? boolean run as root (through sudo). Default: true. Example: `privileged = false`
+---@field env? table<string, string> environment variables of the command. Example: `env = { APP_ENV = "dev" }`
+---@field secret_env? table<string, string> like env, but the values are never printed. Example: `secret_env = { TOKEN = os.getenv("TOKEN") }`
+---@field interpreter? string the command that runs the script, whatever its first line. Default: bash when the machine has it, else sh, for a script without #!. Example: `interpreter = "bash -eu"`
+---@field hosts string[] the machines it runs on, one after the other in this order, once each is up and provisioned. Required. Example: `hosts = { "controlplane" }`
+---@field after? string[] global steps and machines (once provisioned) that come first. Example: `after = { "worker1", "worker2" }`
+---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
+---@field run? envrun.GlobalShell.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
+---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
+
 ---@alias envrun.File.sync "changes"|"full"
 ---@alias envrun.File.run "once"|"always"|"never"
 ---The settings of `file { ... }`.
@@ -117,7 +133,7 @@
 ---@field host_vars? table<string, table<string, any>> inventory variables of machines, over their own `vars`; connection variables are envrun's. Example: `host_vars = { web1 = { primary = true } }`
 ---@field inventory_path? string an inventory file or folder of yours, given to ansible-playbook before envrun's (envrun's connection settings win). Example: `inventory_path = "inventory/"`
 ---@field raw_arguments? string[] more ansible-playbook options, each starting with -; options envrun sets (inventory, connection, user, keys, limit, tags, extra vars) are refused. Example: `raw_arguments = { "--diff", "--check" }`
----@field after? string[] global steps that run first. Example: `after = { "base" }`
+---@field after? string[] global steps and machines (once provisioned) that come first. Example: `after = { "base" }`
 ---@field limit? string ansible-playbook --limit. Example: `limit = "web*"`
 ---@field tags? string[] ansible-playbook --tags. Example: `tags = { "nginx" }`
 ---@field skip_tags? string[] ansible-playbook --skip-tags. Example: `skip_tags = { "slow" }`
@@ -215,6 +231,15 @@ local HookMachine = {}
 ---@param cmd string 
 ---@return string stdout
 function HookMachine:run(cmd) end
+
+---The content of a file on the machine (read as the login user: `m:run("sudo cat PATH")` for root's files); a missing file raises an error.
+---
+---```lua
+---local token = m:read("/etc/machine-id")
+---```
+---@param path string 
+---@return string content
+function HookMachine:read(path) end
 
 ---Copies the local file or folder src (relative to the Envfile) to dst on the machine.
 ---
@@ -383,7 +408,7 @@ function defaults(settings) end
 ---@overload fun(name: string, settings: envrun.Trigger): string
 function trigger(name) end
 
----A step that runs a command or a local script on the machine over SSH.
+---A step that runs a command or a local script on the machine over SSH. `shell "NAME" { hosts = { ... }, after = { ... }, ... }` (settings: global_shell) declares a global shell step instead, outside machines: it runs on each of hosts, once each is provisioned and after the global steps and machines after names; it returns its name.
 ---
 ---```lua
 ---shell { inline = "apt-get install -y nginx" }
@@ -477,6 +502,15 @@ function envrun.render(text, vars, name) end
 ---@param name string 
 ---@return envrun.MachineInfo? info
 function envrun.machine_info(name) end
+
+---Inside a running hook (a function step): another machine of the environment, with the same fields and methods as the hook's own m (run, read, upload). Only a machine the hook's machine depends on (depends_on, directly or not) is reached: the graph provisions it first; any other is an error that names the depends_on to add.
+---
+---```lua
+---local join = envrun.machine("controlplane"):read("/vagrant/join.sh")
+---```
+---@param name string 
+---@return envrun.HookMachine machine
+function envrun.machine(name) end
 
 ---A step computed once the whole Envfile ran: fn(machine_name) returns a step or a function.
 ---
