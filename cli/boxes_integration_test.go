@@ -110,3 +110,37 @@ network "net" { subnet = "172.25.4.0/24" }
 		})
 	}
 }
+
+// TestIntegrationValidateBoxes: `envrun validate` finds an unknown box as
+// up's preflight does (exit 2, the machine's line, what to do), while a
+// catalog box whose base image is not here passes (whether it can be made
+// is up's to find out: validate pulls nothing); neither makes anything.
+func TestIntegrationValidateBoxes(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "h16-validate")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorldIn(t, dir, `box "debian/bookworm"
+network "net" { subnet = "172.22.17.0/24" }
+machine "m" { networks = { net = "172.22.17.10" } }
+machine "n" { box = "h16/nothing", networks = { net = "172.22.17.11" } }
+`)
+	r := w.run("validate")
+	if r.code != 2 || !strings.HasPrefix(r.stderr, `Envfile.lua:4: machine "n": box "h16/nothing" is unknown on Docker`) || !strings.Contains(r.stderr, `docker = { base = "IMAGE" }`) {
+		t.Errorf("validate with an unknown box: want exit 2 at its line: %s", r)
+	}
+	w.writeEnvfile(`box "debian/bookworm"
+network "net" { subnet = "172.22.17.0/24" }
+machine "n" { box = "generic/rocky9", networks = { net = "172.22.17.11" }, docker = { base = "127.0.0.1:9/h16/none:1" } }
+`)
+	if r := w.run("validate"); r.code != 0 {
+		t.Errorf("validate with a catalog box whose base is not here: want exit 0: %s", r)
+	}
+	if c, n := w.containers(), w.networks(); len(c)+len(n) > 0 {
+		t.Errorf("validate made %d container(s) and %d network(s)", len(c), len(n))
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+		t.Errorf("validate created .envrun/")
+	}
+}

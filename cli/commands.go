@@ -552,6 +552,9 @@ func (a *app) validateCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withSession(cmd, false, func(s *session) error {
 				ef := s.env.Spec
+				if err := s.env.CheckBoxes(cmd.Context()); err != nil {
+					return err
+				}
 				steps := 0
 				for _, m := range ef.Machines {
 					steps += len(m.Steps)

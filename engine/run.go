@@ -136,3 +136,23 @@ func (e *Env) requireRunning(ctx context.Context, names []string) error {
 	}
 	return nil
 }
+
+// CheckBoxes checks, touching nothing, that every machine's box is one
+// the provider knows how to make (`envrun validate`): an unknown one is a
+// spec error at the machine's line (exit 2), as up's preflight finds it.
+// A provider that cannot be reached is a warning; one without the check
+// passes.
+func (e *Env) CheckBoxes(ctx context.Context) error {
+	if e.Driver == nil {
+		return nil
+	}
+	if err := e.openReadOnly(ctx); err != nil {
+		e.UI.Warnf("", "boxes not checked: %v", err)
+		return nil
+	}
+	bc, ok := e.prov.(provider.BoxChecker)
+	if !ok {
+		return nil
+	}
+	return bc.CheckBoxes(ctx, e.Spec.Machines)
+}

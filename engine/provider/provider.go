@@ -226,6 +226,13 @@ type Preflighter interface {
 	Preflight(ctx context.Context, machines []*spec.Machine) error
 }
 
+// BoxChecker is an optional power: CheckBoxes is Preflight without
+// making or fetching anything, for `envrun validate`: a box name the
+// provider knows no way to make is a spec error (exit 2).
+type BoxChecker interface {
+	CheckBoxes(ctx context.Context, machines []*spec.Machine) error
+}
+
 // Console is an optional power of providers whose machines have a
 // console log (libvirt's serial console): when a machine's SSH never comes
 // up, the engine shows the log's last lines.

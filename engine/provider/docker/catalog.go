@@ -285,6 +285,18 @@ func catalogExamples() []string {
 // here or can be pulled, or (debian/SUITE) debootstrap can make it. A box
 // nothing knows is an error at the machine's line (exit 2).
 func (p *onEngine) Preflight(ctx context.Context, machines []*spec.Machine) error {
+	return p.preflight(ctx, machines, true)
+}
+
+// CheckBoxes is Preflight's check of names only: a box neither here, nor
+// in the catalog, nor debian/SUITE, nor given a base, is an error at the
+// machine's line. Nothing is pulled or built.
+func (p *onEngine) CheckBoxes(ctx context.Context, machines []*spec.Machine) error {
+	return p.preflight(ctx, machines, false)
+}
+
+// preflight is Preflight, and with fetch false CheckBoxes.
+func (p *onEngine) preflight(ctx context.Context, machines []*spec.Machine, fetch bool) error {
 	existing, err := p.list(ctx, "")
 	if err != nil {
 		return err
@@ -321,6 +333,8 @@ func (p *onEngine) Preflight(ctx context.Context, machines []*spec.Machine) erro
 		}
 		r, isRecipe, _ := recipeFor(m.Box, o)
 		switch {
+		case !fetch && m.Box != "" && (isRecipe || isDebianBox(m.Box)):
+			// known: whether it can be made here is up's to find out
 		case m.Box == "":
 			unknown = append(unknown, spec.Errorf(m.Pos, "machine %q has no box: set `box \"debian/bookworm\"` (or a box of the catalog, such as %s), or docker = { base = \"IMAGE\" }", m.Name, strings.Join(catalogExamples()[:4], ", ")))
 		case isRecipe:

@@ -323,8 +323,19 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 
 // Preflight checks the box images of machines on each one's engine.
 func (p *Provider) Preflight(ctx context.Context, machines []*spec.Machine) error {
+	return p.perEngine(machines, func(e *onEngine, ms []*spec.Machine) error { return e.Preflight(ctx, ms) })
+}
+
+// CheckBoxes checks the box names of machines on each one's engine.
+func (p *Provider) CheckBoxes(ctx context.Context, machines []*spec.Machine) error {
+	return p.perEngine(machines, func(e *onEngine, ms []*spec.Machine) error { return e.CheckBoxes(ctx, ms) })
+}
+
+// perEngine runs check over the machines of each engine, and gathers the
+// spec errors into one list (exit 2), other errors after, by engine.
+func (p *Provider) perEngine(machines []*spec.Machine, check func(*onEngine, []*spec.Machine) error) error {
 	if !p.multi() {
-		return p.engines[0].Preflight(ctx, machines)
+		return check(p.engines[0], machines)
 	}
 	per := make([][]*spec.Machine, len(p.engines))
 	for _, m := range machines {
@@ -337,7 +348,7 @@ func (p *Provider) Preflight(ctx context.Context, machines []*spec.Machine) erro
 		if len(per[i]) == 0 {
 			continue
 		}
-		if err := e.Preflight(ctx, per[i]); err != nil {
+		if err := check(e, per[i]); err != nil {
 			if l := spec.List(err); l != nil {
 				errs = append(errs, l...)
 			} else {
