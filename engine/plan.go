@@ -36,7 +36,7 @@ type PlanOptions struct {
 	Reload bool
 	// Steps, when not empty, plans a partial run (`envrun watch`): exactly
 	// these steps, each on its running machine, then the global steps that
-	// declare `after` on one of them — those only, not the steps after
+	// declare `after` on one of them (but run = "never" ones) — those only, not the steps after
 	// those in turn (a step that should follow a change further up the
 	// chain names that step in its `after` too). Planned steps keep the
 	// order `up` gives them: a machine's steps their Envfile order, a
@@ -230,6 +230,9 @@ func (e *Env) planSteps(refs []StepRef) (*graph.Graph, error) {
 	// Global steps that declare `after` on an asked global step follow
 	// it; not the steps after those (see PlanOptions.Steps).
 	for _, s := range e.Spec.Steps {
+		if s.Info().Run == spec.RunNever {
+			continue // only --step runs it
+		}
 		for _, dep := range globalAfter(s) {
 			if slices.Contains(refs, StepRef{Step: dep}) {
 				want[StepRef{Step: s.Info().Name}] = true

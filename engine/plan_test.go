@@ -395,3 +395,26 @@ func TestPlanAutostart(t *testing.T) {
 		t.Errorf("no machine autostarts: up plans %q (%v), want none", machinesIn(g), err)
 	}
 }
+
+// TestPlanStepsLeavesRunNeverFollowers: a partial run (envrun watch) adds
+// the global steps after an asked one, but not a run = "never" one: only
+// --step runs it.
+func TestPlanStepsLeavesRunNeverFollowers(t *testing.T) {
+	ef := partialEnvfile()
+	ef.Step("audit").Info().Run = spec.RunNever // after deploy
+	e := &Env{Spec: ef}
+	g, err := e.Plan(PlanOptions{Steps: []StepRef{{Step: "app"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Node("ansible:deploy") == nil {
+		t.Errorf("deploy (after app) is not planned")
+	}
+	g, err = e.Plan(PlanOptions{Steps: []StepRef{{Step: "deploy"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Node("ansible:audit") != nil {
+		t.Errorf("audit (run = \"never\", after deploy) is planned by a partial run")
+	}
+}

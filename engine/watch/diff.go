@@ -20,7 +20,8 @@ type Diff struct {
 	Remake map[string][]string
 	// Steps are the new or changed steps of machines in both, then the new
 	// or changed global steps, in Envfile order. Steps of added machines
-	// are not listed: bringing the machine up runs them.
+	// are not listed: bringing the machine up runs them. Nor are steps
+	// with run = "never": only --step runs those.
 	Steps []engine.StepRef
 }
 
@@ -43,6 +44,9 @@ func Compare(old, cur *spec.Envfile) *Diff {
 			d.Remake[m.Name] = keys
 		}
 		for _, s := range m.Steps {
+			if s.Info().Run == spec.RunNever {
+				continue // only --step runs it
+			}
 			prev := machineStep(om, s.Info().Name)
 			if prev == nil || Fingerprint(old, om, prev) != Fingerprint(cur, m, s) {
 				d.Steps = append(d.Steps, engine.StepRef{Machine: m.Name, Step: s.Info().Name})
@@ -55,6 +59,9 @@ func Compare(old, cur *spec.Envfile) *Diff {
 		}
 	}
 	for _, s := range cur.Steps {
+		if s.Info().Run == spec.RunNever {
+			continue
+		}
 		prev := old.Step(s.Info().Name)
 		if prev == nil || Fingerprint(old, nil, prev) != Fingerprint(cur, nil, s) {
 			d.Steps = append(d.Steps, engine.StepRef{Step: s.Info().Name})

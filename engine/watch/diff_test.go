@@ -85,6 +85,25 @@ func TestCompare(t *testing.T) {
 			steps: []engine.StepRef{web("shell#4")},
 		},
 		{
+			name: "a run = \"never\" step, changed or new, runs only by --step",
+			change: func(ef *spec.Envfile) {
+				m := ef.Machine("web")
+				sh := m.Steps[0].(*spec.Shell)
+				sh.Run, sh.Path = spec.RunNever, "/p/setup2.sh"
+				m.Steps = append(m.Steps, &spec.Shell{StepInfo: spec.StepInfo{Kind: "shell", Name: "shell#4", Run: spec.RunNever}, Inline: "true"})
+				ef.Steps[0].Info().Run = spec.RunNever
+				ef.Steps[0].(*spec.Ansible).Playbook = "/p/other.yml"
+			},
+		},
+		{
+			name: "a run = \"once\" step that changed runs again (watch re-runs what changed)",
+			change: func(ef *spec.Envfile) {
+				sh := ef.Machine("web").Steps[0].(*spec.Shell)
+				sh.Run, sh.Path = spec.RunOnce, "/p/setup2.sh"
+			},
+			steps: []engine.StepRef{web("shell#1")},
+		},
+		{
 			name:   "a removed step runs nothing",
 			change: func(ef *spec.Envfile) { m := ef.Machine("web"); m.Steps = m.Steps[:2] },
 		},

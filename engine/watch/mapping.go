@@ -96,12 +96,18 @@ func Rules(ef *spec.Envfile) []Rule {
 	var out []Rule
 	for _, m := range ef.Machines {
 		for _, s := range m.Steps {
+			if s.Info().Run == spec.RunNever {
+				continue // only --step runs it: its files are not watched
+			}
 			if ps := StepPaths(s); len(ps) > 0 {
 				out = append(out, Rule{Step: engine.StepRef{Machine: m.Name, Step: s.Info().Name}, Paths: ps})
 			}
 		}
 	}
 	for _, s := range ef.Steps {
+		if s.Info().Run == spec.RunNever {
+			continue
+		}
 		if ps := StepPaths(s); len(ps) > 0 {
 			out = append(out, Rule{Step: engine.StepRef{Step: s.Info().Name}, Paths: ps})
 		}

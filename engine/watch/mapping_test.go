@@ -203,3 +203,27 @@ func TestMapFileExclude(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesLeaveRunNeverSteps: the files of a run = "never" step are not
+// watched (only --step runs it), a run = "once" step's are: a change to
+// them re-runs it.
+func TestRulesLeaveRunNeverSteps(t *testing.T) {
+	ef := loopSpec("/p")
+	ef.Machines[0].Steps[0].Info().Run = spec.RunNever // alpha/shell#1, a.sh
+	ef.Machines[1].Steps[0].Info().Run = spec.RunOnce  // beta/shell#1, b.sh
+	ef.Steps[1].Info().Run = spec.RunNever             // report
+	var got []string
+	for _, r := range Rules(ef) {
+		got = append(got, r.Step.String())
+	}
+	if want := []string{"beta/shell#1", "site"}; !slices.Equal(got, want) {
+		t.Errorf("watched steps %q, want %q", got, want)
+	}
+	m := NewMapper(ef, nil)
+	if steps := m.Map([]string{"/p/a.sh", "/p/report/report.yml"}).Steps; len(steps) != 0 {
+		t.Errorf("a change to a run = \"never\" step's files re-runs %v", steps)
+	}
+	if steps := m.Map([]string{"/p/b.sh"}).Steps; len(steps) != 1 || steps[0].String() != "beta/shell#1" {
+		t.Errorf("a change to a run = \"once\" step's file re-runs %v, want beta/shell#1", steps)
+	}
+}
