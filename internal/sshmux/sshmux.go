@@ -139,6 +139,8 @@ func Ensure(ctx context.Context, d Dest, opts ...string) error {
 	// ssh -f returns once the master is authenticated and listening; its
 	// background half keeps no pipe of ours.
 	cmd.WaitDelay = time.Second
+	// What was learnt over an earlier connection may no longer hold.
+	forgetAll(p)
 	if err := cmd.Run(); err != nil {
 		return &Error{Command: SSHProgram + " " + strings.Join(args, " "), Stderr: strings.Join(strings.Fields(stderr.String()), " "), Err: err}
 	}
@@ -211,4 +213,85 @@ func private(dir string) bool {
 		return false
 	}
 	return ownedByMe(fi)
+}
+
+// DialForward connects to the unix socket remote on d's host through d's
+// master connection: a local socket next to the master's, forwarded by it
+// (`ssh -O forward -L`), made on first use and kept as long as the
+// master. No process is started on the host for it, where a command
+// stream (`ssh HOST CMD`) starts the user's shell and CMD each time. The
+// master must answer (Ensure).
+//
+// fresh says the forward was made by this call: a host that refuses
+// forwards to sockets (AllowStreamLocalForwarding no) accepts the local
+// connection and closes it, so the caller checks a fresh one.
+func DialForward(ctx context.Context, d Dest, remote string) (c net.Conn, fresh bool, err error) {
+	p := d.Path()
+	if p == "" {
+		return nil, false, errors.New("connections are not shared here")
+	}
+	sum := sha256.Sum256([]byte(remote))
+	local := p + "-" + hex.EncodeToString(sum[:4])
+	var dl net.Dialer
+	if c, err := dl.DialContext(ctx, "unix", local); err == nil {
+		return c, false, nil
+	}
+	mu := pathLock(local)
+	mu.Lock()
+	defer mu.Unlock()
+	if c, err := dl.DialContext(ctx, "unix", local); err == nil {
+		return c, false, nil
+	}
+	// A socket left by an earlier master: the new one could not bind it.
+	os.Remove(local)
+	cmd := exec.CommandContext(ctx, SSHProgram, "-o", "ControlPath="+p, "-O", "forward", "-L", local+":"+remote, d.Host)
+	cmd.WaitDelay = time.Second
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, false, &Error{Command: strings.Join(cmd.Args, " "), Stderr: strings.Join(strings.Fields(string(out)), " "), Err: err}
+	}
+	c, err = dl.DialContext(ctx, "unix", local)
+	return c, err == nil, err
+}
+
+// Remembered is a short answer about d's host, kept as long as its
+// master connection (a new master forgets it): ask gives it when none is
+// kept, and it is kept when ask succeeds.
+func Remembered(ctx context.Context, d Dest, name string, ask func(context.Context) (string, error)) (string, error) {
+	p := d.Path()
+	if p == "" {
+		return ask(ctx)
+	}
+	file := p + "." + name
+	if data, err := os.ReadFile(file); err == nil {
+		return string(data), nil
+	}
+	v, err := ask(ctx)
+	if err == nil {
+		os.WriteFile(file, []byte(v), 0o600)
+	}
+	return v, err
+}
+
+// Remember keeps value under name as Remembered does.
+func Remember(d Dest, name, value string) {
+	if p := d.Path(); p != "" {
+		os.WriteFile(p+"."+name, []byte(value), 0o600)
+	}
+}
+
+// Forget drops what Remembered kept under name.
+func Forget(d Dest, name string) {
+	if p := d.Path(); p != "" {
+		os.Remove(p + "." + name)
+	}
+}
+
+// forgetAll drops every answer kept about the master at p.
+func forgetAll(p string) {
+	files, _ := filepath.Glob(p + ".*")
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".lock") {
+			os.Remove(f)
+		}
+	}
 }

@@ -1,13 +1,16 @@
 package docker
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -161,6 +164,9 @@ func sshClientOpts(host string) ([]client.Opt, error) {
 		if err := sshmux.Ensure(ctx, dest, "-o", "ConnectTimeout=30", "-o", "BatchMode=yes"); err != nil {
 			return nil, err
 		}
+		if c, err := dialEngineSocket(ctx, dest, sp.Path); err == nil {
+			return c, nil
+		}
 		return helper.Dialer(ctx, network, addr)
 	}
 	// As the docker CLI's own client of an ssh:// engine: no proxy. Idle
@@ -170,6 +176,65 @@ func sshClientOpts(host string) ([]client.Opt, error) {
 		CheckRedirect: client.CheckRedirect,
 	}
 	return []client.Opt{client.WithHTTPClient(hc), client.WithHost(helper.Host), client.WithDialContext(dial)}, nil
+}
+
+// dialEngineSocket reaches the engine's unix socket on its host through
+// the shared SSH connection's forward, with no remote process started
+// (`docker system dial-stdio` starts the user's shell and the docker CLI,
+// most of a command's time). The socket is the URL's path, else the one
+// the host's docker CLI names for its current engine (its DOCKER_HOST or
+// context, as dial-stdio would use), asked once and kept beside the
+// connection's socket. An engine the CLI names otherwise (tcp://), or a
+// forward the host refuses, is an error: the caller uses dial-stdio.
+func dialEngineSocket(ctx context.Context, dest sshmux.Dest, path string) (net.Conn, error) {
+	remote := path
+	if strings.Trim(path, "/") == "" {
+		host, err := sshmux.Remembered(ctx, dest, "docker-host", func(ctx context.Context) (string, error) {
+			args := append(dest.ClientOptions(), "-o", "BatchMode=yes", "-T")
+			args = append(args, dest.Args()...)
+			out, err := exec.CommandContext(ctx, sshmux.SSHProgram, append(args, "docker context inspect --format '{{.Endpoints.docker.Host}}'")...).Output()
+			return strings.TrimSpace(string(out)), err
+		})
+		if err != nil {
+			return nil, err
+		}
+		var ok bool
+		if remote, ok = strings.CutPrefix(host, "unix://"); !ok || remote == "" {
+			return nil, fmt.Errorf("the engine of %s is %q, not a unix socket", dest.Host, host)
+		}
+	}
+	c, fresh, err := sshmux.DialForward(ctx, dest, remote)
+	if err == nil && fresh {
+		// The first stream of this forward: does the engine answer?
+		if err = pingOver(c); err == nil {
+			c, _, err = sshmux.DialForward(ctx, dest, remote)
+		}
+	}
+	if err != nil {
+		// Not again over this connection: dial-stdio it is.
+		sshmux.Remember(dest, "docker-host", "none")
+		return nil, err
+	}
+	return c, nil
+}
+
+// pingOver asks the engine at the end of c whether it answers, and
+// closes c.
+func pingOver(c net.Conn) error {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, "HEAD /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"); err != nil {
+		return err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the engine's socket answered %s", resp.Status)
+	}
+	return nil
 }
 
 // contextStore opens the docker CLI's context store read-only in effect:
