@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,9 @@ import (
 // engine's host, counted by the rig's sshd: its Docker API streams and
 // the hops to its machines share it. Each command is timed from cold (no
 // shared connection left by the one before), then a command right after
-// another opens none.
+// another opens none, and its API stream is the engine's socket forwarded
+// by that connection (no `docker system dial-stdio`). A second sshd that
+// refuses to forward sockets gets dial-stdio instead, and works.
 func TestIntegrationRemoteOneConnection(t *testing.T) {
 	r := newRigAt(t, "10.126.1", "h12")
 	dir := filepath.Join(t.TempDir(), "h12-one")
@@ -76,14 +79,47 @@ end
 		{"envrun ssh h12a -- cat /tmp/ready", true, 1},
 		{"envrun provision 2>&1", true, 1}, // a step on each machine
 		{"envrun ssh h12b -- cat /tmp/ready", false, 0},
+		{"envrun halt h12b 2>&1", true, 1},
+		{"envrun up 2>&1", false, 0},
 	} {
 		if n, out := run(c.line, c.cold); n != c.want {
 			t.Errorf("%s (cold %v) opened %d SSH connections to the engine's host, want %d\n%s", c.line, c.cold, n, c.want, out)
 		}
 	}
-	if n, out := run("envrun destroy -f 2>&1", true); n != 1 {
-		t.Errorf("destroy opened %d SSH connections, want 1\n%s", n, out)
+	// Right after another command, status's API stream is the engine's
+	// socket forwarded by the shared connection: no dial-stdio.
+	if _, out := run("envrun status", false); strings.Contains(string(orEmpty(os.ReadFile(sshLog))), "dial-stdio") {
+		t.Errorf("a warm status ran docker system dial-stdio on the host:\n%s", out)
 	}
+	// A host that refuses to forward sockets: dial-stdio, as before.
+	cfg := strings.Replace(readFile(t, filepath.Join(r.sshdDir, "sshd_config")), "ListenAddress "+r.hostIP, "ListenAddress "+r.hostIP+":2222", 1)
+	cfg = strings.Replace(cfg, "sshd.pid", "sshd2.pid", 1) + "AllowStreamLocalForwarding no\n"
+	rigWrite(t, filepath.Join(r.sshdDir, "sshd2_config"), cfg)
+	sshd2 := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(r.sshdDir, "sshd2_config"))
+	if err := sshd2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	dest2 := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
+	t.Cleanup(func() {
+		sshmux.Close(dest2)
+		sshd2.Process.Kill()
+		sshd2.Wait()
+	})
+	hostKey := readFile(t, filepath.Join(r.sshdDir, "host_key.pub"))
+	kh := filepath.Join(r.home, ".ssh", "known_hosts")
+	rigWrite(t, kh, readFile(t, kh)+"["+r.hostIP+"]:2222 "+hostKey)
+	env[0] = "DOCKER_HOST=ssh://root@" + r.hostIP + ":2222"
+	for _, cold := range []bool{true, false} {
+		if cold {
+			sshmux.Close(dest2)
+		}
+		time.Sleep(200 * time.Millisecond) // sshd2 listening
+		out := r.mustClient(dir, env, "envrun status")
+		if !strings.Contains(out, "h12a") {
+			t.Errorf("status through a host that refuses forwards (cold %v):\n%s", cold, out)
+		}
+	}
+	r.mustClient(dir, env, "envrun destroy -f 2>&1")
 	if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
 		t.Errorf("destroy left %d containers and networks", n)
 	}
@@ -91,3 +127,15 @@ end
 		t.Errorf("sshd refused a login:\n%s", r.sshdLog.String())
 	}
 }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// orEmpty is os.ReadFile's answer, empty when the file is not there.
+func orEmpty(data []byte, _ error) []byte { return data }

@@ -39,6 +39,7 @@ type rig struct {
 	home    string // the client's home (bind-mounted over the real one)
 	bin     string
 	sshdLog *syncBuffer
+	sshdDir string // its sshd_config, host key, authorized_keys
 }
 
 // syncBuffer is a bytes.Buffer that one goroutine (sshd's output) writes
@@ -129,6 +130,7 @@ func newRigAt(t testing.TB, net24, prefix string) *rig {
 	base := t.TempDir()
 	os.Chmod(base, 0o755)
 	sd := filepath.Join(base, "sshd")
+	r.sshdDir = sd
 	r.home = filepath.Join(base, "home")
 	dotSSH := filepath.Join(r.home, ".ssh")
 	for _, d := range []string{sd, dotSSH} {
