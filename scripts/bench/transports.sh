@@ -117,9 +117,10 @@ run() {
 uncache() {
 	local s
 	for s in "$work/rt/envrun/"*; do
-		[ -S "$s" ] && ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1
+		# (the masters' sockets: not the sockets they forward, NAME-*)
+		case ${s##*/} in *-* | *.*) continue ;; esac
+		[ -S "$s" ] && ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1 || true
 	done
-	true
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -151,7 +152,7 @@ for rep in $(seq 0 $((reps - 1))); do
 	order=("${sides[@]:$k}" "${sides[@]:0:$k}")
 	for side in "${order[@]}"; do
 		echo "rep $((rep + 1))/$reps: $side" >&2
-		run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$prefix-$side.s1"
+		run "$side" "envrun up >$work/$prefix-$side.s1log 2>&1" 3>>"$work/$prefix-$side.s1" || { cat "$work/$prefix-$side.s1log" >&2; exit 1; }
 		for _ in 1 2 3 4 5; do
 			run "$side" "envrun up >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2up"
 			run "$side" "envrun status >/dev/null 2>&1" 3>>"$work/$prefix-$side.s2status"
