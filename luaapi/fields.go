@@ -272,7 +272,11 @@ func (f *fields) convertString(name string, t spec.Type, s string) any {
 func (f *fields) convertList(name string, t spec.Type, v lua.LValue) any {
 	elem := *t.Elem
 	var items []lua.LValue
-	if tv, ok := v.(*lua.LTable); ok && elem.Kind != spec.KindMap && elem.Kind != spec.KindTable {
+	tv, ok := v.(*lua.LTable)
+	// A list of tables ({ { size = 10 } }) is a list; a lone table of
+	// settings ({ size = 10 }) one item.
+	listOfTables := ok && elem.Kind == spec.KindTable && tv.Len() > 0
+	if ok && (elem.Kind != spec.KindMap && elem.Kind != spec.KindTable || listOfTables) {
 		n, count := tv.Len(), 0
 		tv.ForEach(func(_, _ lua.LValue) { count++ })
 		if count != n {

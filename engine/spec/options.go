@@ -105,6 +105,10 @@ func assign(f reflect.Value, v any) error {
 				list, ok = []any{s}, true
 			}
 		}
+		if ok && f.Type().Elem().Kind() == reflect.Interface { // a list of anything: the provider reads it
+			f.Set(reflect.ValueOf(list))
+			return nil
+		}
 		if !ok || f.Type().Elem().Kind() != reflect.String {
 			return typeErr("list of strings", v)
 		}

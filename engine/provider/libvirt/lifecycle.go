@@ -313,7 +313,11 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	if dtype == "" {
 		dtype = d.def.Type
 	}
-	dp, err := p.params(uri, m, o, b, dtype, disk)
+	data, err := ensureDataDisks(pool, p.domainName(m.Name), o.disks)
+	if err != nil {
+		return nil, err
+	}
+	dp, err := p.params(uri, m, o, b, dtype, disk, data)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -189,15 +191,16 @@ func (p *Provider) instance(m *spec.Machine, o *Options, uuid string, meta *mach
 }
 
 // params is what machine m's domain is made from, with box b.
-func (p *Provider) params(uri string, m *spec.Machine, o *Options, b *boxVols, dtype, disk string) (domainParams, error) {
+func (p *Provider) params(uri string, m *spec.Machine, o *Options, b *boxVols, dtype, disk string, data []string) (domainParams, error) {
 	dp := domainParams{
-		Name:     p.domainName(m.Name),
-		Title:    fmt.Sprintf("envrun: %s (%s)", m.Name, p.env.Envfile.Path),
-		Type:     dtype,
-		CPUs:     m.CPUs,
-		MemoryMB: m.Memory,
-		Disk:     disk,
-		Opts:     o,
+		Name:      p.domainName(m.Name),
+		Title:     fmt.Sprintf("envrun: %s (%s)", m.Name, p.env.Envfile.Path),
+		Type:      dtype,
+		CPUs:      m.CPUs,
+		MemoryMB:  m.Memory,
+		Disk:      disk,
+		DataDisks: data,
+		Opts:      o,
 	}
 	switch {
 	case o.Kernel != "":
@@ -304,7 +307,14 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if err != nil {
 		return nil, lverr(err, "disk of %s", m.Name)
 	}
-	dp, err := p.params(uri, m, o, b, dtype, disk)
+	if err := deleteDataDisks(pool, name, 0); err != nil { // left by a run killed mid-way
+		return nil, err
+	}
+	data, err := ensureDataDisks(pool, name, o.disks)
+	if err != nil {
+		return nil, err
+	}
+	dp, err := p.params(uri, m, o, b, dtype, disk, data)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +442,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	if dtype == "" {
 		dtype = madeAs
 	}
-	dp, err := p.params(uri, m, o, b, dtype, disk)
+	dp, err := p.params(uri, m, o, b, dtype, disk, dataDiskPaths(pool, p.domainName(m.Name), o.disks))
 	if err != nil {
 		return
 	}
@@ -485,7 +495,89 @@ func (p *Provider) remove(ctx context.Context, d *domainRef) error {
 		return err
 	}
 	defer pool.Free()
+	if err := deleteDataDisks(pool, strings.TrimSuffix(d.meta.Volume, ".qcow2"), 0); err != nil {
+		return err
+	}
 	return deleteVolume(pool, d.meta.Volume)
+}
+
+// dataDiskName is the volume of a domain's extra disk i (from 1): not
+// named *.qcow2, which the pool's listing takes for a machine's overlay.
+func dataDiskName(domain string, i int) string { return fmt.Sprintf("%s.disk%d", domain, i) }
+
+// ensureDataDisks makes the domain's extra disks that do not exist yet
+// (those that do are kept, with what the machine wrote), removes those
+// beyond the list, and returns their paths in order.
+func ensureDataDisks(pool *libvirt.StoragePool, domain string, disks []spec.Disk) ([]string, error) {
+	if err := deleteDataDisks(pool, domain, len(disks)); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for i, d := range disks {
+		name := dataDiskName(domain, i+1)
+		vol, err := pool.LookupStorageVolByName(name)
+		if code(err) == libvirt.ERR_NO_STORAGE_VOL {
+			var x string
+			if x, err = volumeXML(name, uint64(d.Size)<<30, "qcow2"); err != nil {
+				return nil, err
+			}
+			vol, err = pool.StorageVolCreateXML(x, 0)
+		}
+		if err != nil {
+			return nil, lverr(err, "make disk %s", name)
+		}
+		path, err := vol.GetPath()
+		vol.Free()
+		if err != nil {
+			return nil, lverr(err, "disk %s", name)
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// dataDiskPaths are the paths the domain's extra disks have or will have
+// (for the comparison of settings, which makes nothing).
+func dataDiskPaths(pool *libvirt.StoragePool, domain string, disks []spec.Disk) []string {
+	var dir string
+	if x, err := pool.GetXMLDesc(0); err == nil {
+		var def libvirtxml.StoragePool
+		if def.Unmarshal(x) == nil && def.Target != nil {
+			dir = def.Target.Path
+		}
+	}
+	var paths []string
+	for i := range disks {
+		paths = append(paths, filepath.Join(dir, dataDiskName(domain, i+1)))
+	}
+	return paths
+}
+
+// deleteDataDisks removes the domain's extra disks after the first keep.
+func deleteDataDisks(pool *libvirt.StoragePool, domain string, keep int) error {
+	vols, err := pool.ListAllStorageVolumes(0)
+	if err != nil {
+		return lverr(err, "list the volumes of libvirt storage pool %s", PoolName)
+	}
+	var names []string
+	for i := range vols {
+		name, err := vols[i].GetName()
+		vols[i].Free()
+		if err != nil {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(name, domain+".disk"); ok {
+			if n, err := strconv.Atoi(rest); err == nil && n > keep {
+				names = append(names, name)
+			}
+		}
+	}
+	for _, name := range names {
+		if err := deleteVolume(pool, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteVolume deletes volume name from pool; a missing one is no error.
@@ -593,6 +685,9 @@ func (p *Provider) Destroy(ctx context.Context, name string) error {
 			continue
 		}
 		err = deleteVolume(pool, p.domainName(name)+".qcow2")
+		if err == nil {
+			err = deleteDataDisks(pool, p.domainName(name), 0)
+		}
 		pool.Free()
 		if err != nil {
 			return err

@@ -36,6 +36,9 @@ type Options struct {
 	// DiskSize is the machine disk's size in GiB; 0 keeps the box's size.
 	// A larger disk's file system is not grown by envrun.
 	DiskSize int `opt:"disk_size"`
+	// DisksRaw is the disks list as given; disks is it decoded.
+	DisksRaw []any `opt:"disks"`
+	disks    []spec.Disk
 
 	// DomainXML is a fragment of domain XML laid over envrun's (devices
 	// added, other elements replaced); QemuArgs are QEMU arguments given
@@ -75,6 +78,7 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	// Types, enum values and ranges were checked against the schema
 	// (spec.EnvfileSchema) when the Envfile loaded and validated.
 	var errs spec.Errors
+	var err error
 	if o.URI != "" {
 		if err := CheckURI(o.URI); err != nil {
 			errs = append(errs, spec.Errorf(raw.Pos, "%s.uri: %v", what, err))
@@ -84,6 +88,9 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 		if _, err := parseDomainXML(o.DomainXML); err != nil {
 			errs = append(errs, spec.Errorf(raw.Pos, "%s.domain_xml: %v", what, err))
 		}
+	}
+	if o.disks, err = spec.DecodeDisks(o.DisksRaw); err != nil {
+		errs = append(errs, spec.Errorf(raw.Pos, "%s.disks: %v", what, err))
 	}
 	if why := checkQemuArgs(o.QemuArgs); why != "" {
 		errs = append(errs, spec.Errorf(raw.Pos, "%s.qemu_args: %s", what, why))

@@ -33,6 +33,13 @@ func TestDecodeOptions(t *testing.T) {
 				t.Errorf("graphics %q video %q", o.graphics(), o.video())
 			}
 		}},
+		{name: "disks", values: map[string]any{"disks": []any{map[string]any{"size": 10.0}, map[string]any{"size": 2.0}}}, check: func(t *testing.T, o *Options) {
+			if len(o.disks) != 2 || o.disks[0].Size != 10 || o.disks[1].Size != 2 {
+				t.Errorf("disks %+v, want 10 and 2 GiB", o.disks)
+			}
+		}},
+		{name: "a disk without a size", values: map[string]any{"disks": []any{map[string]any{}}}, wantErr: `Envfile.lua:7: machine "web": libvirt.disks: item 1: size: expected a whole number of GiB`},
+		{name: "a disk with an unknown key", values: map[string]any{"disks": []any{map[string]any{"size": 1.0, "bus": "scsi"}}}, wantErr: `libvirt.disks: item 1: unknown key "bus"`},
 		{name: "video follows graphics", values: map[string]any{"graphics": "vnc"}, check: func(t *testing.T, o *Options) {
 			if o.video() != "vga" {
 				t.Errorf("video %q, want vga", o.video())

@@ -111,12 +111,15 @@ type domainParams struct {
 	CPUs     int
 	MemoryMB int
 	Disk     string // path of the overlay
-	Kernel   string
-	Initrd   string
-	Cmdline  string
-	NICs     []nic
-	Console  string // file the serial console is logged to
-	Opts     *Options
+	// DataDisks are the paths of the extra disks (libvirt.disks), in
+	// order: vdb, vdc, ...
+	DataDisks []string
+	Kernel    string
+	Initrd    string
+	Cmdline   string
+	NICs      []nic
+	Console   string // file the serial console is logged to
+	Opts      *Options
 }
 
 // Defaults for machines that set no cpus or memory.
@@ -192,6 +195,14 @@ func buildDomain(p domainParams) (*libvirtxml.Domain, error) {
 		d.CPU = &libvirtxml.DomainCPU{Mode: o.CPUMode}
 	case p.Type == "kvm":
 		d.CPU = &libvirtxml.DomainCPU{Mode: "host-passthrough"}
+	}
+	for i, path := range p.DataDisks {
+		d.Devices.Disks = append(d.Devices.Disks, libvirtxml.DomainDisk{
+			Device: "disk",
+			Driver: &libvirtxml.DomainDiskDriver{Name: "qemu", Type: "qcow2", Discard: "unmap"},
+			Source: &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: path}},
+			Target: &libvirtxml.DomainDiskTarget{Dev: "vd" + string(rune('b'+i)), Bus: "virtio"},
+		})
 	}
 	for _, n := range p.NICs {
 		d.Devices.Interfaces = append(d.Devices.Interfaces, libvirtxml.DomainInterface{

@@ -61,6 +61,10 @@ func TestDomainXML(t *testing.T) {
 			p.Console = ""
 			p.CPUs, p.MemoryMB = 2, 1024
 		}},
+		{"two extra disks (libvirt.disks): virtio vdb and vdc after the machine's own", "domain-disks.xml", func(p *domainParams) {
+			p.Opts = &Options{}
+			p.DataDisks = []string{"/var/lib/libvirt/images/envrun/two-host-0123abcd-machine1.disk1", "/var/lib/libvirt/images/envrun/two-host-0123abcd-machine1.disk2"}
+		}},
 		{"pass-through: a watchdog, nested virtualisation, a firmware loader, QEMU arguments", "domain-passthrough.xml", func(p *domainParams) {
 			p.Opts = &Options{
 				DomainXML: `<devices><watchdog model="i6300esb" action="reset"/></devices>

@@ -36,6 +36,10 @@ type machinePlan struct {
 	Ports       []spec.Port
 	Modifyvm    []string // extra modifyvm arguments (virtualbox.modifyvm)
 	Shared      []sharedPlan
+	// Disks are the extra disks (virtualbox.disks), made as VDI files in
+	// DiskDir and attached to a SATA controller of their own.
+	Disks   []spec.Disk `json:",omitempty"`
+	DiskDir string      `json:"-"`
 	// SerialLog is the file the guest's first serial port (/dev/ttyS0) is
 	// logged to: the guest reports its new host key there.
 	SerialLog string
@@ -109,10 +113,38 @@ func (p *machinePlan) createCommands() [][]string {
 	// Last: the user's own (virtualbox.modifyvm), after envrun's.
 	mod = append(mod, p.Modifyvm...)
 	cmds := [][]string{clone, mod}
+	cmds = append(cmds, p.diskCommands()...)
 	for _, sf := range p.Shared {
 		// Not --automount: the guest mounts it from /etc/fstab, with
 		// .envrun/ masked, which VBoxService's automounter would not do.
 		cmds = append(cmds, []string{"sharedfolder", "add", p.VM, "--name", sf.Name, "--hostpath", sf.Host})
+	}
+	return cmds
+}
+
+// diskController is the SATA controller envrun adds for extra disks: the
+// box's own controllers and their ports are left as they are.
+const diskController = "envrun-disks"
+
+// diskPath is the file of the VM's extra disk i (from 1).
+func (p *machinePlan) diskPath(i int) string {
+	return filepath.Join(p.DiskDir, fmt.Sprintf("%s-disk%d.vdi", p.VM, i))
+}
+
+// diskCommands make and attach the extra disks: a controller, then per
+// disk an empty dynamically allocated VDI on its own port. unregistervm
+// --delete (destroy) deletes them with the VM.
+func (p *machinePlan) diskCommands() [][]string {
+	if len(p.Disks) == 0 {
+		return nil
+	}
+	cmds := [][]string{{"storagectl", p.VM, "--name", diskController, "--add", "sata", "--controller", "IntelAhci",
+		"--portcount", strconv.Itoa(len(p.Disks)), "--hostiocache", "off"}}
+	for i, d := range p.Disks {
+		path := p.diskPath(i + 1)
+		cmds = append(cmds,
+			[]string{"createmedium", "disk", "--filename", path, "--size", strconv.Itoa(d.Size * 1024), "--format", "VDI", "--variant", "Standard"},
+			[]string{"storageattach", p.VM, "--storagectl", diskController, "--port", strconv.Itoa(i), "--device", "0", "--type", "hdd", "--medium", path})
 	}
 	return cmds
 }

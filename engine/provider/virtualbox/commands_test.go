@@ -36,6 +36,12 @@ func TestCreateCommands(t *testing.T) {
 			Description: "d", SSHPort: 2200,
 			Modifyvm: []string{"--nested-hw-virt", "on", "--audio", "none", "--graphicscontroller", "vmsvga"},
 		}},
+		{name: "create-disks.txt", plan: machinePlan{
+			VM: "proj-0123abcd-db", Base: "envrun-box-debian-bookworm-0123abcd", Linked: true,
+			Description: "d", SSHPort: 2201,
+			Disks:   []spec.Disk{{Size: 10}, {Size: 1}},
+			DiskDir: "/home/u/.envrun/boxes/virtualbox/.disks",
+		}},
 		{name: "create-full-clone-hostonlynet.txt", plan: machinePlan{
 			VM: "proj-0123abcd-db", Base: "envrun-box-debian-bookworm-0123abcd", Linked: false,
 			Description: "d", SSHPort: 2222,

@@ -301,7 +301,7 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 	mp := &machinePlan{
 		VM: vmName, Base: base, Linked: *o.LinkedClone, Group: "/envrun",
 		CPUs: m.CPUs, Memory: m.Memory, SSHPort: sshPort, NICType: o.NICType, Ports: m.Ports,
-		Modifyvm: o.Modifyvm,
+		Modifyvm: o.Modifyvm, Disks: o.Disks, DiskDir: filepath.Join(p.box.dir, ".disks"),
 	}
 	for i, a := range m.Networks {
 		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})
@@ -386,6 +386,11 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 			p.v.run(cleanup, m.Name, "setextradata", "global", creatingKey(vmName))
 		}
 	}()
+	if len(mp.Disks) > 0 {
+		if err := os.MkdirAll(mp.DiskDir, 0o700); err != nil {
+			return nil, err
+		}
+	}
 	cmds := mp.createCommands()
 	if _, err := p.v.run(ctx, m.Name, cmds[0]...); err != nil {
 		return nil, fmt.Errorf("clone box %s as %s: %w", m.Box, vmName, err)

@@ -35,6 +35,9 @@ type Options struct {
 	// Modifyvm are extra `VBoxManage modifyvm` arguments (Vagrant's
 	// vb.customize), given after envrun's when the VM is made.
 	Modifyvm []string `opt:"modifyvm"`
+	// DisksRaw is the disks list as given; Disks is it decoded.
+	DisksRaw []any `opt:"disks"`
+	Disks    []spec.Disk
 }
 
 // vmNameRE: VirtualBox takes any name, but it becomes a folder name and a
@@ -64,6 +67,10 @@ func decodeOptions(m *spec.Machine) (*Options, error) {
 	}
 	if why := checkModifyvm(o.Modifyvm); why != "" {
 		return nil, spec.Errorf(raw.Pos, "%s.modifyvm: %s", what, why)
+	}
+	var err error
+	if o.Disks, err = spec.DecodeDisks(o.DisksRaw); err != nil {
+		return nil, spec.Errorf(raw.Pos, "%s.disks: %v", what, err)
 	}
 	// nic_type and halt_timeout were checked against the schema
 	// (spec.EnvfileSchema) when the Envfile loaded and validated.

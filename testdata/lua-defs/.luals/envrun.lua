@@ -147,6 +147,10 @@
 ---@field run? envrun.Ansible.run when the step runs: once (when its machine is new or never finished its steps; `envrun provision` again), always (every up), never (only when --step names it). Default: "once". Example: `run = "always"`
 ---@field watch? string[] files and folders whose change makes `envrun watch` run the step again. Default: what the step names (a shell path, a file source, a playbook and its folders). Example: `watch = { "app/", "config.yml" }`
 
+---An extra disk of a VM, in libvirt's or virtualbox's `disks`.
+---@class envrun.Disk
+---@field size integer its size in GiB (an empty disk, allocated as it is written). Required. Range: 1 to 65536 GiB. Example: `size = 10`
+
 ---@alias envrun.Port.protocol "tcp"|"udp"
 ---A forwarded port written as a table, in a machine's `ports`.
 ---@class envrun.Port
@@ -197,6 +201,7 @@
 ---@field machine_type? string QEMU's machine type ("pc", "q35"). Default: libvirt's. Example: `machine_type = "q35"`
 ---@field disk_size? integer the disk's size in GiB; first contact grows the root file system to it. Default: the box's size. Range: ≥ 0 GiB. Example: `disk_size = 40`
 ---@field box_user? string the user the box lets in with Vagrant's insecure key, at first contact. Default: "vagrant". Example: `box_user = "debian"`
+---@field disks? envrun.Disk[] extra empty disks, attached after the machine's own (qcow2 volumes PROJECT-MACHINE.diskN in envrun's pool, virtio: /dev/vdb, /dev/vdc, ...); kept on halt and reload, removed on destroy. Example: `disks = { { size = 10 }, { size = 20 } }`
 ---@field domain_xml? string domain XML laid over envrun's: <devices> children added, other elements (<cpu>, <features>, <os> parts) replaced; checked at load. Example: `domain_xml = [[<devices><watchdog model="i6300esb"/></devices>]]`
 ---@field qemu_args? string[] QEMU command-line arguments, given through libvirt's <qemu:commandline>. Example: `qemu_args = { "-global", "ICH9-LPC.disable_s3=1" }`
 ---@field boot_timeout? integer how long to wait for SSH after a start. Default: 300. Range: ≥ 0 seconds. Example: `boot_timeout = 600`
@@ -212,6 +217,7 @@
 ---@field insecure_key? string a private key the box accepts at first contact. Default: Vagrant's. Example: `insecure_key = "keys/box_key"`
 ---@field box_user? string the box's own user, logged in as at first contact. Default: "vagrant". Example: `box_user = "ubuntu"`
 ---@field halt_timeout? integer how long halt waits after the power button before it powers off. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
+---@field disks? envrun.Disk[] extra empty disks, attached after the machine's own (VDI files beside the VM, on its SATA controller: /dev/sdb, /dev/sdc, ...); kept on halt and reload, removed on destroy. Example: `disks = { { size = 10 }, { size = 20 } }`
 ---@field modifyvm? string[] extra `VBoxManage modifyvm` options and values (Vagrant's vb.customize), after envrun's. Example: `modifyvm = { "--nested-hw-virt", "on" }`
 
 ---The machine a Lua function step receives (`function(m) ... end`).
