@@ -87,6 +87,7 @@ func (w *world) snapshotList(args ...string) []snapRow {
 
 type statusRow struct {
 	Name, State, IP string
+	Interfaces      map[string]string
 	Snapshots       int
 }
 
