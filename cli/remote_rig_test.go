@@ -68,11 +68,17 @@ func (r *rig) logins() int { return strings.Count(r.sshdLog.String(), "Accepted 
 // requireRig fails on CI, skips elsewhere, unless what the rig needs is here.
 func requireRig(t testing.TB) {
 	t.Helper()
+	requireTools(t, "the remote-engine rig", "ip", "ssh", "ssh-keygen", "/usr/sbin/sshd", "docker", "mount")
+}
+
+// requireTools fails on CI, skips elsewhere, unless root and tools are here.
+func requireTools(t testing.TB, what string, tools ...string) {
+	t.Helper()
 	var missing []string
 	if os.Geteuid() != 0 {
 		missing = append(missing, "root")
 	}
-	for _, tool := range []string{"ip", "ssh", "ssh-keygen", "/usr/sbin/sshd", "docker", "mount"} {
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			missing = append(missing, tool)
 		}
@@ -81,9 +87,26 @@ func requireRig(t testing.TB) {
 		return
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("the remote-engine rig needs %s (CI=true: required)", strings.Join(missing, ", "))
+		t.Fatalf("%s needs %s (CI=true: required)", what, strings.Join(missing, ", "))
 	}
-	t.Skipf("the remote-engine rig needs %s", strings.Join(missing, ", "))
+	t.Skipf("%s needs %s", what, strings.Join(missing, ", "))
+}
+
+// vethNamespace makes network namespace ns whose only link is a veth
+// pair: nsIf at nsIP/30 inside, hostIf at hostIP/30 in the root
+// namespace. Both go when the test ends.
+func vethNamespace(t testing.TB, ns, hostIf, nsIf, hostIP, nsIP string) {
+	t.Helper()
+	rigRun(t, "ip", "netns", "add", ns)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	rigRun(t, "ip", "link", "add", hostIf, "type", "veth", "peer", "name", nsIf)
+	t.Cleanup(func() { exec.Command("ip", "link", "del", hostIf).Run() })
+	rigRun(t, "ip", "link", "set", nsIf, "netns", ns)
+	rigRun(t, "ip", "addr", "add", hostIP+"/30", "dev", hostIf)
+	rigRun(t, "ip", "link", "set", hostIf, "up")
+	rigRun(t, "ip", "-n", ns, "addr", "add", nsIP+"/30", "dev", nsIf)
+	rigRun(t, "ip", "-n", ns, "link", "set", nsIf, "up")
+	rigRun(t, "ip", "-n", ns, "link", "set", "lo", "up")
 }
 
 func rigRun(t testing.TB, name string, args ...string) string {
@@ -113,17 +136,7 @@ func newRigAt(t testing.TB, net24, prefix string) *rig {
 	rand.Read(id)
 	suffix := hex.EncodeToString(id)
 	r := &rig{t: t, ns: prefix + "c" + suffix, hostIP: net24 + ".1", bin: envrunBinary(t), sshdLog: &syncBuffer{}}
-	hostIf, clientIf := prefix+"h"+suffix, prefix+"v"+suffix
-	rigRun(t, "ip", "netns", "add", r.ns)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", r.ns).Run() })
-	rigRun(t, "ip", "link", "add", hostIf, "type", "veth", "peer", "name", clientIf)
-	t.Cleanup(func() { exec.Command("ip", "link", "del", hostIf).Run() })
-	rigRun(t, "ip", "link", "set", clientIf, "netns", r.ns)
-	rigRun(t, "ip", "addr", "add", r.hostIP+"/30", "dev", hostIf)
-	rigRun(t, "ip", "link", "set", hostIf, "up")
-	rigRun(t, "ip", "-n", r.ns, "addr", "add", net24+".2/30", "dev", clientIf)
-	rigRun(t, "ip", "-n", r.ns, "link", "set", clientIf, "up")
-	rigRun(t, "ip", "-n", r.ns, "link", "set", "lo", "up")
+	vethNamespace(t, r.ns, prefix+"h"+suffix, prefix+"v"+suffix, r.hostIP, net24+".2")
 
 	// The remote host's sshd, and the client's home: its key, authorized
 	// there, and the sshd's host key in its known_hosts.

@@ -282,3 +282,23 @@ func StateInside(ef *spec.Envfile, sf spec.SyncedFolder) (string, bool) {
 	}
 	return path.Join(sf.Guest, filepath.ToSlash(rel)), true
 }
+
+// SwarmOptions are how a swarm that SwarmInit makes is set up on its
+// first engine, as `docker swarm init` takes them.
+type SwarmOptions struct {
+	AdvertiseAddr   string   // an address of the first engine's host that the others reach; "" lets Docker choose
+	ListenAddr      string   // where the manager listens; "" is 0.0.0.0:2377
+	DefaultAddrPool []string // the swarm's own address pools (its ingress network); nil is Docker's 10.0.0.0/8
+	SubnetSize      uint32   // the pools' prefix length; 0 is 24
+}
+
+// Swarm is an optional power of providers whose networks can span
+// several engines (Docker's Swarm overlay networks). SwarmInit makes the
+// engines of the Envfile's spanning networks one swarm (init on the
+// first, join of the others) and creates those networks. It MUST be
+// idempotent: engines already in the swarm, and networks already made,
+// are left alone. An engine in another swarm is an error that says what
+// to run; no engine ever leaves a swarm.
+type Swarm interface {
+	SwarmInit(ctx context.Context, o SwarmOptions) error
+}

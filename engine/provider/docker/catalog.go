@@ -323,8 +323,8 @@ func (p *onEngine) preflight(ctx context.Context, machines []*spec.Machine, fetc
 			continue
 		}
 		checked[ref] = true
-		if p.haveImage(ctx, ref) {
-			continue
+		if p.haveImage(ctx, ref) || p.peerWith(ctx, ref) != nil {
+			continue // here, or copied from another engine (imagecopy.go)
 		}
 		what := fmt.Sprintf("machine %q: box %q", m.Name, m.Box)
 		pos := m.Pos

@@ -159,6 +159,7 @@ type onEngine struct {
 	ep     *endpoint
 	choice engineChoice
 
+	peers       []*onEngine        // the environment's engines, this one among them
 	images      singleflight.Group // image ref → ensured once per run
 	users       *userCache
 	userLookups singleflight.Group // image ID + user → read once per run

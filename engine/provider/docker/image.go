@@ -67,7 +67,12 @@ func (p *onEngine) ensureImage(ctx context.Context, m *spec.Machine, o *Options)
 			return nil, fmt.Errorf("inspect image %s: %w", ref, explain(p.ep, err))
 		}
 		var err error
+		copied := false
+		if o.Image == "" && o.Build == "" {
+			copied, err = p.copyImage(ctx, ref)
+		}
 		switch {
+		case copied || err != nil:
 		case o.Image != "":
 			err = p.pull(ctx, ref)
 		case o.Build != "":

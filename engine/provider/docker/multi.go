@@ -51,6 +51,9 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 		p.Close()
 		return nil, err
 	}
+	for _, e := range p.engines {
+		e.peers = p.engines
+	}
 	return p, nil
 }
 

@@ -36,10 +36,8 @@ type engineState struct {
 	info swarm.Info
 }
 
-// swarmOf checks that engines are nodes of one swarm and returns a
-// manager among them. When they are not, the error says exactly which
-// engine is where, and the docker commands that make them one swarm.
-func (p *Provider) swarmOf(ctx context.Context, n *spec.Network, engines []*onEngine) (*onEngine, error) {
+// swarmStates reads each engine's place in a swarm.
+func swarmStates(ctx context.Context, engines []*onEngine) ([]engineState, error) {
 	states := make([]engineState, len(engines))
 	for i, e := range engines {
 		info, err := e.c.Info(ctx)
@@ -47,6 +45,17 @@ func (p *Provider) swarmOf(ctx context.Context, n *spec.Network, engines []*onEn
 			return nil, fmt.Errorf("read the swarm state of %s: %w", e.ep.Name(), explain(e.ep, err))
 		}
 		states[i] = engineState{e: e, info: info.Swarm}
+	}
+	return states, nil
+}
+
+// swarmOf checks that engines are nodes of one swarm and returns a
+// manager among them. When they are not, the error says exactly which
+// engine is where, and the docker commands that make them one swarm.
+func (p *Provider) swarmOf(ctx context.Context, n *spec.Network, engines []*onEngine) (*onEngine, error) {
+	states, err := swarmStates(ctx, engines)
+	if err != nil {
+		return nil, err
 	}
 	var names []string
 	for _, s := range states {
@@ -79,7 +88,9 @@ func (p *Provider) swarmOf(ctx context.Context, n *spec.Network, engines []*onEn
 				"promote one with `docker node promote NODE` on a manager of the swarm (`%s info` names the managers under Swarm), or place a machine of the network on a manager's engine",
 				what, first.docker())
 		}
-		return nil, fmt.Errorf("%s, and none is in a swarm. Make them one, on an address of %s that the others reach:\n"+
+		return nil, fmt.Errorf("%s, and none is in a swarm. Make them one, on an address of %s that the others reach, with\n"+
+			"    envrun swarm init --advertise-addr ADDRESS\n"+
+			"or yourself:\n"+
 			"    %s swarm init --advertise-addr ADDRESS\n"+
 			"    %s swarm join-token -q worker   # prints TOKEN\n%s",
 			what, first.choice.engineName(), first.docker(), first.docker(), joinLines(states[1:]))
