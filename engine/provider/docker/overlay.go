@@ -171,7 +171,14 @@ func (p *Provider) removeUnusedOverlays(ctx context.Context) error {
 		if !n.Span || used[p.engines[0].networkName(n.Name)] {
 			continue
 		}
-		if err := p.all(func(e *onEngine) error { return e.DestroyNetwork(ctx, n.Name) }); err != nil {
+		err := p.all(func(e *onEngine) error {
+			err := e.DestroyNetwork(ctx, n.Name)
+			if err != nil && strings.Contains(err.Error(), "not a swarm manager") {
+				return nil // a worker lists the overlay while it had a container there; a manager removes it
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
