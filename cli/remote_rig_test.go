@@ -287,10 +287,16 @@ func (r *rig) unreachable(dir, addr string) {
 // fresh folder, with extra (Lua) added to each machine's table.
 func exampleIn(t *testing.T, n int, extra string) string {
 	t.Helper()
-	files := exampleWith(t,
+	return exampleDir(t, "t-env", exampleWith(t,
 		[2]string{"172.20.1.", fmt.Sprintf("172.23.%d.", n)},
-		[2]string{"groups = { \"app\" },", "groups = { \"app\" }," + extra})
-	dir := filepath.Join(t.TempDir(), "t-env")
+		[2]string{"groups = { \"app\" },", "groups = { \"app\" }," + extra}))
+}
+
+// exampleDir writes files (the two-host example's Envfile, changed) to a
+// fresh folder called name, with the example's other files.
+func exampleDir(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

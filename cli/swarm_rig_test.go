@@ -277,15 +277,7 @@ func (r *swarmRig) swarmExample(t *testing.T, far bool) string {
 			[2]string{`hostname = "machine2.local" }`, `hostname = "machine2.local", engine = "far" }`},
 			[2]string{"groups = { \"app\" },", "groups = { \"app\" }, engine = h.engine,"})
 	}
-	files := exampleWith(t, reps...)
-	dir := filepath.Join(t.TempDir(), "h18-swarm")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"motd.txt", "provision.yml"} {
-		rigCopy(t, filepath.Join("../examples/two-host", name), filepath.Join(dir, name))
-	}
-	rigWrite(t, filepath.Join(dir, "Envfile.lua"), files["Envfile.lua"])
+	dir := exampleDir(t, "h18-swarm", exampleWith(t, reps...))
 	purgeProject(t, filepath.Join(dir, "Envfile.lua"))
 	return dir
 }

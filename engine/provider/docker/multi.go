@@ -181,7 +181,13 @@ func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
 	if !p.multi() {
 		return p.engines[0].DestroyNetwork(ctx, name)
 	}
-	return p.all(func(e *onEngine) error { return e.DestroyNetwork(ctx, name) })
+	return p.all(func(e *onEngine) error {
+		err := e.DestroyNetwork(ctx, name)
+		if err != nil && strings.Contains(err.Error(), "not a swarm manager") {
+			return nil // a worker lists an overlay while it has a container there; a manager removes it
+		}
+		return err
+	})
 }
 
 // Networks lists the environment's networks on every engine; a swarm's

@@ -171,14 +171,7 @@ func (p *Provider) removeUnusedOverlays(ctx context.Context) error {
 		if !n.Span || used[p.engines[0].networkName(n.Name)] {
 			continue
 		}
-		err := p.all(func(e *onEngine) error {
-			err := e.DestroyNetwork(ctx, n.Name)
-			if err != nil && strings.Contains(err.Error(), "not a swarm manager") {
-				return nil // a worker lists the overlay while it had a container there; a manager removes it
-			}
-			return err
-		})
-		if err != nil {
+		if err := p.DestroyNetwork(ctx, n.Name); err != nil {
 			return err
 		}
 	}
