@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/envrun/envrun/engine"
+	"github.com/envrun/envrun/engine/boxfetch"
 	"github.com/envrun/envrun/engine/provider"
 )
 
@@ -55,11 +56,34 @@ not to one environment; a machine names its box with box = "NAME".`,
 	}
 	cmd.PersistentFlags().StringVar(&prov, "provider", "", "the provider whose boxes to manage (default: from the box file, or all)")
 	var force bool
+	var uf boxURLFlags
 	add := &cobra.Command{
-		Use:   "add NAME FILE",
-		Short: "Add a box file as box NAME",
-		Args:  cobra.ExactArgs(2),
+		Use:   "add NAME FILE | add [NAME] URL",
+		Short: "Add a box file, or download one, as box NAME",
+		Long: `add adds a box file as box NAME. Given an http(s) URL instead of a FILE, it
+downloads the box first (resumably: a cut download is resumed by the next
+add of the same URL; verified with --checksum TYPE:HEX, TYPE one of md5,
+sha1, sha256, sha384, sha512). A URL that serves a catalog document
+(Vagrant Cloud's JSON: name, versions, providers with url and checksum)
+gives the newest version matching --box-version for the provider (the
+--provider one, else the one provider with boxes that the catalog has); the
+box is then named after the catalog unless NAME is given, and
+` + "`envrun box outdated`" + ` and ` + "`envrun box update`" + ` follow the catalog.`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 || boxfetch.IsURL(args[len(args)-1]) {
+				if !boxfetch.IsURL(args[len(args)-1]) {
+					return &engine.UsageError{Err: fmt.Errorf("box add NAME FILE: a box file needs a name (only a catalog URL names its box)")}
+				}
+				name := ""
+				if len(args) == 2 {
+					name = args[0]
+				}
+				return a.addBoxFromURL(cmd.Context(), prov, name, args[len(args)-1], uf, force)
+			}
+			if uf.checksum != "" || uf.version != "" {
+				return &engine.UsageError{Err: fmt.Errorf("--checksum and --box-version are for a URL, not a file")}
+			}
 			name, file := args[0], args[1]
 			d, err := boxDriverFor(prov, file)
 			if err != nil {
@@ -74,6 +98,8 @@ not to one environment; a machine names its box with box = "NAME".`,
 		},
 	}
 	add.Flags().BoolVar(&force, "force", false, "replace a box of that name")
+	add.Flags().StringVar(&uf.checksum, "checksum", "", "the downloaded box's checksum, TYPE:HEX (sha256:..., sha512:..., sha1:..., md5:...)")
+	add.Flags().StringVar(&uf.version, "box-version", "", `a catalog's version constraint, as Vagrant writes it (">= 1.0, < 2.0", "~> 1.2", "= 1.2.3"); default: the newest`)
 	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list",
@@ -125,7 +151,9 @@ not to one environment; a machine names its box with box = "NAME".`,
 			return nil
 		},
 	}
+	remove.ValidArgsFunction = a.completeBoxes
 	cmd.AddCommand(add, list, remove)
+	cmd.AddCommand(a.boxURLCommands(&prov)...)
 	return cmd
 }
 
@@ -236,9 +264,9 @@ func printBoxes(w io.Writer, boxes []provider.BoxInfo, asJSON bool) error {
 		return writeJSON(w, boxes)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPROVIDER\tSIZE\tPATH")
+	fmt.Fprintln(tw, "NAME\tPROVIDER\tVERSION\tSIZE\tPATH")
 	for _, b := range boxes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", b.Name, b.Provider, humanSize(b.Size), dash(b.Path))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", b.Name, b.Provider, dash(b.Version), humanSize(b.Size), dash(b.Path))
 	}
 	return tw.Flush()
 }

@@ -257,6 +257,26 @@ type BoxInfo struct {
 	Provider string
 	Size     int64  // bytes
 	Path     string // where it is stored, when that is a file
+	// Where it was downloaded from, when it was (`envrun box add NAME
+	// URL`, box_url): empty for a box added from a file.
+	BoxOrigin
+}
+
+// BoxOrigin is where a downloaded box came from: its file's URL and, when
+// a catalog document named it, the catalog's URL, the version picked and
+// the box_version constraint it was picked by (`envrun box outdated`
+// compares it with the catalog's newest version matching Constraint).
+type BoxOrigin struct {
+	URL        string `json:"URL,omitempty"`
+	Catalog    string `json:"Catalog,omitempty"`
+	Version    string `json:"Version,omitempty"`
+	Constraint string `json:"Constraint,omitempty"`
+}
+
+// OriginAdder is an optional power of a BoxStore: AddBoxFrom is AddBox
+// that also records where the box came from, for Boxes to return.
+type OriginAdder interface {
+	AddBoxFrom(ctx context.Context, name, file string, force bool, from BoxOrigin) error
 }
 
 // BoxStore is an optional power of providers whose machines boot from box

@@ -262,10 +262,15 @@ func (s *boxStore) Close() error {
 // AddBox uploads the box file (a Vagrant-format libvirt box, or a plain
 // qcow2 image) into envrun's pool as box name.
 func (s *boxStore) AddBox(ctx context.Context, name, file string, force bool) error {
-	return addBox(ctx, s.c, s.uri, s.ui, name, file, force)
+	return addBox(ctx, s.c, s.uri, s.ui, name, file, force, provider.BoxOrigin{})
 }
 
-func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name, file string, force bool) (err error) {
+// AddBoxFrom is AddBox that records where the box was downloaded from.
+func (s *boxStore) AddBoxFrom(ctx context.Context, name, file string, force bool, from provider.BoxOrigin) error {
+	return addBox(ctx, s.c, s.uri, s.ui, name, file, force, from)
+}
+
+func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name, file string, force bool, from provider.BoxOrigin) (err error) {
 	if name == "" {
 		return errors.New("a box needs a name")
 	}
@@ -296,6 +301,9 @@ func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name,
 	}()
 	meta := boxMeta{Name: name, Provider: "libvirt", Cmdline: plan.Cmdline, Added: time.Now().UTC().Round(time.Second)}
 	meta.Source, _ = filepath.Abs(file)
+	if from.URL != "" {
+		meta.Source, meta.Origin = from.URL, &from
+	}
 	u.Infof("box", "adding %s to libvirt pool %s from %s", name, PoolName, file)
 	row := "box " + name
 	u.Add(row, row)
@@ -488,6 +496,12 @@ func (s *boxStore) Boxes(ctx context.Context) ([]provider.BoxInfo, error) {
 			}
 		}
 		if complete {
+			if data, err := readVolume(s.c, pool, boxVolume(box, boxJSON), 1<<20); err == nil {
+				var meta boxMeta
+				if json.Unmarshal(data, &meta) == nil && meta.Origin != nil {
+					bi.BoxOrigin = *meta.Origin
+				}
+			}
 			out = append(out, bi)
 		}
 	}

@@ -78,8 +78,10 @@ type boxMeta struct {
 	Kernel      bool      `json:"kernel,omitempty"` // it has a kernel and initrd volume
 	Initrd      bool      `json:"initrd,omitempty"`
 	Cmdline     string    `json:"cmdline,omitempty"`
-	Source      string    `json:"source"`
+	Source      string    `json:"source"` // the file's path, or the URL it was downloaded from
 	Added       time.Time `json:"added"`
+	// Origin is where a downloaded box came from (catalog, version).
+	Origin *provider.BoxOrigin `json:"origin,omitempty"`
 }
 
 // envrunBoxFields are envrun's extension of a Vagrant box's metadata.json:

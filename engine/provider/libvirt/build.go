@@ -12,6 +12,7 @@ import (
 
 	"libvirt.org/go/libvirt"
 
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/boxkit"
 )
 
@@ -76,5 +77,5 @@ func (p *Provider) buildBox(ctx context.Context, c *libvirt.Connect, uri, box st
 	if err := boxkit.RunKit(ctx, dir, "build-libvirt-box.sh", []string{file, suite}, out); err != nil {
 		return fmt.Errorf("make box %s: %w", box, err)
 	}
-	return addBox(ctx, c, uri, p.env.UI, box, file, false)
+	return addBox(ctx, c, uri, p.env.UI, box, file, false, provider.BoxOrigin{})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,7 +90,16 @@ func checkBoxName(name string) error {
 // AddBox unpacks file (a Vagrant .box, a tar optionally gzipped, or an
 // unpacked box folder) as box name. Its metadata.json must name the
 // virtualbox provider and it must hold box.ovf.
-func (s *boxStore) AddBox(ctx context.Context, name, file string, force bool) (err error) {
+func (s *boxStore) AddBox(ctx context.Context, name, file string, force bool) error {
+	return s.AddBoxFrom(ctx, name, file, force, provider.BoxOrigin{})
+}
+
+// originFile records, in a box's folder, where a downloaded box came from
+// (a provider.BoxOrigin as JSON).
+const originFile = "envrun-origin.json"
+
+// AddBoxFrom is AddBox that records where the box was downloaded from.
+func (s *boxStore) AddBoxFrom(ctx context.Context, name, file string, force bool, from provider.BoxOrigin) (err error) {
 	if err := checkBoxName(name); err != nil {
 		return err
 	}
@@ -123,6 +133,15 @@ func (s *boxStore) AddBox(ctx context.Context, name, file string, force bool) (e
 	}
 	if err := checkBox(tmp, file); err != nil {
 		return err
+	}
+	if from.URL != "" {
+		data, err := json.MarshalIndent(from, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(tmp, originFile), data, 0o644); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Stat(dest); err == nil {
 		if err := s.removeBases(ctx, name); err != nil {
@@ -235,7 +254,11 @@ func (s *boxStore) Boxes(ctx context.Context) ([]provider.BoxInfo, error) {
 			}
 			return nil
 		})
-		out = append(out, provider.BoxInfo{Name: boxNameOf(e.Name()), Provider: "virtualbox", Size: size, Path: dir})
+		bi := provider.BoxInfo{Name: boxNameOf(e.Name()), Provider: "virtualbox", Size: size, Path: dir}
+		if data, err := os.ReadFile(filepath.Join(dir, originFile)); err == nil {
+			json.Unmarshal(data, &bi.BoxOrigin)
+		}
+		out = append(out, bi)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
