@@ -13,6 +13,7 @@ import (
 	"github.com/envrun/envrun/engine"
 	"github.com/envrun/envrun/engine/boxfetch"
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
 	"github.com/envrun/envrun/internal/download"
 )
@@ -289,4 +290,21 @@ func (a *app) completeBoxes(cmd *cobra.Command, args []string, toComplete string
 		cancel()
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// boxURLWarnings says, at load, that box_url is not used by a provider
+// without boxes (Docker: a box is an image named after it, or made by a
+// recipe of its catalog; a Vagrant box file is a VM's disk). Not an error:
+// the same Envfile may be brought up on libvirt or VirtualBox.
+func boxURLWarnings(d *provider.Driver, ef *spec.Envfile) []string {
+	if d == nil || d.OpenBoxes != nil {
+		return nil
+	}
+	var out []string
+	for _, m := range ef.Machines {
+		if m.BoxURL != "" {
+			out = append(out, fmt.Sprintf("%s: machine %q: box_url (and box_version, box_download_checksum) is not used by the %s provider: its box %q is an image, not a downloaded box file; they apply on libvirt and VirtualBox", m.Pos, m.Name, d.Name, m.Box))
+		}
+	}
+	return out
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,6 +67,7 @@ type boxServer struct {
 	*httptest.Server
 	mu       sync.Mutex
 	files    map[string][]byte // path → box file or catalog
+	gets     map[string]int    // path → GETs
 	ranged   atomic.Int64
 	cutNext  atomic.Int64 // > 0: the next box response stops after so many bytes
 	modified time.Time
@@ -73,7 +75,7 @@ type boxServer struct {
 
 func newBoxServer(t *testing.T) *boxServer {
 	t.Helper()
-	s := &boxServer{files: map[string][]byte{}, modified: time.Now().UTC().Truncate(time.Second)}
+	s := &boxServer{files: map[string][]byte{}, gets: map[string]int{}, modified: time.Now().UTC().Truncate(time.Second)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +84,12 @@ func newBoxServer(t *testing.T) *boxServer {
 	s.Start()
 	t.Cleanup(s.Close)
 	return s
+}
+
+func (s *boxServer) getsOf(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gets[path]
 }
 
 func (s *boxServer) set(path string, data []byte) {
@@ -93,6 +101,7 @@ func (s *boxServer) set(path string, data []byte) {
 func (s *boxServer) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	data, ok := s.files[r.URL.Path]
+	s.gets[r.URL.Path]++
 	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
@@ -153,13 +162,16 @@ func (s *boxServer) catalog(name string, versions [][3]string, sums map[string]s
 // (nothing added, no volume and no file left), a cut download that the
 // next add resumes with one Range request, a catalog without the
 // provider, and a catalog box followed by box outdated and box update
-// when the catalog gains versions. No VM boots.
+// when the catalog gains versions; then up of two machines whose missing
+// box has a box_url downloads it once, before their disks are made (the
+// run is stopped there: no VM boots).
 func TestIntegrationBoxURL(t *testing.T) {
 	w := newLibvirtWorld(t, `box "t-boxurl/none"`)
 	cache := t.TempDir()
 	w.env = append(w.env, "ENVRUN_CACHE_DIR="+cache)
-	names := []string{"t-boxurl/plain", "t-boxurl/bad", "t-boxurl/gone", "t-boxurl/resumed", "t-boxurl/cat", "t-boxurl/nolv"}
+	names := []string{"t-boxurl/plain", "t-boxurl/bad", "t-boxurl/gone", "t-boxurl/resumed", "t-boxurl/cat", "t-boxurl/nolv", "t-boxurl/up"}
 	removeAll := func() {
+		w.run("destroy", "-f")
 		for _, n := range names {
 			w.run("box", "remove", "--provider", "libvirt", n)
 		}
@@ -337,6 +349,43 @@ func TestIntegrationBoxURL(t *testing.T) {
 		if r := w.mustRun("box", "update", "--provider", "libvirt", "t-boxurl/cat"); !strings.Contains(r.stderr, "up to date") {
 			t.Errorf("a second update:\n%s", r)
 		}
+		if c := cached(); len(c) != 0 {
+			t.Errorf("downloads left: %q", c)
+		}
+	})
+	t.Run("up downloads a missing box once", func(t *testing.T) {
+		w := w.with(t)
+		s.set("/up.json", s.catalog("t-boxurl/up", [][3]string{{"1.0.0", "libvirt", "/v1.box"}, {"2.0.0", "libvirt", "/v2.box"}}, sums))
+		w.writeEnvfile(`
+box "t-boxurl/up"
+defaults { box_url = "` + s.URL + `/up.json", box_version = "< 2" }
+network "n" { subnet = "172.22.150.0/24", isolated = true }
+machine "a" { networks = { n = "172.22.150.10" } }
+machine "b" { networks = { n = "172.22.150.11" } }
+`)
+		before := s.getsOf("/v1.box")
+		p := w.start([]string{"ENVRUN_TEST_PAUSE=volume-created"}, "up")
+		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+			if e := p.stderrText(); strings.Contains(e, "envrun-test-pause: volume-created:a") && strings.Contains(e, "envrun-test-pause: volume-created:b") {
+				break
+			}
+			if time.Now().After(deadline) {
+				p.signal(syscall.SIGINT)
+				t.Fatalf("up did not reach both disks:\n%s", p.wait(time.Minute))
+			}
+		}
+		p.signal(syscall.SIGINT)
+		r := p.wait(2 * time.Minute)
+		if n := s.getsOf("/v1.box") - before; n != 1 || s.getsOf("/v2.box") != 0 && strings.Contains(r.stderr, "/v2.box") {
+			t.Errorf("%d downloads of the box, want 1:\n%s", n, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "box t-boxurl/up is missing: downloading it from "+s.URL+"/up.json") {
+			t.Errorf("up does not say it downloads the box:\n%s", r.stderr)
+		}
+		if b := list()["t-boxurl/up"]; b.Version != "1.0.0" || b.Catalog != s.URL+"/up.json" || b.Constraint != "< 2" {
+			t.Errorf("box list after up: %+v", b)
+		}
+		w.mustRun("destroy", "-f")
 		if c := cached(); len(c) != 0 {
 			t.Errorf("downloads left: %q", c)
 		}

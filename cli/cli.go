@@ -396,7 +396,7 @@ func (a *app) loadEnv(ctx context.Context) (*session, error) {
 		lenv.Close()
 		return nil, spec.Errorf(r.Pos, "envrun.provider gave %q while loading, but this run uses %s (from %s): name the provider with --provider, ENVRUN_PROVIDER or provider \"NAME\"", r.Name, env.Driver.Name, env.ProviderSource)
 	}
-	for _, w := range lenv.Spec.Warnings() {
+	for _, w := range append(lenv.Spec.Warnings(), boxURLWarnings(env.Driver, lenv.Spec)...) {
 		a.ui.Warnf("", "%s", w)
 	}
 	return &session{lua: lenv, env: env}, nil

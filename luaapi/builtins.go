@@ -289,13 +289,19 @@ func (l *loader) defaultsBuiltin(L *lua.LState) int {
 func mergeDefaults(m, d *spec.Machine) {
 	for _, k := range d.Given {
 		switch k {
-		case "box", "user", "cpus", "memory":
+		case "box", "box_url", "box_version", "box_download_checksum", "user", "cpus", "memory":
 			if m.Given.Has(k) {
 				continue
 			}
 			switch k {
 			case "box":
 				m.Box = d.Box
+			case "box_url":
+				m.BoxURL = d.BoxURL
+			case "box_version":
+				m.BoxVersion = d.BoxVersion
+			case "box_download_checksum":
+				m.BoxDownloadChecksum = d.BoxDownloadChecksum
 			case "user":
 				m.User = d.User
 			case "cpus":

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
 	"github.com/envrun/envrun/internal/download"
 )
@@ -221,4 +222,29 @@ func sanitize(s string) string {
 		return "box"
 	}
 	return s
+}
+
+// ForMachine gets the missing box of machine m from its box_url (a box
+// file, or a catalog whose newest version matching box_version has a box
+// for prov), checked against box_download_checksum or the catalog's
+// checksum, and hands the downloaded file to add, which adds it to prov's
+// store as m.Box; the file is removed afterwards. Providers call it when
+// they find m's box missing, once per box (their singleflight).
+func ForMachine(ctx context.Context, u *ui.UI, prov string, m *spec.Machine, add func(file string, from provider.BoxOrigin) error) error {
+	src, err := Resolve(ctx, m.BoxURL, m.BoxVersion, prov, nil)
+	if err != nil {
+		return fmt.Errorf("box %q from box_url: %w", m.Box, err)
+	}
+	u.Infof("box", "box %s is missing: downloading it from %s", m.Box, m.BoxURL)
+	row := "download " + m.Box
+	u.Add(row, row)
+	u.Start(row)
+	file, err := Download(ctx, u, row, src, m.BoxDownloadChecksum)
+	if err != nil {
+		u.Done(row, ui.RowFailed, err)
+		return fmt.Errorf("box %q from box_url: %w", m.Box, err)
+	}
+	u.Done(row, ui.RowOK, nil)
+	defer os.Remove(file)
+	return add(file, src.Origin())
 }

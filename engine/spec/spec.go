@@ -165,17 +165,23 @@ type Network struct {
 
 // Machine is one machine of the environment.
 type Machine struct {
-	Name      string
-	Hostname  string // as given; defaults to Name
-	Box       string // defaults to the Envfile's box
-	User      string
-	Networks  []Attachment // in the order the networks were declared
-	CPUs      int          // 0: the provider's default
-	Memory    int          // MiB, 0: the provider's default
-	Groups    []string
-	Vars      map[string]any // Ansible host variables
-	DependsOn []string
-	Ports     []Port
+	Name     string
+	Hostname string // as given; defaults to Name
+	Box      string // defaults to the Envfile's box
+	// BoxURL, BoxVersion and BoxDownloadChecksum (box_url, box_version,
+	// box_download_checksum): where a VM provider downloads a missing box
+	// from, the catalog versions it may be, and the file's "TYPE:HEX".
+	BoxURL              string
+	BoxVersion          string
+	BoxDownloadChecksum string
+	User                string
+	Networks            []Attachment // in the order the networks were declared
+	CPUs                int          // 0: the provider's default
+	Memory              int          // MiB, 0: the provider's default
+	Groups              []string
+	Vars                map[string]any // Ansible host variables
+	DependsOn           []string
+	Ports               []Port
 	// NoAutostart (`autostart = false`): `envrun up` without names leaves
 	// the machine alone; `envrun up NAME` (or a machine that depends on
 	// it) brings it up. The zero value autostarts, as the key's default.

@@ -5,12 +5,16 @@ import (
 	"maps"
 	"math"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/internal/download"
 	"github.com/envrun/envrun/internal/statedir"
 	"github.com/envrun/envrun/internal/suggest"
 )
@@ -313,6 +317,7 @@ func (v *validator) machines() {
 			v.add(m.Pos, "%s: user %q is not a valid user name", what, m.User)
 		}
 		v.ranges(m.Pos, what, EnvfileSchema.Table("machine"), m.Given, m)
+		v.boxSource(m, what)
 		v.providerRanges(m, what)
 		for _, a := range m.Networks {
 			n := v.e.Network(a.Network)
@@ -636,5 +641,27 @@ func (v *validator) cycles(key string, n int, item func(int) (string, Pos, []str
 	}
 	for _, cycle := range graph.FindCycles(order, func(s string) []string { return deps[s] }) {
 		v.add(pos[cycle[0]], "%s forms a cycle: %s", key, strings.Join(append(cycle, cycle[0]), " → "))
+	}
+}
+
+// boxSource checks box_url, box_version and box_download_checksum: an
+// http(s) URL, a constraint in Vagrant's syntax, a TYPE:HEX checksum. The
+// last two are unused without box_url, not wrong: defaults may give them
+// for the machines that have one.
+func (v *validator) boxSource(m *Machine, what string) {
+	if m.BoxURL != "" {
+		if u, err := url.Parse(m.BoxURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.add(m.Pos, "%s: box_url %q is not an http(s) URL", what, m.BoxURL)
+		}
+	}
+	if m.BoxVersion != "" {
+		if _, err := version.NewConstraint(m.BoxVersion); err != nil {
+			v.add(m.Pos, "%s: box_version %q: %v (write it as Vagrant does: \">= 1.0, < 2.0\", \"~> 1.2\", \"= 1.2.3\")", what, m.BoxVersion, err)
+		}
+	}
+	if m.BoxDownloadChecksum != "" {
+		if _, err := download.ParseChecksum(m.BoxDownloadChecksum); err != nil {
+			v.add(m.Pos, "%s: box_download_checksum: %v", what, err)
+		}
 	}
 }

@@ -12,20 +12,31 @@ import (
 
 	"libvirt.org/go/libvirt"
 
+	"github.com/envrun/envrun/engine/boxfetch"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/boxkit"
+	"github.com/envrun/envrun/engine/spec"
 )
 
-// ensureBox returns box from envrun's pool at uri, making it first when it
-// is missing and envrun knows how (debian/SUITE, from Debian's packages).
-// Each box is ensured once even when many machines need it at once.
-func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+// ensureBox returns m's box from envrun's pool at uri, getting it first
+// when it is missing: downloaded from m's box_url when it has one, else
+// made when envrun knows how (debian/SUITE, from Debian's packages). Each
+// box is ensured once even when many machines need it at once.
+func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri string, m *spec.Machine) (*boxVols, error) {
+	box := m.Box
 	v, err, _ := p.boxes.Do(uri+"\x00"+box, func() (any, error) {
 		b, err := p.findBox(ctx, c, uri, box)
 		if !errors.Is(err, errNoBox) {
 			return b, err
 		}
-		if err := p.buildBox(ctx, c, uri, box); err != nil {
+		if m.BoxURL != "" {
+			err = boxfetch.ForMachine(ctx, p.env.UI, "libvirt", m, func(file string, from provider.BoxOrigin) error {
+				return addBox(ctx, c, uri, p.env.UI, box, file, false, from)
+			})
+		} else {
+			err = p.buildBox(ctx, c, uri, box)
+		}
+		if err != nil {
 			return nil, err
 		}
 		return p.findBox(ctx, c, uri, box)

@@ -254,7 +254,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, err
 	}
 	endBox := timing.Start(ctx, "box")
-	b, err := p.ensureBox(ctx, c, uri, m.Box)
+	b, err := p.ensureBox(ctx, c, uri, m)
 	if err != nil {
 		return nil, err
 	}

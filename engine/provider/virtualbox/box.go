@@ -16,7 +16,11 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
+	"github.com/envrun/envrun/engine/boxfetch"
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
 )
 
@@ -44,7 +48,8 @@ type boxStore struct {
 	v   *vbm   // nil when VirtualBox is not installed: boxes can still be added and listed
 	ui  *ui.UI
 
-	bases sync.Map // box name → base VM name, imported in this process
+	bases   sync.Map           // box name → base VM name, imported in this process
+	fetches singleflight.Group // box name → downloaded from box_url once per run
 }
 
 func newBoxStore(v *vbm, u *ui.UI) (*boxStore, error) {
@@ -307,6 +312,26 @@ func (s *boxStore) removeBases(ctx context.Context, name string) error {
 }
 
 func (s *boxStore) Close() error { return nil }
+
+// fetchMissing downloads m's box from its box_url when the box is not
+// here (once per box, however many machines need it).
+func (s *boxStore) fetchMissing(ctx context.Context, m *spec.Machine) error {
+	if m.BoxURL == "" {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(s.path(m.Box), "box.ovf")); err == nil {
+		return nil
+	}
+	_, err, _ := s.fetches.Do(m.Box, func() (any, error) {
+		if _, err := os.Stat(filepath.Join(s.path(m.Box), "box.ovf")); err == nil {
+			return nil, nil
+		}
+		return nil, boxfetch.ForMachine(ctx, s.ui, "virtualbox", m, func(file string, from provider.BoxOrigin) error {
+			return s.AddBoxFrom(ctx, m.Box, file, false, from)
+		})
+	})
+	return err
+}
 
 // baseName is the base VM of a box: its name and the hash of its box.ovf,
 // so that a box replaced by `box add --force` gets a base of its own.

@@ -327,6 +327,9 @@ func configHash(mp *machinePlan) string {
 }
 
 func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmName string) (inst *provider.Instance, err error) {
+	if err := p.box.fetchMissing(ctx, m); err != nil {
+		return nil, err
+	}
 	base, err := p.box.ensureBase(ctx, m.Name, m.Box)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,9 @@
 ---@class envrun.Machine
 ---@field hostname? string the machine's hostname; a dotted name also sets its domain. Default: the machine's name. Example: `hostname = "web.local"`
 ---@field box? string the box (base image) of this machine. Default: the Envfile's `box`. Example: `box = "debian/bookworm"`
+---@field box_url? string where `envrun up` downloads the box from when it is missing (libvirt, VirtualBox): a box file or a catalog document (Vagrant Cloud's JSON); Docker does not use it. Example: `box_url = "https://boxes.example.com/debian-bookworm.json"`
+---@field box_version? string the versions of box_url's catalog the box may be, as Vagrant writes them (">= 1.0, < 2.0", "~> 1.2", "= 1.2.3"). Default: the catalog's newest. Example: `box_version = "~> 12.0"`
+---@field box_download_checksum? string the checksum of the box file box_url downloads, TYPE:HEX (md5, sha1, sha256, sha384, sha512). Default: the catalog's, else not checked. Example: `box_download_checksum = "sha256:8f4e…"`
 ---@field user? string the login user; envrun's key is authorized for it. Default: "vagrant". Example: `user = "admin"`
 ---@field cpus? integer virtual CPUs (Docker: a CPU limit). Default: the provider's. Range: ≥ 1. Example: `cpus = 2`
 ---@field memory? integer memory in MiB (Docker: a memory limit). Default: the provider's. Range: ≥ 64 MiB. Example: `memory = 1024`
@@ -30,6 +33,9 @@
 ---The settings of `defaults { ... }`: what every machine gets unless it says otherwise.
 ---@class envrun.Defaults
 ---@field box? string the box (base image) of this machine. Default: the Envfile's `box`. Example: `box = "debian/bookworm"`
+---@field box_url? string where `envrun up` downloads the box from when it is missing (libvirt, VirtualBox): a box file or a catalog document (Vagrant Cloud's JSON); Docker does not use it. Example: `box_url = "https://boxes.example.com/debian-bookworm.json"`
+---@field box_version? string the versions of box_url's catalog the box may be, as Vagrant writes them (">= 1.0, < 2.0", "~> 1.2", "= 1.2.3"). Default: the catalog's newest. Example: `box_version = "~> 12.0"`
+---@field box_download_checksum? string the checksum of the box file box_url downloads, TYPE:HEX (md5, sha1, sha256, sha384, sha512). Default: the catalog's, else not checked. Example: `box_download_checksum = "sha256:8f4e…"`
 ---@field user? string the login user; envrun's key is authorized for it. Default: "vagrant". Example: `user = "admin"`
 ---@field cpus? integer virtual CPUs (Docker: a CPU limit). Default: the provider's. Range: ≥ 1. Example: `cpus = 2`
 ---@field memory? integer memory in MiB (Docker: a memory limit). Default: the provider's. Range: ≥ 64 MiB. Example: `memory = 1024`
