@@ -35,6 +35,10 @@ type machineCache struct {
 	// Interfaces are the instance's interface names by network, as it
 	// told them when last connected.
 	Interfaces map[string]string `json:"interfaces,omitempty"`
+	// SSHPort is the port the instance's sshd listened on when envrun
+	// last connected (ssh.port as the instance was made): ssh-config
+	// and the inventory use it without asking the backend.
+	SSHPort int `json:"ssh_port,omitempty"`
 }
 
 type stepCache struct {
@@ -83,4 +87,15 @@ func (c *cache) stepDone(step string, hosts map[string]string) bool {
 	defer c.mu.Unlock()
 	sc, ok := c.data.Steps[step]
 	return ok && maps.Equal(sc.Hosts, hosts)
+}
+
+// sshPort is the SSH port machine name's instance was last reached on,
+// or def when the cache does not know it.
+func (c *cache) sshPort(name string, def int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if mc, ok := c.data.Machines[name]; ok && mc.SSHPort != 0 {
+		return mc.SSHPort
+	}
+	return def
 }

@@ -3,7 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,6 +147,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 		if !ended(c) {
 			e.UI.Debugf(m.Name, "SSH: adopted the provider's connection to %s", inst.Addr)
 			mc.client, mc.inst = c, inst
+			e.rememberPort(m, inst)
 			e.learnInterfaces(ctx, m, inst.ID, c)
 			return c, nil
 		}
@@ -173,6 +177,7 @@ func (e *Env) connect(ctx context.Context, m *spec.Machine, inst *provider.Insta
 	}
 	e.UI.Debugf(m.Name, "SSH connected to %s in %s", inst.Addr, end().Round(time.Millisecond))
 	mc.client, mc.inst = c, inst
+	e.rememberPort(m, inst)
 	e.learnInterfaces(ctx, m, inst.ID, c)
 	return c, nil
 }
@@ -212,4 +217,32 @@ func (e *Env) agentSocket(m *spec.Machine) string {
 		})
 	}
 	return sock
+}
+
+// rememberPort keeps the port machine m's instance was reached on, for
+// ssh-config and the inventory of a machine with a static IP: the port the
+// instance was made with, even when the Envfile changed it since.
+func (e *Env) rememberPort(m *spec.Machine, inst *provider.Instance) {
+	_, p, err := net.SplitHostPort(inst.Addr)
+	if err != nil {
+		return
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || e.cache.sshPort(m.Name, 0) == port {
+		return
+	}
+	if !m.IP().IsValid() || !strings.HasPrefix(inst.Addr, m.IP().String()+":") && !strings.HasPrefix(inst.Addr, "["+m.IP().String()+"]:") {
+		return // reached through a forward (VirtualBox): not the machine's own port
+	}
+	err = e.cache.update(func(d *cacheData) {
+		mc := d.Machines[m.Name]
+		if mc.ID != inst.ID {
+			mc = machineCache{ID: inst.ID}
+		}
+		mc.SSHPort = port
+		d.Machines[m.Name] = mc
+	})
+	if err != nil {
+		e.UI.Debugf(m.Name, "remember the SSH port: %v", err)
+	}
 }

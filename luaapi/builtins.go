@@ -253,6 +253,12 @@ func (l *loader) machineFields(f *fields, m *spec.Machine, pos spec.Pos) {
 	slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
 	if v, ok := f.val("ssh").(map[string]any); ok {
 		m.SSH.ForwardAgent, _ = v["forward_agent"].(bool)
+		if n, ok := v["port"].(float64); ok {
+			m.SSH.Port = int(n)
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			m.SSH.Given = append(m.SSH.Given, k)
+		}
 	}
 	for _, p := range spec.Providers {
 		if v, ok := f.val(p).(map[string]any); ok {
@@ -310,8 +316,12 @@ func mergeDefaults(m, d *spec.Machine) {
 				m.Memory = d.Memory
 			}
 		case "ssh":
-			if !m.Given.Has("ssh") {
-				m.SSH = d.SSH
+			// Key by key: the machine's own win.
+			if !m.SSH.Given.Has("forward_agent") {
+				m.SSH.ForwardAgent = d.SSH.ForwardAgent
+			}
+			if !m.SSH.Given.Has("port") {
+				m.SSH.Port = d.SSH.Port
 			}
 		case "groups":
 			var gs []string

@@ -21,12 +21,12 @@ machine "early" { networks = { lan = "172.27.3.10" }, memory = 1024, user = "adm
 	provision = { shell { name = "own", inline = "echo own" } } }
 defaults {
 	memory = 256, cpus = 2, user = "ops", groups = { "base", "web" }, vars = { a = 1, b = 2 },
-	ssh = { forward_agent = true },
+	ssh = { forward_agent = true, port = 2222 },
 	synced_folders = { ["shared"] = "/shared", ["other"] = "/srv" },
 	docker = { env = { A = "1" }, privileged = true },
 	provision = { shell { name = "base", inline = "echo base" } },
 }
-machine "late" { networks = { lan = "172.27.3.11" } }
+machine "late" { networks = { lan = "172.27.3.11" }, ssh = { port = 22 } }
 `})
 	early, late := ef.Machine("early"), ef.Machine("late")
 	if early.Memory != 1024 || early.CPUs != 2 || early.User != "admin" {
@@ -43,6 +43,9 @@ machine "late" { networks = { lan = "172.27.3.11" } }
 	}
 	if early.SSH.ForwardAgent || !late.SSH.ForwardAgent {
 		t.Errorf("forward_agent: early %v (own false wins), late %v (default true)", early.SSH.ForwardAgent, late.SSH.ForwardAgent)
+	}
+	if early.SSH.Port != 2222 || late.SSH.Port != 22 {
+		t.Errorf("ssh.port: early %d (the default's: ssh merges key by key), late %d (own 22 wins)", early.SSH.Port, late.SSH.Port)
 	}
 	var guests []string
 	for _, sf := range early.SyncedFolders {

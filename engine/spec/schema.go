@@ -105,7 +105,7 @@ var machineKeys = []Key{
 	{Name: "synced_folders", Type: MapOf(OneOf(String, TableOf("synced_folder"))),
 		Doc: "host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }", Example: `synced_folders = { ["./src"] = "/src" }`},
 	{Name: "ssh", Type: TableOf("ssh"),
-		Doc: "how envrun, OpenSSH and Ansible log in, beyond the user", Example: `ssh = { forward_agent = true }`},
+		Doc: "how envrun, OpenSSH and Ansible log in, beyond the user: agent forwarding, the port", Example: `ssh = { forward_agent = true, port = 2222 }`},
 	{Name: "provision", Type: Steps,
 		Doc: "the machine's steps, run in order: shell {...}, file {...} and Lua functions", Example: `provision = { shell { inline = "make" } }`},
 }
@@ -247,14 +247,16 @@ var EnvfileSchema = &Schema{
 			Keys: []Key{
 				{Name: "forward_agent", Type: Bool, Default: false,
 					Doc: "forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory", Example: `forward_agent = true`},
+				{Name: "port", Type: Int, Field: "Port", Range: Between(1, 65535), Default: 22,
+					Doc: "the port the machine's sshd listens on, used by envrun, `envrun ssh`, ssh-config and the inventory (Docker, libvirt; VirtualBox refuses it)", Example: `port = 2222`},
 			}},
 		{Name: "synced_folder", Doc: "A synced folder written as a table.",
 			Keys: []Key{
 				{Name: "guest", Type: String, Required: true, Doc: "the path in the machine", Example: `guest = "/srv/app"`},
 				{Name: "owner", Type: String, DefaultDoc: "the machine's user",
-					Doc: "the guest user that owns the folder (VirtualBox; Docker: the host's owners show through)", Example: `owner = "www-data"`},
+					Doc: "the guest user that owns the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt)", Example: `owner = "www-data"`},
 				{Name: "group", Type: String, DefaultDoc: "the machine user's group",
-					Doc: "the guest group of the folder (VirtualBox; Docker: the host's owners show through)", Example: `group = "www-data"`},
+					Doc: "the guest group of the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt)", Example: `group = "www-data"`},
 			}},
 		{Name: "trigger", Doc: "The settings of `trigger \"NAME\" { ... }`: give before or after.",
 			Exclusive: [][]string{{"before", "after"}},

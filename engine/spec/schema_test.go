@@ -13,7 +13,7 @@ import (
 func TestSchema(t *testing.T) {
 	structs := map[string]any{
 		"machine": &Machine{}, "defaults": &Machine{}, "network": &Network{}, "engine": &Engine{},
-		"shell": &Shell{}, "global_shell": &Shell{}, "file": &File{}, "ansible": &Ansible{},
+		"shell": &Shell{}, "global_shell": &Shell{}, "file": &File{}, "ansible": &Ansible{}, "ssh": &SSH{},
 	}
 	var checkType func(where string, ty Type)
 	checkType = func(where string, ty Type) {

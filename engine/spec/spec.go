@@ -286,6 +286,24 @@ type SSH struct {
 	// machine's sessions: envrun's shell steps, `envrun ssh`, ssh-config
 	// and the inventory.
 	ForwardAgent bool
+	// Port is the port the machine's sshd listens on, and that envrun,
+	// ssh-config and the inventory use; 0 is 22. Docker and libvirt set
+	// it in the guest (VirtualBox refuses it).
+	Port int
+	// Given are the keys the Envfile gave in the ssh table: a machine's
+	// ssh table merges with the defaults' key by key.
+	Given Keys
+}
+
+// DefaultSSHPort is the port of a machine that sets no ssh.port.
+const DefaultSSHPort = 22
+
+// PortOr22 is the port the machine's sshd listens on.
+func (s SSH) PortOr22() int {
+	if s.Port == 0 {
+		return DefaultSSHPort
+	}
+	return s.Port
 }
 
 // Trigger events: the commands a trigger can run around.

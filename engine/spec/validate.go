@@ -318,6 +318,7 @@ func (v *validator) machines() {
 		}
 		v.ranges(m.Pos, what, EnvfileSchema.Table("machine"), m.Given, m)
 		v.boxSource(m, what)
+		v.ranges(m.Pos, what+": ssh", EnvfileSchema.Table("ssh"), m.SSH.Given, &m.SSH)
 		v.providerRanges(m, what)
 		for _, a := range m.Networks {
 			n := v.e.Network(a.Network)

@@ -65,7 +65,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			Image:      image,
 			Hostname:   m.ShortHostname(),
 			Domainname: m.Domain(),
-			Cmd:        o.command(setup),
+			Cmd:        o.command(setup, m.SSH.Port),
 			Labels: map[string]string{
 				LabelProject: project,
 				LabelMachine: m.Name,
@@ -82,6 +82,10 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			// /run/envrun/, on this tmpfs (see guest.go).
 			Tmpfs: map[string]string{"/run": ""},
 		},
+	}
+	if p := m.SSH.PortOr22(); p != spec.DefaultSSHPort {
+		// Before the config hash: a changed port is a changed setting.
+		cs.Config.Labels[LabelSSHPort] = strconv.Itoa(p)
 	}
 	for k, v := range o.Env {
 		cs.Config.Env = append(cs.Config.Env, k+"="+v)

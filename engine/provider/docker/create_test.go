@@ -65,6 +65,51 @@ func TestBuildCreateSpec(t *testing.T) {
 	}
 }
 
+// TestSSHPort: ssh.port runs the container's sshd on that port, records
+// it in a label (part of the config hash: a changed port is a changed
+// setting) and the machine's address uses it; 22 changes nothing.
+func TestSSHPort(t *testing.T) {
+	ef := &spec.Envfile{Path: "/p/Envfile.lua", Dir: "/p", Networks: []*spec.Network{
+		{Name: "lan", Subnet: netip.MustParsePrefix("10.1.0.0/24"), Gateway: netip.MustParseAddr("10.1.0.1")},
+	}}
+	build := func(port int) *createSpec {
+		t.Helper()
+		m := &spec.Machine{Name: "web", Hostname: "web", User: "vagrant", SSH: spec.SSH{Port: port},
+			Networks: []spec.Attachment{{Network: "lan", IP: netip.MustParseAddr("10.1.0.10")}}}
+		o, err := decodeOptions(m, ef.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := buildCreateSpec("p", ef, m, o, "img", "ssh-ed25519 AAAA", "SHA256:k", func(n string) string { return "p-" + n })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	def, p22, p2222, p2200 := build(0), build(22), build(2222), build(2200)
+	if def.Config.Labels[LabelConfig] != p22.Config.Labels[LabelConfig] || p22.Config.Labels[LabelSSHPort] != "" {
+		t.Errorf("port 22 differs from no port: labels %v", p22.Config.Labels)
+	}
+	if cmd := strings.Join(def.Config.Cmd, " "); !strings.HasSuffix(cmd, "exec /usr/sbin/sshd -D -e") {
+		t.Errorf("default command %q", cmd)
+	}
+	if cmd := strings.Join(p2222.Config.Cmd, " "); !strings.HasSuffix(cmd, "exec /usr/sbin/sshd -D -e -p 2222") {
+		t.Errorf("port 2222: command %q", cmd)
+	}
+	if p2222.Config.Labels[LabelSSHPort] != "2222" {
+		t.Errorf("port 2222: labels %v", p2222.Config.Labels)
+	}
+	if p2222.Config.Labels[LabelConfig] == def.Config.Labels[LabelConfig] || p2222.Config.Labels[LabelConfig] == p2200.Config.Labels[LabelConfig] {
+		t.Error("config hash ignores the SSH port")
+	}
+	if got := sshAddr("10.1.0.10", p2222.Config.Labels); got != "10.1.0.10:2222" {
+		t.Errorf("sshAddr with the label: %s", got)
+	}
+	if got := sshAddr("10.1.0.10", def.Config.Labels); got != "10.1.0.10:22" {
+		t.Errorf("sshAddr without the label: %s", got)
+	}
+}
+
 // TestStateInside: a synced folder that holds the project's .envrun/ (the
 // project folder itself or a parent) has it hidden at the right guest
 // path; one beside or below it does not.

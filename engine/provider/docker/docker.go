@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +36,21 @@ const (
 	LabelConfig  = "io.envrun.config"
 	LabelUser    = "io.envrun.user"
 	LabelIP      = "io.envrun.ip"
+	// LabelSSHPort is the port the container's sshd listens on, when it
+	// is not 22 (ssh.port): what status, ssh-config and envrun use for
+	// the container as it was made.
+	LabelSSHPort = "io.envrun.ssh-port"
 )
+
+// sshAddr is the SSH address of a container at ip, on the port its
+// labels record (22 without the label).
+func sshAddr(ip string, labels map[string]string) string {
+	port := labels[LabelSSHPort]
+	if port == "" {
+		port = strconv.Itoa(spec.DefaultSSHPort)
+	}
+	return net.JoinHostPort(ip, port)
+}
 
 // Driver is the Docker provider.
 var Driver = &provider.Driver{

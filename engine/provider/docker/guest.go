@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/docker/docker/api/types/container"
@@ -110,9 +111,13 @@ fi
 
 // sshdCommand is the default command of a machine's container: the setup
 // script, then sshd in the foreground, so that the container lives like a
-// VM.
-func sshdCommand(setup string) []string {
-	return []string{"/bin/sh", "-c", setup + "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"}
+// VM. sshd listens on port (ssh.port) when it is not 22.
+func sshdCommand(setup string, port int) []string {
+	flags := ""
+	if port != 0 && port != spec.DefaultSSHPort {
+		flags = " -p " + strconv.Itoa(port)
+	}
+	return []string{"/bin/sh", "-c", setup + "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e" + flags}
 }
 
 // options decodes machine m's docker table and adds what the provider

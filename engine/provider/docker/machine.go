@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -126,7 +125,7 @@ func (p *onEngine) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 func (p *onEngine) instance(m *spec.Machine, id string, labels map[string]string) (*provider.Instance, error) {
 	inst := &provider.Instance{ID: id, User: m.User}
 	if ip := labels[LabelIP]; ip != "" {
-		inst.Addr = net.JoinHostPort(ip, "22")
+		inst.Addr = sshAddr(ip, labels)
 	}
 	if hk := labels[LabelHostKey]; hk != "" {
 		key, err := comm.ParsePublicKey(hk)
@@ -312,7 +311,7 @@ func (p *onEngine) createOnce(ctx context.Context, m *spec.Machine, freePorts bo
 			return nil, err
 		}
 		if ip := info.NetworkSettings.IPAddress; ip != "" {
-			inst.Addr = net.JoinHostPort(ip, "22")
+			inst.Addr = sshAddr(ip, cs.Config.Labels)
 		} else {
 			return nil, fmt.Errorf("container %s has no IP address", cs.Name)
 		}
@@ -559,7 +558,7 @@ func machineState(c container.Summary) provider.MachineState {
 		}
 	}
 	if ms.IP != "" {
-		ms.Addr = net.JoinHostPort(ms.IP, "22")
+		ms.Addr = sshAddr(ms.IP, c.Labels)
 	}
 	ms.Ports = boundPorts(c.Ports)
 	return ms

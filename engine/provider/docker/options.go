@@ -134,8 +134,8 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 }
 
 // command is the container's command: the user's, or the setup script
-// and sshd (sshdCommand).
-func (o *Options) command(setup string) []string {
+// and sshd on port (sshdCommand).
+func (o *Options) command(setup string, port int) []string {
 	switch cmd := o.Cmd.(type) {
 	case string:
 		return []string{"/bin/sh", "-c", cmd}
@@ -146,7 +146,7 @@ func (o *Options) command(setup string) []string {
 		}
 		return out
 	}
-	return sshdCommand(setup)
+	return sshdCommand(setup, port)
 }
 
 // engineOf is the engine the Envfile's machines choose, and how they are

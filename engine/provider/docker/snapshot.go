@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -291,7 +290,7 @@ func (p *onEngine) createFrom(ctx context.Context, m *spec.Machine, o *Options, 
 		if ip := info.NetworkSettings.IPAddress; ip == "" {
 			return nil, fmt.Errorf("container %s has no IP address", cs.Name)
 		} else {
-			inst.Addr = net.JoinHostPort(ip, "22")
+			inst.Addr = sshAddr(ip, cs.Config.Labels)
 		}
 	}
 	return inst, nil

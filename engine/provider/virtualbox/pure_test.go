@@ -102,6 +102,16 @@ func TestValidate(t *testing.T) {
 			}},
 		{name: "unused network is not checked", ef: mk("172.20.1.0/24", "b", 0), goos: "linux", conf: absent},
 		{name: "no box", ef: mk("192.168.60.0/24", "", 1), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", "has no box"}},
+		{name: "ssh.port", ef: func() *spec.Envfile {
+			ef := mk("192.168.60.0/24", "b", 1)
+			ef.Machines[0].SSH.Port = 2222
+			return ef
+		}(), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", `machine "m1": ssh.port is not supported on VirtualBox`}},
+		{name: "ssh.port 22 is the default", ef: func() *spec.Envfile {
+			ef := mk("192.168.60.0/24", "b", 1)
+			ef.Machines[0].SSH.Port = 22
+			return ef
+		}(), goos: "linux", conf: absent},
 		{name: "too many networks", ef: mk("192.168.60.0/24", "b", 8), goos: "linux", conf: absent, wantErr: []string{"at most 7"}},
 		{name: "one virtualbox.name for two machines", ef: func() *spec.Envfile {
 			ef := mk("192.168.60.0/24", "b", 0)

@@ -53,6 +53,12 @@ func validate(ef *spec.Envfile, goos string, readConf func(string) (*NetworksCon
 		if m.Box == "" {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q has no box: set `box \"NAME\"` (a VirtualBox box added with `envrun box add`)", m.Name))
 		}
+		if m.SSH.Port != 0 && m.SSH.Port != spec.DefaultSSHPort {
+			// The guest's sshd stays on 22: envrun reaches it through a NAT
+			// forward it chooses on 127.0.0.1, so the guest's port is no
+			// one's business but envrun's.
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: ssh.port is not supported on VirtualBox: envrun reaches the guest's sshd (on 22) through a NAT forward on 127.0.0.1 whose host port it chooses; leave it out (docs/machines.md)", m.Name))
+		}
 		if len(m.Networks) > maxNetworks {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q is on %d networks: VirtualBox gives a machine at most %d besides its NAT adapter", m.Name, len(m.Networks), maxNetworks))
 		}

@@ -24,7 +24,7 @@
 ---@field autostart? boolean `envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it). Default: true. Example: `autostart = false`
 ---@field primary? boolean the machine `envrun ssh` reaches when no machine is named (one machine at most). Default: false. Example: `primary = true`
 ---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
----@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user. Example: `ssh = { forward_agent = true }`
+---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user: agent forwarding, the port. Example: `ssh = { forward_agent = true, port = 2222 }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
 ---@field libvirt? envrun.Libvirt settings for the libvirt provider only. Example: `libvirt = { graphics = "spice" }`
@@ -42,7 +42,7 @@
 ---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
 ---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
 ---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
----@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user. Example: `ssh = { forward_agent = true }`
+---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user: agent forwarding, the port. Example: `ssh = { forward_agent = true, port = 2222 }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
 ---@field libvirt? envrun.Libvirt settings for the libvirt provider only. Example: `libvirt = { graphics = "spice" }`
@@ -51,12 +51,13 @@
 ---A machine's `ssh = { ... }`.
 ---@class envrun.Ssh
 ---@field forward_agent? boolean forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory. Default: false. Example: `forward_agent = true`
+---@field port? integer the port the machine's sshd listens on, used by envrun, `envrun ssh`, ssh-config and the inventory (Docker, libvirt; VirtualBox refuses it). Default: 22. Range: 1 to 65535. Example: `port = 2222`
 
 ---A synced folder written as a table.
 ---@class envrun.SyncedFolder
 ---@field guest string the path in the machine. Required. Example: `guest = "/srv/app"`
----@field owner? string the guest user that owns the folder (VirtualBox; Docker: the host's owners show through). Default: the machine's user. Example: `owner = "www-data"`
----@field group? string the guest group of the folder (VirtualBox; Docker: the host's owners show through). Default: the machine user's group. Example: `group = "www-data"`
+---@field owner? string the guest user that owns the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt). Default: the machine's user. Example: `owner = "www-data"`
+---@field group? string the guest group of the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt). Default: the machine user's group. Example: `group = "www-data"`
 
 ---@alias envrun.Trigger.on_error "fail"|"continue"
 ---The settings of `trigger "NAME" { ... }`: give before or after.
