@@ -28,6 +28,9 @@ type Setup struct {
 	// GrowRoot grows the root file system to the end of its disk: the
 	// disk is larger than the box's (disk_size).
 	GrowRoot bool
+	// SSHPort, when set and not 22, is the port sshd listens on after the
+	// script (ssh.port): a Port line in envrun's drop-in.
+	SSHPort int
 }
 
 // HostKeyReport is where the guest writes its new host key's public half,
@@ -126,6 +129,11 @@ func (g *Setup) Script() string {
 	sshd := "PasswordAuthentication no\\nKbdInteractiveAuthentication no\\n"
 	if g.HostKey != nil {
 		sshd = "HostKey /etc/ssh/ssh_host_ed25519_key\\n" + sshd
+	}
+	if g.SSHPort != 0 && g.SSHPort != 22 {
+		// The drop-in is read first: its Port wins over a later file's
+		// and replaces sshd_config's 22 (sshd takes the first value).
+		sshd += fmt.Sprintf("Port %d\\n", g.SSHPort)
 	}
 	w(`printf '%s' >/etc/ssh/sshd_config.d/00-envrun.conf`, sshd)
 	if r := g.HostKey; r != nil {

@@ -25,6 +25,8 @@ func TestScriptGolden(t *testing.T) {
 			Hostname: "db", Short: "db"}},
 		{"libvirt-grow.sh", Setup{User: "vagrant", BoxUser: "vagrant", AuthorizedKey: envKey, RemoveKeys: InsecureKeyBodies(),
 			Hostname: "web", Short: "web", HostIP: "10.0.0.6", GrowRoot: true}},
+		{"libvirt-port.sh", Setup{User: "vagrant", BoxUser: "vagrant", AuthorizedKey: envKey, RemoveKeys: InsecureKeyBodies(),
+			Hostname: "web", Short: "web", HostIP: "10.0.0.6", SSHPort: 2222}},
 		{"virtualbox.sh", Setup{User: "vagrant", BoxUser: "vagrant", AuthorizedKey: envKey, RemoveKeys: InsecureKeyBodies(),
 			Hostname: "machine1.local", Short: "machine1", HostIP: "172.20.1.20",
 			HostKey: &HostKeyReport{Device: "/dev/ttyS0", Nonce: "00112233445566778899aabbccddeeff"},

@@ -5,7 +5,6 @@ package libvirt
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -227,7 +226,7 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 	}
 	// A guest restored from its managed save answers a moment later (under
 	// software emulation, seconds): resumed means reachable, as after up.
-	return p.waitPort(ctx, name, net.JoinHostPort(d.meta.IP, "22"), 2*time.Minute)
+	return p.waitPort(ctx, name, d.meta.sshAddr(), 2*time.Minute)
 }
 
 // waitPort waits until addr accepts a TCP connection (through the
@@ -334,6 +333,7 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	if err := p.halt(ctx, d, o.haltTimeout(), m.Name); err != nil {
 		return nil, err
 	}
+	warnPort(p.env.UI, m, d.meta)
 	if hash == d.meta.Config {
 		p.env.UI.Infof(m.Name, "settings unchanged: restarting VM %s", d.def.Name)
 		return p.Up(ctx, m)

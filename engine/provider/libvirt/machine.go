@@ -178,7 +178,7 @@ func (p *Provider) instance(m *spec.Machine, o *Options, uuid string, meta *mach
 		inst.User = m.User
 	}
 	if meta.IP != "" {
-		inst.Addr = net.JoinHostPort(meta.IP, "22")
+		inst.Addr = meta.sshAddr()
 	}
 	if meta.HostKey != "" {
 		key, err := comm.ParsePublicKey(meta.HostKey)
@@ -372,6 +372,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			RemoveKeys: guest.InsecureKeyBodies(),
 			Hostname:   m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP,
 			GrowRoot: capacity > b.Meta.VirtualSize,
+			SSHPort:  m.SSH.Port,
 		},
 	})
 	if err != nil {
@@ -386,6 +387,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	endPin := timing.Start(ctx, "pin")
 	meta.HostKey = comm.FormatPublicKey(hostKey)
 	meta.Key = fingerprint(p.env.Key.Signer.PublicKey())
+	if port := m.SSH.PortOr22(); port != spec.DefaultSSHPort {
+		meta.SSHPort = port // the script set sshd to it
+	}
 	content, err := metaContent(&meta)
 	if err != nil {
 		return nil, err
@@ -446,6 +450,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	if err != nil {
 		return
 	}
+	warnPort(p.env.UI, m, meta)
 	if h, err := configHash(dp, m.Hostname); err == nil && h != meta.Config {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
@@ -794,7 +799,7 @@ func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, 
 	}
 	ms := provider.MachineState{Name: meta.Machine, ID: def.UUID, IP: meta.IP, User: meta.User}
 	if ms.IP != "" {
-		ms.Addr = net.JoinHostPort(ms.IP, "22")
+		ms.Addr = meta.sshAddr()
 	}
 	state, _, err := dom.GetState()
 	if err != nil {

@@ -7,10 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/spec"
 )
 
 // The builders here are pure: they turn what a machine or network should
@@ -35,6 +39,9 @@ type machineMeta struct {
 	Box     string   `xml:"box"`
 	Pool    string   `xml:"pool"`
 	Volume  string   `xml:"volume"` // the machine's overlay volume in Pool
+	// SSHPort is the port first contact set the guest's sshd to
+	// (ssh.port), when it is not 22.
+	SSHPort int `xml:"sshport,omitempty"`
 	// Config is a hash of the settings the machine was made from.
 	Config string `xml:"config"`
 	// HostKey is the SSH host key pinned at first contact; Key the
@@ -42,6 +49,28 @@ type machineMeta struct {
 	// until first contact has finished.
 	HostKey string `xml:"hostkey,omitempty"`
 	Key     string `xml:"key,omitempty"`
+}
+
+// sshAddr is the SSH address of the machine meta describes: its IP, on
+// the port its sshd was set to.
+func (meta *machineMeta) sshAddr() string {
+	return net.JoinHostPort(meta.IP, strconv.Itoa(meta.sshPort()))
+}
+
+func (meta *machineMeta) sshPort() int {
+	if meta.SSHPort == 0 {
+		return spec.DefaultSSHPort
+	}
+	return meta.SSHPort
+}
+
+// warnPort says when the Envfile's ssh.port is not the one the guest's
+// sshd was set to at first boot: envrun keeps using the recorded one.
+func warnPort(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta) {
+	if want := m.SSH.PortOr22(); want != meta.sshPort() {
+		ui.Warnf(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd was set at first boot and still listens on %d; "+
+			"`envrun destroy %s && envrun up %s` applies it", want, meta.sshPort(), meta.sshPort(), m.Name, m.Name)
+	}
 }
 
 // networkMeta is what envrun records in a network's metadata.
