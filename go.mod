@@ -70,3 +70,5 @@ require (
 )
 
 replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
+
+replace libvirt.org/go/libvirt => ./third_party/libvirt-go

@@ -42,8 +42,12 @@ import (
 	"fmt"
 )
 
+// (envrun: init sets the error function in a linked build only; with
+// libvirt_dlopen, libvirtLoad does when it loads the library.)
 func init() {
-	C.virSetErrorFuncWrapper(nil, (C.virErrorFunc)(C.ignoreErrorFunc))
+	if !dlopened {
+		C.virSetErrorFuncWrapper(nil, (C.virErrorFunc)(C.ignoreErrorFunc))
+	}
 }
 
 type ErrorLevel int

@@ -40,6 +40,8 @@ package libvirt
 #include "libvirt_generated_dlopen.h"
 #include "error_helper.h"
 
+void ignoreErrorFunc(void *userData, virErrorPtr error); // error.go
+
 static void *handle;
 static bool once;
 
@@ -67,6 +69,15 @@ libvirtLoad(virErrorPtr err)
         setVirError(err, errMsg);
         dlclose(handle);
         return NULL;
+    }
+    // envrun: what error.go's init does in a linked build, done here, when
+    // the library is first loaded, so that a process that never uses
+    // libvirt does not load it at start-up.
+    {
+        void (*setErrorFunc)(void *, virErrorFunc) = dlsym(handle, "virSetErrorFunc");
+        if (setErrorFunc != NULL) {
+            setErrorFunc(NULL, ignoreErrorFunc);
+        }
     }
     return handle;
 }
