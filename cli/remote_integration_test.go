@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,11 +75,16 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	if c.setup != "" {
 		r.mustClient(dir, c.env, c.setup)
 	}
-	out := r.mustClient(dir, c.env, "envrun up 2>&1")
+	out := r.mustClient(dir, c.env, "envrun up -v 2>&1")
 	for _, want := range []string{"machine1 | [shell#1] shell: echo ready > /tmp/ready", "site     | PLAY RECAP"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("up's output lacks %q:\n%s", want, out)
 		}
+	}
+	// Ansible kept a master connection per machine for its tasks through
+	// the transport (none: each task logged in anew, through the jump).
+	if !regexp.MustCompile(`closed [1-9]\d* SSH master\(s\)`).MatchString(out) {
+		t.Errorf("Ansible shared no SSH connection between its tasks:\n%s", out)
 	}
 	// Up, yet still not routable from here: everything below went through
 	// the transport.

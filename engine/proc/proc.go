@@ -38,6 +38,11 @@ type Cmd struct {
 	*exec.Cmd
 	// Grace overrides the package's Grace when positive.
 	Grace time.Duration
+	// Exited, when set, runs once the command has exited and before what
+	// it left in its group is killed: a chance to end those strays in
+	// order (SSH masters that detached from the group but whose
+	// ProxyCommands are still in it).
+	Exited func()
 
 	mu    sync.Mutex
 	timer *time.Timer
@@ -101,6 +106,9 @@ func (c *Cmd) Start() error {
 // Wait waits for the command, then kills whatever is left in its group.
 func (c *Cmd) Wait() error {
 	err := c.Cmd.Wait()
+	if c.Exited != nil {
+		c.Exited()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.timer != nil {

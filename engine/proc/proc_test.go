@@ -90,6 +90,32 @@ func TestWaitKillsStrays(t *testing.T) {
 	}
 }
 
+// TestExitedRunsBeforeStraysAreKilled: Exited sees the command gone and
+// what it left in its group still running (the SSH masters' proxies
+// ansible-playbook leaves), and the strays are killed after it.
+func TestExitedRunsBeforeStraysAreKilled(t *testing.T) {
+	cmd := Command(context.Background(), "sh", "-c", `sleep 300 >/dev/null 2>&1 & echo $!`)
+	var strayAlive, called bool
+	var pid int
+	cmd.Exited = func() {
+		called = true
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(cmd.Stdout.(*syncBuffer).Bytes())))
+		time.Sleep(100 * time.Millisecond) // a SIGKILL sent already has landed by now
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		strayAlive = err == nil && !strings.Contains(string(stat), ") Z") && !strings.Contains(string(stat), ") X")
+	}
+	if _, err := cmd.Output(); err != nil {
+		t.Fatal(err)
+	}
+	if !called {
+		t.Fatal("Exited was not called")
+	}
+	if !strayAlive {
+		t.Errorf("the stray sleep %d was gone when Exited ran", pid)
+	}
+	waitGone(t, cmd.Process.Pid, time.Second)
+}
+
 func TestOwnProcessGroup(t *testing.T) {
 	out, err := Command(context.Background(), "sh", "-c", `ps -o pgid= -p $$`).Output()
 	if err != nil {

@@ -212,7 +212,7 @@ func (r *Run) Do(ctx context.Context) error {
 	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
 		return err
 	}
-	controlDir, cleanup, err := r.controlDir()
+	controlDir, closeMasters, cleanup, err := r.controlDir()
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (r *Run) Do(ctx context.Context) error {
 			args := []string{"install", "-r", req}
 			r.debugf("run %s %s", GalaxyProgram, strings.Join(args, " "))
 			out := &Output{}
-			if err := run(ctx, GalaxyProgram, args, dir, env, io.MultiWriter(r.Output, out)); err != nil {
+			if err := run(ctx, GalaxyProgram, args, dir, env, io.MultiWriter(r.Output, out), nil); err != nil {
 				return failure(GalaxyProgram, err, out)
 			}
 		} else {
@@ -246,7 +246,7 @@ func (r *Run) Do(ctx context.Context) error {
 	r.debugf("run %s %s (in %s)", PlaybookProgram, strings.Join(args, " "), dir)
 	out := &Output{}
 	t0 := time.Now()
-	err = run(ctx, PlaybookProgram, args, dir, env, io.MultiWriter(r.Output, out))
+	err = run(ctx, PlaybookProgram, args, dir, env, io.MultiWriter(r.Output, out), closeMasters)
 	r.debugf("%s ran for %s", PlaybookProgram, time.Since(t0).Round(time.Millisecond))
 	if err != nil {
 		return failure(PlaybookProgram, err, out)
@@ -281,11 +281,13 @@ func (r *Run) checkRecap(recap []Stats) error {
 
 // run runs program with engine/proc: in a process group of its own, ended
 // with ctx (SIGTERM, then SIGKILL), and nothing it started outlives it.
-// Stdin is /dev/null; stdout and stderr go to out.
-func run(ctx context.Context, program string, args []string, dir string, env []string, out io.Writer) error {
+// Stdin is /dev/null; stdout and stderr go to out. exited, when set, runs
+// as the program exits, before its group's strays are killed.
+func run(ctx context.Context, program string, args []string, dir string, env []string, out io.Writer, exited func()) error {
 	c := proc.Command(ctx, program, args...)
 	c.Dir, c.Env = dir, env
 	c.Stdout, c.Stderr = out, out
+	c.Exited = exited
 	err := c.Run()
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
@@ -298,43 +300,57 @@ func run(ctx context.Context, program string, args []string, dir string, env []s
 // adds while it binds (17), within a Unix socket path's 108 bytes.
 const maxSocketDir = 108 - 1 - 11 - 17 - 1
 
-// controlDir makes the folder for the run's SSH control sockets, and
-// returns a cleanup that closes every master connection left in it and
-// removes it. It is Dir/cp, or a temporary folder when that path is too
-// long for a socket.
-func (r *Run) controlDir() (string, func(), error) {
-	dir := filepath.Join(r.Dir, "cp")
+// controlDir makes the folder for the run's SSH control sockets. It
+// returns closeAll, which asks every master connection in it to exit, and
+// cleanup, which does so again, ends any master that bound its socket
+// late, and removes the folder. It is Dir/cp, or a temporary folder when
+// that path is too long for a socket.
+//
+// closeAll runs as ansible-playbook exits, before its process group is
+// killed: a master detaches from the group, but its ProxyCommand (envrun
+// proxy, ssh -W to a jump host) stays in it, and a master whose proxy is
+// killed drops its connection uncleanly and at its own pace.
+func (r *Run) controlDir() (dir string, closeAll, cleanup func(), err error) {
+	dir = filepath.Join(r.Dir, "cp")
 	if len(dir) > maxSocketDir {
-		tmp, err := os.MkdirTemp("", "envrun-cp-")
-		if err != nil {
-			return "", nil, err
+		if dir, err = os.MkdirTemp("", "envrun-cp-"); err != nil {
+			return "", nil, nil, err
 		}
-		dir = tmp
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return dir, func() {
+	n := 0
+	closeAll = func() {
 		t0 := time.Now()
-		closeMasters(dir, r.debugf)
+		n += closeMasters(dir, r.debugf)
+		r.debugf("closed %d SSH master(s) in %s", n, time.Since(t0).Round(time.Millisecond))
+	}
+	cleanup = func() {
+		late := closeMasters(dir, r.debugf)
 		os.RemoveAll(dir)
-		r.debugf("closed the SSH masters in %s", time.Since(t0).Round(time.Millisecond))
-	}, nil
+		if late += endLateMasters(dir); late > 0 {
+			r.debugf("closed %d SSH master(s) left after ansible-playbook", late)
+		}
+	}
+	return dir, closeAll, cleanup, nil
 }
 
 // closeMasters asks every SSH master connection with a socket in dir to
 // exit. Masters outlive ansible-playbook by ControlPersist; they are not
-// left behind.
-func closeMasters(dir string, debugf func(string, ...any)) {
+// left behind. It returns how many there were.
+func closeMasters(dir string, debugf func(string, ...any)) int {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return
+		return 0
 	}
+	n := 0
 	var wg sync.WaitGroup
 	for _, e := range entries {
 		if e.Type()&fs.ModeSocket == 0 {
 			continue
 		}
 		sock := filepath.Join(dir, e.Name())
+		n++
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -347,6 +363,7 @@ func closeMasters(dir string, debugf func(string, ...any)) {
 		}()
 	}
 	wg.Wait()
+	return n
 }
 
 // Failure is a failed ansible-playbook (or ansible-galaxy) run.
