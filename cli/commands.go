@@ -82,6 +82,25 @@ only the steps of those names run (run = "never" steps too).`,
 	return cmd
 }
 
+func (a *app) rsyncCommand() *cobra.Command {
+	var timings bool
+	cmd := &cobra.Command{
+		Use:   "rsync [NAME...]",
+		Short: "Copy the rsync synced folders to running machines again",
+		Long: `rsync copies the type = "rsync" synced folders of the named machines (all
+when none) to them again, as up does when it starts a machine, and nothing
+else runs (Vagrant's vagrant rsync). What changed since the last copy is
+sent, over what the machine has; ` + "`envrun watch`" + ` keeps the folders in sync
+as files change.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.walk(cmd, "rsync", engine.PlanOptions{Machines: args, Provision: engine.ProvisionNone, Existing: true, Folders: true}, timings)
+		},
+	}
+	cmd.Flags().BoolVar(&timings, "timings", false, "print where the time went, per machine and step")
+	a.parallelFlag(cmd)
+	return cmd
+}
+
 // writeJSON prints v as indented JSON.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -25,7 +25,7 @@ const completeTimeout = 2 * time.Second
 // value is how many (0: any number).
 var machineArgs = map[string]int{
 	"up": 0, "provision": 0, "halt": 0, "destroy": 0, "ssh": 1, "ssh-config": 0, "graph": 0, "port": 1,
-	"reload": 0, "suspend": 0, "resume": 0,
+	"reload": 0, "suspend": 0, "resume": 0, "rsync": 0,
 }
 
 // addCompletion gives the commands of root their completion functions.

@@ -45,6 +45,7 @@ func TestComplete(t *testing.T) {
 		{[]string{"up", "w"}, []string{"web1", "web2"}},
 		{[]string{"up", "web1", ""}, []string{"web2", "db"}}, // each once
 		{[]string{"provision", "d"}, []string{"db"}},
+		{[]string{"rsync", "w"}, []string{"web1", "web2"}},
 		{[]string{"halt", ""}, []string{"web1", "web2", "db"}},
 		{[]string{"destroy", "web2", ""}, []string{"web1", "db"}},
 		{[]string{"reload", "w"}, []string{"web1", "web2"}},

@@ -42,6 +42,12 @@ machine "db" { networks = { n = "172.28.1.11" }, memory = 384, libvirt = { boot_
 //   - raw-s: the floor, by hand with virsh: the same domain XML (that
 //     envrun made, renamed), a fresh overlay on the same box, `virsh
 //     start`, and the first byte of the SSH banner on port 22;
+//   - destroy-s: `envrun destroy -f web` of that VM;
+//   - vagrant-up-s, vagrant-noop-up-s, vagrant-status-s,
+//     vagrant-destroy-s: the anchor, Vagrant's own libvirt provider on the
+//     same disk and kernel, one VM (benchVagrantLibvirt; only with
+//     ENVRUN_BENCH_VAGRANT_LIBVIRT=1), and envrun/vagrant, envrun-s over
+//     vagrant-up-s;
 //   - noop-up-s: a no-op `envrun up` (median of 7) with both VMs running,
 //     and noop-up-max-s its slowest; noop-status-s the same for `status`.
 //
@@ -58,20 +64,7 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 	writeFile(b, file, lvBenchEnvfile)
 	project := state.ProjectID(file)
 	bin := envrunBinary(b)
-	envrun := func(args ...string) (string, time.Duration) {
-		b.Helper()
-		var out bytes.Buffer
-		cmd := exec.Command(bin, append([]string{"-f", file, "--provider", "libvirt"}, args...)...)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &out
-		cmd.Env = append(os.Environ(), "NO_COLOR=1")
-		t0 := time.Now()
-		err := cmd.Run()
-		took := time.Since(t0)
-		if err != nil {
-			b.Fatalf("envrun %s: %v\n%s", strings.Join(args, " "), err, out.String())
-		}
-		return out.String(), took
-	}
+	envrun := timedEnvrun(b, bin, file)
 	virsh := func(args ...string) string {
 		b.Helper()
 		out, err := exec.Command("virsh", append([]string{"-c", libvirt.DefaultURI(), "-q"}, args...)...).CombinedOutput()
@@ -108,7 +101,7 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 	if err := vol.Unmarshal(virsh("vol-dumpxml", "--pool", libvirt.PoolName, dom+".qcow2")); err != nil {
 		b.Fatal(err)
 	}
-	envrun("destroy", "-f", "web")
+	_, destroyed := envrun("destroy", "-f", "web")
 
 	// The floor: envrun's XML, renamed, on a fresh overlay of the same box,
 	// the network there.
@@ -144,10 +137,14 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 		return took
 	}()
 
+	// The anchor: Vagrant's libvirt provider on the same disk and kernel.
+	vl := benchVagrantLibvirt(b, vol.BackingStore.Path, def.OS.Kernel, def.OS.Initrd, def.OS.Cmdline)
+
 	b.ReportMetric(raw.Seconds(), "raw-s")
 	b.ReportMetric(took.Seconds(), "envrun-s")
 	b.ReportMetric(machine.Duration.Seconds(), "machine-s")
 	b.ReportMetric(machine.Duration.Seconds()/raw.Seconds(), "machine/raw")
+	b.ReportMetric(destroyed.Seconds(), "destroy-s")
 	for _, p := range machine.Phases {
 		b.ReportMetric(p.Duration.Seconds(), "phase-"+strings.ReplaceAll(p.Name, " ", "-")+"-s")
 	}
@@ -172,10 +169,37 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 	b.ReportMetric(ups[len(ups)/2].Seconds(), "noop-up-s")
 	b.ReportMetric(ups[len(ups)-1].Seconds(), "noop-up-max-s")
 	b.ReportMetric(statuses[len(statuses)/2].Seconds(), "noop-status-s")
+	if vl != nil {
+		b.ReportMetric(vl.up.Seconds(), "vagrant-up-s")
+		b.ReportMetric(vl.noop.Seconds(), "vagrant-noop-up-s")
+		b.ReportMetric(vl.status.Seconds(), "vagrant-status-s")
+		b.ReportMetric(vl.destroy.Seconds(), "vagrant-destroy-s")
+		b.ReportMetric(took.Seconds()/vl.up.Seconds(), "envrun/vagrant")
+	}
 	b.ReportMetric(load1(), "load1")
 	b.Logf("S10: raw %.1f s, envrun %.1f s (its machine %.1f s: %.2fx), no-op up %s (max %s), status %s, load %s",
 		raw.Seconds(), took.Seconds(), machine.Duration.Seconds(), machine.Duration.Seconds()/raw.Seconds(), ups[len(ups)/2].Round(time.Millisecond),
 		ups[len(ups)-1].Round(time.Millisecond), statuses[len(statuses)/2].Round(time.Millisecond), loadavgText())
+}
+
+// timedEnvrun returns a runner of envrun on libvirt with Envfile file (in
+// its folder), failing the benchmark when a command fails, that returns
+// the command's output and how long it took.
+func timedEnvrun(b *testing.B, bin, file string) func(args ...string) (string, time.Duration) {
+	return func(args ...string) (string, time.Duration) {
+		b.Helper()
+		var out bytes.Buffer
+		cmd := exec.Command(bin, append([]string{"-f", file, "--provider", "libvirt"}, args...)...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = filepath.Dir(file), &out, &out
+		cmd.Env = append(os.Environ(), "NO_COLOR=1")
+		t0 := time.Now()
+		err := cmd.Run()
+		took := time.Since(t0)
+		if err != nil {
+			b.Fatalf("envrun %s: %v\n%s", strings.Join(args, " "), err, out.String())
+		}
+		return out.String(), took
+	}
 }
 
 // waitBanner waits for addr to send the first bytes of an SSH banner,

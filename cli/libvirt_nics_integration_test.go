@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 
 // lvNICsEnvfile declares three isolated networks of 172.21.0.0/16 in an
 // order neither their names nor their subnets sort in (zeta, alpha, mid),
-// and one machine on all three, listed in yet another order.
+// and one machine on all three, listed in yet another order. The machine
+// shares the Envfile's folder (virtiofs, the default where the host has
+// virtiofsd) and data/ (9p).
 const lvNICsEnvfile = `
 box "debian/bookworm"
 network "zeta"  { subnet = "172.21.13.0/24", isolated = true }
@@ -25,6 +28,7 @@ machine "web" {
   networks = { alpha = "172.21.11.10", mid = "172.21.12.10", zeta = "172.21.13.10" },
   memory = 384,
   libvirt = { boot_timeout = 1500 },
+  synced_folders = { ["."] = "/vagrant", ["data"] = { guest = "/data", type = "9p" } },
   provision = {
     function(m) m:run("echo zeta=" .. m.interfaces.zeta .. " alpha=" .. m.interfaces.alpha .. " mid=" .. m.interfaces.mid .. " >/var/tmp/h21-hook") end,
   },
@@ -36,17 +40,23 @@ machine "web" {
 // domain's NICs are in that order on ascending PCI slots, the guest names
 // them eth0, eth1, eth2 in that order (each with its network's address),
 // and hooks (m.interfaces), status --json and the inventory's
-// envrun_interfaces say the same.
+// envrun_interfaces say the same. The same VM proves synced folders on
+// libvirt (lvCheckFolders).
 func TestIntegrationLibvirtNICOrder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "h21-nics")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	lvFolderDirs(t, dir)
 	w := newLibvirtWorldIn(t, dir, lvNICsEnvfile)
 	// A first boot under software emulation on a loaded host takes
 	// minutes: longer than mustRun waits.
-	if r := w.start(nil, "up").wait(30 * time.Minute); r.code != 0 {
+	r := w.start(nil, "up").wait(30 * time.Minute)
+	if r.code != 0 {
 		t.Fatalf("up: %s", r)
+	}
+	if !strings.Contains(r.stderr, "synced folder "+dir+" is root's on the host: through virtiofs the guest sees the host's owners, so vagrant in the machine cannot write /vagrant") {
+		t.Errorf("up says nothing of the root-owned folder shared through virtiofs:\n%s", r.stderr)
 	}
 	declared := []string{"zeta", "alpha", "mid"}
 	addr := map[string]string{"zeta": "172.21.13.10", "alpha": "172.21.11.10", "mid": "172.21.12.10"}
@@ -66,6 +76,7 @@ func TestIntegrationLibvirtNICOrder(t *testing.T) {
 	if err := d.Unmarshal(x); err != nil {
 		t.Fatal(err)
 	}
+	lvCheckFolders(t, w, dir, &d, x)
 	if len(d.Devices.Interfaces) != len(declared) {
 		t.Fatalf("the domain has %d NICs, want %d:\n%s", len(d.Devices.Interfaces), len(declared), x)
 	}
@@ -103,5 +114,115 @@ func TestIntegrationLibvirtNICOrder(t *testing.T) {
 	}
 	if inv := w.mustRun("inventory").stdout; !strings.Contains(inv, "      envrun_interfaces:\n        alpha: eth1\n        mid: eth2\n        zeta: eth0\n") {
 		t.Errorf("the inventory's envrun_interfaces:\n%s", inv)
+	}
+}
+
+// lvFolderDirs makes the synced folders' host side: dir (the Envfile's
+// folder, virtiofs, served by virtiofsd as root) with shared/ of uid 1000,
+// the box user's, and data/ (9p, served by QEMU as its own unprivileged
+// user, which must reach and write it: the temporary folders above dir
+// are 0700, data/ is everyone's).
+func lvFolderDirs(t *testing.T, dir string) {
+	t.Helper()
+	for _, d := range []string{filepath.Dir(dir), filepath.Dir(filepath.Dir(dir))} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"data", "shared"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(filepath.Join(dir, "data"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(filepath.Join(dir, "shared"), 1000, 1000); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lvCheckFolders proves the synced folders of lvNICsEnvfile on the running
+// VM whose domain is d (XML x): both file systems in the domain, a file
+// written on the host seen in the guest through each, files the guest
+// writes seen on the host (virtiofs: as the guest's uid; 9p: owned by the
+// guest user in the guest), and .envrun/ hidden in the guest.
+func lvCheckFolders(t *testing.T, w *lvWorld, dir string, d *libvirtxml.Domain, x string) {
+	t.Helper()
+	fs := d.Devices.Filesystems
+	if len(fs) != 2 {
+		t.Fatalf("the domain has %d filesystems, want 2:\n%s", len(fs), x)
+	}
+	// Tagged in the order of their guest paths: /data, then /vagrant.
+	if f := fs[0]; (f.Driver != nil && f.Driver.Type == "virtiofs") || f.AccessMode != "mapped" || f.Source.Mount.Dir != filepath.Join(dir, "data") || f.Target.Dir != "envrun1" {
+		t.Errorf("filesystem 0 is not 9p (mapped) %s/data tagged envrun1:\n%s", dir, x)
+	}
+	if f := fs[1]; f.Driver == nil || f.Driver.Type != "virtiofs" || f.Source.Mount.Dir != dir || f.Target.Dir != "envrun2" {
+		t.Errorf("filesystem 1 is not virtiofs %s tagged envrun2:\n%s", dir, x)
+	}
+	if mb := d.MemoryBacking; mb == nil || mb.MemoryAccess == nil || mb.MemoryAccess.Mode != "shared" {
+		t.Errorf("virtiofs without shared memory:\n%s", x)
+	}
+
+	// Host to guest, through each type, while the VM runs.
+	for _, f := range []string{"from-host", "data/from-host"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("host "+f+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := w.remote("web", `wait_for() { i=0; until [ -f "$1" ]; do i=$((i+1)); [ $i -le 40 ] || break; sleep 0.25; done; cat "$1"; }
+findmnt -no FSTYPE /vagrant; findmnt -no FSTYPE /data; wait_for /vagrant/from-host; wait_for /data/from-host
+echo guest-user >/vagrant/shared/from-guest; echo guest-user >/data/from-guest; echo guest-root | sudo tee /vagrant/from-guest-root >/dev/null
+stat -c '%U %a' /data/from-guest
+echo "mask: $(findmnt -no FSTYPE /vagrant/.envrun) [$(sudo ls -A /vagrant/.envrun)]"
+lsmod | awk '$1 ~ /^(virtiofs|9p|9pnet_virtio)$/ {print "module", $1}' | sort
+cat /etc/modules-load.d/envrun.conf; grep envrun /etc/fstab`)
+	for _, want := range []string{"virtiofs\n9p\nhost from-host\nhost data/from-host\n", "vagrant 644\n", "mask: tmpfs []\n",
+		"module 9p\nmodule 9pnet_virtio\nmodule virtiofs\n", "envrun2 /vagrant virtiofs nofail 0 0\n",
+		"envrun1 /data 9p trans=virtio,version=9p2000.L,msize=262144,nofail 0 0\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the guest's folders: want %q in:\n%s", want, out)
+		}
+	}
+
+	// Guest to host: virtiofs as the guest's uids, 9p as QEMU's user.
+	for f, owner := range map[string]int{"shared/from-guest": 1000, "from-guest-root": 0, "data/from-guest": -1} {
+		path := filepath.Join(dir, f)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("the guest's file is not on the host: %v", err)
+			continue
+		}
+		if want := map[bool]string{true: "guest-root\n", false: "guest-user\n"}[owner == 0]; string(data) != want {
+			t.Errorf("%s on the host: %q, want %q", f, data, want)
+		}
+		fi, _ := os.Stat(path)
+		if uid := int(fi.Sys().(*syscall.Stat_t).Uid); owner >= 0 && uid != owner {
+			t.Errorf("%s on the host is uid %d's, want %d's (virtiofs passes the guest's uid through)", f, uid, owner)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err != nil {
+		t.Errorf("the host's .envrun/: %v", err)
+	}
+
+	// suspend: libvirt cannot save such a VM's memory; envrun says why and
+	// the VM runs on.
+	if r := w.run("suspend", "web"); r.code == 0 || !strings.Contains(r.stderr, "cannot have its memory saved") {
+		t.Errorf("suspend of a VM with synced folders: %s", r)
+	} else {
+		t.Logf("suspend: %s", strings.TrimSpace(r.stderr))
+	}
+	if st := w.domains()["web"].state; st != "running" {
+		t.Errorf("after the refused suspend the VM is %s", st)
+	}
+
+	// Every boot mounts them again, from the guest's /etc/fstab.
+	w.mustRun("halt", "web")
+	if r := w.start(nil, "up", "web").wait(30 * time.Minute); r.code != 0 {
+		t.Fatalf("up after halt: %s", r)
+	}
+	out = w.remote("web", `findmnt -no FSTYPE /vagrant; findmnt -no FSTYPE /data; findmnt -no FSTYPE /vagrant/.envrun; cat /vagrant/from-host /data/from-guest`)
+	if want := "virtiofs\n9p\ntmpfs\nhost from-host\nguest-user\n"; out != want {
+		t.Errorf("after halt and up, the guest's folders: %q, want %q", out, want)
 	}
 }

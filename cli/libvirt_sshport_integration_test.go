@@ -3,16 +3,24 @@
 package cli_test
 
 import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // lvSSHPortEnvfile is one VM whose sshd listens on 2222 (ssh.port), on
-// 10.231.150.0/24.
+// 10.231.150.0/24, with host port HOSTPORT on 127.0.0.1 forwarded to its
+// 2222.
 const lvSSHPortEnvfile = `
 box "debian/bookworm"
 network "sshp" { subnet = "10.231.150.0/24", isolated = true }
@@ -20,12 +28,14 @@ machine "web" {
   networks = { sshp = "10.231.150.10" },
   memory = 384,
   ssh = { port = PORT },
+  ports = { { guest = 2222, host = HOSTPORT } },
   libvirt = { boot_timeout = 1500 },
   provision = { shell { name = "mark", inline = "echo step-ran >/var/tmp/sshp-step" } },
 }
 `
 
-// TestIntegrationLibvirtSSHPort boots one VM with ssh = { port = 2222 }:
+// TestIntegrationLibvirtSSHPort boots one VM with ssh = { port = 2222 } and
+// a forwarded host port on 127.0.0.1 to it (see the comments below):
 // first contact on 22 writes Port 2222 into envrun's sshd drop-in and
 // restarts sshd; the shell step, `envrun ssh`, plain OpenSSH with
 // ssh-config and Ansible with the inventory then reach it on 2222 (22 is
@@ -41,9 +51,60 @@ func TestIntegrationLibvirtSSHPort(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w := newLibvirtWorldIn(t, dir, strings.ReplaceAll(lvSSHPortEnvfile, "PORT", "2222"))
+	// A host port something else holds (another environment, a local
+	// server: this test's listener): up fails at once, with the
+	// machine's FILE:LINE, and makes nothing.
+	holder, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := holder.Addr().(*net.TCPAddr).Port
+	envfile := func(sshPort string, hostPort int) string {
+		return strings.NewReplacer("HOSTPORT", strconv.Itoa(hostPort), "PORT", sshPort).Replace(lvSSHPortEnvfile)
+	}
+	w := newLibvirtWorldIn(t, dir, envfile("2222", taken))
+	t0 := time.Now()
+	r := w.run("up")
+	holder.Close()
+	want := fmt.Sprintf(`Envfile.lua:4: machine "web": host port 127.0.0.1:%d/tcp is in use`, taken)
+	if r.code == 0 || !strings.Contains(r.stderr, want) {
+		t.Errorf("up with the host port taken: want a failure saying %q: %s", want, r)
+	}
+	if doms := w.domains(); len(doms) != 0 {
+		t.Errorf("up with the host port taken made %v", doms)
+	}
+	if n, err := w.c.LookupNetworkByName(w.project + "-sshp"); err == nil {
+		n.Free()
+		t.Errorf("up with the host port taken made network %s-sshp", w.project)
+	}
+	t.Logf("up with the host port taken: failed in %s", time.Since(t0).Round(time.Millisecond))
+
+	hostPort := freeTCPPort(t)
+	w.writeEnvfile(envfile("2222", hostPort))
 	if r := w.start(nil, "up").wait(30 * time.Minute); r.code != 0 {
 		t.Fatalf("up: %s", r)
+	}
+	// The forwarded port reaches the guest's sshd; status shows it.
+	if err := lvBanner(hostPort); err != nil {
+		t.Errorf("the forwarded port after up: %v", err)
+	}
+	if out := w.mustRun("status").stdout; !strings.Contains(out, fmt.Sprintf("127.0.0.1:%d->2222", hostPort)) {
+		t.Errorf("status: want the port 127.0.0.1:%d->2222:\n%s", hostPort, out)
+	}
+	var rows []struct {
+		Name  string
+		Ports []struct {
+			HostIP string `json:"host_ip"`
+			Host   int    `json:"host"`
+			Guest  int    `json:"guest"`
+		} `json:"ports"`
+	}
+	if err := json.Unmarshal([]byte(w.mustRun("status", "--json").stdout), &rows); err != nil || len(rows) != 1 || len(rows[0].Ports) != 1 ||
+		rows[0].Ports[0].HostIP != "127.0.0.1" || rows[0].Ports[0].Host != hostPort || rows[0].Ports[0].Guest != 2222 {
+		t.Errorf("status --json: %+v, %v", rows, err)
+	}
+	if out := w.mustRun("port", "web", "--guest", "2222").stdout; strings.TrimSpace(out) != strconv.Itoa(hostPort) {
+		t.Errorf("port web --guest 2222: %q, want %d", out, hostPort)
 	}
 	if out := w.remote("web", "cat /var/tmp/sshp-step"); out != "step-ran\n" {
 		t.Errorf("the shell step did not run: %q", out)
@@ -87,8 +148,8 @@ func TestIntegrationLibvirtSSHPort(t *testing.T) {
 	}
 
 	// Another port in the Envfile: said, and the VM still reached on 2222.
-	w.writeEnvfile(strings.ReplaceAll(lvSSHPortEnvfile, "PORT", "2200"))
-	r := w.mustRun("up")
+	w.writeEnvfile(envfile("2200", hostPort))
+	r = w.mustRun("up")
 	if !strings.Contains(r.stderr, "its ssh.port changed (2200, was 2222)") {
 		t.Errorf("up after a port change: no warning:\n%s", r.stderr)
 	}
@@ -105,4 +166,115 @@ func TestIntegrationLibvirtSSHPort(t *testing.T) {
 	if out := w.remote("web", "ss -ltn || netstat -ltn"); !strings.Contains(out, ":2222 ") {
 		t.Errorf("after reload: want sshd still on 2222:\n%s", out)
 	}
+	if err := lvBanner(hostPort); err != nil {
+		t.Errorf("the forwarded port after reload: %v", err)
+	}
+
+	// suspend stops the forwarder too, resume starts it again.
+	pid := forwarderPID(t, dir)
+	w.mustRun("suspend")
+	if err := lvBanner(hostPort); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("the forwarded port after suspend: %v, want connection refused", err)
+	}
+	if processLives(pid) {
+		t.Errorf("the forwarder (process %d) outlived suspend", pid)
+	}
+	if r := w.start(nil, "resume").wait(10 * time.Minute); r.code != 0 {
+		t.Fatalf("resume: %s", r)
+	}
+	if err := lvBanner(hostPort); err != nil {
+		t.Errorf("the forwarded port after resume: %v", err)
+	}
+
+	// halt stops the forwarder: the port refuses, its process is gone.
+	pid = forwarderPID(t, dir)
+	w.mustRun("halt")
+	if err := lvBanner(hostPort); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("the forwarded port after halt: %v, want connection refused", err)
+	}
+	if processLives(pid) {
+		t.Errorf("the forwarder (process %d) outlived halt", pid)
+	}
+	// up brings it back; a forwarder killed meanwhile is started again by
+	// the next up, the running VM left alone.
+	if r := w.start(nil, "up").wait(15 * time.Minute); r.code != 0 {
+		t.Fatalf("up after halt: %s", r)
+	}
+	if err := lvBanner(hostPort); err != nil {
+		t.Errorf("the forwarded port after halt and up: %v", err)
+	}
+	pid = forwarderPID(t, dir)
+	syscall.Kill(pid, syscall.SIGKILL)
+	// The kernel closes a killed process's sockets when its last thread
+	// has gone, which can be after the process shows as a zombie: until
+	// then a connection is accepted and reset. Refused it must become.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if err = lvBanner(hostPort); errors.Is(err, syscall.ECONNREFUSED) {
+			break
+		}
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("the forwarded port with its forwarder killed: %v, want connection refused", err)
+	}
+	t0 = time.Now()
+	w.mustRun("up")
+	t.Logf("no-op up restarting a killed forwarder: %s", time.Since(t0).Round(time.Millisecond))
+	if err := lvBanner(hostPort); err != nil {
+		t.Errorf("the forwarded port after up restarted the forwarder: %v", err)
+	}
+
+	// destroy stops it and leaves nothing of it.
+	pid = forwarderPID(t, dir)
+	w.mustRun("destroy", "-f")
+	if err := lvBanner(hostPort); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("the forwarded port after destroy: %v, want connection refused", err)
+	}
+	if processLives(pid) {
+		t.Errorf("the forwarder (process %d) outlived destroy", pid)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".envrun", "forward-*")); len(left) > 0 {
+		t.Errorf("destroy left %v", left)
+	}
+}
+
+// lvBanner reads an SSH server's banner on 127.0.0.1:port: nil, or why not.
+func lvBanner(port int) error {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if !strings.HasPrefix(line, "SSH-2.0-") {
+		return fmt.Errorf("no SSH banner: %q, %v", line, err)
+	}
+	return nil
+}
+
+// forwarderPID is the process ID of machine web's port forwarder, as its
+// record in the state folder says.
+func forwarderPID(t *testing.T, dir string) int {
+	t.Helper()
+	var r struct {
+		PID int `json:"pid"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".envrun", "forward-web.json"))
+	if err == nil {
+		err = json.Unmarshal(data, &r)
+	}
+	if err != nil || r.PID == 0 {
+		t.Fatalf("the forwarder's record: %v %s", err, data)
+	}
+	return r.PID
+}
+
+// processLives reports whether process pid runs (a zombie does not).
+func processLives(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(data), ") ")
+	return !strings.HasPrefix(rest, "Z")
 }

@@ -37,7 +37,11 @@ func startWatch(t testing.TB, w *world, args ...string) *watchProc {
 	p := &watchProc{exited: make(chan struct{}), more: make(chan struct{})}
 	p.cmd = exec.Command(w.bin, append([]string{"watch"}, args...)...)
 	p.cmd.Dir = w.dir
-	p.cmd.Env = append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER=docker")
+	prov := w.prov
+	if prov == "" {
+		prov = "docker"
+	}
+	p.cmd.Env = append(os.Environ(), "NO_COLOR=1", "ENVRUN_PROVIDER="+prov)
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

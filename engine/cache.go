@@ -39,6 +39,10 @@ type machineCache struct {
 	// last connected (ssh.port as the instance was made): ssh-config
 	// and the inventory use it without asking the backend.
 	SSHPort int `json:"ssh_port,omitempty"`
+	// Restoring is the snapshot a restore was started to and has not
+	// finished (adopting the snapshot's provisioning state clears it): a
+	// run killed in between leaves it for the next to finish the restore.
+	Restoring string `json:"restoring,omitempty"`
 }
 
 type stepCache struct {

@@ -17,8 +17,8 @@ func (n *doneNode) ID() string { return doneID(n.run.m.Name) }
 
 func (n *doneNode) Execute(ctx context.Context) error {
 	inst, run := n.run.state()
-	if !run || len(n.p.opts.Only) > 0 {
-		return nil // a --step run does not run every step
+	if !run || len(n.p.opts.Only) > 0 || n.p.opts.Folders {
+		return nil // a --step (or rsync) run does not run every step
 	}
 	n.run.mu.Lock()
 	n.run.done = true

@@ -39,6 +39,9 @@ func (n *machineNode) Execute(ctx context.Context) error {
 		e.UI.Debugf(m.Name, "connected already")
 		return nil
 	}
+	if err := e.finishRestore(ctx, m); err != nil {
+		return err
+	}
 	var inst *provider.Instance
 	var err error
 	if meta, ok := e.reloadMeta(m.Name); ok && n.p.opts.Reload {
@@ -88,8 +91,12 @@ func (n *machineNode) Execute(ctx context.Context) error {
 	if err := pause.At(ctx, "ssh-wait:"+m.Name); err != nil {
 		return err
 	}
-	if _, err := e.connect(ctx, m, inst); err != nil {
+	c, err := e.connect(ctx, m, inst)
+	if err != nil {
 		return err
+	}
+	if inst.Woke {
+		e.syncClock(ctx, m.Name, c)
 	}
 	what := "up"
 	if inst.Created {

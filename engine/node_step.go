@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/envrun/envrun/engine/graph"
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provision"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
@@ -23,9 +24,22 @@ type stepNode struct {
 
 func (n *stepNode) ID() string { return stepID(n.run.m.Name, n.s.Info().Name) }
 
-func (n *stepNode) Execute(ctx context.Context) error {
+// runs reports whether the step runs in this walk, and on which instance:
+// when the machine's steps run, or the step is forced (run = "always",
+// --step); an rsync folder's upload also whenever the walk made or
+// started the machine (Vagrant syncs its rsync folders on up and reload),
+// so that a running machine's no-op up costs no upload.
+func (n *stepNode) runs() (*provider.Instance, bool) {
 	inst, run := n.run.state()
-	if !run && (inst == nil || !n.p.forced(n.s)) {
+	if inst == nil {
+		return nil, false
+	}
+	return inst, run || n.p.forced(n.s) || spec.IsRsync(n.s) && (inst.Created || inst.Started)
+}
+
+func (n *stepNode) Execute(ctx context.Context) error {
+	inst, ok := n.runs()
+	if !ok {
 		return nil
 	}
 	e, m, info := n.p.e, n.run.m, n.s.Info()
@@ -148,6 +162,9 @@ func stepSummary(s spec.Step) string {
 		first, _, _ := strings.Cut(strings.TrimSpace(s.Inline), "\n")
 		return "shell: " + first
 	case *spec.File:
+		if s.Folder != nil {
+			return fmt.Sprintf("rsync %s → %s", s.Source, s.Destination)
+		}
 		return fmt.Sprintf("file %s → %s", s.Source, s.Destination)
 	case *spec.Hook:
 		return "Lua hook at " + s.Pos.String()
@@ -163,7 +180,7 @@ func (n *stepNode) row() (string, string) { return n.run.m.Name, "" }
 
 // showStart: step k of the machine's n, when the machine's steps run.
 func (n *stepNode) showStart(w *walkProgress) {
-	if _, run := n.run.state(); !run {
+	if _, ok := n.runs(); !ok {
 		return
 	}
 	k := 0

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/envrun/envrun/engine/graph"
@@ -55,6 +56,10 @@ type PlanOptions struct {
 	// planned machines; `run = "never"` steps too. Machines still come up;
 	// a machine is not marked provisioned by such a run.
 	Only []string
+	// Folders runs just the uploads of the planned machines' rsync synced
+	// folders (`envrun rsync`), on running machines (set Existing); no
+	// other step, no global step. A machine is not marked provisioned.
+	Folders bool
 }
 
 // StepRef names a step: one of a machine's (Machine set) or a global one
@@ -146,11 +151,22 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 	if err := e.checkStepNames(opts.Only); err != nil {
 		return nil, err
 	}
+	if opts.Folders && !slices.ContainsFunc(machines, func(m *spec.Machine) bool { return slices.ContainsFunc(m.Steps, spec.IsRsync) }) {
+		return nil, &UsageError{fmt.Errorf("no machine to sync: none of %s has a type = \"rsync\" synced folder", strings.Join(machineNames(machines), ", "))}
+	}
 	// keep says whether a step is planned: --step names it, or, without
-	// --step, provisioning is on and the step is not run = "never".
+	// --step, provisioning is on and the step is not run = "never". An
+	// rsync folder's upload is always planned: it runs when the machine
+	// starts, provisioned or not (stepNode.runs).
 	keep := func(s spec.Step) bool {
+		if opts.Folders {
+			return spec.IsRsync(s)
+		}
 		if len(opts.Only) > 0 {
 			return slices.Contains(opts.Only, s.Info().Name)
+		}
+		if spec.IsRsync(s) {
+			return true
 		}
 		return opts.Provision != ProvisionNone && s.Info().Run != spec.RunNever
 	}
@@ -187,7 +203,7 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 			g.Connect(doneID(d), machineID(m.Name))
 		}
 	}
-	if opts.Provision != ProvisionNone || len(opts.Only) > 0 {
+	if (opts.Provision != ProvisionNone || len(opts.Only) > 0) && !opts.Folders {
 		planned := map[string]bool{}
 		for _, s := range e.Spec.Steps {
 			if !allIn(globalHosts(s), inPlan) || !keep(s) {
@@ -365,9 +381,10 @@ func (e *Env) checkStepNames(names []string) error {
 }
 
 // forced reports whether a planned step runs whatever its machine's state:
-// run = "always", or named by --step.
+// run = "always", named by --step, or an rsync folder's upload planned by
+// `envrun rsync`.
 func (p *plan) forced(s spec.Step) bool {
-	return s.Info().Run == spec.RunAlways || slices.Contains(p.opts.Only, s.Info().Name)
+	return s.Info().Run == spec.RunAlways || slices.Contains(p.opts.Only, s.Info().Name) || p.opts.Folders && spec.IsRsync(s)
 }
 
 // checkRef fails unless r names a step of the Envfile.

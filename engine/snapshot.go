@@ -340,6 +340,16 @@ func (e *Env) SnapshotRestore(ctx context.Context, names []string, snap string) 
 func (e *Env) restore1(ctx context.Context, sn provider.Snapshotter, m *spec.Machine, snap string) error {
 	t0 := time.Now()
 	e.forgetConn(m.Name)
+	// Until the snapshot's provisioning state is adopted, the machine's
+	// recorded state may not be its disk's (a libvirt VM reverted keeps
+	// its ID): a run cut off here leaves the restore to finish.
+	if err := e.cache.update(func(d *cacheData) {
+		mc := d.Machines[m.Name]
+		mc.Restoring = snap
+		d.Machines[m.Name] = mc
+	}); err != nil {
+		return err
+	}
 	inst, err := sn.RestoreSnapshot(ctx, m, snap)
 	if err != nil {
 		return err
@@ -350,11 +360,45 @@ func (e *Env) restore1(ctx context.Context, sn provider.Snapshotter, m *spec.Mac
 	if err := e.pin(ctx, m, inst); err != nil {
 		return err
 	}
-	if _, err := e.connect(ctx, m, inst); err != nil {
+	c, err := e.connect(ctx, m, inst)
+	if err != nil {
 		return err
+	}
+	if inst.Woke {
+		e.syncClock(ctx, m.Name, c)
 	}
 	e.UI.Infof(m.Name, "restored snapshot %s, SSH ready at %s (%.1fs)", snap, inst.Addr, time.Since(t0).Seconds())
 	return nil
+}
+
+// finishRestore finishes the restore of machine m that a run cut off
+// (killed between starting it and adopting the snapshot's provisioning
+// state): the snapshot is restored again. One that is gone leaves the
+// machine as it is, unprovisioned: its steps run again.
+func (e *Env) finishRestore(ctx context.Context, m *spec.Machine) error {
+	e.cache.mu.Lock()
+	snap := e.cache.data.Machines[m.Name].Restoring
+	e.cache.mu.Unlock()
+	if snap == "" {
+		return nil
+	}
+	sn, ok := e.prov.(provider.Snapshotter)
+	if !ok {
+		return nil
+	}
+	e.UI.Warnf(m.Name, "the restore of snapshot %s was cut off: restoring it again", snap)
+	err := e.restore1(ctx, sn, m, snap)
+	if errors.Is(err, provider.ErrNoSnapshot) {
+		e.UI.Warnf(m.Name, "snapshot %s is gone: the machine is left as it is, and its steps run again", snap)
+		return e.cache.update(func(d *cacheData) {
+			d.Machines[m.Name] = machineCache{Interfaces: d.Machines[m.Name].Interfaces}
+			for step, sc := range d.Steps {
+				delete(sc.Hosts, m.Name)
+				d.Steps[step] = sc
+			}
+		})
+	}
+	return err
 }
 
 // SnapshotDelete deletes snapshot snap of the named machines (of every

@@ -82,6 +82,19 @@ func (e *Env) Resume(ctx context.Context, names []string) error {
 		if err := sp.Resume(ctx, name); err != nil {
 			return err
 		}
+		if e.Driver.OwnClock {
+			// Resumed from a saved state: the clock is the one it had.
+			m := e.Spec.Machine(name)
+			inst, err := e.prov.Up(ctx, m)
+			if err != nil {
+				return err
+			}
+			c, err := e.connect(ctx, m, inst)
+			if err != nil {
+				return err
+			}
+			e.syncClock(ctx, name, c)
+		}
 		e.UI.Infof(name, "resumed")
 		return nil
 	})

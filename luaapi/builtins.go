@@ -247,6 +247,15 @@ func (l *loader) machineFields(f *fields, m *spec.Machine, pos spec.Pos) {
 			sf.Guest, _ = v["guest"].(string)
 			sf.Owner, _ = v["owner"].(string)
 			sf.Group, _ = v["group"].(string)
+			sf.Type, _ = v["type"].(string)
+			switch ex := v["exclude"].(type) { // checked by read: strings
+			case string:
+				sf.Exclude = []string{ex}
+			case []any:
+				for _, p := range ex {
+					sf.Exclude = append(sf.Exclude, p.(string))
+				}
+			}
 		}
 		m.SyncedFolders = append(m.SyncedFolders, sf)
 	}

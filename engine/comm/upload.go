@@ -2,6 +2,7 @@ package comm
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -53,6 +55,22 @@ type UploadOptions struct {
 	// the destination is made where the user may not write, and a folder
 	// replaces a file there. Needs tar on the machine.
 	Privileged bool
+	// Claim, for a folder uploaded as the login user: a destination the
+	// user cannot make or write is made through sudo and given to the
+	// user (its uid and gid) first; the files are then written as the
+	// user. An rsync synced folder's upload (Vagrant makes its guest path
+	// so). Costs nothing when the user can write the destination.
+	Claim bool
+	// Chown, with Privileged, is the owner ("USER:GROUP", "USER:") of
+	// everything under the destination after each upload (chown -R, the
+	// whole tree: as Vagrant's rsync folders with owner and group).
+	Chown string
+	// Delete makes a full upload of a folder a mirror, as rsync --delete:
+	// what the destination holds that the source does not is removed
+	// afterwards (one more command lists it), except folders called
+	// .envrun and what Exclude matches. Re-runs that send the changes
+	// remove what was removed anyway.
+	Delete bool
 }
 
 // UploadError is an upload that failed part way: Stale are the paths (or
@@ -110,6 +128,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	}
 	dst = destination(src, dst)
 	if !fi.IsDir() {
+		opts.Claim = false // only a destination folder is claimed, never a file's parent
 		name := path.Base(dst)
 		t := Tree{name: entry{mode: fi.Mode().Perm(), size: fi.Size(), mtime: fi.ModTime()}}
 		_, err := c.send(ctx, path.Dir(dst), nil, t.Paths(), func(add addFunc) error {
@@ -143,6 +162,11 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		}, opts)
 		if err != nil {
 			return err
+		}
+		if opts.Delete {
+			if err := c.prune(ctx, dst, now, exclude, opts); err != nil {
+				return err
+			}
 		}
 		c.remember(dst, &synced{src: src, exclude: key, tree: now}, changed)
 		return nil
@@ -186,22 +210,120 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	return nil
 }
 
-// gone returns the paths (relative to src) among changed that no longer
-// exist under src: a full upload sends what is there, and these, known to
-// have gone (a watcher said so), are removed on the machine too. A new
-// connection knows nothing of what it sent before, so without this a file
-// deleted before the first upload of a watch stayed on the machine. Paths
-// inside statedir.Name or left out by exclude are never named: what the
-// machine has there is not the upload's.
-func gone(src string, exclude matcher, changed []string) []string {
+// listScript prints the paths under $1, NUL-terminated, as ./PATH.
+const listScript = `cd -- "$1" && exec find . -mindepth 1 -print0`
+
+// prune removes under dst on the machine what tree does not hold (see
+// UploadOptions.Delete): paths inside a folder called statedir.Name, and
+// paths exclude matches or that are in a folder it matches, are left
+// alone, as rsync leaves excluded paths.
+func (c *Client) prune(ctx context.Context, dst string, tree Tree, exclude matcher, opts UploadOptions) error {
+	sudo := ""
+	if opts.Privileged && c.cfg.User != "root" {
+		sudo = "sudo -n "
+	}
+	var list bytes.Buffer
+	cmd := fmt.Sprintf("exec %ssh -c %s envrun-list %s", sudo, shquote.Quote(listScript), shquote.Quote(dst))
+	if err := c.Run(ctx, Cmd{Command: cmd, Label: "find in " + dst, Stdout: &list}); err != nil {
+		return &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: []string{"."}, Err: fmt.Errorf("list what to delete: %w", err)}
+	}
+	remove := extras(strings.Split(list.String(), "\x00"), tree, exclude)
+	if len(remove) == 0 {
+		return nil
+	}
+	if opts.Progress != nil {
+		opts.Progress("remove %d path(s) from %s that the source does not have", len(remove), dst)
+	}
+	opts.Chown = "" // what is there was chowned by the upload
+	_, err := c.send(ctx, dst, remove, remove, func(addFunc) error { return nil }, opts)
+	return err
+}
+
+// extras are the paths of listed (find's "./PATH" lines) that tree does
+// not hold, but those kept (see prune) and the folders that hold a kept
+// path; a folder removed is named, not what it holds. listed has folders
+// before what they hold.
+func extras(listed []string, tree Tree, exclude matcher) []string {
+	if exclude == nil {
+		exclude = (*ignore.Patterns)(nil)
+	}
+	kept := func(p string) bool {
+		parts := strings.Split(p, "/")
+		for i := range parts {
+			prefix := strings.Join(parts[:i+1], "/")
+			if parts[i] == statedir.Name || exclude.MatchRel(prefix, true) || i == len(parts)-1 && exclude.MatchRel(prefix, false) {
+				return true
+			}
+		}
+		return false
+	}
+	var candidates []string
+	holds := map[string]bool{} // folders that hold a kept path
+	for _, p := range listed {
+		p = strings.TrimPrefix(p, "./")
+		if p == "" || p == "." {
+			continue
+		}
+		if _, ok := tree[p]; ok {
+			continue
+		}
+		if kept(p) {
+			for d := path.Dir(p); d != "."; d = path.Dir(d) {
+				holds[d] = true
+			}
+			continue
+		}
+		candidates = append(candidates, p)
+	}
 	var out []string
+	removed := map[string]bool{}
+	for _, p := range candidates {
+		if holds[p] {
+			continue
+		}
+		gone := false
+		for d := path.Dir(p); d != "." && !gone; d = path.Dir(d) {
+			gone = removed[d]
+		}
+		if !gone {
+			removed[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// gone returns the paths (relative to src) among changed that no longer
+// exist under src, or that were a folder and are now a file or a symlink
+// (changed names a path inside them): a full upload sends what is there,
+// and these, known to have gone (a watcher said so), are removed on the
+// machine first. A new connection knows nothing of what it sent before, so
+// without this a file deleted before the first upload of a watch stayed on
+// the machine, and a folder turned into a file failed the unpacking ("File
+// exists"). Paths inside statedir.Name or left out by exclude are never
+// named: what the machine has there is not the upload's.
+func gone(src string, exclude matcher, changed []string) []string {
+	var rels []string
 	for _, p := range changed {
 		rel, err := filepath.Rel(src, p)
 		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			continue
 		}
-		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) || !realDirs(src, filepath.Dir(rel)) {
-			continue // there, or its folder went too (and is named itself)
+		rels = append(rels, rel)
+	}
+	heldSomething := func(rel string) bool {
+		return slices.ContainsFunc(rels, func(r string) bool { return strings.HasPrefix(r, rel+string(filepath.Separator)) })
+	}
+	var out []string
+	for _, rel := range rels {
+		fi, err := os.Lstat(filepath.Join(src, rel))
+		switch {
+		case err == nil && (fi.IsDir() || !heldSomething(rel)):
+			continue // there as the machine may have it
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			continue
+		case !realDirs(src, filepath.Dir(rel)):
+			continue // its folder went too (and is named itself)
 		}
 		rel = filepath.ToSlash(rel)
 		if slices.Contains(strings.Split(rel, "/"), statedir.Name) || exclude.MatchRel(rel, false) || exclude.MatchRel(rel, true) {
@@ -255,6 +377,10 @@ func (c *Client) forget(dst string) {
 	}
 }
 
+// folderInTheWay is GNU tar's complaint when the upload has a file or a
+// symlink where the machine has a folder that is not empty.
+var folderInTheWay = regexp.MustCompile(`(?m)^tar: (.+): Cannot (?:open|create symlink to .*): File exists$`)
+
 // noTar is the exit status of the upload command when the machine has no
 // tar.
 const noTar = 97
@@ -262,11 +388,19 @@ const noTar = 97
 // unpackScript receives an upload: cd to the destination (made if
 // missing; a file there is replaced by the folder), read the removals ($1
 // bytes of shell on stdin) and run them, then unpack the tar stream that
-// follows. POSIX sh.
+// follows. With $3 set (UploadOptions.Claim), a destination the user
+// cannot make or write is made and given to the user through sudo first;
+// with $4 set (UploadOptions.Chown), what is there is chowned to $4 after
+// the unpacking. POSIX sh.
 const unpackScript = `command -v tar >/dev/null 2>&1 || { echo "envrun: no tar on this machine" >&2; exit 97; }
+if [ -n "$3" ] && ! { [ -d "$2" ] && [ -w "$2" ]; }; then
+	mkdir -p -- "$2" 2>/dev/null
+	{ [ -d "$2" ] && [ -w "$2" ]; } || { sudo -n mkdir -p -- "$2" && sudo -n chown "$(id -u):$(id -g)" -- "$2"; } || exit 1
+fi
 cd -- "$2" 2>/dev/null || { { [ ! -e "$2" ] || [ -d "$2" ] || rm -f -- "$2"; } && mkdir -p -- "$2" && cd -- "$2"; } || exit 1
 if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
-exec tar -x -p -o -f -`
+[ -n "$4" ] || exec tar -x -p -o -f -
+tar -x -p -o -f - && exec chown -R -h -- "$4" .`
 
 // addFunc adds path p (entry e, read from local) to an upload.
 type addFunc func(p string, e entry, local string) error
@@ -283,7 +417,12 @@ func (c *Client) send(ctx context.Context, dst string, remove, stale []string, p
 	if opts.Privileged && c.cfg.User != "root" {
 		sudo = "sudo -n "
 	}
-	cmd := fmt.Sprintf("exec %ssh -c %s envrun-upload %d %s", sudo, shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst))
+	claim := ""
+	if opts.Claim && !opts.Privileged {
+		claim = "1"
+	}
+	cmd := fmt.Sprintf("exec %ssh -c %s envrun-upload %d %s %s %s", sudo, shquote.Quote(unpackScript), removals.Len(), shquote.Quote(dst),
+		shquote.Quote(claim), shquote.Quote(opts.Chown))
 	pr, pw := io.Pipe()
 	var ts *tarStream
 	produced := make(chan error, 1)
@@ -319,6 +458,13 @@ func (c *Client) send(ctx context.Context, dst string, remove, stale []string, p
 		err = perr // the machine took a short archive well: ours is the cause
 	case err != nil && perr != nil && !errors.Is(perr, io.ErrClosedPipe) && ctx.Err() == nil:
 		err = fmt.Errorf("%w (reading the files: %v)", err, perr)
+	}
+	if errors.As(err, &exit) {
+		if m := folderInTheWay.FindStringSubmatch(exit.Stderr); m != nil {
+			p := path.Join(dst, m[1])
+			err = fmt.Errorf("%w\n%s is a folder on %s where the source now has a file or a symlink, and tar does not put one over a folder (nor does rsync without --delete): remove it there (envrun ssh %s -- rm -r %s) and run again; `envrun watch` replaces it itself when it sees the change",
+				err, p, c.cfg.Machine, c.cfg.Machine, shquote.Quote(p))
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/envrun/envrun/engine/comm/commtest"
+	"github.com/envrun/envrun/internal/ignore"
 )
 
 // snapshot is commtest.Snapshot, failing the test on error.
@@ -343,6 +344,74 @@ func TestUploadNewConnectionRemovesWhatWent(t *testing.T) {
 	}
 }
 
+// TestUploadNewConnectionReplacesFolderByFile: a folder the watcher says
+// became a file (or a symlink) is replaced on the machine by a new
+// connection's full upload, which tar alone refuses ("File exists").
+func TestUploadNewConnectionReplacesFolderByFile(t *testing.T) {
+	needTar(t)
+	src := t.TempDir()
+	write(t, filepath.Join(src, "src", "main.go"), "package main\n", 0o644)
+	write(t, filepath.Join(src, "lib", "x"), "x", 0o644)
+	write(t, filepath.Join(src, "stays", "y"), "y", 0o644)
+	guest := t.TempDir()
+	dst := filepath.Join(guest, "copy")
+	if err := (&localServer{dir: guest}).dial(t).UploadTree(context.Background(), src, dst, UploadOptions{Changes: true}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dst, "stays", "machine-made"), "the machine's own", 0o644)
+	os.RemoveAll(filepath.Join(src, "src"))
+	write(t, filepath.Join(src, "src"), "now a file\n", 0o644)
+	os.RemoveAll(filepath.Join(src, "lib"))
+	os.Symlink("stays", filepath.Join(src, "lib"))
+	write(t, filepath.Join(src, "stays", "z"), "z", 0o644)
+	opts := UploadOptions{Changes: true, Changed: []string{
+		filepath.Join(src, "src"), filepath.Join(src, "src", "main.go"),
+		filepath.Join(src, "lib"), filepath.Join(src, "lib", "x"),
+		filepath.Join(src, "stays"), filepath.Join(src, "stays", "z"),
+	}}
+	if err := (&localServer{dir: guest}).dial(t).UploadTree(context.Background(), src, dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	if d := diffSnapshots(snapshot(t, src, nil), snapshot(t, dst, func(rel string) bool { return rel == "stays/machine-made" })); d != "" {
+		t.Errorf("the machine's copy differs:\n%s", d)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "stays", "machine-made")); err != nil {
+		t.Errorf("a folder still a folder lost what the machine made in it: %v", err)
+	}
+}
+
+// TestUploadFolderInTheWay: without a watcher's word, a full upload does
+// not remove a folder on the machine where the source now has a file or a
+// symlink (as rsync without --delete does not); the error says which and
+// what to do.
+func TestUploadFolderInTheWay(t *testing.T) {
+	needTar(t)
+	for _, kind := range []string{"file", "symlink"} {
+		t.Run(kind, func(t *testing.T) {
+			src := t.TempDir()
+			write(t, filepath.Join(src, "src", "main.go"), "package main\n", 0o644)
+			guest := t.TempDir()
+			dst := filepath.Join(guest, "copy")
+			if err := (&localServer{dir: guest}).dial(t).UploadTree(context.Background(), src, dst, UploadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			os.RemoveAll(filepath.Join(src, "src"))
+			if kind == "file" {
+				write(t, filepath.Join(src, "src"), "now a file\n", 0o644)
+			} else {
+				os.Symlink("elsewhere", filepath.Join(src, "src"))
+			}
+			err := (&localServer{dir: guest}).dial(t).UploadTree(context.Background(), src, dst, UploadOptions{})
+			if want := filepath.Join(dst, "src") + " is a folder on"; err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "rm -r") {
+				t.Errorf("got %v, want an error saying %q and what to do", err, want)
+			}
+			if _, err := os.Stat(filepath.Join(dst, "src", "main.go")); err != nil {
+				t.Errorf("the machine's folder was touched: %v", err)
+			}
+		})
+	}
+}
+
 // TestUploadWithoutTarReplacesLinks: over SFTP, a symlink on the machine
 // where the upload puts a file or a folder is replaced, not written
 // through.
@@ -376,5 +445,54 @@ func TestUploadWithoutTarReplacesLinks(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(outside), "g")); err == nil {
 		t.Errorf("the upload wrote through a folder link")
+	}
+}
+
+// TestUploadDeleteMirrors: with Delete, a full upload (a new connection)
+// removes what the machine's copy holds that the source does not, except
+// excluded paths and folders called .envrun, as rsync --delete; a folder
+// removed is one removal.
+func TestUploadDeleteMirrors(t *testing.T) {
+	needTar(t)
+	src := t.TempDir()
+	for _, f := range []string{"a", "sub/b"} {
+		write(t, filepath.Join(src, f), f, 0o644)
+	}
+	guest := t.TempDir()
+	dst := filepath.Join(guest, "copy")
+	for _, f := range []string{"stale", "sub/stale", "old/deep/x", "keep.log", "logs/deep/y.log", "build/out", ".envrun/key", "sub/.envrun/state"} {
+		write(t, filepath.Join(dst, f), "the machine's", 0o644)
+	}
+	os.Symlink("/etc", filepath.Join(dst, "link"))
+	var said []string
+	c := (&localServer{dir: guest}).dial(t)
+	opts := UploadOptions{Changes: true, Delete: true, Claim: true, Exclude: []string{"*.log", "build/"},
+		Progress: func(f string, a ...any) { said = append(said, fmt.Sprintf(f, a...)) }}
+	if err := c.UploadTree(context.Background(), src, dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"a": true, "sub/b": true, "stale": false, "sub/stale": false, "old": false, "link": false,
+		"keep.log": true, "logs/deep/y.log": true, "build/out": true, ".envrun/key": true, "sub/.envrun/state": true,
+	} {
+		if _, err := os.Lstat(filepath.Join(dst, f)); (err == nil) != want {
+			t.Errorf("%s on the machine: there = %v, want %v", f, err == nil, want)
+		}
+	}
+	if !slices.Contains(said, "remove 4 path(s) from "+dst+" that the source does not have") {
+		t.Errorf("progress said %q, want 4 removals (stale, sub/stale, old, link)", said)
+	}
+	if _, err := os.Stat("/etc/passwd"); err != nil {
+		t.Errorf("a removal went through the link: %v", err)
+	}
+}
+
+func TestExtras(t *testing.T) {
+	tree := Tree{".": {}, "a": {}, "d": {}, "d/x": {}}
+	listed := []string{"./a", "./d", "./d/x", "./d/y", "./gone", "./gone/z", "./gone/z/w", "./n.log", "./.envrun", "./.envrun/k",
+		"./logs", "./logs/old", "./logs/deep", "./logs/deep/y.log", ""}
+	got := extras(listed, tree, ignore.New("/src", []string{"*.log"}))
+	if want := []string{"d/y", "gone", "logs/old"}; !slices.Equal(got, want) {
+		t.Errorf("extras %v, want %v", got, want)
 	}
 }

@@ -48,6 +48,11 @@ type Env struct {
 // Driver describes a provider before it is opened.
 type Driver struct {
 	Name string
+	// OwnClock is set for backends whose machines keep a clock of their
+	// own (VMs): one restored from a snapshot or resumed from a saved state
+	// wakes with the clock it had then, which the engine sets to the
+	// host's. Containers share the host's clock.
+	OwnClock bool
 	// NotBuilt is non-nil when this envrun was built without the provider
 	// (libvirt needs cgo and a build tag); it says how to build it in.
 	NotBuilt error
@@ -113,8 +118,12 @@ type Instance struct {
 	ID      string // the backend's identity: container ID, domain UUID
 	Created bool   // Up created it just now
 	Started bool   // Up started it (it was stopped or just created)
-	Addr    string // SSH address, host:port
-	User    string
+	// Woke is set when the machine started from a saved state (a
+	// snapshot's memory, a suspend's managed save) and so has the clock it
+	// had then; with Driver.OwnClock the engine sets it to the host's.
+	Woke bool
+	Addr string // SSH address, host:port
+	User string
 	// HostKey is the machine's SSH host key as the provider learned it
 	// (Docker: the key envrun installed through the API; libvirt and
 	// VirtualBox: the key first contact read back). The engine is the only

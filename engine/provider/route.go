@@ -57,9 +57,16 @@ func (j *JumpHost) Mux() sshmux.Dest { return sshmux.Dest{User: j.User, Host: j.
 // for the jump host even when the machine's comes from `ssh -F`. It uses
 // the connection to j envrun shares while one is up (an envrun command
 // a moment ago, or the one running Ansible), and makes its own otherwise.
+//
+// The shared connection's socket is given with -S, never as a
+// ControlPath option: Ansible takes any argument containing "ControlPath"
+// for the user's own and then gives its master connection none, so that
+// each of its tasks would log in anew through the jump host.
 func (j *JumpHost) ProxyCommand() string {
 	parts := []string{"ssh", "-o", "BatchMode=yes"}
-	parts = append(parts, j.Mux().ClientOptions()...)
+	if p := j.Mux().Path(); p != "" {
+		parts = append(parts, "-o", "ControlMaster=no", "-S", p)
+	}
 	parts = append(parts, "-W", "%h:%p")
 	for _, a := range j.Mux().Args() {
 		if a != "--" {

@@ -62,7 +62,10 @@ func Run(ctx context.Context, s spec.Step, m *spec.Machine, t Target, out Output
 			Exclude:    s.Exclude,
 			Changes:    s.Sync != spec.SyncFull,
 			Changed:    out.Changed,
-			Privileged: s.Privileged,
+			Privileged: s.Privileged || s.Chown != "",
+			Claim:      s.Folder != nil,
+			Chown:      s.Chown,
+			Delete:     s.Folder != nil,
 			Progress:   out.Debugf,
 			Warnf:      out.Warnf,
 		})

@@ -8,8 +8,9 @@ import (
 // FillDefaults is the step between loading and Validate (load → defaults →
 // validate, as lima's FillDefault): it fills every key the Envfile left
 // out with the schema's Default, and the defaults computed from other
-// settings (a machine's hostname is its name). It fills only what was left
-// out, so it can run again after more steps were added.
+// settings (a machine's hostname is its name), and puts the upload of each
+// rsync synced folder before its machine's steps (RsyncStep). It fills only
+// what was left out, so it can run again after more steps were added.
 func FillDefaults(e *Envfile) {
 	for _, n := range e.Networks {
 		fillKeys(EnvfileSchema.Table("network"), n.Given, n)
@@ -19,9 +20,14 @@ func FillDefaults(e *Envfile) {
 	}
 	for _, m := range e.Machines {
 		FillMachineDefaults(e, m)
-		for i, s := range m.Steps {
-			FillStepDefaults(s, i+1)
+		n := 0
+		for _, s := range m.Steps {
+			if !IsRsync(s) {
+				n++
+				FillStepDefaults(s, n)
+			}
 		}
+		fillRsyncSteps(m)
 	}
 	for i, s := range e.Steps {
 		FillStepDefaults(s, i+1)

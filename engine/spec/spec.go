@@ -277,6 +277,40 @@ type SyncedFolder struct {
 	Guest string
 	Owner string // the guest user that owns it, where the provider can say; "" for the provider's choice
 	Group string // the guest group, likewise
+	Type  string // how it is shared: "" for the provider's own way, or one of SyncedFolderTypes
+	// Exclude are .gitignore patterns, relative to Host, of paths an
+	// rsync folder does not copy (.envrun never is). Rsync folders only.
+	Exclude []string
+}
+
+// The synced folder types an Envfile can ask for. virtiofs and 9p are
+// libvirt's file systems shared with the guest; rsync is a copy made by
+// envrun over SSH on every provider (see RsyncStep).
+const (
+	SyncedVirtiofs = "virtiofs"
+	Synced9p       = "9p"
+	SyncedRsync    = "rsync"
+)
+
+// SyncedFolderTypes are the values of a synced folder's type.
+var SyncedFolderTypes = []string{SyncedVirtiofs, Synced9p, SyncedRsync}
+
+// Mounted reports whether the provider shares the folder itself (a bind
+// mount, a shared folder, a file system in the domain), as opposed to an
+// rsync folder, which envrun copies.
+func (sf SyncedFolder) Mounted() bool { return sf.Type != SyncedRsync }
+
+// MountedFolders are the synced folders the provider shares itself: every
+// one but the rsync folders, which no provider mounts (envrun copies them
+// with a step, see RsyncStep). Providers make and check these only.
+func (m *Machine) MountedFolders() []SyncedFolder {
+	var out []SyncedFolder
+	for _, sf := range m.SyncedFolders {
+		if sf.Mounted() {
+			out = append(out, sf)
+		}
+	}
+	return out
 }
 
 // SSH is how envrun, OpenSSH and Ansible log in to a machine, beyond its
@@ -432,6 +466,13 @@ type File struct {
 	Sync string
 	// Privileged writes as root (through sudo unless the user is root).
 	Privileged bool
+	// Folder is set on the upload of an rsync synced folder: a step the
+	// defaults step makes (RsyncStep), not one the Envfile wrote.
+	Folder *SyncedFolder
+	// Chown, when set ("USER:GROUP", or "USER:" for the user's login
+	// group), owns what the upload writes; it implies Privileged. Only
+	// an rsync folder with owner or group sets it.
+	Chown string
 }
 
 // How a file step's re-run sends a folder.

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -361,6 +362,19 @@ func (v *validator) machines() {
 			if rel, err := filepath.Rel(stateDir, sf.Host); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
 				v.add(m.Pos, "%s: synced folder %s is envrun's state folder, which holds the environment's private key: it is never shared", what, sf.Host)
 			}
+			if sf.Type == SyncedRsync {
+				home := "/home/" + m.User
+				if m.User == "root" {
+					home = "/root"
+				}
+				if g := path.Clean(sf.Guest); !path.IsAbs(g) || g == "/" || g == home {
+					v.add(m.Pos, "%s: synced folder %s: an rsync folder's guest path is an absolute folder other than / and %s, the user's home: "+
+						"the copy removes there what the host folder does not have (with the machine's authorized_keys)", what, sf.Guest, home)
+				}
+			}
+			if len(sf.Exclude) > 0 && sf.Type != SyncedRsync {
+				v.add(m.Pos, "%s: synced folder %s: exclude is for type = \"rsync\" folders, which envrun copies; a mounted folder shows the whole host folder", what, sf.Guest)
+			}
 		}
 		for _, bad := range nonFinite("vars", m.Vars) {
 			v.add(m.Pos, "%s: %s: Ansible has no such number", what, bad)
@@ -428,6 +442,9 @@ func (v *validator) steps(owner string, steps []Step) {
 	for _, s := range steps {
 		info := s.Info()
 		what := fmt.Sprintf("%s: %s step %q", owner, info.Kind, info.Name)
+		if f, ok := s.(*File); ok && f.Folder != nil {
+			what = fmt.Sprintf("%s: synced folder %s", owner, f.Destination)
+		}
 		if prev := seen[info.Name]; prev != nil {
 			v.add(info.Pos, "%s: step name %q is used twice (first at %s)", owner, info.Name, prev.Info().Pos)
 		}
@@ -457,6 +474,16 @@ func (v *validator) checkStep(what string, s Step) {
 			}
 		}
 	case *File:
+		if s.Folder != nil {
+			// An rsync folder's upload: the folder's own checks (above)
+			// cover .envrun.
+			if fi, err := os.Stat(s.Source); err != nil {
+				v.add(info.Pos, "%s: host folder %s does not exist", what, v.rel(s.Source))
+			} else if !fi.IsDir() {
+				v.add(info.Pos, "%s: %s is a file: an rsync folder copies a folder (a file { } step copies a file)", what, v.rel(s.Source))
+			}
+			break
+		}
 		v.fileExists(info.Pos, what, "source", s.Source, true)
 		if slices.Contains(strings.Split(filepath.ToSlash(s.Source), "/"), statedir.Name) {
 			v.add(info.Pos, "%s: source %s is inside %s, the environment's private folder (its key, state and lock): envrun never uploads it", what, v.rel(s.Source), statedir.Name)

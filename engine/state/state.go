@@ -116,8 +116,8 @@ func (d Dir) Mkdir(elem ...string) (string, error) {
 // nothing else.
 var (
 	ownFiles    = []string{".gitignore", "id_ed25519", "id_ed25519.pub", "known_hosts", "state.json", "ssh_config", "timings.json", "last.log"}
-	ownPatterns = []string{"console-*.log", ".*.tmp*"} // libvirt's serial logs; WriteFile's temporaries
-	ownDirs     = []string{"ansible"}                  // an Ansible step's inventory, extra vars and sockets
+	ownPatterns = []string{"console-*.log", "forward-*.json", "forward-*.lock", "forward-*.log", ".*.tmp*"} // libvirt's serial logs and port forwarders; WriteFile's temporaries
+	ownDirs     = []string{"ansible"}                                                                       // an Ansible step's inventory, extra vars and sockets
 )
 
 // RemoveOwn removes the files and folders envrun makes in the state folder,

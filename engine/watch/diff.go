@@ -90,7 +90,7 @@ func machineSettings(m *spec.Machine) map[string]any {
 		"cpus":           m.CPUs,
 		"memory":         m.Memory,
 		"ports":          m.Ports,
-		"synced_folders": m.SyncedFolders,
+		"synced_folders": m.MountedFolders(), // an rsync folder is a step
 	}
 	for name, o := range m.Providers {
 		out[name] = o.Values

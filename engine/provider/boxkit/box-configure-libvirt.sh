@@ -66,6 +66,10 @@ for kdir in /lib/modules/*; do
 		rm -rf "${kdir:?}/kernel/$d"
 	done
 	depmod -a "$(basename "$kdir")"
+	# Synced folders are virtiofs or 9p over virtio (fs/fuse, fs/9p, net/9p): those stay.
+	for mod in virtiofs 9p 9pnet_virtio; do
+		modinfo -k "$(basename "$kdir")" "$mod" >/dev/null || { echo "box-configure-libvirt: kernel $(basename "$kdir") has no $mod module: synced folders need it" >&2; exit 1; }
+	done
 done
 update-initramfs -u -k all >/dev/null
 

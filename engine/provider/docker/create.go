@@ -113,7 +113,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 				nat.PortBinding{HostIP: pt.HostIP, HostPort: strconv.Itoa(pt.Host)})
 		}
 	}
-	for _, sf := range m.SyncedFolders {
+	for _, sf := range m.MountedFolders() {
 		cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{Type: mount.TypeBind, Source: sf.Host, Target: sf.Guest})
 		if hidden, ok := provider.StateInside(ef, sf); ok {
 			cs.HostConfig.Mounts = append(cs.HostConfig.Mounts, mount.Mount{

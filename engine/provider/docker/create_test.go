@@ -30,7 +30,10 @@ func TestBuildCreateSpec(t *testing.T) {
 		},
 		Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {HostIP: "127.0.0.1", Host: 5353, Guest: 53, Protocol: "udp"}},
 		// The second holds the project folder, and with it .envrun/: hidden.
-		SyncedFolders: []spec.SyncedFolder{{Host: "/home/u/proj/src", Guest: "/src"}, {Host: "/home/u", Guest: "/home/u-host"}},
+		// The third is an rsync folder: envrun copies it, Docker does not
+		// mount it (the golden file has no mount of /vagrant).
+		SyncedFolders: []spec.SyncedFolder{{Host: "/home/u/proj/src", Guest: "/src"}, {Host: "/home/u", Guest: "/home/u-host"},
+			{Host: "/home/u/proj", Guest: "/vagrant", Type: spec.SyncedRsync}},
 		Providers: map[string]spec.Options{"docker": {Values: map[string]any{
 			"privileged": true, "env": map[string]any{"B": "2", "A": "1"}, "cmd": "exec /sbin/init",
 		}}},

@@ -79,10 +79,13 @@ func validate(ef *spec.Envfile) error {
 		if o.Image == "" && o.Build == "" && m.Box == "" {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q has no box: set `box \"debian/bookworm\"` or docker.image", m.Name))
 		}
-		for _, sf := range m.SyncedFolders {
+		for _, sf := range m.MountedFolders() { // envrun copies rsync folders itself
+			if sf.Type != "" {
+				errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: type %q is libvirt's; on Docker a synced folder is a bind mount (or type = \"rsync\", a copy): leave type out", m.Name, sf.Guest, sf.Type))
+			}
 			if sf.Owner != "" || sf.Group != "" {
 				errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: owner and group are not supported on Docker: a bind mount shows the host's owners, "+
-					"and the machine's user takes the host user's uid and gid so it can write the folder (docs/machines.md); leave them out", m.Name, sf.Guest))
+					"and the machine's user takes the host user's uid and gid so it can write the folder (docs/machines.md); leave them out, or make it type = \"rsync\", a copy", m.Name, sf.Guest))
 			}
 		}
 	}

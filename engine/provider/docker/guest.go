@@ -138,13 +138,14 @@ func (p *onEngine) options(m *spec.Machine) (*Options, error) {
 // unless root owns it (root's files stay root's: the guest user cannot
 // write them, and up says so). nil when the machine has no synced folder.
 func (p *onEngine) folderOwner(m *spec.Machine) *ids {
-	if len(m.SyncedFolders) == 0 {
+	folders := m.MountedFolders() // an rsync folder's copy is the machine user's
+	if len(folders) == 0 {
 		return nil
 	}
 	if uid := os.Getuid(); uid != 0 {
 		return &ids{uid, os.Getgid()}
 	}
-	fi, err := os.Stat(m.SyncedFolders[0].Host)
+	fi, err := os.Stat(folders[0].Host)
 	if err != nil {
 		return nil
 	}
@@ -161,7 +162,7 @@ func (p *onEngine) warnRootFolders(m *spec.Machine) {
 	if os.Getuid() != 0 || m.User == "root" {
 		return
 	}
-	for _, sf := range m.SyncedFolders {
+	for _, sf := range m.MountedFolders() {
 		fi, err := os.Stat(sf.Host)
 		if err != nil {
 			continue

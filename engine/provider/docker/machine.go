@@ -215,7 +215,7 @@ func (p *onEngine) createOnce(ctx context.Context, m *spec.Machine, freePorts bo
 	if img, ok, err := p.pendingImage(ctx, m); err != nil {
 		return nil, err
 	} else if ok {
-		for _, sf := range m.SyncedFolders {
+		for _, sf := range m.MountedFolders() {
 			if err := os.MkdirAll(sf.Host, 0o755); err != nil {
 				return nil, fmt.Errorf("synced folder: %w", err)
 			}
@@ -234,7 +234,7 @@ func (p *onEngine) createOnce(ctx context.Context, m *spec.Machine, freePorts bo
 		return nil, err
 	}
 	done()
-	for _, sf := range m.SyncedFolders {
+	for _, sf := range m.MountedFolders() {
 		if err := os.MkdirAll(sf.Host, 0o755); err != nil {
 			return nil, fmt.Errorf("synced folder: %w", err)
 		}

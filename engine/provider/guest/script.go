@@ -48,14 +48,27 @@ type Addr struct {
 	Prefix string // "172.20.1.20/24"
 }
 
-// Mount is a VirtualBox shared folder mounted at Guest; Mask, when set, is
-// the path under Guest where the environment's .envrun/ appears, hidden
-// under an empty read-only tmpfs as the Docker provider hides it.
+// Mount is a shared folder, tagged Name, mounted at Guest; Mask, when
+// set, is the path under Guest where the environment's .envrun/ appears,
+// hidden under an empty read-only tmpfs as the Docker provider hides it.
 type Mount struct {
 	Name, Guest, Mask string
+	// Type is the guest's file system: "" for a VirtualBox shared folder
+	// (vboxsf), "virtiofs" or "9p" for libvirt's.
+	Type string
+	// Options are the mount's own options (9p's transport and message
+	// size), before nofail.
+	Options string
 	// Owner and Group own the folder in the guest (vboxsf's uid and gid):
 	// "" is the machine's user and that user's group.
 	Owner, Group string
+}
+
+// fsModules are the kernel modules a guest file system needs (the
+// transport's too: 9p over virtio).
+var fsModules = map[string][]string{
+	"virtiofs": {"virtiofs"},
+	"9p":       {"9p", "9pnet_virtio"},
 }
 
 // ReportLine is the line the guest writes for report r with key.
@@ -187,24 +200,14 @@ func (g *Setup) Script() string {
 			w(`done`)
 		}
 	}
+	g.writeModules(w)
 	for _, m := range g.Mounts {
 		w("")
-		w("# Shared folder %s (needs the VirtualBox Guest Additions), in /etc/fstab so that a reboot", m.Name)
-		w("# mounts it again%s.", map[bool]string{true: ", with .envrun/ (the environment's key) under an empty read-only tmpfs", false: ""}[m.Mask != ""])
-		w(`mkdir -p %s`, q(m.Guest))
-		uid, gid := `"$(id -u "$user")"`, `"$(id -g "$user")"`
-		if m.Owner != "" {
-			w(`id -u %s >/dev/null 2>&1 || fail %s`, q(m.Owner), q("synced folder "+m.Guest+": no user "+m.Owner+" in the machine (owner)"))
-			uid, gid = fmt.Sprintf(`"$(id -u %s)"`, q(m.Owner)), fmt.Sprintf(`"$(id -g %s)"`, q(m.Owner))
+		if m.Type == "" {
+			g.writeSharedFolder(w, m)
+		} else {
+			writeFileSystem(w, m)
 		}
-		if m.Group != "" {
-			w(`getent group %s >/dev/null || fail %s`, q(m.Group), q("synced folder "+m.Guest+": no group "+m.Group+" in the machine (group)"))
-			gid = fmt.Sprintf(`"$(getent group %s | cut -d: -f3)"`, q(m.Group))
-		}
-		w(`line=$(printf '%%s %%s vboxsf uid=%%s,gid=%%s,nofail 0 0' %s %s %s %s)`, q(m.Name), q(fstabPath(m.Guest)), uid, gid)
-		w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
-		w(`mountpoint -q %s || mount %s || fail %s`, q(m.Guest), q(m.Guest),
-			q("cannot mount the shared folder "+m.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))
 		if m.Mask != "" {
 			w(`line=%s`, q(fmt.Sprintf("tmpfs %s tmpfs ro,size=4k,mode=000,nofail,x-systemd.requires-mounts-for=%s 0 0", fstabPath(m.Mask), fstabPath(m.Guest))))
 			w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
@@ -220,6 +223,75 @@ func (g *Setup) Script() string {
 	w("# sshd takes its new settings; this session survives the restart.")
 	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
 	return b.String()
+}
+
+// writeSharedFolder mounts VirtualBox shared folder m.
+func (g *Setup) writeSharedFolder(w func(string, ...any), m Mount) {
+	q := shquote.Quote
+	w("# Shared folder %s (needs the VirtualBox Guest Additions), in /etc/fstab so that a reboot", m.Name)
+	w("# mounts it again%s.", maskNote(m))
+	w(`mkdir -p %s`, q(m.Guest))
+	uid, gid := `"$(id -u "$user")"`, `"$(id -g "$user")"`
+	if m.Owner != "" {
+		w(`id -u %s >/dev/null 2>&1 || fail %s`, q(m.Owner), q("synced folder "+m.Guest+": no user "+m.Owner+" in the machine (owner)"))
+		uid, gid = fmt.Sprintf(`"$(id -u %s)"`, q(m.Owner)), fmt.Sprintf(`"$(id -g %s)"`, q(m.Owner))
+	}
+	if m.Group != "" {
+		w(`getent group %s >/dev/null || fail %s`, q(m.Group), q("synced folder "+m.Guest+": no group "+m.Group+" in the machine (group)"))
+		gid = fmt.Sprintf(`"$(getent group %s | cut -d: -f3)"`, q(m.Group))
+	}
+	w(`line=$(printf '%%s %%s vboxsf uid=%%s,gid=%%s,nofail 0 0' %s %s %s %s)`, q(m.Name), q(fstabPath(m.Guest)), uid, gid)
+	w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
+	w(`mountpoint -q %s || mount %s || fail %s`, q(m.Guest), q(m.Guest),
+		q("cannot mount the shared folder "+m.Guest+": the box needs the VirtualBox Guest Additions (vboxsf)"))
+}
+
+// writeFileSystem mounts m, a file system the hypervisor shares under tag
+// m.Name (libvirt's virtiofs or 9p), from /etc/fstab.
+func writeFileSystem(w func(string, ...any), m Mount) {
+	q := shquote.Quote
+	w("# Synced folder %s (%s, tag %s), in /etc/fstab so that a reboot mounts it again%s.", m.Guest, m.Type, m.Name, maskNote(m))
+	w(`mkdir -p %s`, q(m.Guest))
+	opts := "nofail"
+	if m.Options != "" {
+		opts = m.Options + "," + opts
+	}
+	w(`line=%s`, q(fmt.Sprintf("%s %s %s %s 0 0", m.Name, fstabPath(m.Guest), m.Type, opts)))
+	w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
+	w(`mountpoint -q %s || out=$(mount %s 2>&1) || fail %s"$out"`, q(m.Guest), q(m.Guest),
+		q("cannot mount the synced folder "+m.Guest+" ("+m.Type+", tag "+m.Name+"): "))
+}
+
+func maskNote(m Mount) string {
+	if m.Mask == "" {
+		return ""
+	}
+	return ", with .envrun/ (the environment's key) under an empty read-only tmpfs"
+}
+
+// writeModules loads the kernel modules of the mounts' file systems, now
+// and at every boot (modules-load.d, read before /etc/fstab is mounted),
+// and says when the guest's kernel has none.
+func (g *Setup) writeModules(w func(string, ...any)) {
+	var mods []string
+	seen := map[string]bool{}
+	for _, m := range g.Mounts {
+		for _, mod := range fsModules[m.Type] {
+			if !seen[mod] {
+				seen[mod] = true
+				mods = append(mods, mod)
+			}
+		}
+	}
+	if len(mods) == 0 {
+		return
+	}
+	w("")
+	w("# The synced folders' file systems, loaded now and at every boot: the box's kernel must have them.")
+	w(`for mod in %s; do`, strings.Join(mods, " "))
+	w(`	modprobe -q "$mod" || fail "the machine's kernel ($(uname -r)) has no $mod module: synced folders need a box whose kernel has it"`)
+	w(`done`)
+	w(`printf '%%s\n' %s >/etc/modules-load.d/envrun.conf`, strings.Join(mods, " "))
 }
 
 // growRoot grows the root file system to the end of its disk: the whole

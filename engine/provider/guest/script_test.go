@@ -32,6 +32,10 @@ func TestScriptGolden(t *testing.T) {
 			HostKey: &HostKeyReport{Device: "/dev/ttyS0", Nonce: "00112233445566778899aabbccddeeff"},
 			Addrs:   []Addr{{MAC: "08:00:27:ae:1f:98", Prefix: "172.20.1.20/24"}},
 			Mounts:  []Mount{{Name: "envrun1", Guest: "/src dir", Mask: "/src dir/.envrun"}, {Name: "envrun2", Guest: "/data"}, {Name: "envrun3", Guest: "/var/www", Owner: "www-data", Group: "adm"}}}},
+		{"libvirt-folders.sh", Setup{User: "vagrant", BoxUser: "vagrant", AuthorizedKey: envKey, RemoveKeys: InsecureKeyBodies(),
+			Hostname: "web", Short: "web", HostIP: "10.0.0.6",
+			Mounts: []Mount{{Name: "envrun1", Guest: "/vagrant", Mask: "/vagrant/.envrun", Type: "virtiofs"},
+				{Name: "envrun2", Guest: "/srv/my data", Type: "9p", Options: "trans=virtio,version=9p2000.L,msize=262144"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

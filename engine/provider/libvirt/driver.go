@@ -28,6 +28,7 @@ import (
 var Driver = &provider.Driver{
 	Name:     "libvirt",
 	NotBuilt: notBuilt,
+	OwnClock: true,
 	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
 		_, err := decodeOptions(m, "")
 		return err
@@ -87,13 +88,13 @@ func validate(ef *spec.Envfile) error {
 		if len(m.Networks) == 0 {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q has no network: on libvirt a machine is reached at its static address, so it needs `networks = { NET = \"IP\" }`", m.Name))
 		}
-		if len(m.Ports) > 0 {
-			errs = append(errs, spec.Errorf(m.Pos, "machine %q: ports are not supported on libvirt yet: reach the machine at its static IP (%s)", m.Name, m.IP()))
-		}
-		if len(m.SyncedFolders) > 0 {
-			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced_folders are not supported on libvirt yet: copy files with a file { } step", m.Name))
+		for _, pt := range m.Ports {
+			if pt.Protocol != "tcp" {
+				errs = append(errs, spec.Errorf(m.Pos, "machine %q: port %s: libvirt forwards tcp ports only (envrun's forwarder carries streams): reach a udp port at the machine's static IP (%s)", m.Name, pt, m.IP()))
+			}
 		}
 		uri := o.uri()
+		errs = append(errs, checkFolders(m, uri)...)
 		if isLocal(uri) {
 			for _, f := range []struct{ key, path string }{{"kernel", o.Kernel}, {"initrd", o.Initrd}} {
 				if f.path == "" {

@@ -182,8 +182,9 @@ func lverr(err error, format string, args ...any) error {
 }
 
 // domainType is the domain type of the connection: what the Options say,
-// else kvm where the host offers it (libvirt lists it, and, on this host,
-// the CPU has hardware virtualization), else qemu (software emulation).
+// else kvm where the host offers it (libvirt lists it, and the host's CPU
+// has hardware virtualization: canVirtualize), else qemu (software
+// emulation).
 // libvirt's test driver offers only "test".
 func (p *Provider) domainType(uri string, o *Options) (string, error) {
 	if o.Driver != "" {
@@ -214,7 +215,7 @@ func (p *Provider) domainType(uri string, o *Options) (string, error) {
 		}
 	}
 	switch {
-	case slices.Contains(offered, "kvm") && (!isLocal(uri) || hostHasVirtualization()):
+	case slices.Contains(offered, "kvm") && canVirtualize(caps, isLocal(uri)):
 		t = "kvm"
 	case slices.Contains(offered, "qemu"):
 		t = "qemu"
@@ -234,6 +235,23 @@ func hostArch(caps libvirtxml.Caps) string {
 		return caps.Host.CPU.Arch
 	}
 	return "hvm"
+}
+
+// canVirtualize reports whether the libvirt host's CPU has hardware
+// virtualization (vmx, svm) as its capabilities list the CPU's features:
+// a host can offer kvm (a /dev/kvm is there) where qemu then fails to
+// start a KVM guest ("failed to set MSR"), as a VM without nested
+// virtualization does. Capabilities without a feature list say nothing:
+// this host's /proc/cpuinfo decides when libvirt is local, libvirt's
+// offer when it is not.
+func canVirtualize(caps libvirtxml.Caps, local bool) bool {
+	if cpu := caps.Host.CPU; cpu != nil && len(cpu.FeatureFlags) > 0 {
+		if f := cpu.Features; f != nil && (f.VMX != nil || f.SVM != nil) {
+			return true
+		}
+		return slices.ContainsFunc(cpu.FeatureFlags, func(f libvirtxml.CapsHostCPUFeatureFlag) bool { return f.Name == "vmx" || f.Name == "svm" })
+	}
+	return !local || hostHasVirtualization()
 }
 
 // hostHasVirtualization reports whether this host's CPU advertises

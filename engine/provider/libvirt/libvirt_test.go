@@ -669,3 +669,28 @@ func TestForeignNamesakesUntouched(t *testing.T) {
 		t.Errorf("Networks lists the foreign network: %+v, %v", ns, err)
 	}
 }
+
+// TestCanVirtualize: kvm only where the libvirt host's CPU lists vmx or
+// svm (this CI machine offers kvm through a /dev/kvm whose guests fail
+// with "failed to set MSR", its CPU listing neither).
+func TestCanVirtualize(t *testing.T) {
+	for _, c := range []struct {
+		name, cpu string
+		local     bool
+		want      bool
+	}{
+		{"flags without vmx or svm", `<feature name='hypervisor'/><feature name='avx2'/>`, false, false},
+		{"vmx flag", `<feature name='vmx'/><feature name='avx2'/>`, false, true},
+		{"svm flag", `<feature name='svm'/>`, true, true},
+		{"old-style features element", `<feature name='ht'/><features><svm/></features>`, false, true},
+		{"no feature list, remote: libvirt's offer", ``, false, true},
+	} {
+		var caps libvirtxml.Caps
+		if err := caps.Unmarshal(`<capabilities><host><cpu><arch>x86_64</arch>` + c.cpu + `</cpu></host></capabilities>`); err != nil {
+			t.Fatal(err)
+		}
+		if got := canVirtualize(caps, c.local); got != c.want {
+			t.Errorf("%s: canVirtualize = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"libvirt.org/go/libvirt"
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/envrun/envrun/engine/pause"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/timing"
@@ -84,7 +85,7 @@ func (p *Provider) SaveSnapshot(ctx context.Context, name, snap, meta string) er
 	s, err := d.dom.CreateSnapshotXML(x, 0)
 	done()
 	if err != nil {
-		return lverr(err, "snapshot %s of VM %s", snap, d.def.Name)
+		return foldersNoSave(d.def, lverr(err, "snapshot %s of VM %s", snap, d.def.Name), "snapshot it while it is halted")
 	}
 	s.Free()
 	return nil
@@ -114,12 +115,16 @@ func (p *Provider) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap st
 	if err != nil {
 		return nil, lverr(err, "revert VM %s to snapshot %s", d.def.Name, snap)
 	}
+	if err := pause.At(ctx, "snapshot-reverted:"+m.Name); err != nil {
+		return nil, err
+	}
 	inst, err := p.Up(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	inst.SnapshotMeta = sx.Description
 	inst.Started = true
+	inst.Woke = true
 	return inst, nil
 }
 
@@ -193,6 +198,9 @@ func (p *Provider) DeleteSnapshot(ctx context.Context, name, snap string) error 
 // Suspend saves machine name's memory to disk and stops it (a managed
 // save); the next start carries on from there.
 func (p *Provider) Suspend(ctx context.Context, name string) error {
+	if err := p.stopPorts(name); err != nil {
+		return err
+	}
 	d, err := p.findDomain(ctx, name)
 	if err != nil {
 		return err
@@ -203,7 +211,7 @@ func (p *Provider) Suspend(ctx context.Context, name string) error {
 	defer d.free()
 	defer timing.Start(ctx, "managed save")()
 	if err := d.dom.ManagedSave(0); err != nil {
-		return lverr(err, "save VM %s", d.def.Name)
+		return foldersNoSave(d.def, lverr(err, "save VM %s", d.def.Name), "halt it instead")
 	}
 	return nil
 }
@@ -218,11 +226,22 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 		return fmt.Errorf("%s is not created", name)
 	}
 	defer d.free()
+	var pp *pendingPorts
+	if m := p.env.Envfile.Machine(name); m != nil {
+		if pp, err = p.preparePorts(m); err != nil {
+			return err
+		}
+	}
 	if err := d.dom.Create(); err != nil {
+		pp.abandon()
 		return lverr(err, "resume VM %s", d.def.Name)
 	}
 	if d.meta.IP == "" {
+		pp.abandon()
 		return nil
+	}
+	if err := pp.start(&provider.Instance{Addr: d.meta.sshAddr()}); err != nil {
+		return err
 	}
 	// A guest restored from its managed save answers a moment later (under
 	// software emulation, seconds): resumed means reachable, as after up.
@@ -362,6 +381,9 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 		return nil, lverr(err, "define VM %s anew", d.def.Name)
 	}
 	dom.Free()
+	if err := pause.At(ctx, "domain-redefined:"+m.Name); err != nil {
+		return nil, err
+	}
 	inst, err := p.Up(ctx, m)
 	if err != nil {
 		return nil, err

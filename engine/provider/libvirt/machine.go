@@ -104,8 +104,27 @@ func (p *Provider) findDomain(ctx context.Context, name string) (*domainRef, err
 	return nil, nil
 }
 
-// Up creates, or starts, machine m's domain.
+// Up creates, or starts, machine m's domain, and starts the forwarder of
+// its ports (their host ports bound before anything else, so that a port
+// in use fails with nothing made).
 func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
+	pp, err := p.preparePorts(m)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := p.up(ctx, m)
+	if err != nil {
+		pp.abandon()
+		return nil, err
+	}
+	if err := pp.start(inst); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// up creates, or starts, machine m's domain.
+func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance, error) {
 	o, err := decodeOptions(m, p.env.Envfile.Dir)
 	if err != nil {
 		return nil, err
@@ -163,6 +182,7 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		}
 		p.env.UI.Infof(m.Name, "starting VM %s (was %s)", d.def.Name, stateName(state))
 		p.resetConsole(m.Name)
+		inst.Woke = suspended(d.dom)
 		if err := d.dom.Create(); err != nil {
 			return nil, lverr(err, "start VM %s", d.def.Name)
 		}
@@ -223,6 +243,7 @@ func (p *Provider) params(uri string, m *spec.Machine, o *Options, b *boxVols, d
 	if isLocal(uri) {
 		dp.Console = p.consolePath(m.Name)
 	}
+	dp.Folders = planFolders(p.env.Envfile, m, defaultVirtiofs(uri))
 	return dp, nil
 }
 
@@ -320,7 +341,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	}
 	meta := machineMeta{
 		Project: p.env.Project, Machine: m.Name, Envfile: p.env.Envfile.Path, User: m.User,
-		Box: m.Box, Pool: PoolName, Volume: volName,
+		Box: m.Box, Pool: PoolName, Volume: volName, Folders: folderSig(dp.Folders),
 	}
 	if ip := m.IP(); ip.IsValid() {
 		meta.IP = ip.String()
@@ -329,6 +350,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, err
 	}
 	dp.Meta = meta
+	warnRootFolders(p.env.UI, m, dp.Folders)
 	x, err := domainXML(dp)
 	if err != nil {
 		return nil, err
@@ -373,6 +395,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			Hostname:   m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP,
 			GrowRoot: capacity > b.Meta.VirtualSize,
 			SSHPort:  m.SSH.Port,
+			Mounts:   guestMounts(dp.Folders),
 		},
 	})
 	if err != nil {
@@ -451,6 +474,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 		return
 	}
 	warnPort(p.env.UI, m, meta)
+	warnFolders(p.env.UI, m, meta, dp.Folders)
 	if h, err := configHash(dp, m.Hostname); err == nil && h != meta.Config {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
@@ -604,6 +628,9 @@ func deleteVolume(pool *libvirt.StoragePool, name string) error {
 // Halt shuts the machine down with the ACPI power button, and pulls the
 // plug when it has not powered off within its halt_timeout.
 func (p *Provider) Halt(ctx context.Context, name string) error {
+	if err := p.stopPorts(name); err != nil {
+		return err
+	}
 	d, err := p.findDomain(ctx, name)
 	if d == nil || err != nil {
 		return err
@@ -661,6 +688,9 @@ func (p *Provider) halt(ctx context.Context, d *domainRef, timeout time.Duration
 // Destroy removes machine name's domain and overlay, on whichever of the
 // environment's connections it is, and its console log.
 func (p *Provider) Destroy(ctx context.Context, name string) error {
+	if err := p.stopPorts(name); err != nil {
+		return err
+	}
 	for _, uri := range p.uris {
 		d, err := p.lookupDomain(ctx, uri, name)
 		if err != nil {
@@ -783,6 +813,9 @@ func (p *Provider) overlays(c *libvirt.Connect) ([]string, error) {
 
 func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, bool) {
 	ms, _, ok := domainMachine(dom, p.env.Project)
+	if ok && ms.State == provider.Running {
+		ms.Ports = p.boundPorts(ms.Name)
+	}
 	return ms, ok
 }
 

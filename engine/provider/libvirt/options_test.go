@@ -1,6 +1,10 @@
 package libvirt
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +108,91 @@ func TestDefaultURI(t *testing.T) {
 	}
 }
 
+// checkFolders, with and without virtiofsd on the host: what validate
+// says of synced folders before anything is made.
+func TestCheckFolders(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pos := spec.Pos{File: "Envfile.lua", Line: 7}
+	m := func(sf ...spec.SyncedFolder) *spec.Machine {
+		return &spec.Machine{Name: "web", Pos: pos, SyncedFolders: sf}
+	}
+	tests := []struct {
+		name      string
+		m         *spec.Machine
+		uri       string
+		virtiofsd string
+		wantErr   string
+	}{
+		{name: "none, on a remote libvirt", m: m(), uri: "qemu+ssh://host/system"},
+		{name: "virtiofs and 9p", m: m(spec.SyncedFolder{Host: dir, Guest: "/vagrant"}, spec.SyncedFolder{Host: dir, Guest: "/data", Type: "9p"}),
+			uri: "qemu:///system", virtiofsd: "/usr/lib/qemu/virtiofsd"},
+		{name: "9p without virtiofsd", m: m(spec.SyncedFolder{Host: dir, Guest: "/data", Type: "9p"}), uri: "qemu:///system"},
+		{name: "no type without virtiofsd: 9p", m: m(spec.SyncedFolder{Host: dir, Guest: "/data"}), uri: "qemu:///system"},
+		{name: "a remote libvirt", m: m(spec.SyncedFolder{Host: dir, Guest: "/vagrant"}), uri: "qemu+ssh://host/system",
+			wantErr: `Envfile.lua:7: machine "web": synced_folders need a libvirt on this host, and its libvirt is qemu+ssh://host/system`},
+		{name: "a missing folder", m: m(spec.SyncedFolder{Host: filepath.Join(dir, "nope"), Guest: "/x"}), uri: "qemu:///system",
+			wantErr: `Envfile.lua:7: machine "web": synced folder ` + filepath.Join(dir, "nope") + `: no such folder on this host`},
+		{name: "a file", m: m(spec.SyncedFolder{Host: file, Guest: "/x"}), uri: "qemu:///system",
+			wantErr: `synced folder ` + file + ` is not a folder`},
+		{name: "virtiofs asked for, no virtiofsd", m: m(spec.SyncedFolder{Host: dir, Guest: "/vagrant", Type: "virtiofs"}), uri: "qemu:///system",
+			wantErr: `Envfile.lua:7: machine "web": synced folder /vagrant: type "virtiofs" needs virtiofsd on this host, and there is none (Debian 12: apt install qemu-system-common`},
+		{name: "owner", m: m(spec.SyncedFolder{Host: dir, Guest: "/var/www", Owner: "www-data"}), uri: "qemu:///system", virtiofsd: "/x",
+			wantErr: `synced folder /var/www: owner and group are not supported on libvirt`},
+		{name: "group", m: m(spec.SyncedFolder{Host: dir, Guest: "/var/www", Group: "adm"}), uri: "qemu:///system", virtiofsd: "/x",
+			wantErr: `synced folder /var/www: owner and group are not supported on libvirt`},
+	}
+	defer func(f func() string) { findVirtiofsd = f }(findVirtiofsd)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			findVirtiofsd = func() string { return tt.virtiofsd }
+			err := spec.Errors(checkFolders(tt.m, tt.uri)).Err()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// planFolders: tags in order, a folder's own type first, else virtiofs
+// where the host has it, else 9p; .envrun/ masked where a folder holds it;
+// an rsync folder is no filesystem of the domain.
+func TestPlanFolders(t *testing.T) {
+	ef := &spec.Envfile{Dir: "/src/proj"}
+	m := &spec.Machine{SyncedFolders: []spec.SyncedFolder{
+		{Host: "/src/proj", Guest: "/vagrant"},
+		{Host: "/src/proj/data", Guest: "/data", Type: "9p"},
+		{Host: "/src/proj", Guest: "/srv/copy", Type: "rsync"}, // envrun's copy: no filesystem
+		{Host: "/src", Guest: "/up", Type: "virtiofs"},
+	}}
+	got := planFolders(ef, m, true)
+	want := []folder{
+		{Tag: "envrun1", Host: "/src/proj", Guest: "/vagrant", Type: "virtiofs", Mask: "/vagrant/.envrun"},
+		{Tag: "envrun2", Host: "/src/proj/data", Guest: "/data", Type: "9p"},
+		{Tag: "envrun3", Host: "/src", Guest: "/up", Type: "virtiofs", Mask: "/up/proj/.envrun"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("with virtiofsd:\n got %+v\nwant %+v", got, want)
+	}
+	no := planFolders(ef, m, false)
+	if no[0].Type != "9p" || no[2].Type != "virtiofs" {
+		t.Errorf("without virtiofsd: %+v", no)
+	}
+	mounts := guestMounts(no)
+	if mounts[0].Type != "9p" || mounts[0].Options != "trans=virtio,version=9p2000.L,msize=262144" || mounts[2].Options != "" || mounts[0].Mask != "/vagrant/.envrun" {
+		t.Errorf("guestMounts: %+v", mounts)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	t.Setenv("LIBVIRT_DEFAULT_URI", "")
 	net := func(n string) []spec.Attachment { return []spec.Attachment{{Network: n}} }
@@ -115,13 +204,18 @@ func TestValidate(t *testing.T) {
 		{name: "ok", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n")}}},
 		{name: "no box", machines: []*spec.Machine{{Name: "a", Networks: net("n")}}, wantErr: `machine "a" has no box`},
 		{name: "no network", machines: []*spec.Machine{{Name: "a", Box: "b"}}, wantErr: `machine "a" has no network`},
+		{name: "an rsync folder is envrun's copy", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"),
+			SyncedFolders: []spec.SyncedFolder{{Host: "/src", Guest: "/src", Type: spec.SyncedRsync}}}}},
 		{name: "missing kernel", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"),
 			Providers: map[string]spec.Options{"libvirt": {Values: map[string]any{"kernel": "nope/vmlinuz"}, Pos: spec.Pos{File: "E.lua", Line: 3}}}}},
 			wantErr: `E.lua:3: machine "a": libvirt.kernel: stat /src/nope/vmlinuz`},
-		{name: "ports", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), Ports: []spec.Port{{Host: 8080, Guest: 80}}}},
-			wantErr: `machine "a": ports are not supported on libvirt yet`},
-		{name: "synced folders", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), SyncedFolders: []spec.SyncedFolder{{Host: "/src", Guest: "/src"}}}},
-			wantErr: `machine "a": synced_folders are not supported on libvirt yet`},
+		{name: "ports", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}}}}},
+		{name: "udp port", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), Pos: spec.Pos{File: "E.lua", Line: 4},
+			Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}, {Host: 5353, Guest: 53, Protocol: "udp"}}}},
+			wantErr: `E.lua:4: machine "a": port 5353:53/udp: libvirt forwards tcp ports only`},
+		{name: "a missing synced folder", machines: []*spec.Machine{{Name: "a", Box: "b", Networks: net("n"), Pos: spec.Pos{File: "E.lua", Line: 4},
+			SyncedFolders: []spec.SyncedFolder{{Host: "/nonexistent/envrun-src", Guest: "/src"}}}},
+			wantErr: `E.lua:4: machine "a": synced folder /nonexistent/envrun-src: no such folder on this host`},
 		{name: "one network, two connections", machines: []*spec.Machine{
 			{Name: "a", Box: "b", Networks: net("n")},
 			{Name: "c", Box: "b", Networks: net("n"), Pos: spec.Pos{File: "E.lua", Line: 9},
@@ -141,5 +235,35 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+type warnings []string
+
+func (w *warnings) Warnf(machine, format string, a ...any) {
+	*w = append(*w, machine+": "+fmt.Sprintf(format, a...))
+}
+
+// A virtiofs folder root owns is one the machine's user cannot write:
+// up says so. 9p, and a machine whose user is root, are left alone.
+func TestWarnRootFolders(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs a folder root owns: run as root")
+	}
+	dir := t.TempDir()
+	fs := []folder{{Tag: "envrun1", Host: dir, Guest: "/vagrant", Type: "virtiofs"}, {Tag: "envrun2", Host: dir, Guest: "/data", Type: "9p"}}
+	var w warnings
+	warnRootFolders(&w, &spec.Machine{Name: "web", User: "vagrant"}, fs)
+	if len(w) != 1 || !strings.Contains(w[0], "web: synced folder "+dir+" is root's on the host: through virtiofs the guest sees the host's owners, so vagrant in the machine cannot write /vagrant") {
+		t.Errorf("warnings: %q", w)
+	}
+	w = nil
+	warnRootFolders(&w, &spec.Machine{Name: "web", User: "root"}, fs)
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	warnRootFolders(&w, &spec.Machine{Name: "web", User: "vagrant"}, fs)
+	if len(w) != 0 {
+		t.Errorf("warnings for root's machine or a folder others can write: %q", w)
 	}
 }

@@ -39,6 +39,9 @@ type machineMeta struct {
 	Box     string   `xml:"box"`
 	Pool    string   `xml:"pool"`
 	Volume  string   `xml:"volume"` // the machine's overlay volume in Pool
+	// Folders are the synced folders first contact wrote in the guest's
+	// /etc/fstab (folderSig): a later domain's must match.
+	Folders string `xml:"folders,omitempty"`
 	// SSHPort is the port first contact set the guest's sshd to
 	// (ssh.port), when it is not 22.
 	SSHPort int `xml:"sshport,omitempty"`
@@ -147,8 +150,10 @@ type domainParams struct {
 	Initrd    string
 	Cmdline   string
 	NICs      []nic
-	Console   string // file the serial console is logged to
-	Opts      *Options
+	// Folders are the synced folders the domain shares with the guest.
+	Folders []folder
+	Console string // file the serial console is logged to
+	Opts    *Options
 }
 
 // Defaults for machines that set no cpus or memory.
@@ -233,6 +238,7 @@ func buildDomain(p domainParams) (*libvirtxml.Domain, error) {
 			Target: &libvirtxml.DomainDiskTarget{Dev: "vd" + string(rune('b'+i)), Bus: "virtio"},
 		})
 	}
+	addFolders(d, p.Folders)
 	for _, n := range p.NICs {
 		d.Devices.Interfaces = append(d.Devices.Interfaces, libvirtxml.DomainInterface{
 			MAC:    &libvirtxml.DomainInterfaceMAC{Address: n.MAC},
@@ -273,13 +279,18 @@ func domainXML(p domainParams) (string, error) {
 
 // configHash is a short hash of what a machine is made from, taken
 // without its per-instance metadata: a later Envfile that would make the
-// machine differently is noticed. hostname is set in the guest at first
-// contact, so it is part of it too.
+// machine differently is noticed. hostname and the synced folders' guest
+// paths are set in the guest at first contact, so they are part of it too.
 func configHash(p domainParams, hostname string) (string, error) {
 	p.Meta = machineMeta{}
 	s, err := domainXML(p)
 	if err != nil {
 		return "", err
+	}
+	if len(p.Folders) > 0 {
+		// Where the guest mounts them is set at first contact, not in the
+		// domain: a changed guest path is a changed setting too.
+		s += "\x00" + folderSig(p.Folders)
 	}
 	h := sha256.Sum256([]byte(s + "\x00" + hostname))
 	return hex.EncodeToString(h[:])[:16], nil
@@ -323,7 +334,7 @@ func buildNetwork(p networkParams) (*libvirtxml.Network, error) {
 	n := &libvirtxml.Network{
 		Name:     p.Name,
 		Metadata: &libvirtxml.NetworkMetadata{XML: meta},
-		Bridge:   &libvirtxml.NetworkBridge{STP: "on", Delay: "0"},
+		Bridge:   &libvirtxml.NetworkBridge{Name: bridgeName(p.Name), STP: "on", Delay: "0"},
 		IPs: []libvirtxml.NetworkIP{{
 			Address: p.Gateway.String(),
 			Prefix:  uint(p.Subnet.Bits()),
@@ -353,6 +364,18 @@ func dnsHost(h netHost) libvirtxml.NetworkDNSHost {
 		d.Hostnames = append(d.Hostnames, libvirtxml.NetworkDNSHostHostname{Hostname: name})
 	}
 	return d
+}
+
+// bridgeName is the host interface of the libvirt network called name:
+// "envr" and 8 hex digits of the name (15 characters is the most Linux
+// allows). libvirt would pick the first free virbrN itself; with several
+// clients making networks at once, a network here failed to start with
+// "error creating bridge interface virbr2: File exists" (two given the
+// same name, as far as could be seen: not reproduced by hand). A name of
+// the network's own cannot be taken by another.
+func bridgeName(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return "envr" + hex.EncodeToString(sum[:4])
 }
 
 // networkXML renders p's network.

@@ -65,6 +65,13 @@ func TestDomainXML(t *testing.T) {
 			p.Opts = &Options{}
 			p.DataDisks = []string{"/var/lib/libvirt/images/envrun/two-host-0123abcd-machine1.disk1", "/var/lib/libvirt/images/envrun/two-host-0123abcd-machine1.disk2"}
 		}},
+		{"synced folders: virtiofs (shared memory) and 9p, mapped", "domain-folders.xml", func(p *domainParams) {
+			p.Opts = &Options{}
+			p.Folders = []folder{
+				{Tag: "envrun1", Host: "/src/two-host", Guest: "/vagrant", Type: "virtiofs", Mask: "/vagrant/.envrun"},
+				{Tag: "envrun2", Host: "/srv/data set", Guest: "/data", Type: "9p"},
+			}
+		}},
 		{"pass-through: a watchdog, nested virtualisation, a firmware loader, QEMU arguments", "domain-passthrough.xml", func(p *domainParams) {
 			p.Opts = &Options{
 				DomainXML: `<devices><watchdog model="i6300esb" action="reset"/></devices>
@@ -236,6 +243,10 @@ func TestConfigHash(t *testing.T) {
 		"memory":   func(p *domainParams) string { p.MemoryMB = 2048; return "web.local" },
 		"hostname": func(p *domainParams) string { return "db.local" },
 		"graphics": func(p *domainParams) string { p.Opts = &Options{Graphics: "vnc"}; return "web.local" },
+		"a synced folder's guest path": func(p *domainParams) string {
+			p.Folders = []folder{{Tag: "envrun1", Host: "/src", Guest: "/elsewhere", Type: "virtiofs"}}
+			return "web.local"
+		},
 	} {
 		q := p
 		host := change(&q)

@@ -6,6 +6,8 @@ package providertest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
@@ -88,11 +90,14 @@ type Fixture struct {
 }
 
 // Open opens cfg's provider on a fresh environment with one network and
-// one machine, and registers cleanup that destroys both.
+// one machine, and registers cleanup that destroys both. The environment's
+// project is the same on every run of the same test, so that what a run
+// killed before its cleanup left behind (a network holding the subnet, a
+// machine) is found and destroyed first, not met as a conflict.
 func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 	t.Helper()
 	require(t, cfg.Driver, cfg.AbsentOnCI)
-	dir := t.TempDir()
+	dir := fixtureDir(t)
 	ef := &spec.Envfile{Path: filepath.Join(dir, "Envfile.lua"), Dir: dir, Box: cfg.Box}
 	gw := cfg.Subnet.Addr().Next()
 	n := &spec.Network{Name: "conf", Subnet: cfg.Subnet, Gateway: gw}
@@ -128,6 +133,12 @@ func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := p.Destroy(ctx, m.Name); err != nil {
+		t.Fatalf("destroy what an earlier run left: %v", err)
+	}
+	if err := p.DestroyNetwork(ctx, n.Name); err != nil {
+		t.Fatalf("destroy what an earlier run left: %v", err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
@@ -140,6 +151,24 @@ func Open(t *testing.T, ctx context.Context, cfg Config) *Fixture {
 		p.Close()
 	})
 	return &Fixture{Provider: p, Env: env, Envfile: ef, Network: n, Machine: m, Known: comm.OpenKnownHosts(st.KnownHostsPath())}
+}
+
+// fixtureDir is an empty directory named after the test and the checkout
+// it runs in, the same on every run there, removed when the test ends.
+// (Two checkouts testing at once do not destroy each other's machines.)
+func fixtureDir(t *testing.T) string {
+	wd, _ := os.Getwd()
+	sum := sha256.Sum256([]byte(wd))
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + "-" + hex.EncodeToString(sum[:3])
+	dir := filepath.Join(os.TempDir(), "envrun-providertest", name)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // Dial connects to inst with the environment key, pinning first, as the

@@ -50,7 +50,7 @@ func newGuestSetup(ef *spec.Envfile, key *comm.Key, m *spec.Machine, vi *VMInfo,
 	}
 	for i, sf := range shared {
 		mt := guest.Mount{Name: sf.Name, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group}
-		if at, ok := provider.StateInside(ef, m.SyncedFolders[i]); ok {
+		if at, ok := provider.StateInside(ef, m.MountedFolders()[i]); ok {
 			mt.Mask = at
 		}
 		g.Mounts = append(g.Mounts, mt)

@@ -306,7 +306,7 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 	for i, a := range m.Networks {
 		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})
 	}
-	for i, sf := range m.SyncedFolders {
+	for i, sf := range m.MountedFolders() {
 		mp.Shared = append(mp.Shared, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group})
 	}
 	return mp

@@ -107,6 +107,16 @@ func TestValidate(t *testing.T) {
 			ef.Machines[0].SSH.Port = 2222
 			return ef
 		}(), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", `machine "m1": ssh.port is not supported on VirtualBox`}},
+		{name: "synced folder type", ef: func() *spec.Envfile {
+			ef := mk("192.168.60.0/24", "b", 1)
+			ef.Machines[0].SyncedFolders = []spec.SyncedFolder{{Host: "/src", Guest: "/srv", Type: spec.SyncedVirtiofs}}
+			return ef
+		}(), goos: "linux", conf: absent, wantErr: []string{"Envfile.lua:7:", `machine "m1": synced folder /srv: type "virtiofs" is libvirt's`}},
+		{name: "an rsync folder is envrun's copy", ef: func() *spec.Envfile {
+			ef := mk("192.168.60.0/24", "b", 1)
+			ef.Machines[0].SyncedFolders = []spec.SyncedFolder{{Host: "/src", Guest: "/srv", Type: spec.SyncedRsync, Owner: "www-data"}}
+			return ef
+		}(), goos: "linux", conf: absent},
 		{name: "ssh.port 22 is the default", ef: func() *spec.Envfile {
 			ef := mk("192.168.60.0/24", "b", 1)
 			ef.Machines[0].SSH.Port = 22
@@ -315,5 +325,19 @@ func makeBox(t *testing.T, path, dir string, gz bool) {
 	}
 	if zw != nil {
 		zw.Close()
+	}
+}
+
+// TestPlanLeavesRsyncFolders: an rsync folder is no shared folder of the
+// VM (envrun copies it over SSH); the others are, in guest path order.
+func TestPlanLeavesRsyncFolders(t *testing.T) {
+	p := &Provider{box: &boxStore{dir: t.TempDir()}}
+	m := &spec.Machine{Name: "m1", SyncedFolders: []spec.SyncedFolder{
+		{Host: "/p", Guest: "/a", Type: spec.SyncedRsync}, {Host: "/p/src", Guest: "/src"}, {Host: "/p/www", Guest: "/www", Owner: "www-data"},
+	}}
+	mp := p.plan(m, &Options{LinkedClone: new(bool)}, "vm", "", 0, nil)
+	want := []sharedPlan{{Name: sharedName(0), Host: "/p/src", Guest: "/src"}, {Name: sharedName(1), Host: "/p/www", Guest: "/www", Owner: "www-data"}}
+	if !reflect.DeepEqual(mp.Shared, want) {
+		t.Errorf("shared folders %+v, want %+v", mp.Shared, want)
 	}
 }

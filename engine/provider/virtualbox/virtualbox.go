@@ -27,7 +27,8 @@ import (
 
 // Driver is the VirtualBox provider.
 var Driver = &provider.Driver{
-	Name: "virtualbox",
+	Name:     "virtualbox",
+	OwnClock: true,
 	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
 		_, err := decodeOptions(m)
 		return err
@@ -58,6 +59,11 @@ func validate(ef *spec.Envfile, goos string, readConf func(string) (*NetworksCon
 			// forward it chooses on 127.0.0.1, so the guest's port is no
 			// one's business but envrun's.
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q: ssh.port is not supported on VirtualBox: envrun reaches the guest's sshd (on 22) through a NAT forward on 127.0.0.1 whose host port it chooses; leave it out (docs/machines.md)", m.Name))
+		}
+		for _, sf := range m.MountedFolders() { // envrun copies rsync folders itself
+			if sf.Type != "" {
+				errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: type %q is libvirt's; on VirtualBox a synced folder is a shared folder (or type = \"rsync\", a copy): leave type out", m.Name, sf.Guest, sf.Type))
+			}
 		}
 		if len(m.Networks) > maxNetworks {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q is on %d networks: VirtualBox gives a machine at most %d besides its NAT adapter", m.Name, len(m.Networks), maxNetworks))

@@ -23,7 +23,7 @@
 ---@field ports? (string|envrun.Port)[] host ports forwarded to the machine: "HOST:GUEST", "IP:HOST:GUEST", "HOST:GUEST/udp", or a port table. Example: `ports = { "8080:80", { host = 2222, guest = 22, auto_correct = true } }`
 ---@field autostart? boolean `envrun up` without names brings the machine up; false: only when named (or needed by a machine that depends on it). Default: true. Example: `autostart = false`
 ---@field primary? boolean the machine `envrun ssh` reaches when no machine is named (one machine at most). Default: false. Example: `primary = true`
----@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group =, type =, exclude = }. Example: `synced_folders = { ["./src"] = "/src" }`
 ---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user: agent forwarding, the port. Example: `ssh = { forward_agent = true, port = 2222 }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
@@ -41,7 +41,7 @@
 ---@field memory? integer memory in MiB (Docker: a memory limit). Default: the provider's. Range: ≥ 64 MiB. Example: `memory = 1024`
 ---@field groups? string[] the Ansible groups the machine is in. Example: `groups = { "app", "web" }`
 ---@field vars? table<string, any> Ansible host variables of the machine. Example: `vars = { http_port = 8080 }`
----@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group = }. Example: `synced_folders = { ["./src"] = "/src" }`
+---@field synced_folders? table<string, string|envrun.SyncedFolder> host folders (relative to the Envfile) shared with the machine: at a guest path, or { guest =, owner =, group =, type =, exclude = }. Example: `synced_folders = { ["./src"] = "/src" }`
 ---@field ssh? envrun.Ssh how envrun, OpenSSH and Ansible log in, beyond the user: agent forwarding, the port. Example: `ssh = { forward_agent = true, port = 2222 }`
 ---@field provision? (envrun.Step|fun(m: envrun.HookMachine))[] the machine's steps, run in order: shell {...}, file {...} and Lua functions. Example: `provision = { shell { inline = "make" } }`
 ---@field docker? envrun.Docker settings for the Docker provider only. Example: `docker = { privileged = true }`
@@ -53,11 +53,14 @@
 ---@field forward_agent? boolean forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory. Default: false. Example: `forward_agent = true`
 ---@field port? integer the port the machine's sshd listens on, used by envrun, `envrun ssh`, ssh-config and the inventory (Docker, libvirt; VirtualBox refuses it). Default: 22. Range: 1 to 65535. Example: `port = 2222`
 
+---@alias envrun.SyncedFolder.type "virtiofs"|"9p"|"rsync"
 ---A synced folder written as a table.
 ---@class envrun.SyncedFolder
 ---@field guest string the path in the machine. Required. Example: `guest = "/srv/app"`
----@field owner? string the guest user that owns the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt). Default: the machine's user. Example: `owner = "www-data"`
----@field group? string the guest group of the folder (VirtualBox; refused on Docker, whose bind mounts show the host's owners, and on libvirt). Default: the machine user's group. Example: `group = "www-data"`
+---@field owner? string the guest user that owns the folder (VirtualBox, and rsync folders everywhere; refused for Docker's bind mounts, which show the host's owners, and on libvirt). Default: the machine's user. Example: `owner = "www-data"`
+---@field group? string the guest group of the folder (VirtualBox, and rsync folders everywhere; refused for Docker's bind mounts, which show the host's owners, and on libvirt). Default: the machine user's group (an rsync folder: the owner's login group). Example: `group = "www-data"`
+---@field type? envrun.SyncedFolder.type how the folder is shared: virtiofs or 9p, libvirt's file systems shared with the guest (libvirt only); rsync, a one-way copy over SSH at up, provision and `envrun rsync`, kept in sync by `envrun watch` (every provider). Default: the provider's own way: a bind mount on Docker, a shared folder on VirtualBox, virtiofs (else 9p) on libvirt. Example: `type = "rsync"`
+---@field exclude? string[] .gitignore patterns, relative to the host folder, of paths an rsync folder does not copy (.envrun never is; type = "rsync" only). Example: `exclude = { "node_modules/", "*.log" }`
 
 ---@alias envrun.Trigger.on_error "fail"|"continue"
 ---The settings of `trigger "NAME" { ... }`: give before or after.
@@ -164,7 +167,7 @@
 ---@field host integer the host port. Required. Range: 1 to 65535. Example: `host = 8080`
 ---@field guest integer the machine's port. Required. Range: 1 to 65535. Example: `guest = 80`
 ---@field protocol? envrun.Port.protocol the protocol. Default: "tcp". Example: `protocol = "udp"`
----@field host_ip? string the host address the port listens on. Default: every address. Example: `host_ip = "127.0.0.1"`
+---@field host_ip? string the host address the port listens on. Default: every address; libvirt: 127.0.0.1. Example: `host_ip = "127.0.0.1"`
 ---@field auto_correct? boolean when the host port is taken, use a free one instead (`envrun port NAME` shows which). Default: false. Example: `auto_correct = true`
 
 ---The filter of `machines { ... }`.

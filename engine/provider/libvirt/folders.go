@@ -1,0 +1,248 @@
+package libvirt
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"libvirt.org/go/libvirtxml"
+
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provider/guest"
+	"github.com/envrun/envrun/engine/spec"
+)
+
+// Synced folders on libvirt are file systems the domain shares with its
+// guest, declared in its XML (<filesystem type="mount">) and served by
+// what libvirt starts with the VM: virtiofsd for virtiofs, QEMU itself for
+// 9p. The guest mounts them by tag (envrun1, envrun2, ...) from /etc/fstab,
+// which first contact writes, so every boot mounts them again.
+//
+// virtiofs is the default where the host has virtiofsd: libvirt runs it
+// as root, so it reads and writes the folder as the guest's user asks,
+// with the host's owners passed through (a folder of host uid 1000 is the
+// box user's, uid 1000, in the guest), and it is faster and more
+// POSIX-like than 9p. 9p needs nothing but QEMU, which serves the folder
+// with its own (unprivileged) user's rights: see ninepAccessMode.
+
+// ninepAccessMode is the accessmode of envrun's 9p folders: "mapped".
+// QEMU runs as its own unprivileged user (libvirt-qemu on Debian), so
+// "passthrough" fails every file the guest makes (QEMU cannot chown it to
+// the guest's user), and "squash" makes it but shows it in the guest as
+// QEMU's user's, 0644: the guest user who wrote it cannot write it again.
+// "mapped" keeps the guest's owner and mode in extended attributes of the
+// host file: in the guest the user owns what it writes, files from the
+// host show their host owners. On the host, files the guest made are QEMU's
+// user's (0600): root reads them, and the folder must be writable by QEMU's
+// user for the guest to write at all.
+const ninepAccessMode = "mapped"
+
+// ninepMsize is the 9p mount's largest message: 256 KiB instead of the
+// kernel's 8 KiB default, which makes 9p several times faster.
+const ninepMsize = 262144
+
+// folder is one synced folder as the domain shares it.
+type folder struct {
+	Tag   string // the mount tag: envrun1, envrun2, ...
+	Host  string
+	Guest string
+	Type  string // spec.SyncedVirtiofs or spec.Synced9p
+	Mask  string // where .envrun/ appears under Guest, hidden there; "" when it does not
+}
+
+// planFolders is how m's synced folders are shared: each its own type, or
+// virtiofs when virtiofs is true (virtiofsd is there, the connection is a
+// system one), else 9p.
+func planFolders(ef *spec.Envfile, m *spec.Machine, virtiofs bool) []folder {
+	var out []folder
+	for i, sf := range m.MountedFolders() { // envrun copies rsync folders itself
+		f := folder{Tag: fmt.Sprintf("envrun%d", i+1), Host: sf.Host, Guest: sf.Guest, Type: sf.Type}
+		if f.Type == "" {
+			f.Type = spec.Synced9p
+			if virtiofs {
+				f.Type = spec.SyncedVirtiofs
+			}
+		}
+		if ef != nil {
+			if at, ok := provider.StateInside(ef, sf); ok {
+				f.Mask = at
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// defaultVirtiofs reports whether the folders of a machine on uri that
+// name no type are virtiofs: virtiofsd is on this host and uri is a
+// system libvirt, which starts it as root (a session libvirt runs as the
+// user, who cannot).
+func defaultVirtiofs(uri string) bool {
+	u, err := url.Parse(uri)
+	return err == nil && u.Path == "/system" && findVirtiofsd() != ""
+}
+
+// findVirtiofsd is where virtiofsd is on this host, "" when it is not:
+// where QEMU's vhost-user descriptors say (as libvirt looks for it), else
+// Debian's and Fedora's places, else $PATH. A variable for tests.
+var findVirtiofsd = sync.OnceValue(func() string {
+	var dirs []string
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".config/qemu/vhost-user"))
+	}
+	dirs = append(dirs, "/etc/qemu/vhost-user", "/usr/share/qemu/vhost-user")
+	var paths []string
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			var d struct{ Type, Binary string }
+			if json.Unmarshal(data, &d) == nil && d.Type == "fs" && d.Binary != "" {
+				paths = append(paths, d.Binary)
+			}
+		}
+	}
+	paths = append(paths, "/usr/libexec/virtiofsd", "/usr/lib/qemu/virtiofsd")
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("virtiofsd"); err == nil {
+		return p
+	}
+	return ""
+})
+
+// virtiofsdPackage says what installs virtiofsd.
+const virtiofsdPackage = "Debian 12: apt install qemu-system-common (/usr/lib/qemu/virtiofsd); " +
+	"Debian 13, Ubuntu 24.04, Fedora: apt/dnf install virtiofsd"
+
+// checkFolders checks m's synced folders on libvirt connection uri,
+// before anything is made: a local libvirt (a remote one cannot see this
+// host's folders), folders that exist, virtiofsd for virtiofs, and no
+// owner or group.
+func checkFolders(m *spec.Machine, uri string) []*spec.Error {
+	folders := m.MountedFolders() // envrun copies rsync folders itself, over SSH
+	if len(folders) == 0 {
+		return nil
+	}
+	if !isLocal(uri) {
+		return []*spec.Error{spec.Errorf(m.Pos, "machine %q: synced_folders need a libvirt on this host, and its libvirt is %s: "+
+			"the VM shares folders of the host libvirt runs on, which does not have this one's; copy files with a file { } step", m.Name, uri)}
+	}
+	var errs []*spec.Error
+	for _, sf := range folders {
+		fi, err := os.Stat(sf.Host)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: no such folder on this host", m.Name, sf.Host))
+		case err != nil:
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: %v", m.Name, sf.Host, err))
+		case !fi.IsDir():
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s is not a folder: libvirt shares folders, not files", m.Name, sf.Host))
+		}
+		if sf.Type == spec.SyncedVirtiofs && findVirtiofsd() == "" {
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: type \"virtiofs\" needs virtiofsd on this host, and there is none (%s); "+
+				"type = \"9p\" shares the folder without it", m.Name, sf.Guest, virtiofsdPackage))
+		}
+		if sf.Owner != "" || sf.Group != "" {
+			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: owner and group are not supported on libvirt: "+
+				"virtiofs shows the host's owners in the guest (and 9p those it recorded), and envrun changes no host file's owner; leave them out (docs/machines.md)", m.Name, sf.Guest))
+		}
+	}
+	return errs
+}
+
+// addFolders shares fs with domain d: a <filesystem> each, and for
+// virtiofs the shared memory virtiofsd needs (memfd, shared).
+func addFolders(d *libvirtxml.Domain, fs []folder) {
+	for _, f := range fs {
+		x := libvirtxml.DomainFilesystem{
+			Source: &libvirtxml.DomainFilesystemSource{Mount: &libvirtxml.DomainFilesystemSourceMount{Dir: f.Host}},
+			Target: &libvirtxml.DomainFilesystemTarget{Dir: f.Tag},
+		}
+		switch f.Type {
+		case spec.SyncedVirtiofs:
+			x.AccessMode = "passthrough"
+			x.Driver = &libvirtxml.DomainFilesystemDriver{Type: "virtiofs"}
+			d.MemoryBacking = &libvirtxml.DomainMemoryBacking{
+				MemorySource: &libvirtxml.DomainMemorySource{Type: "memfd"},
+				MemoryAccess: &libvirtxml.DomainMemoryAccess{Mode: "shared"},
+			}
+		default:
+			x.AccessMode = ninepAccessMode
+		}
+		d.Devices.Filesystems = append(d.Devices.Filesystems, x)
+	}
+}
+
+// folderSig is what the guest's /etc/fstab holds of fs: each tag's guest
+// path and type, one a line.
+func folderSig(fs []folder) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %s %s\n", f.Tag, f.Type, f.Guest)
+	}
+	return b.String()
+}
+
+// warnFolders says when m's synced folders are no longer those the
+// guest's /etc/fstab got at first contact (meta): a VM defined anew shares
+// the new ones, but its guest mounts the old.
+func warnFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta, fs []folder) {
+	if sig := folderSig(fs); sig != meta.Folders {
+		ui.Warnf(m.Name, "its synced folders changed since the VM was made: the guest mounts those its first boot wrote in /etc/fstab; "+
+			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+	}
+}
+
+// warnRootFolders says which virtiofs folders of m its user cannot write:
+// those root owns on the host (virtiofs shows the host's owners).
+func warnRootFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, fs []folder) {
+	if m.User == "root" {
+		return
+	}
+	for _, f := range fs {
+		if fi, err := os.Stat(f.Host); err == nil && f.Type == spec.SyncedVirtiofs && rootOnly(fi) {
+			ui.Warnf(m.Name, "synced folder %s is root's on the host: through virtiofs the guest sees the host's owners, so %s in the machine cannot write %s "+
+				"(root in it can); `chown USER %s` on the host gives it to USER, whose uid the guest's user must have (envrun's box: vagrant is uid 1000)",
+				f.Host, m.User, f.Guest, f.Host)
+		}
+	}
+}
+
+// guestMounts are the guest's mounts of fs.
+func guestMounts(fs []folder) []guest.Mount {
+	var out []guest.Mount
+	for _, f := range fs {
+		mt := guest.Mount{Name: f.Tag, Guest: f.Guest, Mask: f.Mask, Type: f.Type}
+		if f.Type == spec.Synced9p {
+			mt.Options = fmt.Sprintf("trans=virtio,version=9p2000.L,msize=%d", ninepMsize)
+		}
+		out = append(out, mt)
+	}
+	return out
+}
+
+// foldersNoSave explains err, libvirt's refusal to save the memory of a
+// running domain (suspend, a running VM's snapshot), when def shares
+// folders: QEMU cannot save a VM with a virtiofs device (a vhost-user
+// device: "non-migratable device"), nor one whose guest has a 9p folder
+// mounted. what is the way round.
+func foldersNoSave(def *libvirtxml.Domain, err error, what string) error {
+	if def == nil || def.Devices == nil || len(def.Devices.Filesystems) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (a VM with synced folders on libvirt cannot have its memory saved: QEMU cannot save a virtiofs device, "+
+		"nor a 9p folder the guest has mounted; %s)", err, what)
+}
