@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/safefile"
 	"github.com/envrun/envrun/luaapi"
 )
 
@@ -27,7 +28,9 @@ import (
 //
 // The cache lives in state.UserCacheDir, not in .envrun: completion
 // creates nothing beside the Envfile, and reads and writes there through
-// safefile (no symbolic link followed).
+// safefile (no symbolic link followed). At most once a day, a write also
+// removes the caches of Envfiles that are gone and of those not completed
+// for completeCacheMaxAge (pruneCompleteCache).
 
 // candidates are the names completion offers.
 type candidates struct {
@@ -44,6 +47,7 @@ const completeCacheVersion = 1
 // completeCache is one Envfile's cache file.
 type completeCache struct {
 	Version    int                `json:"version"`
+	Envfile    string             `json:"envfile"`     // absolute path: the cache goes with it
 	Binary     string             `json:"binary"`      // this envrun: path, size, mtime
 	EnvrunPath string             `json:"envrun_path"` // ENVRUN_PATH
 	Sources    map[string]string  `json:"sources"`     // absolute path: sha256 of its content
@@ -69,6 +73,8 @@ func (a *app) completionCandidates(ctx context.Context) *candidates {
 	if cachePath != "" {
 		var c completeCache
 		if state.ReadJSON(cachePath, &c) == nil && c.current(key) {
+			now := time.Now()
+			_ = os.Chtimes(cachePath, now, now) // in use: not pruned
 			return &c.candidates
 		}
 	}
@@ -88,6 +94,7 @@ func (a *app) completionCandidates(ctx context.Context) *candidates {
 	defer env.Close()
 	key.candidates = candidates{Machines: env.Spec.MachineNames(), Steps: stepNames(env.Spec)}
 	if cachePath != "" && !env.Clock {
+		key.Envfile = abs
 		key.Getenv = env.Getenv
 		key.Sources = map[string]string{}
 		for _, p := range env.Spec.Sources {
@@ -98,6 +105,7 @@ func (a *app) completionCandidates(ctx context.Context) *candidates {
 			key.Sources[p] = sum
 		}
 		_ = state.WriteJSON(cachePath, key) // a cache: best effort
+		pruneCompleteCache(filepath.Dir(cachePath), time.Now())
 	}
 	return &key.candidates
 }
@@ -120,6 +128,41 @@ func (c *completeCache) current(key completeCache) bool {
 		}
 	}
 	return true
+}
+
+// completeCacheMaxAge is how long the cache of an Envfile not completed
+// since is kept.
+const completeCacheMaxAge = 90 * 24 * time.Hour
+
+// pruneCompleteCache removes from dir the caches of Envfiles that no
+// longer exist (a project moved, a temporary folder) and of those not
+// completed for completeCacheMaxAge; it does the work at most once a day,
+// as a marker file's time says, so that a TAB stays instant.
+func pruneCompleteCache(dir string, now time.Time) {
+	marker := filepath.Join(dir, ".pruned")
+	if fi, err := os.Stat(marker); err == nil && now.Sub(fi.ModTime()) < 24*time.Hour {
+		return
+	}
+	if err := safefile.WriteFile(marker, nil, 0o600); err != nil {
+		return
+	}
+	_ = os.Chtimes(marker, now, now)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	for _, f := range files {
+		fi, err := os.Lstat(f)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		var c completeCache
+		gone := false
+		if state.ReadJSON(f, &c) == nil && c.Envfile != "" {
+			_, err := os.Stat(c.Envfile)
+			gone = errors.Is(err, fs.ErrNotExist)
+		}
+		if gone || now.Sub(fi.ModTime()) > completeCacheMaxAge {
+			os.Remove(f)
+		}
+	}
 }
 
 // completeCachePath is where the completion cache of the Envfile at abs
