@@ -25,16 +25,18 @@ type stepNode struct {
 func (n *stepNode) ID() string { return stepID(n.run.m.Name, n.s.Info().Name) }
 
 // runs reports whether the step runs in this walk, and on which instance:
-// when the machine's steps run, or the step is forced (run = "always",
-// --step); an rsync folder's upload also whenever the walk made or
-// started the machine (Vagrant syncs its rsync folders on up and reload),
-// so that a running machine's no-op up costs no upload.
+// when the machine's steps run (all of them: not a --step run), or the
+// step is forced (run = "always", --step); an rsync folder's upload also
+// whenever the walk made or started the machine (Vagrant syncs its rsync
+// folders on up and reload, --provision-with or not), so that a running
+// machine's no-op up costs no upload.
 func (n *stepNode) runs() (*provider.Instance, bool) {
 	inst, run := n.run.state()
 	if inst == nil {
 		return nil, false
 	}
-	return inst, run || n.p.forced(n.s) || spec.IsRsync(n.s) && (inst.Created || inst.Started)
+	all := run && len(n.p.opts.Only) == 0
+	return inst, all || n.p.forced(n.s) || spec.IsRsync(n.s) && (inst.Created || inst.Started)
 }
 
 func (n *stepNode) Execute(ctx context.Context) error {

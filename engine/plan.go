@@ -157,16 +157,16 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 	// keep says whether a step is planned: --step names it, or, without
 	// --step, provisioning is on and the step is not run = "never". An
 	// rsync folder's upload is always planned: it runs when the machine
-	// starts, provisioned or not (stepNode.runs).
+	// starts, provisioned or not, --step or not (stepNode.runs).
 	keep := func(s spec.Step) bool {
 		if opts.Folders {
 			return spec.IsRsync(s)
 		}
-		if len(opts.Only) > 0 {
-			return slices.Contains(opts.Only, s.Info().Name)
-		}
 		if spec.IsRsync(s) {
 			return true
+		}
+		if len(opts.Only) > 0 {
+			return slices.Contains(opts.Only, s.Info().Name)
 		}
 		return opts.Provision != ProvisionNone && s.Info().Run != spec.RunNever
 	}

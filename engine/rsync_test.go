@@ -126,6 +126,14 @@ func TestRsyncRunsWhenTheMachineStarts(t *testing.T) {
 	walk("envrun rsync", PlanOptions{Provision: ProvisionNone, Existing: true, Folders: true}, "/vagrant", "/var/www")
 	fp.Halt(context.Background(), "web")
 	walk("up --no-provision of a stopped machine", PlanOptions{Provision: ProvisionNone}, "/vagrant", "/var/www")
+	// up --step: the step named, and the folders when the machine starts.
+	walk("up --step file#2 of a running machine", PlanOptions{Only: []string{"file#2"}}, "/tmp/src")
+	fp.Halt(context.Background(), "web")
+	walk("up --step file#2 of a stopped machine", PlanOptions{Only: []string{"file#2"}}, "/vagrant", "/var/www", "/tmp/src")
+	if err := e.Destroy(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	walk("up --step file#2 of a new machine", PlanOptions{Only: []string{"file#2"}}, "/vagrant", "/var/www", "/tmp/src")
 }
 
 // TestRsyncCommandWithoutFolders: envrun rsync where no machine has an
