@@ -88,7 +88,7 @@ func (a *app) rsyncCommand() *cobra.Command {
 		Use:   "rsync [NAME...]",
 		Short: "Copy the rsync synced folders to running machines again",
 		Long: `rsync copies the type = "rsync" synced folders of the named machines (all
-when none) to them again, as up does when it starts a machine, and nothing
+that have some when none) to them again, as up does when it starts a machine, and nothing
 else runs (Vagrant's vagrant rsync). What changed since the last copy is
 sent, over what the machine has; ` + "`envrun watch`" + ` keeps the folders in sync
 as files change.`,

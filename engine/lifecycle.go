@@ -204,6 +204,7 @@ func (e *Env) Halt(ctx context.Context, names []string) error {
 			return nil
 		}
 		e.UI.Infof(name, "halting")
+		e.forgetConn(name) // its connection ends with it
 		return e.prov.Halt(ctx, name)
 	})
 }

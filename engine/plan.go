@@ -151,8 +151,16 @@ func (e *Env) Plan(opts PlanOptions) (*graph.Graph, error) {
 	if err := e.checkStepNames(opts.Only); err != nil {
 		return nil, err
 	}
-	if opts.Folders && !slices.ContainsFunc(machines, func(m *spec.Machine) bool { return slices.ContainsFunc(m.Steps, spec.IsRsync) }) {
-		return nil, &UsageError{fmt.Errorf("no machine to sync: none of %s has a type = \"rsync\" synced folder", strings.Join(machineNames(machines), ", "))}
+	if opts.Folders {
+		hasRsync := func(m *spec.Machine) bool { return slices.ContainsFunc(m.Steps, spec.IsRsync) }
+		if !slices.ContainsFunc(machines, hasRsync) {
+			return nil, &UsageError{fmt.Errorf("no machine to sync: none of %s has a type = \"rsync\" synced folder", strings.Join(machineNames(machines), ", "))}
+		}
+		if len(opts.Machines) == 0 {
+			// `envrun rsync` alone: the machines with something to copy,
+			// whether the others run or not.
+			machines = slices.DeleteFunc(slices.Clone(machines), func(m *spec.Machine) bool { return !hasRsync(m) })
+		}
 	}
 	// keep says whether a step is planned: --step names it, or, without
 	// --step, provisioning is on and the step is not run = "never". An

@@ -28,13 +28,18 @@ machine "web" {
 // opens it on the fake provider.
 func loadRsync(t *testing.T, fp *fakeProvider, log *cmdLog) *Env {
 	t.Helper()
+	return loadRsyncEnvfile(t, rsyncEnvfile, fp, log)
+}
+
+func loadRsyncEnvfile(t *testing.T, envfile string, fp *fakeProvider, log *cmdLog) *Env {
+	t.Helper()
 	dir := t.TempDir()
 	for _, d := range []string{"src", "www"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(rsyncEnvfile), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "Envfile.lua"), []byte(envfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	lenv, err := luaapi.Load(context.Background(), filepath.Join(dir, "Envfile.lua"), luaapi.Options{})
@@ -134,6 +139,44 @@ func TestRsyncRunsWhenTheMachineStarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	walk("up --step file#2 of a new machine", PlanOptions{Only: []string{"file#2"}}, "/vagrant", "/var/www", "/tmp/src")
+}
+
+// TestRsyncCommandSkipsMachinesWithoutFolders: envrun rsync alone copies
+// to the machines that have rsync folders, and a stopped machine with
+// none does not stop it; a stopped machine with some does, naming it.
+func TestRsyncCommandSkipsMachinesWithoutFolders(t *testing.T) {
+	fp, log := newFake(), &cmdLog{}
+	e := loadRsyncEnvfile(t, `
+box "debian/bookworm"
+machine "web" { synced_folders = { ["www"] = { guest = "/var/www", type = "rsync" } } }
+machine "db" {}
+`, fp, log)
+	ctx := context.Background()
+	if _, err := e.Walk(ctx, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rsync := PlanOptions{Provision: ProvisionNone, Existing: true, Folders: true}
+	if err := e.Halt(ctx, []string{"db"}); err != nil {
+		t.Fatal(err)
+	}
+	log.mu.Lock()
+	log.cmds = nil
+	log.mu.Unlock()
+	if _, err := e.Walk(ctx, rsync); err != nil {
+		t.Fatalf("envrun rsync with db stopped: %v", err)
+	}
+	log.mu.Lock()
+	got := strings.Join(log.cmds, "\n")
+	log.mu.Unlock()
+	if !strings.Contains(got, "web: upload /var/www") || strings.Contains(got, "db:") {
+		t.Errorf("envrun rsync ran:\n%s\nwant web's upload only", got)
+	}
+	if err := e.Halt(ctx, []string{"web"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Walk(ctx, rsync); err == nil || !strings.Contains(err.Error(), "web is") {
+		t.Errorf("envrun rsync with web stopped: %v, want an error naming web", err)
+	}
 }
 
 // TestRsyncCommandWithoutFolders: envrun rsync where no machine has an

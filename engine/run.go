@@ -36,7 +36,9 @@ func (e *Env) Walk(ctx context.Context, opts PlanOptions) (*graph.Report, error)
 		}
 	case opts.Existing:
 		names := opts.Machines
-		if len(names) == 0 {
+		if len(names) == 0 && opts.Folders {
+			names = plannedMachines(g) // those with rsync folders
+		} else if len(names) == 0 {
 			for _, m := range e.autostarted() {
 				names = append(names, m.Name)
 			}
