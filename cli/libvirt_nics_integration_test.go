@@ -216,13 +216,30 @@ cat /etc/modules-load.d/envrun.conf; grep envrun /etc/fstab`)
 		t.Errorf("after the refused suspend the VM is %s", st)
 	}
 
-	// Every boot mounts them again, from the guest's /etc/fstab.
-	w.mustRun("halt", "web")
-	if r := w.start(nil, "up", "web").wait(30 * time.Minute); r.code != 0 {
-		t.Fatalf("up after halt: %s", r)
+	// data/ moves to /srv/data: up warns that reload applies it; reload
+	// shares it anew and the guest mounts it there, and no longer at
+	// /data. /vagrant, unchanged, is mounted by the boot from the guest's
+	// /etc/fstab (the reload leaves its line alone).
+	envfile := filepath.Join(dir, "Envfile.lua")
+	if err := os.WriteFile(envfile, []byte(strings.Replace(lvNICsEnvfile, `guest = "/data"`, `guest = "/srv/data"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	out = w.remote("web", `findmnt -no FSTYPE /vagrant; findmnt -no FSTYPE /data; findmnt -no FSTYPE /vagrant/.envrun; cat /vagrant/from-host /data/from-guest`)
-	if want := "virtiofs\n9p\ntmpfs\nhost from-host\nguest-user\n"; out != want {
-		t.Errorf("after halt and up, the guest's folders: %q, want %q", out, want)
+	if r := w.mustRun("up", "web"); !strings.Contains(r.stderr, "its synced folders changed since the guest mounted them: `envrun reload web` shares and mounts the new ones") {
+		t.Errorf("up after the folder moved does not say that reload applies it:\n%s", r.stderr)
+	}
+	r := w.start(nil, "reload", "web").wait(30 * time.Minute)
+	if r.code != 0 {
+		t.Fatalf("reload: %s", r)
+	}
+	if !strings.Contains(r.stderr, "synced folders mounted anew: /srv/data, /vagrant") {
+		t.Errorf("reload does not say it mounted the folders anew:\n%s", r.stderr)
+	}
+	out = w.remote("web", `findmnt -no FSTYPE /vagrant; findmnt -no FSTYPE /srv/data; findmnt -no FSTYPE /vagrant/.envrun; cat /vagrant/from-host /srv/data/from-guest
+echo "data: $(findmnt -no FSTYPE /data || echo none)"; grep -c envrun /etc/fstab; grep -c ' /data ' /etc/fstab || true`)
+	if want := "virtiofs\n9p\ntmpfs\nhost from-host\nguest-user\ndata: none\n3\n0\n"; out != want {
+		t.Errorf("after reload, the guest's folders: %q, want %q", out, want)
+	}
+	if r := w.mustRun("up", "web"); strings.Contains(r.stderr, "synced folders") || strings.Contains(r.stderr, "changed") {
+		t.Errorf("up after the reload still warns:\n%s", r.stderr)
 	}
 }

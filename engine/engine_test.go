@@ -30,6 +30,8 @@ type fakeProvider struct {
 	ups      []string
 	next     int
 	failUp   map[string]bool
+	// settle is the Instance.Settle Up gives a machine that was there.
+	settle map[string]func(context.Context, func(context.Context, comm.Cmd) error) error
 }
 
 func newFake() *fakeProvider {
@@ -65,6 +67,7 @@ func (f *fakeProvider) Up(ctx context.Context, m *spec.Machine) (*provider.Insta
 		if st.State != provider.Running {
 			st.State, inst.Started = provider.Running, true
 		}
+		inst.Settle = f.settle[m.Name]
 		return inst, nil
 	}
 	f.next++
@@ -386,5 +389,57 @@ func TestProviderRememberedOnceANetworkExists(t *testing.T) {
 	defer e2.Close()
 	if e2.Driver.Name != "fake" || e2.ProviderSource != "the environment's state" {
 		t.Errorf("chose %s (from %s), want fake from the environment's state", e2.Driver.Name, e2.ProviderSource)
+	}
+}
+
+// TestSettle: what a provider leaves for the guest once connected
+// (Instance.Settle) runs before the machine's steps, on its connection; a
+// Settle that fails fails the machine, its steps not run.
+func TestSettle(t *testing.T) {
+	fp, log := newFake(), &cmdLog{}
+	e := newTestEnv(t, testEnvfile(t.TempDir()), fp, log)
+	ctx := context.Background()
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Halt(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	fail := false
+	fp.settle = map[string]func(context.Context, func(context.Context, comm.Cmd) error) error{
+		"a": func(ctx context.Context, run func(context.Context, comm.Cmd) error) error {
+			if err := run(ctx, comm.Cmd{Command: "remount"}); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("metadata not recorded")
+			}
+			return nil
+		},
+	}
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}, Provision: ProvisionForce}); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.cmds) != 3 || log.cmds[0] != "a: remount" {
+		t.Errorf("ran %q, want the settle's command, then the two steps", log.cmds)
+	}
+	if err := e.Halt(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	fail, log.cmds = true, nil
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}, Provision: ProvisionForce}); err == nil || !strings.Contains(err.Error(), "metadata not recorded") {
+		t.Errorf("a failed Settle: %v, want its error", err)
+	}
+	if got := strings.Join(log.cmds, "; "); got != "a: remount" {
+		t.Errorf("after a failed Settle, ran %q", got)
+	}
+	// The next up of the running, provisioned machine tries again.
+	fail, log.cmds = false, nil
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(log.cmds, "; "); got != "a: remount" {
+		t.Errorf("the up after a failed Settle ran %q, want the settle again", got)
 	}
 }

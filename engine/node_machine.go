@@ -84,7 +84,7 @@ func (n *machineNode) Execute(ctx context.Context) error {
 	n.run.mu.Lock()
 	n.run.inst, n.run.provision = inst, run
 	n.run.mu.Unlock()
-	if !inst.Started && !run {
+	if !inst.Started && !run && inst.Settle == nil {
 		e.UI.Debugf(m.Name, "running, nothing to do")
 		return nil
 	}
@@ -97,6 +97,11 @@ func (n *machineNode) Execute(ctx context.Context) error {
 	}
 	if inst.Woke {
 		e.syncClock(ctx, m.Name, c)
+	}
+	if inst.Settle != nil {
+		if err := inst.Settle(ctx, c.Run); err != nil {
+			return err
+		}
 	}
 	what := "up"
 	if inst.Created {

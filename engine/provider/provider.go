@@ -146,6 +146,12 @@ type Instance struct {
 	// VM's first contact), logged in as User and shown HostKey: the
 	// engine adopts it rather than dial again. nil when there is none.
 	Conn *comm.Client
+	// Settle, when set, is what the guest still needs of settings changed
+	// since first contact (libvirt: the synced folders of a reload); the
+	// engine calls it once connected, before the machine's steps, with
+	// run for commands on the machine. It records what it applied: one
+	// that fails is tried again by the next up.
+	Settle func(ctx context.Context, run func(context.Context, comm.Cmd) error) error
 }
 
 // MachineState is one machine of the environment found in the backend.

@@ -200,6 +200,20 @@ func (g *Setup) Script() string {
 			w(`done`)
 		}
 	}
+	g.writeMounts(w)
+	if g.GrowRoot {
+		w("")
+		b.WriteString(growRoot)
+	}
+	w("")
+	w("# sshd takes its new settings; this session survives the restart.")
+	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
+	return b.String()
+}
+
+// writeMounts mounts g.Mounts, each from a line of /etc/fstab.
+func (g *Setup) writeMounts(w func(string, ...any)) {
+	q := shquote.Quote
 	g.writeModules(w)
 	for _, m := range g.Mounts {
 		w("")
@@ -209,19 +223,58 @@ func (g *Setup) Script() string {
 			writeFileSystem(w, m)
 		}
 		if m.Mask != "" {
-			w(`line=%s`, q(fmt.Sprintf("tmpfs %s tmpfs ro,size=4k,mode=000,nofail,x-systemd.requires-mounts-for=%s 0 0", fstabPath(m.Mask), fstabPath(m.Guest))))
+			w(`line=%s`, q(maskLine(m)))
 			w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
 			w(`[ -d %s ] || fail %s`, q(m.Mask), q("the shared folder "+m.Guest+" has no "+m.Mask+" to hide"))
 			w(`mountpoint -q %s || mount %s`, q(m.Mask), q(m.Mask))
 		}
 	}
-	if g.GrowRoot {
-		w("")
-		b.WriteString(growRoot)
+}
+
+// maskLine is the /etc/fstab line of the tmpfs that hides m.Mask.
+func maskLine(m Mount) string {
+	return fmt.Sprintf("tmpfs %s tmpfs ro,size=4k,mode=000,nofail,%s%s 0 0", fstabPath(m.Mask), requiresMountsFor, fstabPath(m.Guest))
+}
+
+const requiresMountsFor = "x-systemd.requires-mounts-for="
+
+// Remount is the script (as root: AsRoot, on stdin) that makes a guest
+// mount mounts in place of old, the file systems an earlier script (first
+// contact, or Remount) wrote in /etc/fstab: a VM redefined by a reload
+// with other synced folders. Each of old that is not among mounts (same
+// tag, type and guest path) is unmounted and its lines leave /etc/fstab
+// (the tmpfs over its .envrun/ too); then mounts are mounted as first
+// contact does, those kept being so already. Other lines of /etc/fstab are
+// left alone. Running it twice leaves the guest as once.
+func Remount(user string, old, mounts []Mount) string {
+	q := shquote.Quote
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("set -eu")
+	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	w(`fail() { echo "envrun synced folders: $*" >&2; exit 1; }`)
+	w("user=%s", q(user))
+	kept := map[Mount]bool{}
+	for _, m := range mounts {
+		kept[Mount{Name: m.Name, Type: m.Type, Guest: m.Guest}] = true
 	}
-	w("")
-	w("# sshd takes its new settings; this session survives the restart.")
-	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
+	for _, m := range old {
+		if kept[Mount{Name: m.Name, Type: m.Type, Guest: m.Guest}] {
+			continue
+		}
+		w("")
+		w("# %s (tag %s) as it was mounted: unmounted (what is under it too), out of /etc/fstab.", m.Guest, m.Name)
+		w(`! mountpoint -q %s || umount -R %s || umount -R -l %s`, q(m.Guest), q(m.Guest), q(m.Guest))
+		// Through the environment, not awk -v, which would read fstab's
+		// \040 as a space.
+		w(`tag=%s path=%s req=%s awk '`, q(m.Name), q(fstabPath(m.Guest)), q(requiresMountsFor+fstabPath(m.Guest)))
+		w(`	BEGIN { tag = ENVIRON["tag"]; path = ENVIRON["path"]; req = ENVIRON["req"] }`)
+		w(`	$1 == tag && $2 == path { next }`)
+		w(`	$1 == "tmpfs" && length($4) >= length(req) && substr($4, length($4) - length(req) + 1) == req { next }`)
+		w(`	{ print }' /etc/fstab >/etc/fstab.envrun`)
+		w(`cat /etc/fstab.envrun >/etc/fstab && rm -f /etc/fstab.envrun`)
+	}
+	(&Setup{User: user, Mounts: mounts}).writeMounts(w)
 	return b.String()
 }
 

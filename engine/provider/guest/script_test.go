@@ -1,7 +1,9 @@
 package guest
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,5 +79,77 @@ func TestFindHostKey(t *testing.T) {
 	}
 	if _, _, err := FindHostKey("envrun-hostkey abc ssh-ed25519 !!\n", r); err == nil {
 		t.Error("a damaged key passed")
+	}
+}
+
+// TestRemount runs the script a reload's new synced folders get, on a
+// copy of /etc/fstab with mount, umount and mountpoint stubbed: the lines
+// of folders gone leave (the tmpfs over .envrun/ too), a folder kept keeps
+// its line and is not unmounted, new ones are added, the user's lines
+// stay, and a second run changes nothing.
+func TestRemount(t *testing.T) {
+	dir := t.TempDir()
+	bin, g := filepath.Join(dir, "bin"), filepath.Join(dir, "guest") // g stands for the guest's /
+	for _, d := range []string{bin, g + "/vagrant/.envrun", g + "/srv/my old/.envrun"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := filepath.Join(dir, "log")
+	for _, c := range []string{"mount", "umount", "modprobe", "mountpoint"} {
+		// mountpoint: everything asked about is mounted.
+		if err := os.WriteFile(filepath.Join(bin, c), []byte("#!/bin/sh\necho \""+c+" $*\" >>"+log+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fstab := filepath.Join(dir, "fstab")
+	run := func(old, mounts []Mount) (string, string) {
+		t.Helper()
+		script := strings.NewReplacer("/etc/fstab", fstab, "/etc/modules-load.d/envrun.conf", filepath.Join(dir, "modules.conf"),
+			"PATH=/usr/local/sbin", "PATH="+bin+":/usr/local/sbin").Replace(Remount("vagrant", old, mounts))
+		os.Remove(log)
+		if out, err := exec.Command("sh", "-c", script).CombinedOutput(); err != nil {
+			t.Fatalf("the script failed: %v\n%s", err, out)
+		}
+		data, err := os.ReadFile(fstab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls, _ := os.ReadFile(log)
+		return string(data), string(calls)
+	}
+	user := "UUID=1234 / ext4 errors=remount-ro 0 1\n/dev/vdb /var/lib/data ext4 defaults 0 2\n"
+	if err := os.WriteFile(fstab, []byte(user), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// First contact's folders, as Remount from none writes them.
+	run(nil, []Mount{
+		{Name: "envrun1", Guest: g + "/data", Type: "9p", Options: "trans=virtio"},
+		{Name: "envrun2", Guest: g + "/vagrant", Mask: g + "/vagrant/.envrun", Type: "virtiofs"},
+		{Name: "envrun3", Guest: g + "/srv/my old", Mask: g + "/srv/my old/.envrun", Type: "virtiofs"},
+	})
+	old := []Mount{{Name: "envrun1", Type: "9p", Guest: g + "/data"}, {Name: "envrun2", Type: "virtiofs", Guest: g + "/vagrant"}, {Name: "envrun3", Type: "virtiofs", Guest: g + "/srv/my old"}}
+	now := []Mount{
+		{Name: "envrun1", Guest: g + "/srv/data", Type: "9p", Options: "trans=virtio"},
+		{Name: "envrun2", Guest: g + "/vagrant", Mask: g + "/vagrant/.envrun", Type: "virtiofs"},
+	}
+	want := user +
+		"envrun2 " + g + "/vagrant virtiofs nofail 0 0\n" +
+		"tmpfs " + g + "/vagrant/.envrun tmpfs ro,size=4k,mode=000,nofail,x-systemd.requires-mounts-for=" + g + "/vagrant 0 0\n" +
+		"envrun1 " + g + "/srv/data 9p trans=virtio,nofail 0 0\n"
+	got, calls := run(old, now)
+	if got != want {
+		t.Errorf("/etc/fstab after the script:\n%s\nwant:\n%s", got, want)
+	}
+	for _, c := range []string{"umount -R " + g + "/data\n", "umount -R " + g + "/srv/my old\n", "modprobe -q 9p\n"} {
+		if !strings.Contains(calls, c) {
+			t.Errorf("the script did not run %q:\n%s", c, calls)
+		}
+	}
+	if strings.Contains(calls, "umount -R "+g+"/vagrant") {
+		t.Errorf("the script unmounted the folder it keeps:\n%s", calls)
+	}
+	if got, _ := run(old, now); got != want {
+		t.Errorf("/etc/fstab after a second run:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -363,6 +363,9 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	p.env.UI.Infof(m.Name, "settings changed: defining VM %s anew over its disk", d.def.Name)
 	nm := *d.meta
 	nm.Config = hash
+	if folderSig(dp.Folders) != nm.Folders {
+		nm.FoldersPending = true // the guest mounts them once up (settleFolders)
+	}
 	dp.Meta = nm
 	x, err := domainXML(dp)
 	if err != nil {

@@ -156,6 +156,9 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
+	if d.meta.FoldersPending {
+		inst.Settle = p.settleFolders(uri, m, d.meta)
+	}
 	state, _, err := d.dom.GetState()
 	if err != nil {
 		return nil, lverr(err, "state of VM %s", d.def.Name)

@@ -267,3 +267,18 @@ func TestWarnRootFolders(t *testing.T) {
 		t.Errorf("warnings for root's machine or a folder others can write: %q", w)
 	}
 }
+
+// TestSigMounts: the folders a domain's metadata records (folderSig) read
+// back as the guest's mounts a reload's Remount undoes, a guest path with
+// spaces included.
+func TestSigMounts(t *testing.T) {
+	fs := []folder{{Tag: "envrun1", Type: "9p", Guest: "/srv/my data"}, {Tag: "envrun2", Type: "virtiofs", Guest: "/vagrant"}}
+	got := sigMounts(folderSig(fs))
+	if len(got) != 2 || got[0].Name != "envrun1" || got[0].Type != "9p" || got[0].Guest != "/srv/my data" ||
+		got[1].Name != "envrun2" || got[1].Type != "virtiofs" || got[1].Guest != "/vagrant" {
+		t.Errorf("sigMounts(folderSig(...)) = %+v", got)
+	}
+	if got := sigMounts(""); len(got) != 0 {
+		t.Errorf("no folders read back as %+v", got)
+	}
+}

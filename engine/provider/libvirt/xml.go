@@ -42,6 +42,10 @@ type machineMeta struct {
 	// Folders are the synced folders first contact wrote in the guest's
 	// /etc/fstab (folderSig): a later domain's must match.
 	Folders string `xml:"folders,omitempty"`
+	// FoldersPending is set when a reload defined the domain with other
+	// synced folders than Folders: once the VM is up, the guest mounts
+	// them in place of the old (settleFolders), then Folders records them.
+	FoldersPending bool `xml:"folderspending,omitempty"`
 	// SSHPort is the port first contact set the guest's sshd to
 	// (ssh.port), when it is not 22.
 	SSHPort int `xml:"sshport,omitempty"`
