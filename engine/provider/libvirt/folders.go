@@ -1,7 +1,6 @@
 package libvirt
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,10 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"libvirt.org/go/libvirt"
 	"libvirt.org/go/libvirtxml"
 
-	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/provider/guest"
 	"github.com/envrun/envrun/engine/spec"
@@ -218,49 +215,6 @@ func warnFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine,
 	if sig := folderSig(fs); sig != meta.Folders && !meta.FoldersPending {
 		ui.Warnf(m.Name, "its synced folders changed since the guest mounted them: "+
 			"`envrun reload %s` shares and mounts the new ones", m.Name)
-	}
-}
-
-// settleFolders is the Instance.Settle of m's domain when a reload defined
-// it with synced folders other than those its guest mounts: the guest
-// unmounts the old and mounts the new (guest.Remount), then the domain's
-// metadata records them. Until it has, every up tries again.
-func (p *Provider) settleFolders(uri string, m *spec.Machine, meta *machineMeta) func(context.Context, func(context.Context, comm.Cmd) error) error {
-	fs := planFolders(p.env.Envfile, m, defaultVirtiofs(uri))
-	old := sigMounts(meta.Folders)
-	return func(ctx context.Context, run func(context.Context, comm.Cmd) error) error {
-		script := guest.Remount(m.User, old, guestMounts(fs))
-		if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "the synced folders' mounts", Stdin: strings.NewReader(script)}); err != nil {
-			return fmt.Errorf("mount the new synced folders of %s in the guest: %w", m.Name, err)
-		}
-		d, err := p.lookupDomain(ctx, uri, m.Name)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			return fmt.Errorf("VM of %s is gone", m.Name)
-		}
-		defer d.free()
-		nm := *d.meta
-		nm.Folders, nm.FoldersPending = folderSig(fs), false
-		content, err := metaContent(&nm)
-		if err != nil {
-			return err
-		}
-		if err := d.dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS,
-			libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
-			return lverr(err, "record the synced folders of %s in its metadata", m.Name)
-		}
-		var guests []string
-		for _, f := range fs {
-			guests = append(guests, f.Guest)
-		}
-		if len(guests) == 0 {
-			p.env.UI.Infof(m.Name, "synced folders: none mounted any more")
-		} else {
-			p.env.UI.Infof(m.Name, "synced folders mounted anew: %s", strings.Join(guests, ", "))
-		}
-		return nil
 	}
 }
 
