@@ -18,9 +18,9 @@ import (
 	"time"
 )
 
-// lvSSHPortEnvfile is one VM whose sshd listens on 2222 (ssh.port), on
+// lvSSHPortEnvfile is one VM whose sshd listens on PORT (ssh.port), on
 // 10.231.150.0/24, with host port HOSTPORT on 127.0.0.1 forwarded to its
-// 2222.
+// PORT.
 const lvSSHPortEnvfile = `
 box "debian/bookworm"
 network "sshp" { subnet = "10.231.150.0/24", isolated = true }
@@ -28,7 +28,7 @@ machine "web" {
   networks = { sshp = "10.231.150.10" },
   memory = 384,
   ssh = { port = PORT },
-  ports = { { guest = 2222, host = HOSTPORT } },
+  ports = { { guest = PORT, host = HOSTPORT } },
   libvirt = { boot_timeout = 1500 },
   provision = { shell { name = "mark", inline = "echo step-ran >/var/tmp/sshp-step" } },
 }
@@ -40,7 +40,7 @@ machine "web" {
 // restarts sshd; the shell step, `envrun ssh`, plain OpenSSH with
 // ssh-config and Ansible with the inventory then reach it on 2222 (22 is
 // closed); the domain's metadata records the port; another port in the
-// Envfile is warned about and the recorded one kept.
+// Envfile is warned about by up, and reload moves sshd there.
 func TestIntegrationLibvirtSSHPort(t *testing.T) {
 	for _, tool := range []string{"ssh", "ansible"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -147,10 +147,11 @@ func TestIntegrationLibvirtSSHPort(t *testing.T) {
 		t.Errorf("ansible ping: %v\n%s", err, out)
 	}
 
-	// Another port in the Envfile: said, and the VM still reached on 2222.
+	// Another port in the Envfile: up says so and keeps reaching the VM
+	// on 2222; reload moves its sshd to 2200, and everything follows.
 	w.writeEnvfile(envfile("2200", hostPort))
 	r = w.mustRun("up")
-	if !strings.Contains(r.stderr, "its ssh.port changed (2200, was 2222)") {
+	if !strings.Contains(r.stderr, "its ssh.port changed (2200, was 2222)") || !strings.Contains(r.stderr, "`envrun reload web` moves it") {
 		t.Errorf("up after a port change: no warning:\n%s", r.stderr)
 	}
 	if out := w.remote("web", "echo still"); out != "still\n" {
@@ -159,15 +160,35 @@ func TestIntegrationLibvirtSSHPort(t *testing.T) {
 	if cfg := w.mustRun("ssh-config").stdout; !strings.Contains(cfg, "  Port 2222\n") {
 		t.Errorf("ssh-config after the port change: want the recorded Port 2222:\n%s", cfg)
 	}
-	// reload restarts the VM, says so again, and keeps the guest's port.
-	if r := w.start(nil, "reload", "web").wait(15 * time.Minute); r.code != 0 || !strings.Contains(r.stderr, "its ssh.port changed (2200, was 2222)") {
-		t.Errorf("reload after the port change: want success and the warning: %s", r)
+	if r := w.start(nil, "reload", "web").wait(15 * time.Minute); r.code != 0 || !strings.Contains(r.stderr, "sshd moved to port 2200") {
+		t.Errorf("reload after the port change: want success and the move said: %s", r)
 	}
-	if out := w.remote("web", "ss -ltn || netstat -ltn"); !strings.Contains(out, ":2222 ") {
-		t.Errorf("after reload: want sshd still on 2222:\n%s", out)
+	if out := w.remote("web", "ss -ltn || netstat -ltn"); !strings.Contains(out, ":2200 ") || strings.Contains(out, ":2222 ") {
+		t.Errorf("after reload: want sshd on 2200, not on 2222:\n%s", out)
 	}
 	if err := lvBanner(hostPort); err != nil {
-		t.Errorf("the forwarded port after reload: %v", err)
+		t.Errorf("the forwarded port (to 2200) after reload: %v", err)
+	}
+	cfgText = w.mustRun("ssh-config").stdout
+	if !strings.Contains(cfgText, "  Port 2200\n") {
+		t.Errorf("ssh-config after reload: want Port 2200:\n%s", cfgText)
+	}
+	if err := os.WriteFile(cfg, []byte(cfgText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("ssh", "-F", cfg, "web", "cat /var/tmp/sshp-step").CombinedOutput(); err != nil || string(out) != "step-ran\n" {
+		t.Errorf("ssh -F after reload: %v %s", err, out)
+	}
+	if err := os.WriteFile(invFile, []byte(w.mustRun("inventory").stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ping = exec.Command("ansible", "-i", invFile, "all", "-m", "ping")
+	ping.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1")
+	if out, err := ping.CombinedOutput(); err != nil || !strings.Contains(string(out), `"ping": "pong"`) {
+		t.Errorf("ansible ping after reload: %v\n%s", err, out)
+	}
+	if r := w.mustRun("up"); strings.Contains(r.stderr, "ssh.port") {
+		t.Errorf("up after reload still speaks of the port:\n%s", r.stderr)
 	}
 
 	// suspend stops the forwarder too, resume starts it again.

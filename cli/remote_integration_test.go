@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,7 @@ type remoteCase struct {
 	setup      string   // bash run in the client first (docker context create)
 	wantEngine string   // status's engine
 	wantReach  string   // status's reach
+	sshPort    int      // ssh.port of both machines; 0: 22
 }
 
 // TestIntegrationRemoteDocker runs the contract's two-host example, with
@@ -38,20 +40,22 @@ type remoteCase struct {
 // networks: on an engine over ssh:// (DOCKER_HOST, then a docker context
 // that names the host by an alias of the client's ~/.ssh/config), and on
 // the engine's local socket with no route to its bridge (the Docker
-// Desktop shape). Each proves the machines' IPs unreachable from the
-// client first; then up, envrun ssh (exit status kept), plain ssh -F with
+// Desktop shape). The DOCKER_HOST and socket cases give the machines an
+// ssh.port other than 22, so that the jump's hop, envrun ssh-config and
+// the inventory are seen to carry it. Each proves the machines' IPs
+// unreachable from the client first; then up, envrun ssh (exit status kept), plain ssh -F with
 // envrun ssh-config, plain ansible with envrun inventory, status --json,
 // halt, up again, and destroy leaving nothing.
 func TestIntegrationRemoteDocker(t *testing.T) {
 	r := newRig(t, 1)
 	engine := "ssh://root@" + r.hostIP
 	cases := map[string]remoteCase{
-		"DOCKER_HOST": {subnet: 1, full: true, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump"},
+		"DOCKER_HOST": {subnet: 1, full: true, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump", sshPort: 2222},
 		"context": {subnet: 2,
 			env:        []string{"DOCKER_CONFIG=" + filepath.Join(r.home, "docker-config")},
 			setup:      "docker context create t-remote --docker host=ssh://t-remote >/dev/null && docker context use t-remote >/dev/null",
 			wantEngine: "ssh://t-remote (context t-remote)", wantReach: "jump"},
-		"socket": {subnet: 3, full: true, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine"},
+		"socket": {subnet: 3, full: true, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine", sshPort: 2200},
 	}
 	for _, name := range []string{"DOCKER_HOST", "context", "socket"} {
 		t.Run(name, func(t *testing.T) {
@@ -68,10 +72,14 @@ func (r *rig) with(t *testing.T) *rig {
 }
 
 func (r *rig) twoHost(t *testing.T, c remoteCase) {
-	dir := exampleIn(t, c.subnet, "")
+	extra, port := "", "22"
+	if c.sshPort != 0 {
+		extra, port = fmt.Sprintf(" ssh = { port = %d },", c.sshPort), fmt.Sprint(c.sshPort)
+	}
+	dir := exampleIn(t, c.subnet, extra)
 	purgeProject(t, filepath.Join(dir, "Envfile.lua"))
 	ip1, ip2 := fmt.Sprintf("172.23.%d.20", c.subnet), fmt.Sprintf("172.23.%d.21", c.subnet)
-	r.unreachable(dir, ip1+":22")
+	r.unreachable(dir, net.JoinHostPort(ip1, port))
 	if c.setup != "" {
 		r.mustClient(dir, c.env, c.setup)
 	}
@@ -88,7 +96,7 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	}
 	// Up, yet still not routable from here: everything below went through
 	// the transport.
-	r.unreachable(dir, ip2+":22")
+	r.unreachable(dir, net.JoinHostPort(ip2, port))
 
 	var rows []map[string]any
 	if err := json.Unmarshal([]byte(r.mustClient(dir, c.env, "envrun status --json")), &rows); err != nil {
@@ -116,6 +124,9 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	// `ssh -F <(envrun ssh-config)` cannot work; a file does.)
 	if got := r.mustClient(dir, c.env, "envrun ssh-config > ssh_config && ssh -F ssh_config machine2 hostname -f"); got != "machine2.local\n" {
 		t.Errorf("plain ssh -F with envrun ssh-config: %q", got)
+	}
+	if cfg := r.mustClient(dir, c.env, "cat ssh_config"); !strings.Contains(cfg, "Port "+port+"\n") {
+		t.Errorf("envrun ssh-config does not name port %s:\n%s", port, cfg)
 	}
 	// (A file, not <(envrun inventory): on a loaded host Ansible may open
 	// the pipe after envrun stopped waiting for it; see writeInventory.)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"path/filepath"
 	"slices"
@@ -30,8 +31,9 @@ type fakeProvider struct {
 	ups      []string
 	next     int
 	failUp   map[string]bool
-	// settle is the Instance.Settle Up gives a machine that was there.
-	settle map[string]func(context.Context, func(context.Context, comm.Cmd) error) error
+	// settle is the Instance.Settle Up gives a machine that was there
+	// (inst is that instance).
+	settle map[string]func(ctx context.Context, run func(context.Context, comm.Cmd) error, inst *provider.Instance) error
 }
 
 func newFake() *fakeProvider {
@@ -67,7 +69,11 @@ func (f *fakeProvider) Up(ctx context.Context, m *spec.Machine) (*provider.Insta
 		if st.State != provider.Running {
 			st.State, inst.Started = provider.Running, true
 		}
-		inst.Settle = f.settle[m.Name]
+		if settle := f.settle[m.Name]; settle != nil {
+			inst.Settle = func(ctx context.Context, run func(context.Context, comm.Cmd) error) error {
+				return settle(ctx, run, inst)
+			}
+		}
 		return inst, nil
 	}
 	f.next++
@@ -406,8 +412,8 @@ func TestSettle(t *testing.T) {
 		t.Fatal(err)
 	}
 	fail := false
-	fp.settle = map[string]func(context.Context, func(context.Context, comm.Cmd) error) error{
-		"a": func(ctx context.Context, run func(context.Context, comm.Cmd) error) error {
+	fp.settle = map[string]func(context.Context, func(context.Context, comm.Cmd) error, *provider.Instance) error{
+		"a": func(ctx context.Context, run func(context.Context, comm.Cmd) error, _ *provider.Instance) error {
 			if err := run(ctx, comm.Cmd{Command: "remount"}); err != nil {
 				return err
 			}
@@ -441,5 +447,60 @@ func TestSettle(t *testing.T) {
 	}
 	if got := strings.Join(log.cmds, "; "); got != "a: remount" {
 		t.Errorf("the up after a failed Settle ran %q, want the settle again", got)
+	}
+}
+
+// A Settle that moves the machine's sshd (libvirt: a reload's ssh.port):
+// the engine pins the machine's key at the new address, and the machine's
+// steps go over a connection to it.
+func TestSettleMovesSSH(t *testing.T) {
+	fp, log := newFake(), &cmdLog{}
+	e := newTestEnv(t, testEnvfile(t.TempDir()), fp, log)
+	var mu sync.Mutex
+	var dials []string
+	e.dial = func(ctx context.Context, cfg comm.Config, _ time.Duration) (Conn, error) {
+		mu.Lock()
+		dials = append(dials, cfg.Machine+" "+cfg.Addr)
+		mu.Unlock()
+		return &fakeConn{machine: cfg.Machine, log: log}, nil
+	}
+	ctx := context.Background()
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Halt(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := comm.NewHostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp.settle = map[string]func(context.Context, func(context.Context, comm.Cmd) error, *provider.Instance) error{
+		"a": func(ctx context.Context, run func(context.Context, comm.Cmd) error, inst *provider.Instance) error {
+			if err := run(ctx, comm.Cmd{Command: "move sshd"}); err != nil {
+				return err
+			}
+			host, _, _ := net.SplitHostPort(inst.Addr)
+			inst.Addr, inst.HostKey = net.JoinHostPort(host, "2200"), key
+			return nil
+		},
+	}
+	mu.Lock()
+	dials = nil
+	mu.Unlock()
+	log.cmds = nil
+	if _, err := e.Walk(ctx, PlanOptions{Machines: []string{"a"}, Provision: ProvisionForce}); err != nil {
+		t.Fatal(err)
+	}
+	ip := e.Spec.Machine("a").IP().String()
+	if want := []string{"a " + ip + ":22", "a " + ip + ":2200"}; !slices.Equal(dials, want) {
+		t.Errorf("dialled %q, want %q: the old port for the settle, the new for the steps", dials, want)
+	}
+	if len(log.cmds) != 3 || log.cmds[0] != "a: move sshd" {
+		t.Errorf("ran %q, want the settle's command, then the two steps", log.cmds)
+	}
+	pinned, ok, err := e.known.Lookup(ip + ":2200")
+	if err != nil || !ok || pinned.Machine != "a" || string(pinned.Key.Marshal()) != string(key.Marshal()) {
+		t.Errorf("the key pinned at the new address: %+v, %v, %v", pinned, ok, err)
 	}
 }

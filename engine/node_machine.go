@@ -99,8 +99,21 @@ func (n *machineNode) Execute(ctx context.Context) error {
 		e.syncClock(ctx, m.Name, c)
 	}
 	if inst.Settle != nil {
+		addr := inst.Addr
 		if err := inst.Settle(ctx, c.Run); err != nil {
 			return err
+		}
+		if inst.Addr != addr {
+			// The machine's sshd moved (libvirt: a reload's ssh.port):
+			// its key is pinned at the new address, and the connection
+			// that every later step and command uses goes there.
+			if err := e.pin(ctx, m, inst); err != nil {
+				return err
+			}
+			e.forgetConn(m.Name)
+			if _, err := e.connect(ctx, m, inst); err != nil {
+				return fmt.Errorf("its sshd moved to %s, and envrun cannot reach it there: %w", inst.Addr, err)
+			}
 		}
 	}
 	what := "up"

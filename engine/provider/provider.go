@@ -147,10 +147,12 @@ type Instance struct {
 	// engine adopts it rather than dial again. nil when there is none.
 	Conn *comm.Client
 	// Settle, when set, is what the guest still needs of settings changed
-	// since first contact (libvirt: the synced folders of a reload); the
-	// engine calls it once connected, before the machine's steps, with
-	// run for commands on the machine. It records what it applied: one
-	// that fails is tried again by the next up.
+	// since first contact (libvirt: the synced folders and ssh.port of a
+	// reload); the engine calls it once connected, before the machine's
+	// steps, with run for commands on the machine. It records what it
+	// applied: one that fails is tried again by the next up. When it
+	// moves the machine's sshd it sets Addr to the new address, where the
+	// engine then pins the host key and connects.
 	Settle func(ctx context.Context, run func(context.Context, comm.Cmd) error) error
 }
 

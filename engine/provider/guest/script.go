@@ -278,6 +278,44 @@ func Remount(user string, old, mounts []Mount) string {
 	return b.String()
 }
 
+// SetSSHPort is the script (as root: AsRoot, on stdin) that moves a
+// guest's sshd, set up by first contact, to port: the Port line of
+// envrun's drop-in is replaced (none for 22), sshd checks the result and
+// reloads, and the script waits until it listens on port. If sshd refuses
+// the setting or does not listen within 10 s, the drop-in is put back and
+// sshd reloaded on its old port. Connections already open, the one the
+// script came on too, survive the reload.
+func SetSSHPort(port int) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("set -eu")
+	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	w("port=%d f=/etc/ssh/sshd_config.d/00-envrun.conf", port)
+	w(`fail() { echo "envrun ssh.port: $*" >&2; exit 1; }`)
+	w(`reload() { systemctl reload ssh 2>/dev/null || systemctl reload sshd 2>/dev/null || service ssh reload; }`)
+	w(`restore() { cat "$f.was" >"$f"; rm -f "$f.was"; }`)
+	w("# Listening on the port: a LISTEN (0A) line of /proc/net/tcp or tcp6 whose local port it is.")
+	w(`listening() {`)
+	w(`	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |`)
+	w(`		awk -v p=":$(printf '%%04X' "$port")" '$4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }'`)
+	w(`}`)
+	w(`[ -f "$f" ] || fail "$f is missing: this machine's sshd was not set up by envrun"`)
+	w(`cp -p "$f" "$f.was"`)
+	w(`{ grep -v '^Port ' "$f.was" || true; [ "$port" = 22 ] || printf 'Port %%s
+' "$port"; } >"$f.envrun"`)
+	w(`cat "$f.envrun" >"$f" && rm -f "$f.envrun"`)
+	w(`if ! out=$(sshd -t 2>&1); then restore; fail "sshd refuses port $port: $out"; fi`)
+	w(`reload`)
+	w(`i=0`)
+	w(`until listening; do`)
+	w(`	i=$((i + 1))`)
+	w(`	if [ "$i" -gt 50 ]; then restore; reload; fail "sshd does not listen on port $port 10 s after a reload (is the port taken?); it keeps its old port"; fi`)
+	w(`	sleep 0.2`)
+	w(`done`)
+	w(`rm -f "$f.was"`)
+	return b.String()
+}
+
 // writeSharedFolder mounts VirtualBox shared folder m.
 func (g *Setup) writeSharedFolder(w func(string, ...any), m Mount) {
 	q := shquote.Quote

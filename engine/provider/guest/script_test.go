@@ -153,3 +153,70 @@ func TestRemount(t *testing.T) {
 		t.Errorf("/etc/fstab after a second run:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// SetSSHPort run by sh against a drop-in, sshd, systemctl and
+// /proc/net/tcp of the test's: the Port line replaced (none for 22), sshd
+// reloaded, and on a port sshd does not come up on, the old drop-in back.
+func TestSetSSHPort(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf, tcp, log := filepath.Join(dir, "00-envrun.conf"), filepath.Join(dir, "tcp"), filepath.Join(dir, "log")
+	fake := map[string]string{
+		// sshd -t refuses a drop-in that names port 1.
+		"sshd": `grep -q '^Port 1$' ` + conf + ` && { echo "Bad port"; exit 1; }; exit 0`,
+		// A reload listens on the drop-in's port (22 without one), unless
+		// that is 2300, which something else holds.
+		"systemctl": `echo "systemctl $*" >>` + log + `
+p=$(sed -n 's/^Port //p' ` + conf + `); p=${p:-22}
+[ "$p" = 2300 ] && { : >` + tcp + `; exit 0; }
+printf '  sl  local_address rem_address   st\n   0: 00000000:%04X 00000000:0000 0A\n' "$p" >` + tcp,
+	}
+	for name, body := range fake {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const base = "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+	run := func(port int, drop string) (string, string, error) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte(drop), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(log)
+		script := strings.NewReplacer("/etc/ssh/sshd_config.d/00-envrun.conf", conf, "/proc/net/tcp6", "/nonexistent",
+			"/proc/net/tcp", tcp, "sleep 0.2", "sleep 0.01", "PATH=/usr/local/sbin", "PATH="+bin+":/usr/local/sbin").Replace(SetSSHPort(port))
+		out, err := exec.Command("sh", "-c", script).CombinedOutput()
+		got, _ := os.ReadFile(conf)
+		calls, _ := os.ReadFile(log)
+		if _, e := os.Stat(conf + ".was"); e == nil {
+			t.Errorf("port %d: the script left %s.was", port, conf)
+		}
+		return string(got), string(calls) + string(out), err
+	}
+	for _, c := range []struct {
+		port       int
+		from, want string
+	}{
+		{2200, base + "Port 2222\n", base + "Port 2200\n"},
+		{2222, base, base + "Port 2222\n"},
+		{22, base + "Port 2222\n", base},
+	} {
+		got, calls, err := run(c.port, c.from)
+		if err != nil || got != c.want || !strings.Contains(calls, "systemctl reload ssh") {
+			t.Errorf("port %d from %q: %v, drop-in %q (want %q)\n%s", c.port, c.from, err, got, c.want, calls)
+		}
+	}
+	// Refused by sshd -t: the drop-in is put back, sshd not reloaded.
+	got, calls, err := run(1, base+"Port 2222\n")
+	if err == nil || got != base+"Port 2222\n" || !strings.Contains(calls, "sshd refuses port 1: Bad port") || strings.Contains(calls, "systemctl") {
+		t.Errorf("port 1: %v, drop-in %q\n%s", err, got, calls)
+	}
+	// Not listening after the reload: put back and reloaded again.
+	got, calls, err = run(2300, base+"Port 2222\n")
+	if err == nil || got != base+"Port 2222\n" || strings.Count(calls, "systemctl reload ssh") != 2 || !strings.Contains(calls, "does not listen on port 2300") {
+		t.Errorf("port 2300: %v, drop-in %q\n%s", err, got, calls)
+	}
+}

@@ -354,8 +354,18 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	if err := p.halt(ctx, d, o.haltTimeout(), m.Name); err != nil {
 		return nil, err
 	}
-	warnPort(p.env.UI, m, d.meta)
+	nm := *d.meta
+	nm.SSHPortPending = 0 // a reload back to the port sshd is on cancels a move not made yet
+	if want := m.SSH.PortOr22(); want != nm.sshPort() {
+		p.env.UI.Infof(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd moves to it once the VM is up", want, nm.sshPort())
+		nm.SSHPortPending = want
+	}
 	if hash == d.meta.Config {
+		if nm != *d.meta {
+			if err := setMeta(d.dom, &nm, libvirt.DOMAIN_AFFECT_CONFIG); err != nil {
+				return nil, lverr(err, "record the new ssh.port of %s in its metadata", m.Name)
+			}
+		}
 		p.env.UI.Infof(m.Name, "settings unchanged: restarting VM %s", d.def.Name)
 		return p.Up(ctx, m)
 	}
@@ -363,7 +373,6 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 		p.env.UI.Warnf(m.Name, "its IP changed (%s, was %s): the guest set its address at first boot; `envrun destroy %s && envrun up %s` applies it", m.IP(), d.meta.IP, m.Name, m.Name)
 	}
 	p.env.UI.Infof(m.Name, "settings changed: defining VM %s anew over its disk", d.def.Name)
-	nm := *d.meta
 	nm.Config = hash
 	if folderSig(dp.Folders) != nm.Folders {
 		nm.FoldersPending = true // the guest mounts them once up (settleFolders)
@@ -403,17 +412,26 @@ var _ interface {
 	provider.Suspender
 } = (*Provider)(nil)
 
-// settleFolders is the Instance.Settle of m's domain when a reload defined
-// it with synced folders other than those its guest mounts: the guest
-// unmounts the old and mounts the new (guest.Remount), then the domain's
-// metadata records them. Until it has, every up tries again.
-func (p *Provider) settleFolders(uri string, m *spec.Machine, meta *machineMeta) func(context.Context, func(context.Context, comm.Cmd) error) error {
+// settle is the Instance.Settle of m's domain (inst) when a reload left
+// the guest something to do once up: mount synced folders other than
+// those it mounts (guest.Remount), and move its sshd to another ssh.port
+// (guest.SetSSHPort; inst.Addr then names the new port). The domain's
+// metadata records each once done; until it has, every up tries again.
+func (p *Provider) settle(uri string, m *spec.Machine, meta *machineMeta, inst *provider.Instance) func(context.Context, func(context.Context, comm.Cmd) error) error {
 	fs := planFolders(p.env.Envfile, m, defaultVirtiofs(uri))
 	old := sigMounts(meta.Folders)
 	return func(ctx context.Context, run func(context.Context, comm.Cmd) error) error {
-		script := guest.Remount(m.User, old, guestMounts(fs))
-		if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "the synced folders' mounts", Stdin: strings.NewReader(script)}); err != nil {
-			return fmt.Errorf("mount the new synced folders of %s in the guest: %w", m.Name, err)
+		if meta.FoldersPending {
+			script := guest.Remount(m.User, old, guestMounts(fs))
+			if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "the synced folders' mounts", Stdin: strings.NewReader(script)}); err != nil {
+				return fmt.Errorf("mount the new synced folders of %s in the guest: %w", m.Name, err)
+			}
+		}
+		port := meta.SSHPortPending
+		if port != 0 {
+			if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "sshd's new port", Stdin: strings.NewReader(guest.SetSSHPort(port))}); err != nil {
+				return fmt.Errorf("move the sshd of %s to port %d: %w", m.Name, port, err)
+			}
 		}
 		d, err := p.lookupDomain(ctx, uri, m.Name)
 		if err != nil {
@@ -424,14 +442,24 @@ func (p *Provider) settleFolders(uri string, m *spec.Machine, meta *machineMeta)
 		}
 		defer d.free()
 		nm := *d.meta
-		nm.Folders, nm.FoldersPending = folderSig(fs), false
-		content, err := metaContent(&nm)
-		if err != nil {
-			return err
+		if meta.FoldersPending {
+			nm.Folders, nm.FoldersPending = folderSig(fs), false
 		}
-		if err := d.dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS,
-			libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
-			return lverr(err, "record the synced folders of %s in its metadata", m.Name)
+		if port != 0 {
+			nm.SSHPort, nm.SSHPortPending = port, 0
+			if port == spec.DefaultSSHPort {
+				nm.SSHPort = 0
+			}
+		}
+		if err := setMeta(d.dom, &nm, libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
+			return lverr(err, "record what the guest of %s applied in its metadata", m.Name)
+		}
+		if port != 0 {
+			inst.Addr = nm.sshAddr()
+			p.env.UI.Infof(m.Name, "sshd moved to port %d", port)
+		}
+		if !meta.FoldersPending {
+			return nil
 		}
 		var guests []string
 		for _, f := range fs {
@@ -444,4 +472,13 @@ func (p *Provider) settleFolders(uri string, m *spec.Machine, meta *machineMeta)
 		}
 		return nil
 	}
+}
+
+// setMeta records meta in dom's metadata, in the definitions flags name.
+func setMeta(dom *libvirt.Domain, meta *machineMeta, flags libvirt.DomainModificationImpact) error {
+	content, err := metaContent(meta)
+	if err != nil {
+		return err
+	}
+	return dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS, flags)
 }

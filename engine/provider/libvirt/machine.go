@@ -156,8 +156,8 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 	if err != nil {
 		return nil, err
 	}
-	if d.meta.FoldersPending {
-		inst.Settle = p.settleFolders(uri, m, d.meta)
+	if d.meta.FoldersPending || d.meta.SSHPortPending != 0 {
+		inst.Settle = p.settle(uri, m, d.meta, inst)
 	}
 	state, _, err := d.dom.GetState()
 	if err != nil {
@@ -416,12 +416,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if port := m.SSH.PortOr22(); port != spec.DefaultSSHPort {
 		meta.SSHPort = port // the script set sshd to it
 	}
-	content, err := metaContent(&meta)
-	if err != nil {
-		return nil, err
-	}
-	if err := dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS,
-		libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
+	if err := setMeta(dom, &meta, libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
 		return nil, lverr(err, "record the host key of %s in its metadata", name)
 	}
 	endPin()

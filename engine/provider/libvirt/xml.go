@@ -46,9 +46,13 @@ type machineMeta struct {
 	// synced folders than Folders: once the VM is up, the guest mounts
 	// them in place of the old (settleFolders), then Folders records them.
 	FoldersPending bool `xml:"folderspending,omitempty"`
-	// SSHPort is the port first contact set the guest's sshd to
-	// (ssh.port), when it is not 22.
+	// SSHPort is the port first contact (or a reload since) set the
+	// guest's sshd to (ssh.port), when it is not 22.
 	SSHPort int `xml:"sshport,omitempty"`
+	// SSHPortPending is set when a reload was asked for another ssh.port:
+	// once the VM is up, its sshd moves there (settle), then SSHPort
+	// records it.
+	SSHPortPending int `xml:"sshportpending,omitempty"`
 	// Config is a hash of the settings the machine was made from.
 	Config string `xml:"config"`
 	// HostKey is the SSH host key pinned at first contact; Key the
@@ -72,11 +76,12 @@ func (meta *machineMeta) sshPort() int {
 }
 
 // warnPort says when the Envfile's ssh.port is not the one the guest's
-// sshd was set to at first boot: envrun keeps using the recorded one.
+// sshd listens on, and a reload is not on its way to move it there
+// (meta.SSHPortPending): envrun keeps using the recorded one.
 func warnPort(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta) {
-	if want := m.SSH.PortOr22(); want != meta.sshPort() {
-		ui.Warnf(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd was set at first boot and still listens on %d; "+
-			"`envrun destroy %s && envrun up %s` applies it", want, meta.sshPort(), meta.sshPort(), m.Name, m.Name)
+	if want := m.SSH.PortOr22(); want != meta.sshPort() && meta.SSHPortPending != want {
+		ui.Warnf(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd still listens on %d; "+
+			"`envrun reload %s` moves it", want, meta.sshPort(), meta.sshPort(), m.Name)
 	}
 }
 
