@@ -38,8 +38,9 @@ type Provider struct {
 	// qemu, seconds on a busy host), so only making a domain may ask.
 	capabilities func(c *libvirt.Connect) (string, error)
 
-	boxes singleflight.Group  // URI + box → ensured once per run
-	found map[string]*boxVols // URI + box → as the drift check read it, once per run
+	boxes   singleflight.Group  // URI + box → ensured once per run
+	found   map[string]*boxVols // URI + box → as the drift check read it, once per run
+	finding singleflight.Group  // URI + box → being read for found
 
 	// The two steps that need more than libvirt's API, replaced in the
 	// unit tests that run on libvirt's test driver (which has no guests
@@ -49,12 +50,45 @@ type Provider struct {
 }
 
 func available(ctx context.Context) error {
-	c, err := connect(ctx, DefaultURI())
+	uri := DefaultURI()
+	spare.Lock()
+	defer spare.Unlock()
+	if spare.c != nil && spare.uri == uri {
+		if alive, err := spare.c.IsAlive(); err == nil && alive {
+			return nil
+		}
+		spare.c.Close()
+		spare.c = nil
+	}
+	c, err := connect(ctx, uri)
 	if err != nil {
 		return err
 	}
-	c.Close()
+	spare.uri, spare.c = uri, c
 	return nil
+}
+
+// spare is the connection available opened, kept for the provider that
+// connects next in this process: envrun asks available right before it
+// opens the provider, and opening a connection anew is a handshake with
+// libvirtd (several round trips, each slow on a busy host) for nothing.
+var spare struct {
+	sync.Mutex
+	uri string
+	c   *libvirt.Connect
+}
+
+// takeSpare returns the spare connection to uri, if there is one; it is
+// then the caller's.
+func takeSpare(uri string) *libvirt.Connect {
+	spare.Lock()
+	defer spare.Unlock()
+	if spare.c == nil || spare.uri != uri {
+		return nil
+	}
+	c := spare.c
+	spare.c = nil
+	return c
 }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
@@ -95,6 +129,10 @@ func (p *Provider) conn(ctx context.Context, uri string) (*libvirt.Connect, erro
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if c, ok := p.conns[uri]; ok {
+		return c, nil
+	}
+	if c := takeSpare(uri); c != nil {
+		p.conns[uri] = c
 		return c, nil
 	}
 	c, err := connect(ctx, uri)

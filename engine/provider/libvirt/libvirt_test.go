@@ -694,3 +694,31 @@ func TestCanVirtualize(t *testing.T) {
 		}
 	}
 }
+
+// The connection available opens to check libvirt is the one the provider
+// opened next uses: one handshake with libvirtd per command, not two.
+func TestAvailableHandsItsConnectionToOpen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := available(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checked := spare.c
+	if checked == nil {
+		t.Fatal("available kept no connection")
+	}
+	if err := available(ctx); err != nil || spare.c != checked {
+		t.Errorf("a second available: %v, and it opened another connection", err)
+	}
+	pv, err := open(ctx, f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pv.Close()
+	if got := pv.(*Provider).conns[testURI]; got != checked {
+		t.Errorf("open connected anew (%p), want available's connection (%p)", got, checked)
+	}
+	if spare.c != nil {
+		t.Errorf("the spare connection is still kept after open took it")
+	}
+}

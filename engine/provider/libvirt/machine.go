@@ -489,14 +489,20 @@ func (p *Provider) foundBox(ctx context.Context, c *libvirt.Connect, uri, box st
 	if ok {
 		return b, nil
 	}
-	b, err := p.findBox(ctx, c, uri, box)
+	// Machines check their drift at once: one reads, the others wait.
+	v, err, _ := p.finding.Do(key, func() (any, error) {
+		b, err := p.findBox(ctx, c, uri, box)
+		if err == nil {
+			p.mu.Lock()
+			p.found[key] = b
+			p.mu.Unlock()
+		}
+		return b, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	p.found[key] = b
-	p.mu.Unlock()
-	return b, nil
+	return v.(*boxVols), nil
 }
 
 // remove stops and undefines the domain (if any) and deletes its overlay.
