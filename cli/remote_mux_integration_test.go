@@ -101,7 +101,7 @@ end
 	}
 	dest2 := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
 	t.Cleanup(func() {
-		sshmux.Close(dest2)
+		endShared(dest2)
 		sshd2.Process.Kill()
 		sshd2.Wait()
 	})

@@ -204,9 +204,11 @@ MaxSessions 100
 	}
 	t.Cleanup(func() {
 		// envrun's shared connections to this host (they outlive a
-		// command by sshmux.Persist) end with the rig; then sshd.
+		// command by sshmux.Persist) end with the rig, and what they
+		// leave beside their socket (the engine socket's forward, the
+		// answers kept, the lock) goes; then sshd.
 		for _, d := range []sshmux.Dest{{User: "root", Host: r.hostIP}, {Host: "t-remote"}, {Host: "t-refused"}, {Host: "t-changed"}} {
-			sshmux.Close(d)
+			endShared(d)
 		}
 		sshd.Process.Kill()
 		sshd.Wait()
@@ -224,6 +226,19 @@ MaxSessions 100
 		}
 	}
 	return r
+}
+
+// endShared ends envrun's shared connection to d and removes what it left
+// beside its socket (the engine socket's forward, the answers kept, the
+// lock).
+func endShared(d sshmux.Dest) {
+	sshmux.Close(d)
+	if p := d.Path(); p != "" {
+		left, _ := filepath.Glob(p + "*")
+		for _, f := range left {
+			os.Remove(f)
+		}
+	}
 }
 
 func rigWrite(t testing.TB, path, content string) {
