@@ -148,7 +148,7 @@ func (p *onEngine) warnDrift(ctx context.Context, m *spec.Machine, labels map[st
 		return
 	}
 	p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the container was made; "+
-		"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+		"`envrun reload %s` applies them, keeping its file system", m.Name)
 }
 
 // create makes and starts m's container. When a host port is taken and

@@ -475,7 +475,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	warnFolders(p.env.UI, m, meta, dp.Folders)
 	if h, err := configHash(dp, m.Hostname); err == nil && h != meta.Config {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
-			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+			"`envrun reload %s` applies them, keeping its disk", m.Name)
 	}
 }
 
