@@ -191,6 +191,12 @@ func File(ctx context.Context, url, dest string, o Options) (err error) {
 	}
 	buf := make([]byte, 256<<10)
 	for {
+		// The body may be buffered well past the moment of a cancel:
+		// ask the context, not only the reads.
+		if cerr := context.Cause(ctx); cerr != nil {
+			keep = true
+			return fmt.Errorf("GET %s: %w (%s kept: the next try resumes it): %w", url, ErrTruncated, part, cerr)
+		}
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
 			if _, err := f.Write(buf[:n]); err != nil {
