@@ -100,11 +100,18 @@ func (e *Env) Resume(ctx context.Context, names []string) error {
 	})
 }
 
+// CanReload reports whether the provider can reload machines: apply
+// changed settings keeping their file system or disk.
+func (e *Env) CanReload() bool {
+	_, ok := e.prov.(provider.Reloader)
+	return ok
+}
+
 // prepareReload checks that the provider can reload and notes, for each
 // machine opts.Reload names (all when none), its provisioning state now:
 // a machine replaced keeping its disk keeps it.
 func (e *Env) prepareReload(ctx context.Context, opts PlanOptions) error {
-	if _, ok := e.prov.(provider.Reloader); !ok {
+	if !e.CanReload() {
 		return fmt.Errorf("the %s provider cannot reload machines: %w", e.Driver.Name, provider.ErrUnsupported)
 	}
 	states, err := e.prov.Machines(ctx)

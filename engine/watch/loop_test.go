@@ -103,6 +103,8 @@ type fakeRunner struct {
 	problems  []string
 	summaries int
 	destroyed []string
+	// reload is what CanReload answers.
+	reload bool
 }
 
 func newFakeRunner(name string, seq *atomic.Int64) *fakeRunner {
@@ -166,6 +168,8 @@ func (r *fakeRunner) Summary(*graph.Report, time.Duration, bool) {
 	defer r.mu.Unlock()
 	r.summaries++
 }
+
+func (r *fakeRunner) CanReload() bool { return r.reload }
 
 func (r *fakeRunner) Destroy(ctx context.Context, names []string) error {
 	r.mu.Lock()
@@ -526,6 +530,30 @@ func TestLoopReloadsTheEnvfileBetweenRuns(t *testing.T) {
 	f.noWalk(second)
 	f.runner.check(t)
 	second.check(t)
+}
+
+// TestLoopNamesTheCommandThatAppliesSettings: a setting only making the
+// machine anew applies is reported, naming reload where the provider has
+// it (it keeps the file system) and destroy && up where it has not.
+func TestLoopNamesTheCommandThatAppliesSettings(t *testing.T) {
+	f := startLoop(t, nil)
+	f.up()
+	for i, tt := range []struct {
+		reload bool
+		want   string
+	}{
+		{true, "warning: memory changed: the watch does not make machines anew; `envrun reload beta` applies it, keeping its file system"},
+		{false, "warning: memory changed: the watch does not make machines anew; `envrun destroy beta && envrun up beta` applies it"},
+	} {
+		ef := loopSpec(f.dir)
+		ef.Machines[1].Memory = 512 * (i + 1)
+		r := f.newRunner(fmt.Sprint("reload=", tt.reload))
+		r.reload = tt.reload
+		f.load = func() (*Loaded, error) { return f.loaded(ef, r), nil }
+		f.change("Envfile.lua")
+		f.waitOutput(tt.want, 1)
+		f.noWalk(r)
+	}
 }
 
 // TestLoopNeverRunsAStepTwiceAtOnce throws changes at the watch at random

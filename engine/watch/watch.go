@@ -32,6 +32,8 @@ type Runner interface {
 	Summary(rep *graph.Report, elapsed time.Duration, timings bool)
 	// Destroy removes machines.
 	Destroy(ctx context.Context, names []string) error
+	// CanReload reports whether `envrun reload` applies changed settings.
+	CanReload() bool
 }
 
 // Loaded is an environment loaded from its Envfile, ready to walk.
@@ -409,6 +411,14 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 	return res
 }
 
+// applyAdvice says which command applies changed settings of machine name.
+func applyAdvice(env Runner, name string) string {
+	if env.CanReload() {
+		return fmt.Sprintf("`envrun reload %s` applies it, keeping its file system", name)
+	}
+	return fmt.Sprintf("`envrun destroy %s && envrun up %s` applies it", name, name)
+}
+
 // reload loads the Envfile anew and applies the difference: new machines
 // come up, removed ones are reported (or destroyed with Prune), settings
 // that need a machine made anew are reported. It returns the new mapper
@@ -450,9 +460,8 @@ func (s *session) reload(ctx context.Context, ig *Ignore) (*Mapper, []engine.Ste
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(d.Remake)) {
-		keys := d.Remake[name]
-		s.ui.Warnf(name, "%s changed: the watch does not make machines anew; `envrun destroy %s && envrun up %s` applies it",
-			strings.Join(keys, ", "), name, name)
+		s.ui.Warnf(name, "%s changed: the watch does not make machines anew; %s",
+			strings.Join(d.Remake[name], ", "), applyAdvice(env, name))
 	}
 	steps := d.Steps
 	// A new machine with autostart = false waits to be named, as in up.
