@@ -211,11 +211,13 @@ func sigMounts(sig string) []guest.Mount {
 // warnFolders says when m's synced folders are no longer those the
 // guest's /etc/fstab holds (meta), and a reload is not on its way to
 // mount them (meta.FoldersPending).
-func warnFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta, fs []folder) {
+func warnFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta, fs []folder) (warned bool) {
 	if sig := folderSig(fs); sig != meta.Folders && !meta.FoldersPending {
 		ui.Warnf(m.Name, "its synced folders changed since the guest mounted them: "+
 			"`envrun reload %s` shares and mounts the new ones", m.Name)
+		return true
 	}
+	return false
 }
 
 // warnRootFolders says which virtiofs folders of m its user cannot write:

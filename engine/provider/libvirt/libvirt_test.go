@@ -360,6 +360,31 @@ func TestUpReconciles(t *testing.T) {
 	if strings.Contains(f.log.String(), "changed") {
 		t.Errorf("drift warning for unchanged settings:\n%s", f.log)
 	}
+
+	// New synced folders have their own warning, and only that; with
+	// another setting changed too, both.
+	src := filepath.Join(f.ef.Dir, "src")
+	if err := os.Mkdir(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m.SyncedFolders = append(m.SyncedFolders, spec.SyncedFolder{Host: src, Guest: "/src"})
+	for _, tt := range []struct {
+		memory  int
+		general bool
+	}{{256, false}, {512, true}} {
+		f.log.Reset()
+		m.Memory = tt.memory
+		if _, err := f.p.Up(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		out := f.log.String()
+		if !strings.Contains(out, "its synced folders changed since the guest mounted them") {
+			t.Errorf("memory %d: no synced folder warning; output:\n%s", tt.memory, out)
+		}
+		if got := strings.Contains(out, "its settings in the Envfile changed"); got != tt.general {
+			t.Errorf("memory %d: general drift warning %v, want %v; output:\n%s", tt.memory, got, tt.general, out)
+		}
+	}
 }
 
 func TestUpRemakesAHalfMadeMachine(t *testing.T) {

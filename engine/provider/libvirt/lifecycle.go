@@ -374,6 +374,9 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	}
 	p.env.UI.Infof(m.Name, "settings changed: defining VM %s anew over its disk", d.def.Name)
 	nm.Config = hash
+	if nm.Rest, err = restHash(dp, m.Hostname); err != nil {
+		return nil, err
+	}
 	if folderSig(dp.Folders) != nm.Folders {
 		nm.FoldersPending = true // the guest mounts them once up (settleFolders)
 	}

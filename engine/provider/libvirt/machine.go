@@ -352,6 +352,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if meta.Config, err = configHash(dp, m.Hostname); err != nil {
 		return nil, err
 	}
+	if meta.Rest, err = restHash(dp, m.Hostname); err != nil {
+		return nil, err
+	}
 	dp.Meta = meta
 	warnRootFolders(p.env.UI, m, dp.Folders)
 	x, err := domainXML(dp)
@@ -472,8 +475,15 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 		return
 	}
 	warnPort(p.env.UI, m, meta)
-	warnFolders(p.env.UI, m, meta, dp.Folders)
-	if h, err := configHash(dp, m.Hostname); err == nil && h != meta.Config {
+	folders := warnFolders(p.env.UI, m, meta, dp.Folders)
+	h, err := configHash(dp, m.Hostname)
+	changed := err == nil && h != meta.Config
+	if changed && folders && meta.Rest != "" {
+		// Said already, unless more than the folders changed.
+		rest, err := restHash(dp, m.Hostname)
+		changed = err == nil && rest != meta.Rest
+	}
+	if changed {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun reload %s` applies them, keeping its disk", m.Name)
 	}

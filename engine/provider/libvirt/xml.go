@@ -53,8 +53,11 @@ type machineMeta struct {
 	// once the VM is up, its sshd moves there (settle), then SSHPort
 	// records it.
 	SSHPortPending int `xml:"sshportpending,omitempty"`
-	// Config is a hash of the settings the machine was made from.
+	// Config is a hash of the settings the machine was made from; Rest of
+	// those but its synced folders, whose change has its own warning.
+	// Rest is empty in domains made before it was recorded.
 	Config string `xml:"config"`
+	Rest   string `xml:"rest,omitempty"`
 	// HostKey is the SSH host key pinned at first contact; Key the
 	// fingerprint of the environment key installed then. Both are empty
 	// until first contact has finished.
@@ -290,6 +293,12 @@ func domainXML(p domainParams) (string, error) {
 // without its per-instance metadata: a later Envfile that would make the
 // machine differently is noticed. hostname and the synced folders' guest
 // paths are set in the guest at first contact, so they are part of it too.
+// restHash is configHash of the settings but the synced folders.
+func restHash(p domainParams, hostname string) (string, error) {
+	p.Folders = nil
+	return configHash(p, hostname)
+}
+
 func configHash(p domainParams, hostname string) (string, error) {
 	p.Meta = machineMeta{}
 	s, err := domainXML(p)
