@@ -223,8 +223,10 @@ local net = require "envrun.net"
 machine "m" { provision = { net.wait_port { port = %d, timeout = 20 } } }`, closed))
 	opened := make(chan struct{})
 	go func() {
-		defer close(opened)
 		time.Sleep(1500 * time.Millisecond)
+		// Before the listen: the step may see the port open and end
+		// before this goroutine runs again.
+		close(opened)
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", closed))
 		if err != nil {
 			t.Errorf("listen late: %v", err)

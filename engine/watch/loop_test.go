@@ -365,7 +365,7 @@ func TestLoopRunsTheStepsOfAChange(t *testing.T) {
 	if got := f.watcher.watched(); !slices.Contains(got, filepath.Join(f.dir, "a.sh")) || !slices.Contains(got, filepath.Join(f.dir, "roles")) {
 		t.Errorf("watched %v: want the scripts, the playbook and the folders beside it", got)
 	}
-	for _, tc := range []struct{ files, want string }{
+	for i, tc := range []struct{ files, want string }{
 		{"a.sh", "alpha/shell#1"},
 		{"b.sh", "beta/shell#1"},
 		// A playbook, or a file in a folder beside it: that ansible step
@@ -382,7 +382,7 @@ func TestLoopRunsTheStepsOfAChange(t *testing.T) {
 			t.Errorf("%s changed: walk of %q, want %q", tc.files, w.steps(), tc.want)
 		}
 		w.finish(nil)
-		f.waitOutput("envrun: ok: re-ran ", 1)
+		f.waitOutput("envrun: ok: re-ran ", i+1)
 	}
 	// A file no step reads starts no walk.
 	f.change("notes.txt")
@@ -408,6 +408,7 @@ func TestLoopQueuesAndMergesChangesDuringARun(t *testing.T) {
 		t.Errorf("the queued run is %q, want alpha/shell#1 beta/shell#1 once each, in Envfile order", got)
 	}
 	second.finish(nil)
+	f.waitOutput("envrun: ok: re-ran ", 2)
 	f.noWalk(f.runner)
 	if n := strings.Count(f.out.String(), "envrun: ok: re-ran "); n != 2 {
 		t.Errorf("%d runs reported, want 2:\n%s", n, f.out.String())
