@@ -37,6 +37,7 @@ package libvirt
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <pthread.h>
 #include "libvirt_generated_dlopen.h"
 #include "error_helper.h"
 
@@ -44,11 +45,15 @@ void ignoreErrorFunc(void *userData, virErrorPtr error); // error.go
 
 static void *handle;
 static bool once;
+// envrun: loading and looking up symbols under one lock: libvirtSymbol set
+// a symbol's once before its success, so that another thread's first call
+// in between failed with "Failed to load".
+static pthread_mutex_t loadLock = PTHREAD_MUTEX_INITIALIZER;
 
 virConnectAuthPtr *virConnectAuthPtrDefaultVar;
 
 static void *
-libvirtLoad(virErrorPtr err)
+libvirtLoadLocked(virErrorPtr err)
 {
     char *errMsg;
 
@@ -82,17 +87,27 @@ libvirtLoad(virErrorPtr err)
     return handle;
 }
 
+static void *
+libvirtLoad(virErrorPtr err)
+{
+    void *h;
 
-bool
-libvirtSymbol(const char *name,
-              void **symbol,
-              bool *once,
-              bool *success,
-              virErrorPtr err)
+    pthread_mutex_lock(&loadLock);
+    h = libvirtLoadLocked(err);
+    pthread_mutex_unlock(&loadLock);
+    return h;
+}
+
+static bool
+libvirtSymbolLocked(const char *name,
+                    void **symbol,
+                    bool *once,
+                    bool *success,
+                    virErrorPtr err)
 {
     char *errMsg;
 
-    if (!libvirtLoad(err)) {
+    if (!libvirtLoadLocked(err)) {
         return *success;
     }
 
@@ -118,6 +133,21 @@ libvirtSymbol(const char *name,
     *once = true;
     *success = true;
     return *success;
+}
+
+bool
+libvirtSymbol(const char *name,
+              void **symbol,
+              bool *once,
+              bool *success,
+              virErrorPtr err)
+{
+    bool ok;
+
+    pthread_mutex_lock(&loadLock);
+    ok = libvirtSymbolLocked(name, symbol, once, success, err);
+    pthread_mutex_unlock(&loadLock);
+    return ok;
 }
 
 */
