@@ -226,6 +226,8 @@ cat /etc/modules-load.d/envrun.conf; grep envrun /etc/fstab`)
 	}
 	if r := w.mustRun("up", "web"); !strings.Contains(r.stderr, "its synced folders changed since the guest mounted them: `envrun reload web` shares and mounts the new ones") {
 		t.Errorf("up after the folder moved does not say that reload applies it:\n%s", r.stderr)
+	} else if strings.Contains(r.stderr, "its settings in the Envfile changed") {
+		t.Errorf("up after only a folder moved warns of other settings too:\n%s", r.stderr)
 	}
 	r := w.start(nil, "reload", "web").wait(30 * time.Minute)
 	if r.code != 0 {

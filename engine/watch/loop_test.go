@@ -535,7 +535,7 @@ func TestLoopReloadsTheEnvfileBetweenRuns(t *testing.T) {
 
 // TestLoopNamesTheCommandThatAppliesSettings: a setting only making the
 // machine anew applies is reported, naming reload where the provider has
-// it (it keeps the file system) and destroy && up where it has not.
+// it and destroy && up where it has not.
 func TestLoopNamesTheCommandThatAppliesSettings(t *testing.T) {
 	f := startLoop(t, nil)
 	f.up()
@@ -543,7 +543,7 @@ func TestLoopNamesTheCommandThatAppliesSettings(t *testing.T) {
 		reload bool
 		want   string
 	}{
-		{true, "warning: memory changed: the watch does not make machines anew; `envrun reload beta` applies it, keeping its file system"},
+		{true, "warning: memory changed: the watch does not make machines anew; `envrun reload beta` applies it"},
 		{false, "warning: memory changed: the watch does not make machines anew; `envrun destroy beta && envrun up beta` applies it"},
 	} {
 		ef := loopSpec(f.dir)

@@ -414,7 +414,7 @@ func (s *session) run(ctx context.Context, p *pending, mapper *Mapper, ig *Ignor
 // applyAdvice says which command applies changed settings of machine name.
 func applyAdvice(env Runner, name string) string {
 	if env.CanReload() {
-		return fmt.Sprintf("`envrun reload %s` applies it, keeping its file system", name)
+		return fmt.Sprintf("`envrun reload %s` applies it", name)
 	}
 	return fmt.Sprintf("`envrun destroy %s && envrun up %s` applies it", name, name)
 }

@@ -52,8 +52,9 @@ static pthread_mutex_t loadLock = PTHREAD_MUTEX_INITIALIZER;
 
 virConnectAuthPtr *virConnectAuthPtrDefaultVar;
 
+// envrun: called with loadLock held.
 static void *
-libvirtLoadLocked(virErrorPtr err)
+libvirtLoad(virErrorPtr err)
 {
     char *errMsg;
 
@@ -87,17 +88,6 @@ libvirtLoadLocked(virErrorPtr err)
     return handle;
 }
 
-static void *
-libvirtLoad(virErrorPtr err)
-{
-    void *h;
-
-    pthread_mutex_lock(&loadLock);
-    h = libvirtLoadLocked(err);
-    pthread_mutex_unlock(&loadLock);
-    return h;
-}
-
 static bool
 libvirtSymbolLocked(const char *name,
                     void **symbol,
@@ -107,7 +97,7 @@ libvirtSymbolLocked(const char *name,
 {
     char *errMsg;
 
-    if (!libvirtLoadLocked(err)) {
+    if (!libvirtLoad(err)) {
         return *success;
     }
 

@@ -293,12 +293,6 @@ func domainXML(p domainParams) (string, error) {
 // without its per-instance metadata: a later Envfile that would make the
 // machine differently is noticed. hostname and the synced folders' guest
 // paths are set in the guest at first contact, so they are part of it too.
-// restHash is configHash of the settings but the synced folders.
-func restHash(p domainParams, hostname string) (string, error) {
-	p.Folders = nil
-	return configHash(p, hostname)
-}
-
 func configHash(p domainParams, hostname string) (string, error) {
 	p.Meta = machineMeta{}
 	s, err := domainXML(p)
@@ -312,6 +306,12 @@ func configHash(p domainParams, hostname string) (string, error) {
 	}
 	h := sha256.Sum256([]byte(s + "\x00" + hostname))
 	return hex.EncodeToString(h[:])[:16], nil
+}
+
+// restHash is configHash of the settings but the synced folders.
+func restHash(p domainParams, hostname string) (string, error) {
+	p.Folders = nil
+	return configHash(p, hostname)
 }
 
 // MACFor is the fixed MAC address of machine on network in project: in
