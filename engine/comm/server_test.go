@@ -21,8 +21,9 @@ import (
 // command with this host's sh, in dir, with env (nil: this process's):
 // a machine for the upload tests whose guest is a folder here.
 type localServer struct {
-	dir string
-	env []string
+	dir    string
+	env    []string
+	noSFTP bool // the machine has no SFTP subsystem
 }
 
 // dial starts s and connects a client to it; both end with the test.
@@ -115,6 +116,10 @@ func (s *localServer) session(ch ssh.Channel, reqs <-chan *ssh.Request) {
 			ch.SendRequest("exit-status", false, b)
 			return
 		case "subsystem":
+			if s.noSFTP {
+				req.Reply(false, nil)
+				continue
+			}
 			req.Reply(true, nil)
 			go ssh.DiscardRequests(reqs)
 			srv, err := sftp.NewServer(ch) // no working folder: it would make symlink targets absolute

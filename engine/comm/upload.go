@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pkg/sftp"
 
@@ -195,14 +196,21 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	if opts.Progress != nil {
 		opts.Progress("upload %d changed path(s) to %s, remove %d", len(d.Send), dst, len(d.Remove))
 	}
-	changed, err := c.send(ctx, dst, d.Remove, append(slices.Clone(d.Remove), d.Send...), func(add addFunc) error {
+	produce := func(add addFunc) error {
 		for _, p := range d.Send {
 			if err := add(p, old[p], local(p)); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, opts)
+	}
+	stale := append(slices.Clone(d.Remove), d.Send...)
+	var changed []string
+	if len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == "" {
+		changed, err = c.sendSmall(ctx, dst, stale, produce, opts)
+	} else {
+		changed, err = c.send(ctx, dst, d.Remove, stale, produce, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -453,7 +461,12 @@ func (c *Client) send(ctx context.Context, dst string, remove, stale []string, p
 		if warnf := opts.Warnf; warnf != nil {
 			warnf("no tar on %s: uploading to %s file by file over SFTP (slower; install tar for one-stream uploads)", c.cfg.Machine, dst)
 		}
-		return c.sendSFTP(ctx, dst, remove, produce)
+		sc, err := c.sftpClient()
+		if err != nil {
+			return nil, c.uploadError(ctx, dst, stale, err)
+		}
+		changed, err := c.sendSFTP(ctx, sc, dst, remove, produce)
+		return changed, c.uploadError(ctx, dst, stale, err)
 	case err == nil && perr != nil:
 		err = perr // the machine took a short archive well: ours is the cause
 	case err != nil && perr != nil && !errors.Is(perr, io.ErrClosedPipe) && ctx.Err() == nil:
@@ -467,20 +480,47 @@ func (c *Client) send(ctx context.Context, dst string, remove, stale []string, p
 		}
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			err = context.Cause(ctx)
-		}
-		return nil, &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: stale, Err: err}
+		return nil, c.uploadError(ctx, dst, stale, err)
 	}
 	return ts.changed, nil
 }
 
-// sendSFTP is send for a machine without tar.
-func (c *Client) sendSFTP(ctx context.Context, dst string, remove []string, produce func(addFunc) error) ([]string, error) {
+// uploadError is err, when not nil, as the UploadError of an upload to
+// dst whose paths stale may now be stale.
+func (c *Client) uploadError(ctx context.Context, dst string, stale []string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	return &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: stale, Err: err}
+}
+
+// smallBatch is the most paths a re-run sends over the connection's SFTP
+// session rather than as a tar stream (see sendSmall).
+const smallBatch = 16
+
+// sendSmall is send for a re-run's few changed paths, none removed: over
+// the connection's SFTP session, which stays open between re-runs, so no
+// process starts on the machine (a tar stream starts a session, a shell
+// and tar, each waiting for a core on a busy machine). A machine without
+// the SFTP subsystem gets the tar stream.
+func (c *Client) sendSmall(ctx context.Context, dst string, stale []string, produce func(addFunc) error, opts UploadOptions) ([]string, error) {
 	sc, err := c.sftpClient()
 	if err != nil {
-		return nil, err
+		return c.send(ctx, dst, nil, stale, produce, opts)
 	}
+	changed, err := c.sendSFTP(ctx, sc, dst, nil, produce)
+	return changed, c.uploadError(ctx, dst, stale, err)
+}
+
+// sendSFTP is send over SFTP, path by path, as tar unpacks: a file
+// replaces what is there (a new file, so a program running from the old
+// one goes on undisturbed), with the mode and modification time of the
+// source. It returns the files that changed since they were scanned (gone,
+// or a size other than the scan's): the next upload sends them again.
+func (c *Client) sendSFTP(ctx context.Context, sc *sftp.Client, dst string, remove []string, produce func(addFunc) error) ([]string, error) {
 	if err := sc.MkdirAll(dst); err != nil {
 		return nil, c.wrap(fmt.Errorf("create %s on %s: %w", dst, c.cfg.Machine, err))
 	}
@@ -489,21 +529,22 @@ func (c *Client) sendSFTP(ctx context.Context, dst string, remove []string, prod
 			return nil, c.wrap(fmt.Errorf("remove %s on %s: %w", path.Join(dst, p), c.cfg.Machine, err))
 		}
 	}
-	return nil, produce(func(p string, e entry, local string) error {
+	var changed []string
+	err := produce(func(p string, e entry, local string) error {
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)
 		}
 		target := path.Join(dst, p)
-		// A symlink where something else goes is replaced, never followed
-		// (tar unlinks it too): writing through it would reach a file
-		// outside the copy.
-		if fi, err := sc.Lstat(target); err == nil && fi.Mode()&os.ModeSymlink != 0 && e.mode.Type() != os.ModeSymlink {
-			if err := sc.Remove(target); err != nil {
-				return c.wrap(fmt.Errorf("replace symlink %s on %s: %w", target, c.cfg.Machine, err))
-			}
-		}
 		switch {
 		case e.mode.IsDir():
+			// A symlink where a folder goes is replaced, never followed
+			// (tar unlinks it too): what the folder holds would land
+			// outside the copy. (A file replaces what is there anyway.)
+			if fi, err := sc.Lstat(target); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+				if err := sc.Remove(target); err != nil {
+					return c.wrap(fmt.Errorf("replace symlink %s on %s: %w", target, c.cfg.Machine, err))
+				}
+			}
 			if err := sc.MkdirAll(target); err != nil {
 				return c.wrap(fmt.Errorf("create %s on %s: %w", target, c.cfg.Machine, err))
 			}
@@ -515,32 +556,57 @@ func (c *Client) sendSFTP(ctx context.Context, dst string, remove []string, prod
 			}
 			return nil
 		}
-		return c.uploadFile(ctx, sc, local, target, e.mode)
+		ok, err := c.uploadFile(ctx, sc, local, target, e)
+		if !ok {
+			changed = append(changed, p)
+		}
+		return err
 	})
+	return changed, err
 }
 
-func (c *Client) uploadFile(ctx context.Context, sc *sftp.Client, src, dst string, mode os.FileMode) error {
+// uploadFile copies the local file src, scanned as e, to dst on the
+// machine. ok is false when src is gone or its size is not the scan's.
+func (c *Client) uploadFile(ctx context.Context, sc *sftp.Client, src, dst string, e entry) (ok bool, err error) {
 	in, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil // gone since the scan: not sent
+	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer in.Close()
-	out, err := sc.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	failed := func(err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, context.Cause(ctx)
+		}
+		return false, c.wrap(fmt.Errorf("upload %s to %s:%s: %w", src, c.cfg.Machine, dst, err))
+	}
+	// A new file, as tar makes: never a write into one a program runs.
+	if err := sc.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return failed(err)
+	}
+	out, err := sc.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
-		return c.wrap(fmt.Errorf("upload %s to %s:%s: %w", src, c.cfg.Machine, dst, err))
+		return failed(err)
 	}
 	stop := context.AfterFunc(ctx, func() { out.Close() })
 	defer stop()
-	if _, err := io.Copy(out, in); err != nil {
+	n, err := io.Copy(out, in)
+	if err == nil {
+		err = out.Chmod(e.mode.Perm())
+	}
+	if err != nil {
 		out.Close()
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
+		return failed(err)
+	}
+	if err := out.Close(); err != nil {
+		return failed(err)
+	}
+	if !e.mtime.IsZero() {
+		if err := sc.Chtimes(dst, time.Now(), e.mtime); err != nil {
+			return failed(err)
 		}
-		return c.wrap(fmt.Errorf("upload %s to %s:%s: %w", src, c.cfg.Machine, dst, err))
 	}
-	if err := out.Chmod(mode.Perm()); err != nil {
-		out.Close()
-		return c.wrap(err)
-	}
-	return out.Close()
+	return n == e.size, nil
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/envrun/envrun/engine/comm/commtest"
 	"github.com/envrun/envrun/internal/ignore"
@@ -445,6 +446,95 @@ func TestUploadWithoutTarReplacesLinks(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(outside), "g")); err == nil {
 		t.Errorf("the upload wrote through a folder link")
+	}
+}
+
+// TestUploadSmallBatch: a re-run's few changes go over the connection's
+// SFTP session, without starting tar (or anything) on the machine, and
+// leave the same copy as tar would: modes, modification times, a new file
+// in place of the old one (a program running from it goes on), a symlink
+// on the machine where a file goes replaced rather than written through.
+// A removal, a bigger batch or a machine without SFTP take the tar stream.
+func TestUploadSmallBatch(t *testing.T) {
+	needTar(t)
+	realTar, _ := exec.LookPath("tar")
+	for _, noSFTP := range []bool{false, true} {
+		t.Run(fmt.Sprintf("noSFTP=%v", noSFTP), func(t *testing.T) {
+			bin, guest := t.TempDir(), t.TempDir()
+			ran := filepath.Join(t.TempDir(), "tar-ran")
+			write(t, filepath.Join(bin, "tar"), fmt.Sprintf("#!/bin/sh\necho >>%s\nexec %s \"$@\"\n", ran, realTar), 0o755)
+			tars := func() int {
+				data, _ := os.ReadFile(ran)
+				return strings.Count(string(data), "\n")
+			}
+			c := (&localServer{dir: guest, env: []string{"PATH=" + bin + ":" + os.Getenv("PATH")}, noSFTP: noSFTP}).dial(t)
+			src, _ := project(t)
+			dst := filepath.Join(guest, "project")
+			opts := UploadOptions{Exclude: excludeProject, Changes: true}
+			upload := func(changed ...string) {
+				t.Helper()
+				for i, p := range changed {
+					changed[i] = filepath.Join(src, p)
+				}
+				opts.Changed = changed
+				if err := c.UploadTree(context.Background(), src, dst, opts); err != nil {
+					t.Fatal(err)
+				}
+				if d := diffSnapshots(snapshot(t, src, leftOut), snapshot(t, dst, nil)); d != "" {
+					t.Fatalf("the copy differs:\n%s", d)
+				}
+			}
+			upload()
+			if tars() != 1 {
+				t.Fatalf("the first upload ran tar %d times, want 1", tars())
+			}
+
+			outside := commtest.Outside(t)
+			os.Remove(filepath.Join(dst, "README"))
+			os.Symlink(outside, filepath.Join(dst, "README")) // made on the machine
+			running, err := os.Open(filepath.Join(dst, "bin", "run.sh"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer running.Close()
+			before, _ := running.Stat()
+			write(t, filepath.Join(src, "README"), "hello again\n", 0o600)
+			stamp := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+			os.Chtimes(filepath.Join(src, "README"), stamp, stamp)
+			write(t, filepath.Join(src, "bin", "run.sh"), "#!/bin/sh\necho new\n", 0o700)
+			write(t, filepath.Join(src, "new", "deep", "file"), "new\n", 0o640)
+			upload("README", "bin/run.sh", "new")
+			want := 1
+			if noSFTP {
+				want = 2
+			}
+			if tars() != want {
+				t.Errorf("4 changed paths ran tar %d times in all, want %d", tars(), want)
+			}
+			if fi, err := os.Lstat(filepath.Join(dst, "README")); err != nil || !fi.ModTime().Equal(stamp) {
+				t.Errorf("README on the machine: %v, modified %v, want %v", err, fi.ModTime(), stamp)
+			}
+			if data, _ := os.ReadFile(outside); string(data) == "hello again\n" {
+				t.Errorf("the upload wrote through the machine's symlink")
+			}
+			if after, err := os.Stat(filepath.Join(dst, "bin", "run.sh")); err != nil || os.SameFile(before, after) {
+				t.Errorf("run.sh was written in place (or is gone: %v), not replaced", err)
+			}
+
+			// A removal goes as a tar stream (with its removals), and so
+			// does a batch of more than smallBatch paths.
+			os.Remove(filepath.Join(src, "README"))
+			upload("README")
+			var many []string
+			for i := range smallBatch + 1 {
+				many = append(many, fmt.Sprintf("many/%d", i))
+				write(t, filepath.Join(src, many[i]), "x", 0o644)
+			}
+			upload(many...)
+			if tars() != want+2 {
+				t.Errorf("a removal and %d new files ran tar %d times in all, want %d", smallBatch+1, tars(), want+2)
+			}
+		})
 	}
 }
 
