@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,7 +328,7 @@ func TestIntegrationReload(t *testing.T) {
 	t.Parallel()
 	w := snapWorld(t, "reload", "172.23.3", strings.ReplaceAll(reloadEnvfile, "STAGEVALUE", "one"))
 	w.mustRun("up")
-	w.exec("web", "sh", "-c", "echo kept > /var/tmp/state")
+	w.exec("web", "sh", "-c", "echo kept > /var/tmp/state; echo '10.9.9.9 edited.test' >> /etc/hosts")
 	id := w.containerID("web")
 
 	r := w.mustRun("reload")
@@ -348,6 +349,11 @@ func TestIntegrationReload(t *testing.T) {
 	}
 	if out, _ := w.exec("web", "sh", "-c", "echo $STAGE; cat /var/tmp/state"); out != "two\nkept\n" {
 		t.Errorf("after reload: STAGE and /var/tmp/state are %q, want two, kept", out)
+	}
+	// /etc/hosts is still the machine's own file, as edited, and still
+	// one a rename can replace (Ansible's way).
+	if out, err := w.exec("web", "sh", "-c", "readlink /etc/hosts && getent hosts edited.test && cp /etc/hosts /tmp/h && mv /tmp/h /etc/hosts"); err != nil || !strings.Contains(out, "/run/envrun/hosts") {
+		t.Errorf("after reload, /etc/hosts lost its edit or is Docker's again (%v):\n%s", err, out)
 	}
 	if w.runs("web") != 1 || strings.Contains(r.stderr, "[shell") {
 		t.Errorf("reload keeping the disk ran the step again (%d runs):\n%s", w.runs("web"), r.stderr)
@@ -444,3 +450,80 @@ func TestIntegrationSnapshotKill(t *testing.T) {
 }
 
 func must(s string, _ error) string { return s }
+
+// TestIntegrationSnapshotFlatten: each save of a restored machine makes
+// its snapshot image one layer deeper; past the limit (lowered here from
+// 100 to the box's depth + 2) a save flattens the image, which keeps the
+// file system (/etc/hosts as the machine edited it too), the settings and
+// the labels: the flattened snapshot restores with its IP, host key and
+// provisioning state, and the older ones still restore.
+func TestIntegrationSnapshotFlatten(t *testing.T) {
+	t.Parallel()
+	w := snapWorld(t, "flat", "172.23.5", strings.ReplaceAll(reloadEnvfile, "STAGEVALUE", "one"))
+	w.mustRun("up")
+	c, err := w.docker.ContainerInspect(context.Background(), w.containerID("web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := w.docker.ImageInspect(context.Background(), c.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := len(box.RootFS.Layers) + 2
+	w.env = append(w.env, fmt.Sprintf("ENVRUN_TEST_SNAPSHOT_LAYERS=%d", limit))
+	hostKey, _ := w.exec("web", "cat", "/etc/ssh/ssh_host_ed25519_key.pub")
+	if _, err := w.exec("web", "sh", "-c", "echo '10.9.9.9 edited.test' >> /etc/hosts"); err != nil {
+		t.Fatalf("edit /etc/hosts: %v", err)
+	}
+	flattened := 0
+	for i := 1; i <= 4; i++ {
+		w.exec("web", "sh", "-c", fmt.Sprintf("echo %d > /var/tmp/state", i))
+		r := w.mustRun("snapshot", "save", "web", fmt.Sprint("s", i))
+		if strings.Contains(r.stderr, "flattening snapshot") {
+			flattened++
+		}
+		w.mustRun("snapshot", "restore", "web", fmt.Sprint("s", i))
+	}
+	if flattened != 1 {
+		t.Errorf("%d saves flattened, want 1 (the third, %d layers deep)", flattened, limit+1)
+	}
+	for _, im := range w.snapshotImages() {
+		if n := len(im.RepoTags); n > 0 && strings.HasSuffix(im.RepoTags[0], "._flat") {
+			t.Errorf("the flatten's own image %s is left", im.RepoTags[0])
+		}
+		info, err := w.docker.ImageInspect(context.Background(), im.ID)
+		if err == nil && len(info.RootFS.Layers) > limit {
+			t.Errorf("snapshot image %v is %d layers deep, over the limit %d", im.RepoTags, len(info.RootFS.Layers), limit)
+		}
+	}
+	if _, err := w.docker.ContainerInspect(context.Background(), w.project+"-web.flatten"); err == nil {
+		t.Errorf("the flatten's container is left")
+	}
+	check := func(want string) {
+		t.Helper()
+		out := w.mustRun("ssh", "web", "--", "cat /var/tmp/state; getent hosts edited.test; echo STAGE=$STAGE; ip -o -4 addr show").stdout
+		for _, s := range []string{want + "\n", "edited.test", "172.23.5.10/"} {
+			if !strings.Contains(out, s) {
+				t.Errorf("web after restoring s%s: no %q in\n%s", want, s, out)
+			}
+		}
+		if out, _ := w.exec("web", "cat", "/etc/ssh/ssh_host_ed25519_key.pub"); out != hostKey {
+			t.Errorf("web's host key changed with the restore")
+		}
+		if n := w.runs("web"); n != 1 {
+			t.Errorf("web's step ran %d times on its file system, want 1", n)
+		}
+	}
+	check("4")
+	if r := w.mustRun("up"); strings.Contains(r.stderr, "[shell") {
+		t.Errorf("up after restoring a flattened provisioned snapshot ran steps:\n%s", r.stderr)
+	}
+	w.mustRun("snapshot", "restore", "web", "s3") // the flattened one
+	check("3")
+	w.mustRun("snapshot", "restore", "web", "s1")
+	check("1")
+	w.mustRun("destroy", "-f")
+	if left := w.snapshotImages(); len(left) > 0 {
+		t.Errorf("destroy left snapshot images: %v", left)
+	}
+}

@@ -364,17 +364,46 @@ func (p *onEngine) install(ctx context.Context, id string, img image, user strin
 	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
 		return err
 	}
-	for _, f := range etcFiles {
-		hdr := &tar.Header{Typeflag: tar.TypeSymlink, Name: "etc/" + f, Linkname: etcLinkDir + "/" + f, Mode: 0o777, ModTime: time.Now()}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
+	if err := writeEtcLinks(tw); err != nil {
+		return err
 	}
 	if err := tw.Close(); err != nil {
 		return err
 	}
 	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
 		return fmt.Errorf("install SSH keys and /etc links in container: %w", err)
+	}
+	return nil
+}
+
+// writeEtcLinks writes the links of etcFiles into etcLinkDir (see
+// guest.go). They go into each new container's own layer before its first
+// start, also one made from a snapshot whose file system has them: Docker
+// puts empty placeholders of those files in a layer between the image and
+// the container's own, which hide the image's links.
+func writeEtcLinks(tw *tar.Writer) error {
+	for _, f := range etcFiles {
+		hdr := &tar.Header{Typeflag: tar.TypeSymlink, Name: "etc/" + f, Linkname: etcLinkDir + "/" + f, Mode: 0o777, ModTime: time.Now()}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkEtc writes the links of etcFiles into container id, made from a
+// snapshot and not yet started (see writeEtcLinks).
+func (p *onEngine) linkEtc(ctx context.Context, id string) error {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := writeEtcLinks(tw); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("write the /etc links in container: %w", err)
 	}
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,6 +101,89 @@ func (p *onEngine) SaveSnapshot(ctx context.Context, name, snap, meta string) er
 	done()
 	if err != nil {
 		return fmt.Errorf("commit container %s: %w", cname, explain(p.ep, err))
+	}
+	ref := p.snapshotRef(name, snap)
+	if img, err := p.c.ImageInspect(ctx, ref); err == nil && len(img.RootFS.Layers) > maxSnapshotLayers() {
+		p.env.UI.Infof(name, "flattening snapshot %s: %d layers deep (each save of a restored machine adds one; Docker stops at about 125)", snap, len(img.RootFS.Layers))
+		done := p.phase(ctx, name, "flatten")
+		err := p.flatten(ctx, name, ref, &cfg)
+		done()
+		if err == nil {
+			// The deep image, untagged now; not forced: an image a
+			// container runs from stays.
+			p.c.ImageRemove(ctx, img.ID, dimage.RemoveOptions{PruneChildren: true})
+		}
+		if err != nil {
+			p.env.UI.Warnf(name, "snapshot %s is saved but could not be flattened (%v): a few more saves of restored snapshots may fail with Docker's \"max depth exceeded\"", snap, err)
+		}
+	}
+	return nil
+}
+
+// maxSnapshotLayers is how deep a snapshot image grows before a save
+// flattens it: a machine restored from a snapshot runs from that image,
+// so its next save is one layer deeper, and overlayfs mounts at most about
+// 125 layers ("max depth exceeded"). Tests lower it with the undocumented
+// ENVRUN_TEST_SNAPSHOT_LAYERS rather than save a hundred times.
+func maxSnapshotLayers() int {
+	if n, err := strconv.Atoi(os.Getenv("ENVRUN_TEST_SNAPSHOT_LAYERS")); err == nil && n > 0 {
+		return n
+	}
+	return 100
+}
+
+// flatten remakes snapshot image ref as two layers, its file system and
+// its settings cfg: the file system of a container made from ref (never
+// started) is exported and imported as one layer, and a container of that
+// is committed with cfg as ref. ref moves to the new image in that last
+// call, so a flatten cut off leaves the snapshot as it was; the containers
+// it uses have a name of their own, removed first by the next flatten.
+func (p *onEngine) flatten(ctx context.Context, machine, ref string, cfg *container.Config) error {
+	tmp := p.containerName(machine) + ".flatten"
+	remove := func() {
+		err := p.c.ContainerRemove(context.WithoutCancel(ctx), tmp, container.RemoveOptions{Force: true})
+		if err != nil && !isNotFound(err) {
+			p.env.UI.Warnf(machine, "could not remove container %s: %v", tmp, err)
+		}
+	}
+	create := func(image string) (string, error) {
+		remove()
+		c, err := p.c.ContainerCreate(ctx, &container.Config{Image: image, Cmd: []string{"/bin/true"}}, nil, nil, nil, tmp)
+		if err != nil {
+			return "", fmt.Errorf("create container %s: %w", tmp, explain(p.ep, err))
+		}
+		return c.ID, nil
+	}
+	defer remove()
+	id, err := create(ref)
+	if err != nil {
+		return err
+	}
+	tree, err := p.c.ContainerExport(ctx, id)
+	if err != nil {
+		return fmt.Errorf("export container %s: %w", tmp, explain(p.ep, err))
+	}
+	defer tree.Close()
+	// Labelled as a hidden snapshot of the machine: destroy removes it if
+	// a cut-off flatten leaves it tagged.
+	flat := p.snapshotRef(machine, "_flat")
+	rc, err := p.c.ImageImport(ctx, dimage.ImportSource{Source: tree, SourceName: "-"}, flat, dimage.ImportOptions{
+		Changes: []string{fmt.Sprintf("LABEL %s=%q %s=%q %s=_flat", LabelProject, p.env.Project, LabelMachine, machine, LabelSnapshot)},
+	})
+	if err == nil {
+		defer rc.Close()
+		err = p.followJSON(rc, machine)
+	}
+	if err != nil {
+		return fmt.Errorf("import the file system of %s: %w", ref, explain(p.ep, err))
+	}
+	// Untagged once committed upon: the new snapshot image holds it.
+	defer p.c.ImageRemove(context.WithoutCancel(ctx), flat, dimage.RemoveOptions{Force: true})
+	if id, err = create(flat); err != nil {
+		return err
+	}
+	if _, err := p.c.ContainerCommit(ctx, id, container.CommitOptions{Reference: ref, Config: cfg}); err != nil {
+		return fmt.Errorf("commit container %s: %w", tmp, explain(p.ep, err))
 	}
 	return nil
 }
@@ -261,6 +346,9 @@ func (p *onEngine) createFrom(ctx context.Context, m *spec.Machine, o *Options, 
 		}
 	}
 	done()
+	if err := p.linkEtc(ctx, resp.ID); err != nil {
+		return nil, err
+	}
 	if labels[LabelKey] != keyFP {
 		if err := p.authorize(ctx, resp.ID, image{Ref: img.ID, ID: img.ID}, m.User); err != nil {
 			return nil, err
