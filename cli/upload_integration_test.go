@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,10 @@ func TestIntegrationUploadProject(t *testing.T) {
 		text := w.text(0)
 		if !strings.Contains(text, "changed path(s) to /home/vagrant/tree") {
 			t.Errorf("no re-run sent only the changes:\n%s", text)
+		}
+		// Both ways of sending a batch ran, and left the same tree.
+		if !strings.Contains(text, ", remove 0 (SFTP)") || !regexp.MustCompile(`remove \d+\n`).MatchString(text) {
+			t.Errorf("the re-runs did not send both small batches (over SFTP) and others (tar):\n%s", text)
 		}
 		if code, _ := w.interrupt(t, 10*time.Second); code != 0 {
 			t.Errorf("watch exit status %d", code)

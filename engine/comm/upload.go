@@ -193,9 +193,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		c.remember(dst, &synced{src: src, exclude: key, tree: old}, nil)
 		return nil
 	}
-	if opts.Progress != nil {
-		opts.Progress("upload %d changed path(s) to %s, remove %d", len(d.Send), dst, len(d.Remove))
-	}
+
 	produce := func(add addFunc) error {
 		for _, p := range d.Send {
 			if err := add(p, old[p], local(p)); err != nil {
@@ -205,8 +203,16 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		return nil
 	}
 	stale := append(slices.Clone(d.Remove), d.Send...)
+	small := len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == ""
+	if opts.Progress != nil {
+		how := ""
+		if small {
+			how = " (SFTP)"
+		}
+		opts.Progress("upload %d changed path(s) to %s, remove %d%s", len(d.Send), dst, len(d.Remove), how)
+	}
 	var changed []string
-	if len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == "" {
+	if small {
 		changed, err = c.sendSmall(ctx, dst, stale, produce, opts)
 	} else {
 		changed, err = c.send(ctx, dst, d.Remove, stale, produce, opts)
