@@ -67,7 +67,10 @@ end
 		t.Logf("%s (cold %v): %d SSH connection(s), %s, ssh run as:\n%s", line, cold, n, took.Round(time.Millisecond), ran)
 		return n, out
 	}
-	for _, c := range []struct {
+	asked := func() bool {
+		return strings.Contains(string(orEmpty(os.ReadFile(sshLog))), "docker context inspect")
+	}
+	for i, c := range []struct {
 		line string
 		cold bool
 		want int
@@ -85,6 +88,21 @@ end
 		if n, out := run(c.line, c.cold); n != c.want {
 			t.Errorf("%s (cold %v) opened %d SSH connections to the engine's host, want %d\n%s", c.line, c.cold, n, c.want, out)
 		}
+		// The host's docker CLI is asked for its engine's socket once:
+		// later connections, cold ones too, use the answer kept.
+		if asked() != (i == 0) {
+			t.Errorf("%s (cold %v): asked the host's docker CLI for its engine: %v, want %v", c.line, c.cold, asked(), i == 0)
+		}
+	}
+	// A kept answer that no longer holds (the host's engine moved) is
+	// asked again, and the command works.
+	kept := dest.Path() + ".kept.docker-host"
+	rigWrite(t, kept, "unix:///run/envrun-test-nothing.sock")
+	if _, out := run("envrun status", true); !strings.Contains(out, "h12a") || !asked() {
+		t.Errorf("status with a stale engine socket kept (asked again: %v):\n%s", asked(), out)
+	}
+	if got := readFile(t, kept); got == "unix:///run/envrun-test-nothing.sock" {
+		t.Errorf("the stale answer is still kept")
 	}
 	// Right after another command, status's API stream is the engine's
 	// socket forwarded by the shared connection: no dial-stdio.

@@ -272,6 +272,55 @@ func Remembered(ctx context.Context, d Dest, name string, ask func(context.Conte
 	return v, err
 }
 
+// Recall is what Remembered or Remember kept under name for d's master,
+// if anything.
+func Recall(d Dest, name string) (string, bool) {
+	p := d.Path()
+	if p == "" {
+		return "", false
+	}
+	data, err := os.ReadFile(p + "." + name)
+	return string(data), err == nil
+}
+
+// KeepFor is how long an answer Kept stays: a day.
+const KeepFor = 24 * time.Hour
+
+// Kept is Remembered for an answer that outlives the master connection
+// (which socket the host's engine is on: asking starts the user's shell
+// and a program on the host, most of a command's time when no connection
+// is shared yet). It is kept for KeepFor beside the master's socket.
+// earlier says it was learnt before, maybe over an earlier connection:
+// the caller checks that it still holds, and when it does not, drops it
+// (Unkeep) and asks again.
+func Kept(ctx context.Context, d Dest, name string, ask func(context.Context) (string, error)) (v string, earlier bool, err error) {
+	p := d.Path()
+	if p == "" {
+		v, err = ask(ctx)
+		return v, false, err
+	}
+	file := p + keptInfix + name
+	if fi, err := os.Stat(file); err == nil && time.Since(fi.ModTime()) < KeepFor {
+		if data, err := os.ReadFile(file); err == nil {
+			return string(data), true, nil
+		}
+	}
+	if v, err = ask(ctx); err == nil {
+		os.WriteFile(file, []byte(v), 0o600)
+	}
+	return v, false, err
+}
+
+// Unkeep drops what Kept kept under name.
+func Unkeep(d Dest, name string) {
+	if p := d.Path(); p != "" {
+		os.Remove(p + keptInfix + name)
+	}
+}
+
+// keptInfix names the files of Kept, which a new master leaves.
+const keptInfix = ".kept."
+
 // Remember keeps value under name as Remembered does.
 func Remember(d Dest, name, value string) {
 	if p := d.Path(); p != "" {
@@ -290,7 +339,7 @@ func Forget(d Dest, name string) {
 func forgetAll(p string) {
 	files, _ := filepath.Glob(p + ".*")
 	for _, f := range files {
-		if !strings.HasSuffix(f, ".lock") {
+		if !strings.HasSuffix(f, ".lock") && !strings.Contains(f, keptInfix) {
 			os.Remove(f)
 		}
 	}

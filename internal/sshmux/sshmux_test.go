@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestArgs(t *testing.T) {
@@ -91,4 +92,41 @@ func TestEnsureFails(t *testing.T) {
 	if !errors.As(err, &me) || me.Stderr != "Host key verification failed." || !strings.Contains(me.Command, "ControlMaster=yes") {
 		t.Fatalf("Ensure: %v, want ssh's error", err)
 	}
+}
+
+// TestKept: an answer Kept outlives the master (a new one forgets what
+// Remembered kept, not this), is said to be learnt earlier when read back,
+// is asked again once a day old or dropped, and a failed ask keeps nothing.
+func TestKept(t *testing.T) {
+	if socketDir() == "" {
+		t.Skip("no private folder for sockets here")
+	}
+	d := Dest{User: "u", Host: "kept.test", Port: t.Name()}
+	t.Cleanup(func() { forgetAll(d.Path()); Unkeep(d, "q") })
+	asked := 0
+	ask := func(answer string, err error) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { asked++; return answer, err }
+	}
+	if _, _, err := Kept(context.Background(), d, "q", ask("", errors.New("no"))); err == nil {
+		t.Fatal("a failed ask gave no error")
+	}
+	check := func(want string, wantEarlier bool, wantAsked int) {
+		t.Helper()
+		v, earlier, err := Kept(context.Background(), d, "q", ask("one", nil))
+		if err != nil || v != want || earlier != wantEarlier || asked != wantAsked {
+			t.Errorf("Kept = %q, earlier %v, %v after %d asks; want %q, %v after %d", v, earlier, err, asked, want, wantEarlier, wantAsked)
+		}
+	}
+	check("one", false, 2) // the failure kept nothing
+	Remember(d, "r", "x")
+	forgetAll(d.Path()) // a new master
+	if _, ok := Recall(d, "r"); ok {
+		t.Errorf("a new master did not forget what Remember kept")
+	}
+	check("one", true, 2)
+	old := time.Now().Add(-KeepFor - time.Minute)
+	os.Chtimes(d.Path()+keptInfix+"q", old, old)
+	check("one", false, 3)
+	Unkeep(d, "q")
+	check("one", false, 4)
 }

@@ -183,39 +183,68 @@ func sshClientOpts(host string) ([]client.Opt, error) {
 // (`docker system dial-stdio` starts the user's shell and the docker CLI,
 // most of a command's time). The socket is the URL's path, else the one
 // the host's docker CLI names for its current engine (its DOCKER_HOST or
-// context, as dial-stdio would use), asked once and kept beside the
-// connection's socket. An engine the CLI names otherwise (tcp://), or a
-// forward the host refuses, is an error: the caller uses dial-stdio.
+// context, as dial-stdio would use): asked once and kept a day beside the
+// connection's socket, checked by the first stream of each new connection
+// and asked again when it no longer answers. An engine the CLI names
+// otherwise (tcp://), or a forward the host refuses, is an error: the
+// caller uses dial-stdio.
 func dialEngineSocket(ctx context.Context, dest sshmux.Dest, path string) (net.Conn, error) {
-	remote := path
+	if _, refused := sshmux.Recall(dest, "no-forward"); refused {
+		return nil, errors.New("the host does not forward its engine's socket over this connection")
+	}
+	remote, earlier := path, false
 	if strings.Trim(path, "/") == "" {
-		host, err := sshmux.Remembered(ctx, dest, "docker-host", func(ctx context.Context) (string, error) {
-			args := append(dest.ClientOptions(), "-o", "BatchMode=yes", "-T")
-			args = append(args, dest.Args()...)
-			out, err := exec.CommandContext(ctx, sshmux.SSHProgram, append(args, "docker context inspect --format '{{.Endpoints.docker.Host}}'")...).Output()
-			return strings.TrimSpace(string(out)), err
-		})
-		if err != nil {
+		var err error
+		if remote, earlier, err = engineSocket(ctx, dest); err != nil {
 			return nil, err
 		}
-		var ok bool
-		if remote, ok = strings.CutPrefix(host, "unix://"); !ok || remote == "" {
-			return nil, fmt.Errorf("the engine of %s is %q, not a unix socket", dest.Host, host)
-		}
 	}
-	c, fresh, err := sshmux.DialForward(ctx, dest, remote)
-	if err == nil && fresh {
-		// The first stream of this forward: does the engine answer?
-		if err = pingOver(c); err == nil {
-			c, _, err = sshmux.DialForward(ctx, dest, remote)
+	c, err := forwardTo(ctx, dest, remote)
+	if err != nil && earlier {
+		// Learnt earlier and no longer so (the host's engine moved).
+		sshmux.Unkeep(dest, "docker-host")
+		if remote, _, err = engineSocket(ctx, dest); err == nil {
+			c, err = forwardTo(ctx, dest, remote)
 		}
 	}
 	if err != nil {
 		// Not again over this connection: dial-stdio it is.
-		sshmux.Remember(dest, "docker-host", "none")
+		sshmux.Remember(dest, "no-forward", "yes")
 		return nil, err
 	}
 	return c, nil
+}
+
+// engineSocket is the socket of the engine the docker CLI of dest's host
+// names, as sshmux.Kept keeps it (earlier: learnt before).
+func engineSocket(ctx context.Context, dest sshmux.Dest) (remote string, earlier bool, err error) {
+	host, earlier, err := sshmux.Kept(ctx, dest, "docker-host", func(ctx context.Context) (string, error) {
+		args := append(dest.ClientOptions(), "-o", "BatchMode=yes", "-T")
+		args = append(args, dest.Args()...)
+		out, err := exec.CommandContext(ctx, sshmux.SSHProgram, append(args, "docker context inspect --format '{{.Endpoints.docker.Host}}'")...).Output()
+		return strings.TrimSpace(string(out)), err
+	})
+	if err != nil {
+		return "", false, err
+	}
+	remote, ok := strings.CutPrefix(host, "unix://")
+	if !ok || remote == "" {
+		return "", false, fmt.Errorf("the engine of %s is %q, not a unix socket", dest.Host, host)
+	}
+	return remote, earlier, nil
+}
+
+// forwardTo connects to the unix socket remote on dest's host through the
+// shared connection's forward; the forward's first stream checks that an
+// engine answers there.
+func forwardTo(ctx context.Context, dest sshmux.Dest, remote string) (net.Conn, error) {
+	c, fresh, err := sshmux.DialForward(ctx, dest, remote)
+	if err == nil && fresh {
+		if err = pingOver(c); err == nil {
+			c, _, err = sshmux.DialForward(ctx, dest, remote)
+		}
+	}
+	return c, err
 }
 
 // pingOver asks the engine at the end of c whether it answers, and
