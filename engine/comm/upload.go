@@ -598,9 +598,12 @@ func (c *Client) uploadFile(ctx context.Context, sc *sftp.Client, src, dst strin
 	}
 	stop := context.AfterFunc(ctx, func() { out.Close() })
 	defer stop()
-	n, err := io.Copy(out, in)
+	// The mode first: the bytes of a private file are never readable
+	// under the server's default mode.
+	err = out.Chmod(e.mode.Perm())
+	var n int64
 	if err == nil {
-		err = out.Chmod(e.mode.Perm())
+		n, err = io.Copy(out, in)
 	}
 	if err != nil {
 		out.Close()
