@@ -37,6 +37,8 @@ type Provider struct {
 	// capabilities reads libvirt's host capabilities: slow (libvirt probes
 	// qemu, seconds on a busy host), so only making a domain may ask.
 	capabilities func(c *libvirt.Connect) (string, error)
+	// kvmWarned: hostKVMAdvice is given once a run.
+	kvmWarned sync.Once
 
 	boxes   singleflight.Group  // URI + box → ensured once per run
 	found   map[string]*boxVols // URI + box → as the drift check read it, once per run

@@ -287,6 +287,13 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		return nil, err
 	}
 	endBox()
+	if isLocal(uri) {
+		p.kvmWarned.Do(func() {
+			if advice := hostKVMAdvice(); advice != "" {
+				p.env.UI.Warnf(m.Name, "%s", advice)
+			}
+		})
+	}
 	endDefine := timing.Start(ctx, "define")
 	pool, err := ensurePool(c, uri)
 	if err != nil {
