@@ -522,6 +522,14 @@ func TestIntegrationSnapshotFlatten(t *testing.T) {
 	check("3")
 	w.mustRun("snapshot", "restore", "web", "s1")
 	check("1")
+	// Deleting the flattened snapshot takes the image its file system was
+	// imported as with it.
+	w.mustRun("snapshot", "delete", "web", "s3")
+	for _, im := range w.snapshotImages() {
+		if info, err := w.docker.ImageInspect(context.Background(), im.ID); err == nil && info.Config.Labels[docker.LabelSnapshot] == "_flat" {
+			t.Errorf("the flattened file system's image %s stays after its snapshot went", im.ID)
+		}
+	}
 	w.mustRun("destroy", "-f")
 	if left := w.snapshotImages(); len(left) > 0 {
 		t.Errorf("destroy left snapshot images: %v", left)

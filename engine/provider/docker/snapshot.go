@@ -434,7 +434,7 @@ func (p *onEngine) DeleteSnapshot(ctx context.Context, name, snap string) error 
 	} else if err != nil {
 		return err
 	}
-	if _, err := p.c.ImageRemove(ctx, ref, dimage.RemoveOptions{Force: true}); err != nil && !isNotFound(err) {
+	if _, err := p.c.ImageRemove(ctx, ref, dimage.RemoveOptions{Force: true, PruneChildren: true}); err != nil && !isNotFound(err) {
 		return fmt.Errorf("remove image %s: %w", ref, explain(p.ep, err))
 	}
 	return nil

@@ -132,23 +132,50 @@ func (p *Provider) RestoreSnapshot(ctx context.Context, m *spec.Machine, snap st
 
 // Snapshots lists the snapshots of the environment's domains.
 func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.SnapshotInfo, error) {
-	states, err := p.Machines(ctx)
-	if err != nil {
-		return nil, err
+	// The environment's domains listed and read once (status counts the
+	// snapshots on every run): a machine on two connections counts on its
+	// own one.
+	type found struct {
+		uri string
+		dom libvirt.Domain
+	}
+	chosen := map[string]found{}
+	var listed []libvirt.Domain
+	defer func() {
+		for i := range listed {
+			listed[i].Free()
+		}
+	}()
+	for _, uri := range p.uris {
+		c, err := p.conn(ctx, uri)
+		if err != nil {
+			return nil, err
+		}
+		doms, err := c.ListAllDomains(0)
+		if err != nil {
+			return nil, lverr(err, "list libvirt domains at %s", uri)
+		}
+		listed = append(listed, doms...)
+		for _, dom := range doms {
+			if name, err := dom.GetName(); err != nil || !strings.HasPrefix(name, p.env.Project+"-") {
+				continue
+			}
+			_, meta, err := readDomain(&dom)
+			if err != nil || meta == nil || meta.Project != p.env.Project || meta.Machine == "" || machine != "" && meta.Machine != machine {
+				continue
+			}
+			own := p.machineURI(meta.Machine)
+			if f, ok := chosen[meta.Machine]; ok && (f.uri == own || uri != own) {
+				continue
+			}
+			chosen[meta.Machine] = found{uri, dom}
+		}
 	}
 	var out []provider.SnapshotInfo
-	for _, st := range states {
-		if machine != "" && st.Name != machine {
-			continue
-		}
-		d, err := p.findDomain(ctx, st.Name)
-		if err != nil || d == nil {
-			continue
-		}
-		snaps, err := d.dom.ListAllSnapshots(0)
+	for name, f := range chosen {
+		snaps, err := f.dom.ListAllSnapshots(0)
 		if err != nil {
-			d.free()
-			return nil, lverr(err, "list snapshots of %s", st.Name)
+			return nil, lverr(err, "list snapshots of %s", name)
 		}
 		for _, s := range snaps {
 			x, err := s.GetXMLDesc(0)
@@ -160,13 +187,12 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 			if sx.Unmarshal(x) != nil {
 				continue
 			}
-			si := provider.SnapshotInfo{Machine: st.Name, Name: sx.Name, ID: sx.Name, Meta: sx.Description}
+			si := provider.SnapshotInfo{Machine: name, Name: sx.Name, ID: sx.Name, Meta: sx.Description}
 			if sec, err := parseInt(sx.CreationTime); err == nil {
 				si.Created = time.Unix(sec, 0)
 			}
 			out = append(out, si)
 		}
-		d.free()
 	}
 	slices.SortStableFunc(out, func(a, b provider.SnapshotInfo) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
