@@ -522,8 +522,9 @@ func TestIntegrationSnapshotFlatten(t *testing.T) {
 	check("3")
 	w.mustRun("snapshot", "restore", "web", "s1")
 	check("1")
-	// Deleting the flattened snapshot takes the image its file system was
-	// imported as with it.
+	// Deleting the flattened snapshot and the one saved on top of it takes
+	// the image its file system was imported as with them.
+	w.mustRun("snapshot", "delete", "web", "s4")
 	w.mustRun("snapshot", "delete", "web", "s3")
 	for _, im := range w.snapshotImages() {
 		if info, err := w.docker.ImageInspect(context.Background(), im.ID); err == nil && info.Config.Labels[docker.LabelSnapshot] == "_flat" {
