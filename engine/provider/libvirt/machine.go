@@ -151,7 +151,7 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, fmt.Errorf("VM %s was set up for another environment key (%s); the key in %s is new, so envrun cannot log in any more: `envrun destroy %s && envrun up %s` makes it anew",
 			d.def.Name, d.meta.Key, p.env.Key.Path, m.Name, m.Name)
 	}
-	p.warnDrift(ctx, uri, m, o, d.meta, d.def.Type)
+	p.warnDrift(ctx, uri, m, o, d.meta, d.def)
 	inst, err := p.instance(m, o, d.def.UUID, d.meta)
 	if err != nil {
 		return nil, err
@@ -453,7 +453,7 @@ func memoryOf(m *spec.Machine) int {
 // The domain type is the one the domain was made with unless the Envfile
 // names one: asking libvirt for its capabilities makes it probe qemu, which
 // takes seconds on a busy host, and a no-op up must not wait on that.
-func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta, madeAs string) {
+func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta, def *libvirtxml.Domain) {
 	c, err := p.conn(ctx, uri)
 	if err != nil {
 		return
@@ -462,22 +462,29 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 	if err != nil {
 		return
 	}
-	pool, err := lookupPool(c)
-	if pool == nil || err != nil {
-		return
+	// The disk's path, and so the pool's folder, as the definition has
+	// them: no call to libvirt for them on a no-op up.
+	disk := diskPath(def, meta.Volume)
+	data := dataDiskPathsIn(filepath.Dir(disk), p.domainName(m.Name), o.disks)
+	if disk == "" {
+		pool, err := lookupPool(c)
+		if pool == nil || err != nil {
+			return
+		}
+		defer pool.Free()
+		vol, err := pool.LookupStorageVolByName(meta.Volume)
+		if err != nil {
+			return
+		}
+		disk, _ = vol.GetPath()
+		vol.Free()
+		data = dataDiskPaths(pool, p.domainName(m.Name), o.disks)
 	}
-	defer pool.Free()
-	vol, err := pool.LookupStorageVolByName(meta.Volume)
-	if err != nil {
-		return
-	}
-	disk, _ := vol.GetPath()
-	vol.Free()
 	dtype := o.Driver
 	if dtype == "" {
-		dtype = madeAs
+		dtype = def.Type
 	}
-	dp, err := p.params(uri, m, o, b, dtype, disk, dataDiskPaths(pool, p.domainName(m.Name), o.disks))
+	dp, err := p.params(uri, m, o, b, dtype, disk, data)
 	if err != nil {
 		return
 	}
@@ -596,11 +603,30 @@ func dataDiskPaths(pool *libvirt.StoragePool, domain string, disks []spec.Disk) 
 			dir = def.Target.Path
 		}
 	}
+	return dataDiskPathsIn(dir, domain, disks)
+}
+
+// dataDiskPathsIn are the paths of domain's data disks in the pool's
+// folder dir.
+func dataDiskPathsIn(dir, domain string, disks []spec.Disk) []string {
 	var paths []string
 	for i := range disks {
 		paths = append(paths, filepath.Join(dir, dataDiskName(domain, i+1)))
 	}
 	return paths
+}
+
+// diskPath is the file of def's disk on volume vol ("" when it has none).
+func diskPath(def *libvirtxml.Domain, vol string) string {
+	if def == nil || def.Devices == nil {
+		return ""
+	}
+	for _, d := range def.Devices.Disks {
+		if d.Source != nil && d.Source.File != nil && filepath.Base(d.Source.File.File) == vol {
+			return d.Source.File.File
+		}
+	}
+	return ""
 }
 
 // deleteDataDisks removes the domain's extra disks after the first keep.
