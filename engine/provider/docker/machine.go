@@ -345,8 +345,6 @@ func (p *onEngine) install(ctx context.Context, id string, img image, user strin
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
 	files := []struct {
 		name     string
 		mode     int64
@@ -356,22 +354,32 @@ func (p *onEngine) install(ctx context.Context, id string, img image, user strin
 		{"etc/ssh/ssh_host_ed25519_key", 0o600, 0, 0, hostPriv},
 		{"etc/ssh/ssh_host_ed25519_key.pub", 0o644, 0, 0, []byte(comm.FormatPublicKey(hostPub) + "\n")},
 	}
-	for _, f := range files {
-		if err := writeTar(tw, f.name, f.mode, f.uid, f.gid, f.data); err != nil {
+	return p.copyIn(ctx, id, "install SSH keys and /etc links", func(tw *tar.Writer) error {
+		for _, f := range files {
+			if err := writeTar(tw, f.name, f.mode, f.uid, f.gid, f.data); err != nil {
+				return err
+			}
+		}
+		if err := p.writeAuthorizedKeys(tw, pw); err != nil {
 			return err
 		}
-	}
-	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
-		return err
-	}
-	if err := writeEtcLinks(tw); err != nil {
+		return writeEtcLinks(tw)
+	})
+}
+
+// copyIn copies what write puts in a tar stream into container id, at
+// its root; what names it in the error.
+func (p *onEngine) copyIn(ctx context.Context, id, what string, write func(tw *tar.Writer) error) error {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := write(tw); err != nil {
 		return err
 	}
 	if err := tw.Close(); err != nil {
 		return err
 	}
 	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("install SSH keys and /etc links in container: %w", err)
+		return fmt.Errorf("%s in container: %w", what, err)
 	}
 	return nil
 }
@@ -394,18 +402,7 @@ func writeEtcLinks(tw *tar.Writer) error {
 // linkEtc writes the links of etcFiles into container id, made from a
 // snapshot and not yet started (see writeEtcLinks).
 func (p *onEngine) linkEtc(ctx context.Context, id string) error {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	if err := writeEtcLinks(tw); err != nil {
-		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("write the /etc links in container: %w", err)
-	}
-	return nil
+	return p.copyIn(ctx, id, "write the /etc links", writeEtcLinks)
 }
 
 // authorize (re)writes the user's authorized_keys with the current env key.
@@ -414,16 +411,9 @@ func (p *onEngine) authorize(ctx context.Context, id string, img image, user str
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	if err := p.writeAuthorizedKeys(tw, pw); err != nil {
+	err = p.copyIn(ctx, id, "authorize the environment key", func(tw *tar.Writer) error { return p.writeAuthorizedKeys(tw, pw) })
+	if err != nil {
 		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := p.c.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("authorize the environment key in container: %w", err)
 	}
 	p.env.UI.Infof("", "authorized the environment's new key for %s", user)
 	return nil

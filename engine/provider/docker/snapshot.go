@@ -112,8 +112,7 @@ func (p *onEngine) SaveSnapshot(ctx context.Context, name, snap, meta string) er
 			// The deep image, untagged now; not forced: an image a
 			// container runs from stays.
 			p.c.ImageRemove(ctx, img.ID, dimage.RemoveOptions{PruneChildren: true})
-		}
-		if err != nil {
+		} else {
 			p.env.UI.Warnf(name, "snapshot %s is saved but could not be flattened (%v): a few more saves of restored snapshots may fail with Docker's \"max depth exceeded\"", snap, err)
 		}
 	}

@@ -157,11 +157,8 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 		}
 		listed = append(listed, doms...)
 		for _, dom := range doms {
-			if name, err := dom.GetName(); err != nil || !strings.HasPrefix(name, p.env.Project+"-") {
-				continue
-			}
-			_, meta, err := readDomain(&dom)
-			if err != nil || meta == nil || meta.Project != p.env.Project || meta.Machine == "" || machine != "" && meta.Machine != machine {
+			_, meta, ok := envrunDomain(&dom, p.env.Project)
+			if !ok || machine != "" && meta.Machine != machine {
 				continue
 			}
 			own := p.machineURI(meta.Machine)

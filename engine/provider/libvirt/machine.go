@@ -866,15 +866,26 @@ func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, boo
 	return ms, ok
 }
 
-// domainMachine reads dom as a machine of environment project (of any
-// envrun environment when project is ""); false when it is not one.
-func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, *machineMeta, bool) {
+// envrunDomain reads dom when it is a machine of project's (of any
+// project's when project is ""), by its name first (no call to libvirt),
+// then by envrun's metadata.
+func envrunDomain(dom *libvirt.Domain, project string) (*libvirtxml.Domain, *machineMeta, bool) {
 	name, err := dom.GetName()
 	if err != nil || (project != "" && !strings.HasPrefix(name, project+"-")) {
-		return provider.MachineState{}, nil, false
+		return nil, nil, false
 	}
 	def, meta, err := readDomain(dom)
 	if err != nil || meta == nil || meta.Machine == "" || (project != "" && meta.Project != project) || meta.Project == "" {
+		return nil, nil, false
+	}
+	return def, meta, true
+}
+
+// domainMachine reads dom as a machine of environment project (of any
+// envrun environment when project is ""); false when it is not one.
+func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, *machineMeta, bool) {
+	def, meta, ok := envrunDomain(dom, project)
+	if !ok {
 		return provider.MachineState{}, nil, false
 	}
 	ms := provider.MachineState{Name: meta.Machine, ID: def.UUID, IP: meta.IP, User: meta.User}
