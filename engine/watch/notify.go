@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -29,9 +30,17 @@ type Notifier struct {
 
 	mu     sync.Mutex
 	ignore *Ignore
-	roots  []string        // the paths asked for, cleaned and absolute
-	dirs   map[string]bool // folders with an inotify watch
+	roots  []string          // the paths asked for, cleaned and absolute
+	dirs   map[string]fileID // folders with an inotify watch, and which folder each is
+	byID   map[fileID]string // the path each watched folder is watched under
+	// visited, while Watch runs, collects the folders it still needs.
+	visited map[string]bool
 }
+
+// fileID identifies a folder whatever its name: inotify watches a folder,
+// not a path, and hands back the watch a folder already has when it is
+// watched again under a new name.
+type fileID struct{ dev, ino uint64 }
 
 // NewNotifier starts a notifier with nothing to watch. onChange and
 // onError are called from its goroutine, one at a time; errors of an
@@ -41,7 +50,8 @@ func NewNotifier(onChange func(string), onError func(error)) (*Notifier, error) 
 	if err != nil {
 		return nil, fmt.Errorf("watch files: %w", explainLimit(err))
 	}
-	n := &Notifier{fs: fw, onChange: onChange, onError: onError, done: make(chan struct{}), dirs: map[string]bool{}}
+	n := &Notifier{fs: fw, onChange: onChange, onError: onError, done: make(chan struct{}),
+		dirs: map[string]fileID{}, byID: map[fileID]string{}}
 	go n.loop()
 	return n, nil
 }
@@ -72,19 +82,19 @@ func (n *Notifier) Watch(roots []string) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.roots = clean
-	old := n.dirs
-	n.dirs = map[string]bool{}
+	n.visited = map[string]bool{}
 	var errs []error
 	for _, r := range clean {
 		if err := n.ensure(r); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for d := range old {
-		if !n.dirs[d] {
-			n.fs.Remove(d) // gone already, or no longer needed
+	for d := range n.dirs {
+		if !n.visited[d] {
+			n.forget(d) // gone already, or no longer needed
 		}
 	}
+	n.visited = nil
 	return errors.Join(errs...)
 }
 
@@ -139,17 +149,62 @@ func (n *Notifier) ensure(root string) error {
 
 // add watches one folder. Called with mu held.
 func (n *Notifier) add(dir string) error {
-	if n.dirs[dir] {
+	if n.visited != nil {
+		n.visited[dir] = true
+	}
+	if _, ok := n.dirs[dir]; ok {
 		return nil
 	}
+	fi, err := os.Stat(dir)
+	if gone(err) {
+		return nil // gone meanwhile: its parent's event will say so
+	}
+	id, known := fileID{}, false
+	if err == nil {
+		id, known = fileIDOf(fi)
+	}
+	if old, ok := n.byID[id]; known && ok && old != dir {
+		// The folder was renamed and its old name is still watched (the
+		// rename's event is still to come). inotify would hand the new
+		// name the old watch, which fsnotify keeps under the old name, and
+		// which goes when the rename's event drops the old name: drop it,
+		// and the old names below it, now, so that the new names get
+		// watches of their own.
+		n.forgetTree(old)
+	}
 	if err := n.fs.Add(dir); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // gone meanwhile: its parent's event will say so
+		if gone(err) {
+			return nil
 		}
 		return fmt.Errorf("watch %s: %w", dir, explainLimit(err))
 	}
-	n.dirs[dir] = true
+	n.dirs[dir] = id
+	if known {
+		n.byID[id] = dir
+	}
 	return nil
+}
+
+// forgetTree stops watching dir and the folders below it; it reports
+// whether there were any. Called with mu held.
+func (n *Notifier) forgetTree(dir string) bool {
+	found := false
+	for d := range n.dirs {
+		if within(d, dir) {
+			n.forget(d)
+			found = true
+		}
+	}
+	return found
+}
+
+// forget stops watching one folder. Called with mu held.
+func (n *Notifier) forget(dir string) {
+	n.fs.Remove(dir) // fails when inotify dropped the watch already
+	if id := n.dirs[dir]; n.byID[id] == dir {
+		delete(n.byID, id)
+	}
+	delete(n.dirs, dir)
 }
 
 // addTree watches dir and every folder below it that is not ignored. When
@@ -158,7 +213,7 @@ func (n *Notifier) add(dir string) error {
 func (n *Notifier) addTree(dir string, found func(string, bool)) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+			if gone(err) {
 				return nil
 			}
 			return err
@@ -177,6 +232,12 @@ func (n *Notifier) addTree(dir string, found func(string, bool)) error {
 		}
 		return nil
 	})
+}
+
+// gone reports whether err says a path went away while it was being
+// watched or walked: removed, or a folder on it replaced by a file.
+func gone(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }
 
 // within reports whether p is root or inside it.
@@ -219,15 +280,11 @@ func (n *Notifier) handle(ev fsnotify.Event) []string {
 		}
 	}
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-		if n.dirs[p] {
-			// A watched folder went away (inotify dropped its watch): watch
-			// the nearest parent that remains, for the roots it held.
-			for d := range n.dirs {
-				if within(d, p) {
-					n.fs.Remove(d) // a folder moved away keeps its inotify watch
-					delete(n.dirs, d)
-				}
-			}
+		// A watched folder went away: stop watching it and what it held (a
+		// folder moved away keeps its inotify watch), and watch the
+		// nearest parent that remains for the roots it held.
+		if _, ok := n.dirs[p]; ok {
+			n.forgetTree(p)
 			for _, r := range n.roots {
 				if within(r, p) || within(p, r) {
 					if err := n.ensure(r); err != nil {

@@ -3,6 +3,8 @@ package watch
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/envrun/envrun/engine/comm/commtest"
 )
 
 // notifierFixture runs a real Notifier on a temp folder. Besides the paths
@@ -324,4 +328,53 @@ func watchLimitChild(t *testing.T) {
 		t.Errorf("no advice in %q", err)
 	}
 	t.Logf("error shown: %v", err)
+}
+
+// TestNotifierFollowsRandomChanges replays random changes (the ways people
+// and editors change a tree, folder renames among them) and then checks
+// that every folder of the tree is still watched: a new file in each is
+// reported. A renamed folder keeps its inotify watch under its old path in
+// fsnotify, so this is where a watch is lost.
+func TestNotifierFollowsRandomChanges(t *testing.T) {
+	for i := range 40 {
+		seed := uint64(i)
+		if i == 0 {
+			seed = 8434253452713068144 // lost n8/ in CI: rename src → n8
+		}
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			f := newNotifierFixture(t)
+			f.write("tree/src/main.go", "package main\n")
+			f.write("tree/a", "a\n")
+			f.mkdir("tree/empty/deeper")
+			os.Symlink("../a", f.path("tree/src/link"))
+			os.WriteFile(f.path("tree/run.sh"), []byte("#!/bin/sh\n"), 0o755)
+			f.watch("tree")
+			ch := commtest.NewChanger(f.path("tree"), commtest.Outside(t), rand.New(rand.NewPCG(seed, 3)))
+			var ops []string
+			for round := range 8 {
+				ops = append(ops, ch.Apply(1+round)...)
+				f.reported()
+				var probes []string
+				filepath.WalkDir(f.path("tree"), func(p string, d fs.DirEntry, err error) error {
+					if err == nil && d.IsDir() {
+						rel, _ := filepath.Rel(f.dir, filepath.Join(p, fmt.Sprintf(".probe%d", round)))
+						probes = append(probes, rel)
+					}
+					return nil
+				})
+				for _, p := range probes {
+					f.write(p, "")
+				}
+				got := f.reported()
+				for _, p := range probes {
+					if !slices.Contains(got, p) {
+						t.Fatalf("round %d: after %s\n%s was not reported: its folder lost its watch (watched: %q)", round, strings.Join(ops, "; "), p, f.n.Dirs())
+					}
+				}
+				for _, p := range probes {
+					os.Remove(f.path(p))
+				}
+			}
+		})
+	}
 }
