@@ -333,6 +333,9 @@ ansible "after_site" { playbook = "site.yml", hosts = { "good" }, after = { "sit
 // long command on this host for each when it is interrupted.
 func TestIntegrationAnsibleInterrupt(t *testing.T) {
 	marker := fmt.Sprintf("envrun-interrupt-%d", time.Now().UnixNano())
+	// The killed tasks' module payload folders (Ansible's, on this host)
+	// go in a folder of the test's, not in /tmp.
+	payloads := t.TempDir()
 	e := newEnv(t, "", map[string]string{
 		"Envfile.lua": `
 box "debian/bookworm"
@@ -347,6 +350,7 @@ ansible "slow" { playbook = "slow.yml", hosts = machines() }
     - name: Sleep here, for each machine
       ansible.builtin.shell: "sleep 300; : ` + marker + `"
       delegate_to: localhost
+      environment: { TMPDIR: "` + payloads + `" }
 `,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -21,6 +21,7 @@ import (
 
 	"github.com/envrun/envrun/engine/provider/docker"
 	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // remoteCase is the two-host example brought up from the client
@@ -201,6 +202,7 @@ func purgeProject(t *testing.T, path string) {
 // it and what to do, and nothing is made: not even .envrun/.
 func TestIntegrationRemoteEngineErrors(t *testing.T) {
 	r := newRig(t, 2)
+	t.Cleanup(func() { endShared(sshmux.Dest{User: "root", Host: "127.0.0.1", Port: "1"}) })
 	for _, c := range []struct {
 		name string
 		env  []string

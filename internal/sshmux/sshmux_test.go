@@ -87,7 +87,9 @@ func TestEnsureFails(t *testing.T) {
 	old := SSHProgram
 	SSHProgram = fake
 	t.Cleanup(func() { SSHProgram = old })
-	err := Ensure(context.Background(), Dest{Host: "h12-nowhere.invalid"}, "-o", "BatchMode=yes")
+	d := Dest{Host: "h12-nowhere.invalid"}
+	t.Cleanup(func() { removeBeside(d) })
+	err := Ensure(context.Background(), d, "-o", "BatchMode=yes")
 	var me *Error
 	if !errors.As(err, &me) || me.Stderr != "Host key verification failed." || !strings.Contains(me.Command, "ControlMaster=yes") {
 		t.Fatalf("Ensure: %v, want ssh's error", err)
@@ -102,7 +104,7 @@ func TestKept(t *testing.T) {
 		t.Skip("no private folder for sockets here")
 	}
 	d := Dest{User: "u", Host: "kept.test", Port: t.Name()}
-	t.Cleanup(func() { forgetAll(d.Path()); Unkeep(d, "q") })
+	t.Cleanup(func() { removeBeside(d) })
 	asked := 0
 	ask := func(answer string, err error) func(context.Context) (string, error) {
 		return func(context.Context) (string, error) { asked++; return answer, err }
@@ -129,4 +131,13 @@ func TestKept(t *testing.T) {
 	check("one", false, 3)
 	Unkeep(d, "q")
 	check("one", false, 4)
+}
+
+// removeBeside removes what d's connection left in the sockets' folder:
+// its socket, lock, forwards and kept answers.
+func removeBeside(d Dest) {
+	left, _ := filepath.Glob(d.Path() + "*")
+	for _, f := range left {
+		os.Remove(f)
+	}
 }
