@@ -6,6 +6,7 @@ require (
 	github.com/charmbracelet/x/ansi v0.10.1
 	github.com/containerd/errdefs v1.0.0
 	github.com/creack/pty v1.1.18
+	github.com/digitalocean/go-libvirt v0.0.0-20261013170128-efbbdf578ac8
 	github.com/docker/cli v28.5.2+incompatible
 	github.com/docker/docker v28.5.2+incompatible
 	github.com/docker/go-connections v0.8.2
@@ -72,3 +73,5 @@ require (
 replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
 
 replace libvirt.org/go/libvirt => ./third_party/libvirt-go
+
+replace github.com/digitalocean/go-libvirt => ./third_party/go-libvirt
