@@ -40,6 +40,7 @@ var ErrInterrupted = errors.New("procedure interrupted while awaiting response")
 type response struct {
 	Payload []byte
 	Status  uint32
+	Type    uint32 // socket.Reply, socket.Stream, ...
 }
 
 // Error reponse from libvirt
@@ -71,17 +72,30 @@ func IsNotFound(err error) bool {
 	return checkError(err, ErrNoDomain)
 }
 
-// callback sends RPC responses to respective callers.
+// call is a request waiting for its responses: they arrive on c until the
+// caller stops waiting, which closes done.
+type call struct {
+	c    chan response
+	done chan struct{}
+}
+
+// callback sends RPC responses to respective callers. It sends without
+// holding cmux: a caller that stops waiting while a packet is on its way to
+// it (a stream's, after the one that ended the stream for the caller) takes
+// cmux to deregister, and the two used to wait on each other for ever
+// (upstream issue #241).
 func (l *Libvirt) callback(id int32, res response) {
 	l.cmux.Lock()
-	defer l.cmux.Unlock()
-
-	c, ok := l.callbacks[id]
+	cl, ok := l.callbacks[id]
+	l.cmux.Unlock()
 	if !ok {
 		return
 	}
 
-	c <- res
+	select {
+	case cl.c <- res:
+	case <-cl.done:
+	}
 }
 
 // Route sends incoming packets to their listeners.
@@ -110,7 +124,7 @@ func (l *Libvirt) Route(h *socket.Header, buf []byte) {
 	}
 
 	// send response to caller
-	l.callback(h.Serial, response{Payload: buf, Status: h.Status})
+	l.callback(h.Serial, response{Payload: buf, Status: h.Status, Type: h.Type})
 }
 
 func eventFromProcedureID(procID uint32) event.Event {
@@ -222,22 +236,22 @@ func (l *Libvirt) removeAllStreams() {
 }
 
 // register configures a method response callback
-func (l *Libvirt) register(id int32, c chan response) {
+func (l *Libvirt) register(id int32, cl *call) {
 	l.cmux.Lock()
 	defer l.cmux.Unlock()
 
-	l.callbacks[id] = c
+	l.callbacks[id] = cl
 }
 
 // deregister destroys a method response callback. It is the responsibility of
 // the caller to manage locking (l.cmux) during this call.
 func (l *Libvirt) deregister(id int32) {
-	_, ok := l.callbacks[id]
+	cl, ok := l.callbacks[id]
 	if !ok {
 		return
 	}
 
-	close(l.callbacks[id])
+	close(cl.done)
 	delete(l.callbacks, id)
 }
 
@@ -266,7 +280,7 @@ func (l *Libvirt) request(proc uint32, program uint32, payload []byte) (response
 func (l *Libvirt) requestStream(proc uint32, program uint32, payload []byte,
 	out io.Reader, in io.Writer) (response, error) {
 	serial := l.serial()
-	c := make(chan response)
+	c := &call{c: make(chan response), done: make(chan struct{})}
 
 	l.register(serial, c)
 	defer func() {
@@ -280,6 +294,10 @@ func (l *Libvirt) requestStream(proc uint32, program uint32, payload []byte,
 		socket.StatusOK)
 	if err != nil {
 		return response{}, err
+	}
+
+	if in != nil && out == nil {
+		return l.download(c, in)
 	}
 
 	resp, err := l.getResponse(c)
@@ -334,10 +352,40 @@ func (l *Libvirt) requestStream(proc uint32, program uint32, payload []byte,
 	return l.processIncomingStream(c, in)
 }
 
+// download takes the reply to a call that opened an incoming stream and the
+// stream's packets, in whichever order they come, writing the stream's data
+// to inStream: libvirtd may send a stream's packets, some or all of them,
+// before the reply to the call (the stream is served by its event loop, the
+// reply by a worker thread). Taking the first packet for the reply lost
+// data and left the reply to arrive after the caller had gone.
+func (l *Libvirt) download(c *call, inStream io.Writer) (response, error) {
+	var reply response
+	replied, ended := false, false
+	for !replied || !ended {
+		resp, err := l.getResponse(c)
+		if err != nil {
+			return resp, err
+		}
+		switch {
+		case resp.Type != socket.Stream:
+			reply, replied = resp, true
+		case resp.Status == socket.StatusOK || len(resp.Payload) == 0:
+			// The end of the stream (libvirtd ends a download with an
+			// empty StatusContinue packet).
+			ended = true
+		default:
+			if _, err := inStream.Write(resp.Payload); err != nil {
+				return response{}, err
+			}
+		}
+	}
+	return reply, nil
+}
+
 // processIncomingStream is called once we've successfully sent a request to
 // libvirt. It writes the responses back to the stream passed by the caller
 // until libvirt sends a packet with statusOK or an error.
-func (l *Libvirt) processIncomingStream(c chan response, inStream io.Writer) (response, error) {
+func (l *Libvirt) processIncomingStream(c *call, inStream io.Writer) (response, error) {
 	for {
 		resp, err := l.getResponse(c)
 		if err != nil {
@@ -366,8 +414,14 @@ func (l *Libvirt) processIncomingStream(c chan response, inStream io.Writer) (re
 	}
 }
 
-func (l *Libvirt) getResponse(c chan response) (response, error) {
-	resp, ok := <-c
+func (l *Libvirt) getResponse(c *call) (response, error) {
+	var resp response
+	ok := true
+	select {
+	case resp = <-c.c:
+	case <-c.done:
+		ok = false
+	}
 
 	if !ok {
 		// The channel was closed before a response was received. This means
