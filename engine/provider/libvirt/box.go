@@ -58,6 +58,16 @@ func lookupPool(c *libvirt.Connect) (*libvirt.StoragePool, error) {
 	return pool, nil
 }
 
+// startPool starts envrun's pool when it exists and is stopped, so that
+// what it holds can be read.
+func startPool(c *libvirt.Connect) error {
+	pool, err := lookupPool(c)
+	if pool != nil {
+		pool.Free()
+	}
+	return err
+}
+
 // ensurePool returns envrun's pool, making it when it is missing.
 func ensurePool(c *libvirt.Connect, uri string) (*libvirt.StoragePool, error) {
 	pool, err := lookupPool(c)
@@ -105,8 +115,8 @@ type boxVols struct {
 var errNoBox = errors.New("no such box")
 
 // lookupBox finds box in pool.
-func lookupBox(c *libvirt.Connect, pool *libvirt.StoragePool, box string) (*boxVols, error) {
-	data, err := readVolume(c, pool, boxVolume(box, boxJSON), 1<<20)
+func lookupBox(r reads, box string) (*boxVols, error) {
+	data, err := r.readVolume(boxVolume(box, boxJSON), 1<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -124,15 +134,11 @@ func lookupBox(c *libvirt.Connect, pool *libvirt.StoragePool, box string) (*boxV
 		if !p.want {
 			continue
 		}
-		vol, err := pool.LookupStorageVolByName(boxVolume(box, p.kind))
+		path, err := r.volumePath(boxVolume(box, p.kind))
 		if err != nil {
-			return nil, lverr(err, "box %q is incomplete (add it again with `envrun box add --force`)", box)
+			return nil, fmt.Errorf("box %q is incomplete (add it again with `envrun box add --force`): %w", box, err)
 		}
-		*p.dst, err = vol.GetPath()
-		vol.Free()
-		if err != nil {
-			return nil, lverr(err, "box %q", box)
-		}
+		*p.dst = path
 	}
 	return b, nil
 }
@@ -283,7 +289,7 @@ func addBox(ctx context.Context, c *libvirt.Connect, uri string, u *ui.UI, name,
 		return err
 	}
 	defer pool.Free()
-	if _, err := lookupBox(c, pool, name); err == nil {
+	if _, err := lookupBox(libReads{c}, name); err == nil {
 		if !force {
 			return fmt.Errorf("libvirt box %q exists: remove it first (`envrun box remove %s`), or replace it with --force", name, name)
 		}

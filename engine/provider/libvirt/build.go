@@ -25,7 +25,10 @@ import (
 func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri string, m *spec.Machine) (*boxVols, error) {
 	box := m.Box
 	v, err, _ := p.boxes.Do(uri+"\x00"+box, func() (any, error) {
-		b, err := p.findBox(ctx, c, uri, box)
+		if err := startPool(c); err != nil {
+			return nil, err
+		}
+		b, err := p.findBox(ctx, libReads{c}, uri, box)
 		if !errors.Is(err, errNoBox) {
 			return b, err
 		}
@@ -39,7 +42,7 @@ func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri string
 		if err != nil {
 			return nil, err
 		}
-		return p.findBox(ctx, c, uri, box)
+		return p.findBox(ctx, libReads{c}, uri, box)
 	})
 	if err != nil {
 		return nil, err
@@ -49,16 +52,8 @@ func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri string
 
 // findBoxIn returns box from envrun's pool at uri; errNoBox when it is not
 // there.
-func findBoxIn(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
-	pool, err := lookupPool(c)
-	if err != nil {
-		return nil, err
-	}
-	if pool == nil {
-		return nil, errNoBox
-	}
-	defer pool.Free()
-	return lookupBox(c, pool, box)
+func findBoxIn(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
+	return lookupBox(r, box)
 }
 
 // buildBox makes box debian/SUITE with the embedded build-libvirt-box.sh

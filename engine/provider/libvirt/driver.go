@@ -10,8 +10,10 @@
 // made from, the pinned host key), and its name starts with the project.
 //
 // The provider talks to libvirt through libvirt.org/go/libvirt built with
-// the libvirt_dlopen tag: libvirt.so.0 is loaded when the provider is first
-// used, so envrun starts on hosts without libvirt. Built without that tag
+// the libvirt_dlopen tag: libvirt.so.0 is loaded when the provider first
+// makes or changes something, so envrun starts on hosts without libvirt.
+// What only reads a local libvirt goes over libvirtd's own protocol in Go
+// instead (rpc.go), and never loads the library. Built without that tag
 // (or without cgo), the package compiles a stub whose driver reports that
 // envrun was built without libvirt support.
 package libvirt

@@ -32,7 +32,8 @@ type Provider struct {
 
 	mu    sync.Mutex
 	conns map[string]*libvirt.Connect
-	types map[string]string // URI → domain type (kvm, qemu)
+	rpcs  map[string]*rpcReads // URI → its protocol client, nil where there is none (rpc.go)
+	types map[string]string    // URI → domain type (kvm, qemu)
 
 	// capabilities reads libvirt's host capabilities: slow (libvirt probes
 	// qemu, seconds on a busy host), so only making a domain may ask.
@@ -47,7 +48,7 @@ type Provider struct {
 	// The two steps that need more than libvirt's API, replaced in the
 	// unit tests that run on libvirt's test driver (which has no guests
 	// to log into and cannot stream volumes).
-	findBox      func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error)
+	findBox      func(ctx context.Context, r reads, uri, box string) (*boxVols, error)
 	firstContact func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error)
 }
 
@@ -55,12 +56,24 @@ func available(ctx context.Context) error {
 	uri := DefaultURI()
 	spare.Lock()
 	defer spare.Unlock()
+	if spare.uri == uri && spare.rpc != nil {
+		if spare.rpc.l.IsConnected() {
+			return nil
+		}
+		spare.rpc = nil
+	}
 	if spare.c != nil && spare.uri == uri {
 		if alive, err := spare.c.IsAlive(); err == nil && alive {
 			return nil
 		}
 		spare.c.Close()
 		spare.c = nil
+	}
+	// A local libvirtd that answers its protocol is there: libvirt.so is
+	// loaded only when something is to be made (rpc.go).
+	if r := dialRPC(ctx, uri); r != nil {
+		spare.uri, spare.rpc = uri, r
+		return nil
 	}
 	c, err := connect(ctx, uri)
 	if err != nil {
@@ -78,6 +91,7 @@ var spare struct {
 	sync.Mutex
 	uri string
 	c   *libvirt.Connect
+	rpc *rpcReads
 }
 
 // takeSpare returns the spare connection to uri, if there is one; it is
@@ -93,8 +107,23 @@ func takeSpare(uri string) *libvirt.Connect {
 	return c
 }
 
+// takeSpareRPC is takeSpare for the protocol client.
+func takeSpareRPC(uri string) *rpcReads {
+	spare.Lock()
+	defer spare.Unlock()
+	if spare.rpc == nil || spare.uri != uri {
+		return nil
+	}
+	r := spare.rpc
+	spare.rpc = nil
+	if !r.l.IsConnected() {
+		return nil
+	}
+	return r
+}
+
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
-	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, types: map[string]string{}, found: map[string]*boxVols{}}
+	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, rpcs: map[string]*rpcReads{}, types: map[string]string{}, found: map[string]*boxVols{}}
 	p.findBox, p.firstContact = findBoxIn, firstContact
 	p.capabilities = func(c *libvirt.Connect) (string, error) { return c.GetCapabilities() }
 	p.uris = []string{DefaultURI()}
@@ -104,8 +133,12 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 		}
 	}
 	// Connect to every libvirt the Envfile uses now, so that a missing one
-	// is reported before anything is made.
+	// is reported before anything is made: over libvirtd's protocol where
+	// it answers, else through libvirt.so.
 	for _, uri := range p.uris {
+		if p.rpc(ctx, uri) != nil {
+			continue
+		}
 		if _, err := p.conn(ctx, uri); err != nil {
 			p.Close()
 			return nil, err
@@ -122,6 +155,12 @@ func (p *Provider) Close() error {
 	for uri, c := range p.conns {
 		c.Close()
 		delete(p.conns, uri)
+	}
+	for uri, r := range p.rpcs {
+		if r != nil {
+			r.close()
+		}
+		delete(p.rpcs, uri)
 	}
 	return nil
 }

@@ -84,7 +84,7 @@ func newFixture(t *testing.T, machines ...string) *fixture {
 	_, hostPub, _ := comm.NewHostKey()
 	f := &fixture{t: t, p: p, env: env, ef: ef, log: log, hostKy: hostPub}
 	f.c, _ = p.conn(context.Background(), testURI)
-	p.findBox = func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+	p.findBox = func(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
 		if box != "test/box" {
 			return nil, errNoBox
 		}
@@ -115,7 +115,7 @@ func (f *fixture) domain(name string) (*libvirtxml.Domain, *machineMeta) {
 		f.t.Fatalf("domain of %s: %v", name, err)
 	}
 	defer dom.Free()
-	def, meta, err := readDomain(dom)
+	def, meta, err := readDomain(libDomain{dom, f.p.domainName(name)})
 	if err != nil || meta == nil {
 		f.t.Fatalf("domain of %s: %v, metadata %v", name, err, meta)
 	}
@@ -413,7 +413,7 @@ func TestUpRemakesAHalfMadeMachine(t *testing.T) {
 		t.Fatal(err)
 	}
 	dom, _ := f.c.LookupDomainByName(f.p.domainName("web"))
-	_, meta, _ := readDomain(dom)
+	_, meta, _ := readDomain(libDomain{dom, f.p.domainName("web")})
 	meta.HostKey = ""
 	content, _ := metaContent(meta)
 	if err := dom.SetMetadata(libvirt.DOMAIN_METADATA_ELEMENT, content, MetaPrefix, MetaNS, libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
@@ -551,7 +551,7 @@ func TestUpRefuses(t *testing.T) {
 		{name: "a box libvirt does not have", setup: func(f *fixture) { f.machine("web").Box = "acme/custom" },
 			wantErr: `box "acme/custom" is not in libvirt pool envrun at test:///default: add it with ` + "`envrun box add acme/custom FILE`"},
 		{name: "an initrd without a kernel", setup: func(f *fixture) {
-			f.p.findBox = func(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+			f.p.findBox = func(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
 				return &boxVols{Meta: boxMeta{VirtualSize: 1 << 30}, Image: "/default-pool/box.img"}, nil
 			}
 			f.machine("web").Providers["libvirt"] = spec.Options{Values: map[string]any{"initrd": "/boot/initrd"}}

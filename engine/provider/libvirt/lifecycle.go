@@ -137,27 +137,23 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 	// own one.
 	type found struct {
 		uri string
-		dom libvirt.Domain
+		dom domView
 	}
 	chosen := map[string]found{}
-	var listed []libvirt.Domain
-	defer func() {
-		for i := range listed {
-			listed[i].Free()
-		}
-	}()
+	var listed []domView
+	defer func() { freeViews(listed) }()
 	for _, uri := range p.uris {
-		c, err := p.conn(ctx, uri)
+		r, err := p.reads(ctx, uri)
 		if err != nil {
 			return nil, err
 		}
-		doms, err := c.ListAllDomains(0)
+		doms, err := r.domains(p.env.Project + "-")
 		if err != nil {
-			return nil, lverr(err, "list libvirt domains at %s", uri)
+			return nil, fmt.Errorf("%w (at %s)", err, uri)
 		}
 		listed = append(listed, doms...)
 		for _, dom := range doms {
-			_, meta, ok := envrunDomain(&dom, p.env.Project)
+			_, meta, ok := envrunDomain(dom, p.env.Project)
 			if !ok || machine != "" && meta.Machine != machine {
 				continue
 			}
@@ -170,16 +166,11 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 	}
 	var out []provider.SnapshotInfo
 	for name, f := range chosen {
-		snaps, err := f.dom.ListAllSnapshots(0)
+		snaps, err := f.dom.snapshots()
 		if err != nil {
 			return nil, lverr(err, "list snapshots of %s", name)
 		}
-		for _, s := range snaps {
-			x, err := s.GetXMLDesc(0)
-			s.Free()
-			if err != nil {
-				continue
-			}
+		for _, x := range snaps {
 			var sx libvirtxml.DomainSnapshot
 			if sx.Unmarshal(x) != nil {
 				continue
@@ -337,7 +328,10 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	if err != nil {
 		return nil, err
 	}
-	b, err := p.findBox(ctx, c, uri, m.Box)
+	if err := startPool(c); err != nil {
+		return nil, err
+	}
+	b, err := p.findBox(ctx, libReads{c}, uri, m.Box)
 	if err != nil {
 		return nil, err
 	}

@@ -40,10 +40,10 @@ func (d *domainRef) free() { d.dom.Free() }
 
 // readDomain parses a domain's definition and envrun's metadata in it
 // (nil when it has none).
-func readDomain(dom *libvirt.Domain) (*libvirtxml.Domain, *machineMeta, error) {
-	x, err := dom.GetXMLDesc(0)
+func readDomain(v domView) (*libvirtxml.Domain, *machineMeta, error) {
+	x, err := v.xml()
 	if err != nil {
-		return nil, nil, lverr(err, "read libvirt domain")
+		return nil, nil, lverr(err, "read libvirt domain %s", v.name())
 	}
 	var d libvirtxml.Domain
 	if err := d.Unmarshal(x); err != nil {
@@ -75,7 +75,7 @@ func (p *Provider) lookupDomain(ctx context.Context, uri, name string) (*domainR
 	if err != nil {
 		return nil, lverr(err, "look up libvirt domain %s", dn)
 	}
-	def, meta, err := readDomain(dom)
+	def, meta, err := readDomain(libDomain{dom, dn})
 	if err != nil {
 		dom.Free()
 		return nil, err
@@ -130,6 +130,9 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, err
 	}
 	uri := o.uri()
+	if inst, ok := p.running(ctx, uri, m, o); ok {
+		return inst, nil
+	}
 	d, err := p.lookupDomain(ctx, uri, m.Name)
 	if err != nil {
 		return nil, err
@@ -151,13 +154,9 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return nil, fmt.Errorf("VM %s was set up for another environment key (%s); the key in %s is new, so envrun cannot log in any more: `envrun destroy %s && envrun up %s` makes it anew",
 			d.def.Name, d.meta.Key, p.env.Key.Path, m.Name, m.Name)
 	}
-	p.warnDrift(ctx, uri, m, o, d.meta, d.def)
-	inst, err := p.instance(m, o, d.def.UUID, d.meta)
+	inst, err := p.existing(ctx, libReads{d.c}, uri, m, o, d.def, d.meta)
 	if err != nil {
 		return nil, err
-	}
-	if d.meta.FoldersPending || d.meta.SSHPortPending != 0 {
-		inst.Settle = p.settle(uri, m, d.meta, inst)
 	}
 	state, _, err := d.dom.GetState()
 	if err != nil {
@@ -191,6 +190,47 @@ func (p *Provider) up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		}
 	}
 	inst.Started = true
+	return inst, nil
+}
+
+// running returns machine m's instance when its domain runs, was made for
+// the environment's key and has its first boot behind it: a no-op up's
+// case, read only, over libvirtd's protocol where it answers (rpc.go). ok
+// is false for anything else, and up then takes the long way, which says
+// what is wrong when something is.
+func (p *Provider) running(ctx context.Context, uri string, m *spec.Machine, o *Options) (inst *provider.Instance, ok bool) {
+	r, err := p.reads(ctx, uri)
+	if err != nil {
+		return nil, false
+	}
+	v, err := r.domain(p.domainName(m.Name))
+	if v == nil || err != nil {
+		return nil, false
+	}
+	defer v.free()
+	def, meta, err := readDomain(v)
+	if err != nil || meta == nil || meta.Project != p.env.Project || meta.Machine != m.Name ||
+		meta.HostKey == "" || meta.Key != fingerprint(p.env.Key.Signer.PublicKey()) {
+		return nil, false
+	}
+	if state, err := v.state(); err != nil || state != libvirt.DOMAIN_RUNNING {
+		return nil, false
+	}
+	inst, err = p.existing(ctx, r, uri, m, o, def, meta)
+	return inst, err == nil
+}
+
+// existing is the instance of machine m's existing domain, its drift from
+// the Envfile said.
+func (p *Provider) existing(ctx context.Context, r reads, uri string, m *spec.Machine, o *Options, def *libvirtxml.Domain, meta *machineMeta) (*provider.Instance, error) {
+	p.warnDrift(ctx, r, uri, m, o, meta, def)
+	inst, err := p.instance(m, o, def.UUID, meta)
+	if err != nil {
+		return nil, err
+	}
+	if meta.FoldersPending || meta.SSHPortPending != 0 {
+		inst.Settle = p.settle(uri, m, meta, inst)
+	}
 	return inst, nil
 }
 
@@ -453,33 +493,20 @@ func memoryOf(m *spec.Machine) int {
 // The domain type is the one the domain was made with unless the Envfile
 // names one: asking libvirt for its capabilities makes it probe qemu, which
 // takes seconds on a busy host, and a no-op up must not wait on that.
-func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o *Options, meta *machineMeta, def *libvirtxml.Domain) {
-	c, err := p.conn(ctx, uri)
-	if err != nil {
-		return
-	}
-	b, err := p.foundBox(ctx, c, uri, m.Box)
+func (p *Provider) warnDrift(ctx context.Context, r reads, uri string, m *spec.Machine, o *Options, meta *machineMeta, def *libvirtxml.Domain) {
+	b, err := p.foundBox(ctx, r, uri, m.Box)
 	if err != nil {
 		return
 	}
 	// The disk's path, and so the pool's folder, as the definition has
 	// them: no call to libvirt for them on a no-op up.
 	disk := diskPath(def, meta.Volume)
-	data := dataDiskPathsIn(filepath.Dir(disk), p.domainName(m.Name), o.disks)
 	if disk == "" {
-		pool, err := lookupPool(c)
-		if pool == nil || err != nil {
+		if disk, err = r.volumePath(meta.Volume); err != nil {
 			return
 		}
-		defer pool.Free()
-		vol, err := pool.LookupStorageVolByName(meta.Volume)
-		if err != nil {
-			return
-		}
-		disk, _ = vol.GetPath()
-		vol.Free()
-		data = dataDiskPaths(pool, p.domainName(m.Name), o.disks)
 	}
+	data := dataDiskPathsIn(filepath.Dir(disk), p.domainName(m.Name), o.disks)
 	dtype := o.Driver
 	if dtype == "" {
 		dtype = def.Type
@@ -505,7 +532,7 @@ func (p *Provider) warnDrift(ctx context.Context, uri string, m *spec.Machine, o
 
 // foundBox is findBox once per run and box: reading the box's metadata
 // is a volume download, and the machines of an Envfile share their box.
-func (p *Provider) foundBox(ctx context.Context, c *libvirt.Connect, uri, box string) (*boxVols, error) {
+func (p *Provider) foundBox(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
 	key := uri + "\x00" + box
 	p.mu.Lock()
 	b, ok := p.found[key]
@@ -515,7 +542,7 @@ func (p *Provider) foundBox(ctx context.Context, c *libvirt.Connect, uri, box st
 	}
 	// Machines check their drift at once: one reads, the others wait.
 	v, err, _ := p.finding.Do(key, func() (any, error) {
-		b, err := p.findBox(ctx, c, uri, box)
+		b, err := p.findBox(ctx, r, uri, box)
 		if err == nil {
 			p.mu.Lock()
 			p.found[key] = b
@@ -591,19 +618,6 @@ func ensureDataDisks(pool *libvirt.StoragePool, domain string, disks []spec.Disk
 		paths = append(paths, path)
 	}
 	return paths, nil
-}
-
-// dataDiskPaths are the paths the domain's extra disks have or will have
-// (for the comparison of settings, which makes nothing).
-func dataDiskPaths(pool *libvirt.StoragePool, domain string, disks []spec.Disk) []string {
-	var dir string
-	if x, err := pool.GetXMLDesc(0); err == nil {
-		var def libvirtxml.StoragePool
-		if def.Unmarshal(x) == nil && def.Target != nil {
-			dir = def.Target.Path
-		}
-	}
-	return dataDiskPathsIn(dir, domain, disks)
 }
 
 // dataDiskPathsIn are the paths of domain's data disks in the pool's
@@ -788,23 +802,22 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 	seen := map[string]bool{}
 	var disks []string // machine names of overlays, on any connection
 	for _, uri := range p.uris {
-		c, err := p.conn(ctx, uri)
+		r, err := p.reads(ctx, uri)
 		if err != nil {
 			return nil, err
 		}
-		doms, err := c.ListAllDomains(0)
+		doms, err := r.domains(p.env.Project + "-")
 		if err != nil {
-			return nil, lverr(err, "list libvirt domains at %s", uri)
+			return nil, fmt.Errorf("%w (at %s)", err, uri)
 		}
-		for i := range doms {
-			ms, ok := p.machineState(&doms[i])
-			doms[i].Free()
-			if ok {
+		for _, v := range doms {
+			if ms, ok := p.machineState(v); ok {
 				out = append(out, ms)
 				seen[ms.Name] = true
 			}
 		}
-		names, err := p.overlays(c)
+		freeViews(doms)
+		names, err := p.overlays(r)
 		if err != nil {
 			return nil, err
 		}
@@ -823,32 +836,16 @@ func (p *Provider) Machines(ctx context.Context) ([]provider.MachineState, error
 	return out, nil
 }
 
-// overlays lists the machines of the environment that have a disk in the
-// pool at c: the volumes named PROJECT-MACHINE.qcow2. It reads only: a pool
-// that is missing or stopped has none to list.
-func (p *Provider) overlays(c *libvirt.Connect) ([]string, error) {
-	pool, err := c.LookupStoragePoolByName(PoolName)
-	if code(err) == libvirt.ERR_NO_STORAGE_POOL {
-		return nil, nil
-	}
+// overlays lists the machines of the environment that have a disk in
+// envrun's pool: the volumes named PROJECT-MACHINE.qcow2. A pool that is
+// missing or stopped has none to list.
+func (p *Provider) overlays(r reads) ([]string, error) {
+	vols, err := r.volumes()
 	if err != nil {
-		return nil, lverr(err, "look up libvirt storage pool %s", PoolName)
-	}
-	defer pool.Free()
-	if active, err := pool.IsActive(); err != nil || !active {
-		return nil, nil
-	}
-	vols, err := pool.ListAllStorageVolumes(0)
-	if err != nil {
-		return nil, lverr(err, "list the volumes of libvirt storage pool %s", PoolName)
+		return nil, err
 	}
 	var out []string
-	for i := range vols {
-		name, err := vols[i].GetName()
-		vols[i].Free()
-		if err != nil {
-			continue
-		}
+	for _, name := range vols {
 		if rest, ok := strings.CutPrefix(name, p.env.Project+"-"); ok {
 			if machine, ok := strings.CutSuffix(rest, ".qcow2"); ok && machine != "" {
 				out = append(out, machine)
@@ -858,8 +855,8 @@ func (p *Provider) overlays(c *libvirt.Connect) ([]string, error) {
 	return out, nil
 }
 
-func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, bool) {
-	ms, _, ok := domainMachine(dom, p.env.Project)
+func (p *Provider) machineState(v domView) (provider.MachineState, bool) {
+	ms, _, ok := domainMachine(v, p.env.Project)
 	if ok && ms.State == provider.Running {
 		ms.Ports = p.boundPorts(ms.Name)
 	}
@@ -869,12 +866,11 @@ func (p *Provider) machineState(dom *libvirt.Domain) (provider.MachineState, boo
 // envrunDomain reads dom when it is a machine of project's (of any
 // project's when project is ""), by its name first (no call to libvirt),
 // then by envrun's metadata.
-func envrunDomain(dom *libvirt.Domain, project string) (*libvirtxml.Domain, *machineMeta, bool) {
-	name, err := dom.GetName()
-	if err != nil || (project != "" && !strings.HasPrefix(name, project+"-")) {
+func envrunDomain(v domView, project string) (*libvirtxml.Domain, *machineMeta, bool) {
+	if project != "" && !strings.HasPrefix(v.name(), project+"-") {
 		return nil, nil, false
 	}
-	def, meta, err := readDomain(dom)
+	def, meta, err := readDomain(v)
 	if err != nil || meta == nil || meta.Machine == "" || (project != "" && meta.Project != project) || meta.Project == "" {
 		return nil, nil, false
 	}
@@ -883,8 +879,8 @@ func envrunDomain(dom *libvirt.Domain, project string) (*libvirtxml.Domain, *mac
 
 // domainMachine reads dom as a machine of environment project (of any
 // envrun environment when project is ""); false when it is not one.
-func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, *machineMeta, bool) {
-	def, meta, ok := envrunDomain(dom, project)
+func domainMachine(v domView, project string) (provider.MachineState, *machineMeta, bool) {
+	def, meta, ok := envrunDomain(v, project)
 	if !ok {
 		return provider.MachineState{}, nil, false
 	}
@@ -892,7 +888,7 @@ func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, 
 	if ms.IP != "" {
 		ms.Addr = meta.sshAddr()
 	}
-	state, _, err := dom.GetState()
+	state, err := v.state()
 	if err != nil {
 		ms.State, ms.Details = provider.Other, message(err)
 		return ms, meta, true
@@ -903,7 +899,7 @@ func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, 
 		ms.State = provider.Running
 	case libvirt.DOMAIN_SHUTOFF, libvirt.DOMAIN_CRASHED:
 		ms.State = provider.Stopped
-		if suspended(dom) {
+		if v.saved() {
 			ms.State, ms.Details = provider.Suspended, "saved (suspended)"
 		}
 	default:
@@ -919,20 +915,26 @@ func domainMachine(dom *libvirt.Domain, project string) (provider.MachineState, 
 // default connection, from the metadata envrun puts in each.
 func allMachines(ctx context.Context) ([]provider.EnvMachine, error) {
 	uri := DefaultURI()
-	c, err := connect(ctx, uri)
-	if err != nil {
-		return nil, err
+	var r reads
+	if rr := dialRPC(ctx, uri); rr != nil {
+		defer rr.close()
+		r = rr
+	} else {
+		c, err := connect(ctx, uri)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		r = libReads{c}
 	}
-	defer c.Close()
-	doms, err := c.ListAllDomains(0)
+	doms, err := r.domains("")
 	if err != nil {
-		return nil, lverr(err, "list libvirt domains at %s", uri)
+		return nil, fmt.Errorf("%w (at %s)", err, uri)
 	}
+	defer freeViews(doms)
 	var out []provider.EnvMachine
-	for i := range doms {
-		ms, meta, ok := domainMachine(&doms[i], "")
-		doms[i].Free()
-		if ok {
+	for _, v := range doms {
+		if ms, meta, ok := domainMachine(v, ""); ok {
 			out = append(out, provider.EnvMachine{
 				Envfile: meta.Envfile, Project: meta.Project, Name: ms.Name, Provider: "libvirt",
 				State: ms.State, IP: ms.IP, ID: ms.ID, Details: ms.Details, Engine: uri,

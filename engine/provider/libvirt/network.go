@@ -47,11 +47,14 @@ func (p *Provider) networkParams(n *spec.Network) networkParams {
 // DNS entries of machines new to the Envfile.
 func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 	uri := p.networkURI(n.Name)
+	want := p.networkParams(n)
+	if p.networkReady(ctx, uri, n, want) {
+		return nil
+	}
 	c, err := p.conn(ctx, uri)
 	if err != nil {
 		return err
 	}
-	want := p.networkParams(n)
 	net, err := c.LookupNetworkByName(want.Name)
 	if err == nil {
 		defer net.Free()
@@ -86,32 +89,49 @@ func (p *Provider) EnsureNetwork(ctx context.Context, n *spec.Network) error {
 	return pause.At(ctx, "network-created:"+n.Name)
 }
 
-// adoptNetwork checks that an existing network is the environment's and
-// matches n, brings its host entries up to date and starts it.
-func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want networkParams) error {
-	// The live definition: envrun changes both it and the persistent one.
-	cur, meta, err := readNetwork(net, 0)
+// networkReady reports whether network n runs as the Envfile has it, with
+// every machine's host entries: a no-op up's case, read only, over
+// libvirtd's protocol where it answers (rpc.go). Anything else is for
+// EnsureNetwork's long way, which says what is wrong when something is.
+func (p *Provider) networkReady(ctx context.Context, uri string, n *spec.Network, want networkParams) bool {
+	r, err := p.reads(ctx, uri)
 	if err != nil {
-		return err
+		return false
 	}
+	x, active, found, err := r.network(want.Name)
+	if err != nil || !found || !active {
+		return false
+	}
+	cur, meta, err := parseNetwork(x)
+	if err != nil {
+		return false
+	}
+	changes, err := p.networkChanges(cur, meta, n, want)
+	return err == nil && len(changes) == 0
+}
+
+// hostChange is a DHCP or DNS entry of a machine that a network lacks, or
+// has otherwise.
+type hostChange struct {
+	cmd     libvirt.NetworkUpdateCommand
+	section libvirt.NetworkUpdateSection
+	xml     string
+	what    string // "the DHCP entry of 10.0.0.5"
+}
+
+// networkChanges checks that cur is the environment's network n with n's
+// settings, and returns the host entries it lacks.
+func (p *Provider) networkChanges(cur *libvirtxml.Network, meta *networkMeta, n *spec.Network, want networkParams) ([]hostChange, error) {
 	if meta == nil || meta.Project != p.env.Project {
-		return fmt.Errorf("network %q: a libvirt network named %s exists and is not this environment's: remove it (virsh net-destroy %s; virsh net-undefine %s) or rename the network",
+		return nil, fmt.Errorf("network %q: a libvirt network named %s exists and is not this environment's: remove it (virsh net-destroy %s; virsh net-undefine %s) or rename the network",
 			n.Name, want.Name, want.Name, want.Name)
 	}
 	got := settingsOf(cur)
 	wantS := netSettings{Subnet: n.Subnet.String(), Gateway: n.Gateway.String(), Isolated: n.Isolated}
 	if got != wantS {
-		return fmt.Errorf("network %q exists in libvirt as %s with %s from an earlier Envfile; "+
+		return nil, fmt.Errorf("network %q exists in libvirt as %s with %s from an earlier Envfile; "+
 			"the Envfile now says %s: run `envrun destroy` to remove the old environment first",
 			n.Name, want.Name, got, wantS)
-	}
-	active, err := net.IsActive()
-	if err != nil {
-		return lverr(err, "libvirt network %s", want.Name)
-	}
-	flags := libvirt.NETWORK_UPDATE_AFFECT_CONFIG
-	if active {
-		flags |= libvirt.NETWORK_UPDATE_AFFECT_LIVE
 	}
 	dhcp := map[string]libvirtxml.NetworkDHCPHost{}
 	dns := map[string]bool{}
@@ -125,6 +145,7 @@ func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want netw
 			dns[h.IP] = true
 		}
 	}
+	var out []hostChange
 	for _, h := range want.Hosts {
 		wh := dhcpHost(h)
 		if old, ok := dhcp[h.MAC]; !ok || old.IP != wh.IP || old.Name != wh.Name {
@@ -134,23 +155,47 @@ func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want netw
 			}
 			x, err := wh.Marshal()
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if err := net.Update(cmd, libvirt.NETWORK_SECTION_IP_DHCP_HOST, -1, x, flags); err != nil {
-				return lverr(err, "add the DHCP entry of %s to libvirt network %s", h.IP, want.Name)
-			}
-			p.env.UI.Debugf("", "libvirt network %s: DHCP entry %s → %s", want.Name, h.MAC, h.IP)
+			out = append(out, hostChange{cmd, libvirt.NETWORK_SECTION_IP_DHCP_HOST, x, fmt.Sprintf("the DHCP entry of %s (%s)", h.IP, h.MAC)})
 		}
 		if !dns[h.IP.String()] {
 			dh := dnsHost(h)
 			x, err := dh.Marshal()
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if err := net.Update(libvirt.NETWORK_UPDATE_COMMAND_ADD_LAST, libvirt.NETWORK_SECTION_DNS_HOST, -1, x, flags); err != nil {
-				return lverr(err, "add the DNS entry of %s to libvirt network %s", h.IP, want.Name)
-			}
+			out = append(out, hostChange{libvirt.NETWORK_UPDATE_COMMAND_ADD_LAST, libvirt.NETWORK_SECTION_DNS_HOST, x, "the DNS entry of " + h.IP.String()})
 		}
+	}
+	return out, nil
+}
+
+// adoptNetwork checks that an existing network is the environment's and
+// matches n, brings its host entries up to date and starts it.
+func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want networkParams) error {
+	// The live definition: envrun changes both it and the persistent one.
+	cur, meta, err := readNetwork(net, 0)
+	if err != nil {
+		return err
+	}
+	changes, err := p.networkChanges(cur, meta, n, want)
+	if err != nil {
+		return err
+	}
+	active, err := net.IsActive()
+	if err != nil {
+		return lverr(err, "libvirt network %s", want.Name)
+	}
+	flags := libvirt.NETWORK_UPDATE_AFFECT_CONFIG
+	if active {
+		flags |= libvirt.NETWORK_UPDATE_AFFECT_LIVE
+	}
+	for _, ch := range changes {
+		if err := net.Update(ch.cmd, ch.section, -1, ch.xml, flags); err != nil {
+			return lverr(err, "add %s to libvirt network %s", ch.what, want.Name)
+		}
+		p.env.UI.Debugf("", "libvirt network %s: %s", want.Name, ch.what)
 	}
 	if !active {
 		if err := net.Create(); err != nil {
@@ -168,6 +213,11 @@ func readNetwork(net *libvirt.Network, flags libvirt.NetworkXMLFlags) (*libvirtx
 	if err != nil {
 		return nil, nil, lverr(err, "read libvirt network")
 	}
+	return parseNetwork(x)
+}
+
+// parseNetwork parses network definition x and envrun's metadata in it.
+func parseNetwork(x string) (*libvirtxml.Network, *networkMeta, error) {
 	var n libvirtxml.Network
 	if err := n.Unmarshal(x); err != nil {
 		return nil, nil, fmt.Errorf("read libvirt network: %w", err)
@@ -270,13 +320,26 @@ func (p *Provider) DestroyNetwork(ctx context.Context, name string) error {
 // Networks lists the environment's networks.
 func (p *Provider) Networks(ctx context.Context) ([]provider.NetworkState, error) {
 	var out []provider.NetworkState
-	err := p.envNetworks(ctx, func(net *libvirt.Network, n *libvirtxml.Network, meta *networkMeta) error {
-		ns := provider.NetworkState{Name: meta.Network, ID: n.UUID}
-		if s := settingsOf(n); s.Subnet != "" {
-			ns.Subnet = s.Subnet
+	for _, uri := range p.uris {
+		r, err := p.reads(ctx, uri)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, ns)
-		return nil
-	})
-	return out, err
+		xs, err := r.networks(p.env.Project + "-")
+		if err != nil {
+			return nil, fmt.Errorf("%w (at %s)", err, uri)
+		}
+		for _, x := range xs {
+			n, meta, err := parseNetwork(x)
+			if err != nil || meta == nil || meta.Project != p.env.Project {
+				continue
+			}
+			ns := provider.NetworkState{Name: meta.Network, ID: n.UUID}
+			if s := settingsOf(n); s.Subnet != "" {
+				ns.Subnet = s.Subnet
+			}
+			out = append(out, ns)
+		}
+	}
+	return out, nil
 }
