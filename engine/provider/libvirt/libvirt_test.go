@@ -747,3 +747,36 @@ func TestAvailableHandsItsConnectionToOpen(t *testing.T) {
 		t.Errorf("the spare connection is still kept after open took it")
 	}
 }
+
+// A stopped pool (a host whose pool did not autostart) is started before
+// the box is looked for in it, so a box it holds is found and not made or
+// downloaded again: the reads that find it see a stopped pool as empty.
+func TestEnsureBoxStartsAStoppedPool(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	pool, err := ensurePool(f.c, testURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Free()
+	if err := pool.Destroy(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if active, _ := pool.IsActive(); !active {
+			pool.Create(0)
+		}
+	})
+	fake := f.p.findBox
+	var activeThen bool
+	f.p.findBox = func(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
+		activeThen, _ = pool.IsActive()
+		return fake(ctx, r, uri, box)
+	}
+	if _, err := f.p.ensureBox(ctx, f.c, testURI, f.machine("web")); err != nil {
+		t.Fatal(err)
+	}
+	if !activeThen {
+		t.Error("the box was looked for in the stopped pool")
+	}
+}
