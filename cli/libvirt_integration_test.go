@@ -177,24 +177,28 @@ func TestIntegrationStartsWithoutLibvirt(t *testing.T) {
 // returns its output.
 func withoutLibvirt(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root for a mount namespace")
-	}
-	lib := ""
-	for _, p := range []string{"/usr/lib/x86_64-linux-gnu/libvirt.so.0", "/lib/x86_64-linux-gnu/libvirt.so.0", "/usr/lib64/libvirt.so.0"} {
-		if _, err := os.Stat(p); err == nil {
-			lib = p
-			break
-		}
-	}
-	if lib == "" && os.Getenv("CI") == "" {
-		t.Skip("libvirt.so.0 is not where this test looks")
-	} else if lib == "" {
-		t.Fatal("libvirt.so.0 is not where this test looks")
-	}
 	script := `mount --bind /dev/null "$1" && shift && exec "$@"`
-	cmd := exec.Command("unshare", append([]string{"-m", "sh", "-c", script, "sh", lib, envrunBinary(t)}, args...)...)
+	cmd := exec.Command("unshare", append([]string{"-m", "sh", "-c", script, "sh", libvirtSO(t), envrunBinary(t)}, args...)...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// libvirtSO is where libvirt.so.0 is, for a test that hides it (which
+// needs root, for a mount namespace).
+func libvirtSO(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a mount namespace")
+	}
+	for _, p := range []string{"/usr/lib/x86_64-linux-gnu/libvirt.so.0", "/lib/x86_64-linux-gnu/libvirt.so.0", "/usr/lib64/libvirt.so.0"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "" {
+		t.Skip("libvirt.so.0 is not where this test looks")
+	}
+	t.Fatal("libvirt.so.0 is not where this test looks")
+	return ""
 }

@@ -209,7 +209,7 @@ func TestIntegrationRemoteEngineErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown context", []string{"DOCKER_CONTEXT=t-nope"}, []string{`docker context "t-nope" (from DOCKER_CONTEXT) does not exist`, "docker context create t-nope"}},
-		{"unreachable engine", []string{"DOCKER_HOST=ssh://root@127.0.0.1:1"}, []string{"cannot reach the Docker engine at ssh://root@127.0.0.1:1 (chosen by DOCKER_HOST) over SSH", "Connection refused", "ssh root@127.0.0.1:1 docker system dial-stdio"}},
+		{"unreachable engine", []string{"DOCKER_HOST=ssh://root@127.0.0.1:1"}, []string{"cannot reach the Docker engine at ssh://root@127.0.0.1:1 (chosen by DOCKER_HOST) over SSH", "Connection refused", "`ssh -p 1 root@127.0.0.1 docker system dial-stdio`"}},
 		{"refused key", []string{"DOCKER_HOST=ssh://t-refused"}, []string{"cannot reach the Docker engine at ssh://t-refused (chosen by DOCKER_HOST) over SSH", "Permission denied"}},
 		{"changed host key", []string{"DOCKER_HOST=ssh://t-changed"}, []string{"cannot reach the Docker engine at ssh://t-changed (chosen by DOCKER_HOST) over SSH", "Host key verification failed"}},
 	} {

@@ -4,8 +4,10 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,23 +16,23 @@ import (
 	"github.com/envrun/envrun/engine/provider/libvirt"
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/state"
+	"github.com/envrun/envrun/internal/sshmux"
 )
 
 // TestIntegrationRemoteLibvirt brings one VM up on libvirt over
 // qemu+ssh://root@<the rig's host>/system from the client namespace,
-// which cannot route to the VM's network: libvirt itself goes over the
+// which cannot route to the VM's network: libvirt itself goes to
+// libvirtd's socket through the one SSH connection envrun shares with the
 // rig's sshd, and every SSH connection to the VM (first contact, steps,
 // envrun ssh, plain ansible with envrun inventory) jumps through that
-// host. destroy leaves no domain, volume or network.
+// host on it: up logs in once. What only reads (a no-op up, status) goes
+// over libvirtd's protocol on that connection: with libvirt.so hidden,
+// and with no new login on the host. destroy leaves no domain, volume or
+// network.
 func TestIntegrationRemoteLibvirt(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	r := newRig(t, 3)
-	dir := filepath.Join(t.TempDir(), "t-vm")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "Envfile.lua")
-	rigWrite(t, file, fmt.Sprintf(`
+	dir := exampleDir(t, "t-vm", map[string]string{"Envfile.lua": fmt.Sprintf(`
 box "debian/bookworm"
 network "net" { subnet = "172.23.10.0/24", gateway = "172.23.10.1", isolated = true }
 machine "vm1" {
@@ -38,7 +40,8 @@ machine "vm1" {
   libvirt = { uri = "qemu+ssh://root@%s/system" },
   provision = { shell { inline = "echo ready > /tmp/ready" } },
 }
-`, r.hostIP))
+`, r.hostIP)})
+	file := filepath.Join(dir, "Envfile.lua")
 	os.Chmod(file, 0o644)
 	project := state.ProjectID(file)
 	env := []string{"ENVRUN_PROVIDER=libvirt"}
@@ -57,7 +60,22 @@ machine "vm1" {
 	if !strings.Contains(out, "[shell#1]") {
 		t.Errorf("up ran no shell step:\n%s", out)
 	}
+	// libvirt.so's connection and the jumps to the VM share one login.
+	if n := r.logins(); n != 1 {
+		t.Errorf("up logged in to the host %d times; want once, every stream on the connection envrun shares", n)
+	}
 	r.unreachable(dir, "172.23.10.20:22")
+
+	logins := r.logins()
+	t0 = time.Now()
+	out = r.mustClient(dir, env, fmt.Sprintf(`unshare -m sh -c 'mount --bind /dev/null "$0" && envrun up && envrun status' %s 2>&1`, libvirtSO(t)))
+	t.Logf("no-op up and status over the shared connection, libvirt.so hidden: %s", time.Since(t0).Round(time.Millisecond))
+	if !strings.Contains(out, "vm1") || !strings.Contains(out, "running") {
+		t.Errorf("no-op up and status with libvirt.so hidden:\n%s", out)
+	}
+	if n := r.logins() - logins; n != 0 {
+		t.Errorf("the no-op up and status logged in to the host %d times; want none (the connection of the up before is shared)", n)
+	}
 	var rows []map[string]any
 	if err := json.Unmarshal([]byte(r.mustClient(dir, env, "envrun status --json")), &rows); err != nil || len(rows) != 1 {
 		t.Fatalf("status --json: %v %v", rows, err)
@@ -74,5 +92,50 @@ machine "vm1" {
 	r.mustClient(dir, env, "envrun destroy -f 2>&1")
 	if left := leftovers(t, project); len(left) > 0 {
 		t.Errorf("destroy left %s", strings.Join(left, ", "))
+	}
+}
+
+// TestIntegrationRemoteLibvirtErrors: a qemu+ssh:// libvirt whose host
+// cannot be logged in to fails `envrun up` with exit 1 and one line that
+// names the libvirt, says why in ssh's words and what to check, and
+// nothing is made: not even .envrun/.
+func TestIntegrationRemoteLibvirtErrors(t *testing.T) {
+	providertest.Require(t, libvirt.Driver)
+	r := newRig(t, 5)
+	t.Cleanup(func() { endShared(sshmux.Dest{User: "root", Host: "127.0.0.1", Port: "1"}) })
+	for _, c := range []struct{ name, uri, why, login string }{
+		{"unreachable host", "qemu+ssh://root@127.0.0.1:1/system", "Connection refused", "`ssh -p 1 root@127.0.0.1 true`"},
+		{"refused key", "qemu+ssh://t-refused/system", "Permission denied", "`ssh t-refused true`"},
+		{"changed host key", "qemu+ssh://t-changed/system", "Host key verification failed", "`ssh t-changed true`"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := exampleDir(t, "t-err", map[string]string{"Envfile.lua": fmt.Sprintf(`
+box "debian/bookworm"
+network "net" { subnet = "172.23.11.0/24", isolated = true }
+machine "vm1" { networks = { net = "172.23.11.20" }, libvirt = { uri = %q } }
+`, c.uri)})
+			file := filepath.Join(dir, "Envfile.lua")
+			ctx, cancel := contextWithTimeout(time.Minute)
+			defer cancel()
+			out, err := r.inClient(ctx, dir, []string{"ENVRUN_PROVIDER=libvirt"}, "envrun up 2>&1")
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("up: %v, want exit 1\n%s", err, out)
+			}
+			if n := strings.Count(strings.TrimSpace(out), "\n"); n != 0 {
+				t.Errorf("up printed %d lines, want one:\n%s", n+1, out)
+			}
+			for _, w := range []string{"cannot reach libvirt at " + c.uri + " over SSH", c.why, c.login + " works here"} {
+				if !strings.Contains(out, w) {
+					t.Errorf("up's error lacks %q:\n%s", w, out)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
+				t.Errorf("a failed up made .envrun/")
+			}
+			if left := leftovers(t, state.ProjectID(file)); len(left) > 0 {
+				t.Errorf("a failed up made %s", strings.Join(left, ", "))
+			}
+		})
 	}
 }

@@ -76,6 +76,19 @@ func (j *JumpHost) ProxyCommand() string {
 	return strings.Join(parts, " ")
 }
 
+// Command is the ssh command line that logs in to j, as a user would
+// type it to check that it works: ssh [-p PORT] [USER@]HOST.
+func (j *JumpHost) Command() string {
+	s := "ssh "
+	if j.Port != "" {
+		s += "-p " + j.Port + " "
+	}
+	if j.User != "" {
+		s += j.User + "@"
+	}
+	return s + j.Host
+}
+
 // String is j as ssh's destination: [user@]host[:port].
 func (j *JumpHost) String() string {
 	s := j.Host
@@ -126,14 +139,22 @@ type Router interface {
 // Dial opens a stream to target (host:port) through j with OpenSSH, on
 // the one connection to j this process (and the next few) share.
 func (j *JumpHost) Dial(ctx context.Context, target string) (net.Conn, error) {
+	if err := j.Ensure(ctx); err != nil {
+		return nil, err
+	}
+	return comm.CommandConn(ctx, sshmux.SSHProgram, j.SSHArgs(target)...)
+}
+
+// Ensure makes sure the connection to j that this process shares is up.
+func (j *JumpHost) Ensure(ctx context.Context) error {
 	if err := sshmux.Ensure(ctx, j.Mux(), jumpOptions...); err != nil {
 		var me *sshmux.Error
 		if errors.As(err, &me) {
 			// The master's failure is the hop's: a refused key stops the
 			// callers' retries as it would have.
-			return nil, &comm.CommandError{Command: me.Command, Stderr: me.Stderr, Err: me.Err}
+			return &comm.CommandError{Command: me.Command, Stderr: me.Stderr, Err: me.Err}
 		}
-		return nil, err
+		return err
 	}
-	return comm.CommandConn(ctx, sshmux.SSHProgram, j.SSHArgs(target)...)
+	return nil
 }

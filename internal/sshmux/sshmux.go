@@ -230,8 +230,7 @@ func DialForward(ctx context.Context, d Dest, remote string) (c net.Conn, fresh 
 	if p == "" {
 		return nil, false, errors.New("connections are not shared here")
 	}
-	sum := sha256.Sum256([]byte(remote))
-	local := p + "-" + hex.EncodeToString(sum[:4])
+	local := forwardPath(p, remote)
 	var dl net.Dialer
 	if c, err := dl.DialContext(ctx, "unix", local); err == nil {
 		return c, false, nil
@@ -251,6 +250,25 @@ func DialForward(ctx context.Context, d Dest, remote string) (c net.Conn, fresh 
 	}
 	c, err = dl.DialContext(ctx, "unix", local)
 	return c, err == nil, err
+}
+
+// Forward is the local socket that d's master forwards to the unix
+// socket remote on d's host, made as DialForward makes it, for a client
+// that dials a socket path itself.
+func Forward(ctx context.Context, d Dest, remote string) (string, error) {
+	c, _, err := DialForward(ctx, d, remote)
+	if err != nil {
+		return "", err
+	}
+	c.Close()
+	return forwardPath(d.Path(), remote), nil
+}
+
+// forwardPath is the local socket of the forward to remote of the master
+// at p.
+func forwardPath(p, remote string) string {
+	sum := sha256.Sum256([]byte(remote))
+	return p + "-" + hex.EncodeToString(sum[:4])
 }
 
 // Remembered is a short answer about d's host, kept as long as its

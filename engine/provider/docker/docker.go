@@ -155,8 +155,8 @@ func explain(ep *endpoint, err error) error {
 		} else if errors.As(err, &me) && me.Stderr != "" {
 			why = me.Stderr
 		}
-		dest := (&provider.JumpHost{User: sp.User, Host: sp.Host, Port: sp.Port}).String()
-		return fmt.Errorf("cannot reach %s over SSH: %s; check that `ssh %s docker system dial-stdio` works here (your ~/.ssh/config, agent and known_hosts apply), or choose another engine with DOCKER_HOST, DOCKER_CONTEXT or docker.host", tried, why, dest)
+		login := (&provider.JumpHost{User: sp.User, Host: sp.Host, Port: sp.Port}).Command()
+		return fmt.Errorf("cannot reach %s over SSH: %s; check that `%s docker system dial-stdio` works here (your ~/.ssh/config, agent and known_hosts apply), or choose another engine with DOCKER_HOST, DOCKER_CONTEXT or docker.host", tried, strings.TrimSuffix(why, "."), login)
 	}
 	switch {
 	case strings.Contains(msg, "permission denied"):

@@ -53,7 +53,7 @@ func (p *Provider) ensureBox(ctx context.Context, c *libvirt.Connect, uri string
 // findBoxIn returns box from envrun's pool at uri; errNoBox when it is not
 // there.
 func findBoxIn(ctx context.Context, r reads, uri, box string) (*boxVols, error) {
-	return lookupBox(r, box)
+	return lookupBox(cachedReads{r, uri}, box)
 }
 
 // buildBox makes box debian/SUITE with the embedded build-libvirt-box.sh

@@ -195,10 +195,14 @@ func connect(ctx context.Context, uri string) (*libvirt.Connect, error) {
 		c   *libvirt.Connect
 		err error
 	}
+	open, err := viaShared(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
 	// virConnectOpen has no context; a hung daemon must not hang envrun.
 	done := make(chan result, 1)
 	go func() {
-		c, err := libvirt.NewConnect(uri)
+		c, err := libvirt.NewConnect(open)
 		done <- result{c, err}
 	}()
 	select {

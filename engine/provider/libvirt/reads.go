@@ -36,6 +36,9 @@ type reads interface {
 	// readVolume downloads volume name of envrun's pool, at most limit
 	// bytes of it; errNoBox when there is no such volume or pool.
 	readVolume(name string, limit int) ([]byte, error)
+	// volumeStamp is volume name's stamp (stampOf): it changes whenever
+	// the volume's content does; errNoBox when there is no such volume.
+	volumeStamp(name string) (string, error)
 }
 
 // domView is one domain as reads sees it.
@@ -198,6 +201,30 @@ func (r libReads) readVolume(name string, limit int) ([]byte, error) {
 	}
 	defer pool.Free()
 	return readVolume(r.c, pool, name, limit)
+}
+
+func (r libReads) volumeStamp(name string) (string, error) {
+	pool, err := r.pool()
+	if err != nil {
+		return "", err
+	}
+	if pool == nil {
+		return "", errNoBox
+	}
+	defer pool.Free()
+	vol, err := pool.LookupStorageVolByName(name)
+	if code(err) == libvirt.ERR_NO_STORAGE_VOL {
+		return "", errNoBox
+	}
+	if err != nil {
+		return "", lverr(err, "look up volume %s", name)
+	}
+	defer vol.Free()
+	x, err := vol.GetXMLDesc(0)
+	if err != nil {
+		return "", lverr(err, "volume %s", name)
+	}
+	return stampOf(x)
 }
 
 // libDomain is a domain read through libvirt.so.

@@ -6,14 +6,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
+	"github.com/digitalocean/go-libvirt/socket"
 	"github.com/digitalocean/go-libvirt/socket/dialers"
+	"github.com/envrun/envrun/engine/comm"
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/internal/sshmux"
 	"libvirt.org/go/libvirt"
 )
 
@@ -25,8 +31,10 @@ import (
 // RPC protocol, spoken in Go by github.com/digitalocean/go-libvirt (the
 // protocol's client generated from libvirt's own protocol definitions),
 // and libvirt.so is loaded only when something is to be made or changed.
-// Remote URIs, and a local daemon this client cannot talk to (another
-// socket, authentication asked), keep to libvirt.so.
+// A remote system libvirt (qemu+ssh://) is read the same way through the
+// SSH connection envrun shares with its host. Other URIs, and a daemon
+// this client cannot talk to (another socket, authentication asked), keep
+// to libvirt.so.
 
 // rpcReads is reads over libvirtd's protocol.
 type rpcReads struct{ l *golibvirt.Libvirt }
@@ -40,7 +48,7 @@ func rpcSocket(uri string) string {
 	}
 	switch u.Path {
 	case "/system":
-		return "/var/run/libvirt/libvirt-sock"
+		return systemSocket
 	case "/session":
 		if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
 			return filepath.Join(dir, "libvirt", "libvirt-sock")
@@ -54,21 +62,111 @@ func rpcSocket(uri string) string {
 	return ""
 }
 
-// dialRPC connects to the local libvirt uri over its protocol; nil when
-// it cannot (then libvirt.so is asked, and explains what is wrong).
-func dialRPC(ctx context.Context, uri string) *rpcReads {
-	sock := rpcSocket(uri)
-	if sock == "" {
+// systemSocket is the system daemon's socket: libvirtd's, or with the
+// modular daemons virtproxyd's, which hands the calls on.
+const systemSocket = "/var/run/libvirt/libvirt-sock"
+
+// rpcRemote is the SSH host of a qemu+ssh:// system libvirt named plainly
+// (no keyfile: the connection envrun shares with the host is made with
+// the user's own SSH configuration); nil for any other URI.
+func rpcRemote(uri string) *provider.JumpHost {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "qemu+ssh" || u.Path != "/system" || u.RawQuery != "" {
 		return nil
 	}
-	if _, err := os.Stat(sock); err != nil {
-		return nil // a session daemon libvirt.so would start, or none
+	return jumpOf(uri)
+}
+
+// muxDialer reaches a remote system daemon's socket through the SSH
+// connection envrun shares with its host (sshmux): the jump hops to the
+// VMs ride on the same connection, so a command pays one handshake, none
+// within sshmux.Persist of the one before. libvirt.so's own ssh transport
+// would log in again for each connection and start a shell and a helper
+// on the host each time.
+type muxDialer struct {
+	ctx  context.Context
+	host *provider.JumpHost
+}
+
+func (d muxDialer) Dial() (net.Conn, error) {
+	if err := ensureShared(d.ctx, d.host); err != nil {
+		return nil, err
 	}
-	l := golibvirt.NewWithDialer(dialers.NewLocal(dialers.WithSocket(sock), dialers.WithLocalTimeout(5*time.Second)))
+	c, _, err := sshmux.DialForward(d.ctx, d.host.Mux(), systemSocket)
+	return c, err
+}
+
+// viaShared is what libvirt.so opens for uri: a remote system libvirt
+// through the forward of the SSH connection envrun shares with its host,
+// as the protocol client reads it (libvirt.so's ssh transport would log in
+// again, and start a shell and a helper on the host); uri itself where it
+// is not such a libvirt or the forward cannot be made (then libvirt.so's
+// own transport says what is wrong).
+//
+// A host envrun cannot log in to is an error naming it: libvirt's own
+// transport would fail the same way, in words about libvirt.
+func viaShared(ctx context.Context, uri string) (string, error) {
+	host := rpcRemote(uri)
+	if host == nil {
+		return uri, nil
+	}
+	if err := ensureShared(ctx, host); err != nil {
+		why := err.Error()
+		var ce *comm.CommandError
+		if errors.As(err, &ce) && ce.Stderr != "" {
+			why = ce.Stderr
+		}
+		return "", fmt.Errorf("cannot reach libvirt at %s over SSH: %s; check that `%s true` works here without asking anything (your ~/.ssh/config, agent and known_hosts apply)", uri, strings.TrimSuffix(why, "."), host.Command())
+	}
+	local, err := sshmux.Forward(ctx, host.Mux(), systemSocket)
+	if err != nil || !safePath(local) {
+		return uri, nil
+	}
+	return "qemu+unix:///system?socket=" + local, nil
+}
+
+// ensureShared is host.Ensure, once per process for a host that fails:
+// the protocol client and libvirt.so both ask, and a host that does not
+// answer would make each wait out ssh's ConnectTimeout.
+func ensureShared(ctx context.Context, host *provider.JumpHost) error {
+	if err, ok := sharedFailed.Load(*host); ok {
+		return err.(error)
+	}
+	err := host.Ensure(ctx)
+	if err != nil && ctx.Err() == nil {
+		sharedFailed.Store(*host, err)
+	}
+	return err
+}
+
+var sharedFailed sync.Map // provider.JumpHost → its master's error
+
+// dialRPC connects to the libvirt uri names over its protocol: a local
+// daemon on its socket, a remote system daemon through the shared SSH
+// connection. nil when it cannot (then libvirt.so is asked, and explains
+// what is wrong).
+func dialRPC(ctx context.Context, uri string) *rpcReads {
+	var dialer socket.Dialer
+	daemonURI := uri
+	if sock := rpcSocket(uri); sock != "" {
+		if _, err := os.Stat(sock); err != nil {
+			return nil // a session daemon libvirt.so would start, or none
+		}
+		dialer = dialers.NewLocal(dialers.WithSocket(sock), dialers.WithLocalTimeout(5*time.Second))
+	} else if host := rpcRemote(uri); host != nil {
+		// The daemon is asked for its own libvirt, as libvirt.so's remote
+		// driver asks it (the transport is ours).
+		dialer, daemonURI = muxDialer{ctx, host}, "qemu:///system"
+	} else {
+		return nil
+	}
+	l := golibvirt.NewWithDialer(dialer)
 	// The protocol's calls take no context: a hung daemon must not hang
-	// envrun (the same guard as connect's).
+	// envrun (the same guard as connect's). A forward to a host with no
+	// daemon on that socket, or one that refuses forwards, is taken and
+	// closed by ssh: the handshake fails, and libvirt.so is asked.
 	done := make(chan error, 1)
-	go func() { done <- l.ConnectToURI(golibvirt.ConnectURI(uri)) }()
+	go func() { done <- l.ConnectToURI(golibvirt.ConnectURI(daemonURI)) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -244,6 +342,28 @@ func (r *rpcReads) readVolume(name string, limit int) ([]byte, error) {
 		return nil, fmt.Errorf("read volume %s: %w", name, err)
 	}
 	return w.buf, nil
+}
+
+func (r *rpcReads) volumeStamp(name string) (string, error) {
+	pool, ok, err := r.pool()
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", errNoBox
+	}
+	vol, err := r.l.StorageVolLookupByName(pool, name)
+	if notFound(err, golibvirt.ErrNoStorageVol) {
+		return "", errNoBox
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up volume %s: %w", name, err)
+	}
+	x, err := r.l.StorageVolGetXMLDesc(vol, 0)
+	if err != nil {
+		return "", fmt.Errorf("volume %s: %w", name, err)
+	}
+	return stampOf(x)
 }
 
 // errLimit: a volume read is larger than its caller allows.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,7 +107,16 @@ func TestIntegrationRPCReads(t *testing.T) {
 		t.Errorf("a missing volume: %v, want errNoBox", err)
 	}
 
+	var stamps []string
 	for _, r := range []reads{lib, rpc} {
+		stamp, err := r.volumeStamp(name + ".json")
+		if err != nil || !strings.HasPrefix(stamp, poolPath(uri)+"/"+name+".json ") {
+			t.Errorf("%T volumeStamp: %q, %v", r, stamp, err)
+		}
+		stamps = append(stamps, stamp)
+		if _, err := r.volumeStamp(name + ".missing"); err != errNoBox {
+			t.Errorf("%T volumeStamp of a missing volume: %v, want errNoBox", r, err)
+		}
 		path, err := r.volumePath(name + ".json")
 		if err != nil || path != poolPath(uri)+"/"+name+".json" {
 			t.Errorf("%T volumePath: %q, %v", r, path, err)
@@ -115,6 +125,10 @@ func TestIntegrationRPCReads(t *testing.T) {
 		if err != nil || !slices.Contains(vols, name+".json") {
 			t.Errorf("%T volumes: %v lacks %s.json (%v)", r, vols, name, err)
 		}
+	}
+
+	if stamps[0] != stamps[1] {
+		t.Errorf("volumeStamp: libvirt.so %q, protocol %q", stamps[0], stamps[1])
 	}
 
 	type netAnswer struct {
