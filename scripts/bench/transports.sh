@@ -32,21 +32,14 @@ subnet16=${SUBNET:-172.27}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "/tmp/$prefix-bench.XXXXXX")
 chmod 755 "$work"
-ns=${prefix}b$$
-hostIf=${prefix}h$$
-clientIf=${prefix}c$$
-hostIP=$net.5
-sshd_pid=
+. "$(dirname "$0")/rig.sh"
 
 cleanup() {
 	set +e
 	for side in direct jump engine direct-watch jump-watch engine-watch; do
 		[ -d "$work/$prefix-$side" ] && run "$side" "envrun destroy -f" >/dev/null 2>&1 3>/dev/null
 	done
-	uncache
-	[ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null
-	ip link del "$hostIf" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	rig_cleanup
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,71 +52,20 @@ else
 	(cd "$repo" && go build -tags libvirt_dlopen -o "$work/bin/envrun" .)
 fi
 
-ip netns add "$ns"
-ip link add "$hostIf" type veth peer name "$clientIf"
-ip link set "$clientIf" netns "$ns"
-ip addr add "$hostIP/30" dev "$hostIf"
-ip link set "$hostIf" up
-ip -n "$ns" addr add "$net.6/30" dev "$clientIf"
-ip -n "$ns" link set "$clientIf" up
-ip -n "$ns" link set lo up
-
-mkdir -p "$work/sshd" "$work/home/.ssh" "$work/rt"
-chmod 700 "$work/rt"
-chmod 700 "$work/home/.ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$work/sshd/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$work/home/.ssh/id_ed25519"
-cp "$work/home/.ssh/id_ed25519.pub" "$work/sshd/authorized_keys"
-echo "$hostIP $(cat "$work/sshd/host_key.pub")" >"$work/home/.ssh/known_hosts"
-cat >"$work/sshd/sshd_config" <<EOF
-ListenAddress $hostIP
-HostKey $work/sshd/host_key
-AuthorizedKeysFile $work/sshd/authorized_keys
-PidFile $work/sshd/sshd.pid
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-StrictModes no
-UsePAM no
-MaxStartups 100:30:200
-MaxSessions 100
-EOF
-mkdir -p /run/sshd
-/usr/sbin/sshd -D -f "$work/sshd/sshd_config" &
-sshd_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/$hostIP/22") 2>/dev/null && break; sleep 0.1; done
+rig_up
 
 # run SIDE COMMAND: COMMAND in SIDE's folder, where SIDE runs; prints the
-# command's wall time in seconds on fd 3.
+# command's wall time in ms on fd 3.
 run() {
-	local side=$1 line=$2 where=${1%-watch}
-	local timed='s=$(date +%s%N); '"$line"'; rc=$?; e=$(date +%s%N); echo "$(( (e - s) / 1000000 ))" >&3; exit $rc'
+	local side=$1 where=${1%-watch}
 	case $where in
 	direct)
-		(cd "$work/$prefix-$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$timed")
+		(cd "$work/$prefix-$side" && PATH="$work/bin:$PATH" ENVRUN_PROVIDER=docker NO_COLOR=1 bash -c "$(timed "$2")")
 		;;
-	*)
-		local env=""
-		[ "$where" = jump ] && env="DOCKER_HOST=ssh://root@$hostIP"
-		ip netns exec "$ns" env RIG_HOME="$work/home" RIG_DIR="$work/$prefix-$side" PATH="$work/bin:$PATH" \
-			ENVRUN_PROVIDER=docker NO_COLOR=1 DOCKER_CONFIG="$work/home/.docker" XDG_RUNTIME_DIR="$work/rt" $env \
-			bash -c 'mount --bind "$RIG_HOME" "$HOME" && cd "$RIG_DIR" && '"$timed"
-		;;
+	jump) in_client "$work/$prefix-$side" ENVRUN_PROVIDER=docker "DOCKER_HOST=ssh://root@$hostIP" -- "$(timed "$2")" ;;
+	engine) in_client "$work/$prefix-$side" ENVRUN_PROVIDER=docker -- "$(timed "$2")" ;;
 	esac
 }
-
-# uncache ends the SSH connections envrun shares between commands
-# (XDG_RUNTIME_DIR/envrun/, kept 30 s after a command): the next command
-# starts cold.
-uncache() {
-	local s
-	for s in "$work/rt/envrun/"*; do
-		# (the masters' sockets: not the sockets they forward, NAME-*)
-		case ${s##*/} in *-* | *.*) continue ;; esac
-		[ -S "$s" ] && ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1 || true
-	done
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A subnet=([direct]=50 [jump]=51 [engine]=52)
 declare -A wsubnet=([direct]=53 [jump]=54 [engine]=55)
