@@ -25,10 +25,11 @@ import (
 // libvirtd's socket through the one SSH connection envrun shares with the
 // rig's sshd, and every SSH connection to the VM (first contact, steps,
 // envrun ssh, plain ansible with envrun inventory) jumps through that
-// host on it: up logs in once. What only reads (a no-op up, status) goes
-// over libvirtd's protocol on that connection: with libvirt.so hidden,
-// and with no new login on the host. destroy leaves no domain, volume or
-// network.
+// host on it: up logs in once. A port forwarded to the VM answers on the
+// client's 127.0.0.1 until destroy. What only reads (a no-op up, status)
+// goes over libvirtd's protocol on that connection: with libvirt.so
+// hidden, and with no new login on the host. destroy leaves no domain,
+// volume or network.
 func TestIntegrationRemoteLibvirt(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	r := newRig(t, 3)
@@ -38,6 +39,7 @@ network "net" { subnet = "172.23.10.0/24", gateway = "172.23.10.1", isolated = t
 machine "vm1" {
   networks = { net = "172.23.10.20" }, memory = 384, cpus = 1,
   libvirt = { uri = "qemu+ssh://root@%s/system" },
+  ports = { "127.0.0.1:22220:22" },
   provision = { shell { inline = "echo ready > /tmp/ready" } },
 }
 `, r.hostIP)})
@@ -83,6 +85,12 @@ machine "vm1" {
 	if rows[0]["reach"] != "jump" || rows[0]["state"] != "running" || !strings.HasPrefix(fmt.Sprint(rows[0]["engine"]), "qemu+ssh://") {
 		t.Errorf("status row %v: want a running VM on qemu+ssh:// reached by jump", rows[0])
 	}
+	// The forwarded port is on this host (the client's 127.0.0.1), the VM
+	// on the other: the forwarder dials through the jump.
+	banner := `exec 3<>/dev/tcp/127.0.0.1/22220 && head -c 4 <&3 || echo CLOSED`
+	if got := r.mustClient(dir, env, banner); got != "SSH-" {
+		t.Errorf("port 22220 forwarded to the VM's 22 answered %q, want the SSH banner", got)
+	}
 	if got := r.mustClient(dir, env, "envrun ssh vm1 -- cat /tmp/ready"); got != "ready\n" {
 		t.Errorf("envrun ssh vm1: %q", got)
 	}
@@ -92,6 +100,9 @@ machine "vm1" {
 	r.mustClient(dir, env, "envrun destroy -f 2>&1")
 	if left := leftovers(t, project); len(left) > 0 {
 		t.Errorf("destroy left %s", strings.Join(left, ", "))
+	}
+	if got := r.mustClient(dir, env, banner+" 2>/dev/null"); got != "CLOSED\n" {
+		t.Errorf("after destroy, port 22220 answered %q", got)
 	}
 }
 
@@ -137,5 +148,72 @@ machine "vm1" { networks = { net = "172.23.11.20" }, libvirt = { uri = %q } }
 				t.Errorf("a failed up made %s", strings.Join(left, ", "))
 			}
 		})
+	}
+}
+
+// TestIntegrationRemoteLibvirtNoForward: a host whose sshd refuses to
+// forward sockets (AllowStreamLocalForwarding no) takes the forward and
+// closes it; envrun then goes through libvirt's own ssh transport, and
+// status answers as before. The next command, on the same shared
+// connection, does not try again.
+func TestIntegrationRemoteLibvirtNoForward(t *testing.T) {
+	providertest.Require(t, libvirt.Driver)
+	r := newRig(t, 6)
+	// A second sshd of the rig's, on port 2222, that refuses.
+	conf, err := os.ReadFile(filepath.Join(r.sshdDir, "sshd_config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf = append(conf, fmt.Sprintf("Port 2222\nAllowStreamLocalForwarding no\nPidFile %s\n", filepath.Join(r.sshdDir, "sshd2.pid"))...)
+	conf = []byte(strings.Replace(string(conf), "PidFile "+filepath.Join(r.sshdDir, "sshd.pid")+"\n", "", 1))
+	rigWrite(t, filepath.Join(r.sshdDir, "sshd2_config"), string(conf))
+	var log syncBuffer
+	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(r.sshdDir, "sshd2_config"))
+	sshd.Stdout, sshd.Stderr = &log, &log
+	if err := sshd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	dest := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
+	t.Cleanup(func() {
+		endShared(dest)
+		sshd.Process.Kill()
+		sshd.Wait()
+		if t.Failed() {
+			t.Logf("the second sshd's log:\n%s", log.String())
+		}
+	})
+	hostKey, err := os.ReadFile(filepath.Join(r.sshdDir, "host_key.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := filepath.Join(r.home, ".ssh", "known_hosts")
+	old, _ := os.ReadFile(known)
+	rigWrite(t, known, string(old)+fmt.Sprintf("[%s]:2222 %s", r.hostIP, hostKey))
+
+	dir := exampleDir(t, "t-nofwd", map[string]string{"Envfile.lua": fmt.Sprintf(`
+box "debian/bookworm"
+network "net" { subnet = "172.23.12.0/24", isolated = true }
+machine "vm1" { networks = { net = "172.23.12.20" }, libvirt = { uri = "qemu+ssh://root@%s:2222/system" } }
+`, r.hostIP)})
+	ctx, cancel := contextWithTimeout(time.Minute)
+	defer cancel()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(log.String(), "listening"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second sshd did not start:\n%s", log.String())
+		}
+	}
+	refused := func() int { return strings.Count(log.String(), "refused streamlocal port forward") }
+	var first int
+	for i := range 2 {
+		out, err := r.inClient(ctx, dir, []string{"ENVRUN_PROVIDER=libvirt"}, "envrun status 2>&1")
+		if err != nil || !strings.Contains(out, "vm1") || !strings.Contains(out, "not created") {
+			t.Errorf("status through a host that refuses forwards: %v\n%s", err, out)
+		}
+		// The refusal is remembered while the shared connection lasts.
+		if i == 0 {
+			first = refused()
+		} else if n := refused(); first == 0 || n != first {
+			t.Errorf("the host refused %d forwards in the first command, %d in the second; want some, then none", first, n-first)
+		}
 	}
 }

@@ -191,33 +191,49 @@ func connect(ctx context.Context, uri string) (*libvirt.Connect, error) {
 		// LIBVIRT_DEFAULT_URI's.
 		return nil, spec.Errorf(spec.Pos{}, "LIBVIRT_DEFAULT_URI: %v", err)
 	}
-	type result struct {
-		c   *libvirt.Connect
-		err error
-	}
 	open, err := viaShared(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
+	c, err := newConnect(ctx, open)
+	if err != nil && open != uri && ctx.Err() == nil {
+		// The host took the forward and closed it (AllowStreamLocalForwarding
+		// no, or no daemon on that socket): libvirt's own transport.
+		if c, err = newConnect(ctx, uri); err == nil {
+			refusedForward(uri)
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("connect to libvirt at %s: %w", uri, context.Cause(ctx))
+		}
+		return nil, explain(uri, err)
+	}
+	return c, nil
+}
+
+// newConnect is libvirt.NewConnect(uri) that gives up when ctx ends.
+func newConnect(ctx context.Context, uri string) (*libvirt.Connect, error) {
+	type result struct {
+		c   *libvirt.Connect
+		err error
+	}
 	// virConnectOpen has no context; a hung daemon must not hang envrun.
 	done := make(chan result, 1)
 	go func() {
-		c, err := libvirt.NewConnect(open)
+		c, err := libvirt.NewConnect(uri)
 		done <- result{c, err}
 	}()
 	select {
 	case r := <-done:
-		if r.err != nil {
-			return nil, explain(uri, r.err)
-		}
-		return r.c, nil
+		return r.c, r.err
 	case <-ctx.Done():
 		go func() {
 			if r := <-done; r.c != nil {
 				r.c.Close()
 			}
 		}()
-		return nil, fmt.Errorf("connect to libvirt at %s: %w", uri, context.Cause(ctx))
+		return nil, context.Cause(ctx)
 	}
 }
 

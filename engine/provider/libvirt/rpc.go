@@ -92,6 +92,9 @@ func (d muxDialer) Dial() (net.Conn, error) {
 	if err := ensureShared(d.ctx, d.host); err != nil {
 		return nil, err
 	}
+	if _, refused := sshmux.Recall(d.host.Mux(), noForward); refused {
+		return nil, errors.New("the host does not forward its libvirt socket")
+	}
 	c, _, err := sshmux.DialForward(d.ctx, d.host.Mux(), systemSocket)
 	return c, err
 }
@@ -118,11 +121,26 @@ func viaShared(ctx context.Context, uri string) (string, error) {
 		}
 		return "", fmt.Errorf("cannot reach libvirt at %s over SSH: %s; check that `%s true` works here without asking anything (your ~/.ssh/config, agent and known_hosts apply)", uri, strings.TrimSuffix(why, "."), host.Command())
 	}
+	if _, refused := sshmux.Recall(host.Mux(), noForward); refused {
+		return uri, nil
+	}
 	local, err := sshmux.Forward(ctx, host.Mux(), systemSocket)
 	if err != nil || !safePath(local) {
 		return uri, nil
 	}
 	return "qemu+unix:///system?socket=" + local, nil
+}
+
+// noForward is what is remembered for the shared connection to a host
+// whose forward of the libvirt socket failed: libvirt's own transport is
+// used until the connection ends.
+const noForward = "no-libvirt-forward"
+
+// refusedForward remembers that uri's host took the forward and closed it.
+func refusedForward(uri string) {
+	if host := rpcRemote(uri); host != nil {
+		sshmux.Remember(host.Mux(), noForward, "yes")
+	}
 }
 
 // ensureShared is host.Ensure, once per process for a host that fails:
