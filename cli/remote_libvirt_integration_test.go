@@ -21,15 +21,15 @@ import (
 
 // TestIntegrationRemoteLibvirt brings one VM up on libvirt over
 // qemu+ssh://root@<the rig's host>/system from the client namespace,
-// which cannot route to the VM's network: libvirt itself goes to
-// libvirtd's socket through the one SSH connection envrun shares with the
-// rig's sshd, and every SSH connection to the VM (first contact, steps,
-// envrun ssh, plain ansible with envrun inventory) jumps through that
-// host on it: up logs in once. A port forwarded to the VM answers on the
-// client's 127.0.0.1 until destroy. What only reads (a no-op up, status)
-// goes over libvirtd's protocol on that connection: with libvirt.so
-// hidden, and with no new login on the host. destroy leaves no domain,
-// volume or network.
+// which cannot route to the VM's network and does not see this host's
+// libvirtd: libvirt itself goes to the host's libvirtd socket through the
+// one SSH connection envrun shares with the rig's sshd, and every SSH
+// connection to the VM (first contact, steps, envrun ssh, plain ansible
+// with envrun inventory) jumps through that host on it: up logs in once.
+// A port forwarded to the VM answers on the client's 127.0.0.1 until
+// destroy. What only reads (a no-op up, status) goes over libvirtd's
+// protocol on that connection: with libvirt.so hidden too, and with no
+// new login on the host. destroy leaves no domain, volume or network.
 func TestIntegrationRemoteLibvirt(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	r := newRig(t, 3)
@@ -57,7 +57,10 @@ machine "vm1" {
 	})
 	r.unreachable(dir, "172.23.10.20:22")
 	t0 := time.Now()
-	out := r.mustClient(dir, env, "envrun up 2>&1")
+	// A client with no libvirt of its own: this host's is hidden from
+	// every envrun command.
+	alone := func(cmd string) string { return "unshare -m sh -c '" + noLocalLibvirt + " && " + cmd + "'" }
+	out := r.mustClient(dir, env, alone("envrun up")+" 2>&1")
 	t.Logf("up of one VM over qemu+ssh, reached by jump: %s", time.Since(t0).Round(time.Second))
 	if !strings.Contains(out, "[shell#1]") {
 		t.Errorf("up ran no shell step:\n%s", out)
@@ -70,16 +73,16 @@ machine "vm1" {
 
 	logins := r.logins()
 	t0 = time.Now()
-	out = r.mustClient(dir, env, fmt.Sprintf(`unshare -m sh -c 'mount --bind /dev/null "$0" && envrun up && envrun status' %s 2>&1`, libvirtSO(t)))
+	out = r.mustClient(dir, env, fmt.Sprintf(`unshare -m sh -c 'mount --bind /dev/null "$0" && %s && envrun up && envrun status' %s 2>&1`, noLocalLibvirt, libvirtSO(t)))
 	t.Logf("no-op up and status over the shared connection, libvirt.so hidden: %s", time.Since(t0).Round(time.Millisecond))
 	if !strings.Contains(out, "vm1") || !strings.Contains(out, "running") {
-		t.Errorf("no-op up and status with libvirt.so hidden:\n%s", out)
+		t.Errorf("no-op up and status with libvirt.so and this host's libvirtd hidden:\n%s", out)
 	}
 	if n := r.logins() - logins; n != 0 {
 		t.Errorf("the no-op up and status logged in to the host %d times; want none (the connection of the up before is shared)", n)
 	}
 	var rows []map[string]any
-	if err := json.Unmarshal([]byte(r.mustClient(dir, env, "envrun status --json")), &rows); err != nil || len(rows) != 1 {
+	if err := json.Unmarshal([]byte(r.mustClient(dir, env, alone("envrun status --json"))), &rows); err != nil || len(rows) != 1 {
 		t.Fatalf("status --json: %v %v", rows, err)
 	}
 	if rows[0]["reach"] != "jump" || rows[0]["state"] != "running" || !strings.HasPrefix(fmt.Sprint(rows[0]["engine"]), "qemu+ssh://") {
@@ -87,24 +90,29 @@ machine "vm1" {
 	}
 	// The forwarded port is on this host (the client's 127.0.0.1), the VM
 	// on the other: the forwarder dials through the jump.
-	banner := `exec 3<>/dev/tcp/127.0.0.1/22220 && head -c 4 <&3 || echo CLOSED`
+	banner := `(exec 3<>/dev/tcp/127.0.0.1/22220 && head -c 4 <&3) 2>/dev/null || echo CLOSED`
 	if got := r.mustClient(dir, env, banner); got != "SSH-" {
 		t.Errorf("port 22220 forwarded to the VM's 22 answered %q, want the SSH banner", got)
 	}
-	if got := r.mustClient(dir, env, "envrun ssh vm1 -- cat /tmp/ready"); got != "ready\n" {
+	if got := r.mustClient(dir, env, alone("envrun ssh vm1 -- cat /tmp/ready")); got != "ready\n" {
 		t.Errorf("envrun ssh vm1: %q", got)
 	}
 	if got := r.mustClient(dir, env, "envrun inventory > inventory.yml && ansible all -i inventory.yml -m ping -o 2>&1"); !strings.Contains(got, "vm1 | SUCCESS") {
 		t.Errorf("plain ansible -i <(envrun inventory):\n%s", got)
 	}
-	r.mustClient(dir, env, "envrun destroy -f 2>&1")
+	r.mustClient(dir, env, alone("envrun destroy -f")+" 2>&1")
 	if left := leftovers(t, project); len(left) > 0 {
 		t.Errorf("destroy left %s", strings.Join(left, ", "))
 	}
-	if got := r.mustClient(dir, env, banner+" 2>/dev/null"); got != "CLOSED\n" {
+	if got := r.mustClient(dir, env, banner); got != "CLOSED\n" {
 		t.Errorf("after destroy, port 22220 answered %q", got)
 	}
 }
+
+// noLocalLibvirt hides this host's libvirtd from what follows it in a
+// mount namespace of its own: the client of a remote libvirt need not
+// have one.
+const noLocalLibvirt = "mount -t tmpfs none /var/run/libvirt"
 
 // TestIntegrationRemoteLibvirtErrors: a qemu+ssh:// libvirt whose host
 // cannot be logged in to fails `envrun up` with exit 1 and one line that
@@ -154,8 +162,8 @@ machine "vm1" { networks = { net = "172.23.11.20" }, libvirt = { uri = %q } }
 // TestIntegrationRemoteLibvirtNoForward: a host whose sshd refuses to
 // forward sockets (AllowStreamLocalForwarding no) takes the forward and
 // closes it; envrun then goes through libvirt's own ssh transport, and
-// status answers as before. The next command, on the same shared
-// connection, does not try again.
+// status answers as before (with this host's own libvirtd hidden). The
+// next command, on the same shared connection, does not try again.
 func TestIntegrationRemoteLibvirtNoForward(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	r := newRig(t, 6)
@@ -205,7 +213,7 @@ machine "vm1" { networks = { net = "172.23.12.20" }, libvirt = { uri = "qemu+ssh
 	refused := func() int { return strings.Count(log.String(), "refused streamlocal port forward") }
 	var first int
 	for i := range 2 {
-		out, err := r.inClient(ctx, dir, []string{"ENVRUN_PROVIDER=libvirt"}, "envrun status 2>&1")
+		out, err := r.inClient(ctx, dir, []string{"ENVRUN_PROVIDER=libvirt"}, "unshare -m sh -c '"+noLocalLibvirt+" && envrun status' 2>&1")
 		if err != nil || !strings.Contains(out, "vm1") || !strings.Contains(out, "not created") {
 			t.Errorf("status through a host that refuses forwards: %v\n%s", err, out)
 		}

@@ -35,11 +35,12 @@ var Driver = &provider.Driver{
 		_, err := decodeOptions(m, "")
 		return err
 	},
-	Validate:  validate,
-	Available: available,
-	RouteKey:  routeKey,
-	Open:      open,
-	OpenBoxes: openBoxes,
+	Validate:     validate,
+	Available:    available,
+	AvailableFor: availableFor,
+	RouteKey:     routeKey,
+	Open:         open,
+	OpenBoxes:    openBoxes,
 
 	AllMachines: allMachines,
 	Subnets:     subnets,

@@ -52,8 +52,18 @@ type Provider struct {
 	firstContact func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error)
 }
 
-func available(ctx context.Context) error {
-	uri := DefaultURI()
+// available checks the default libvirt; availableFor the one of the
+// Envfile's first machine (which names a remote one, or none).
+func available(ctx context.Context) error { return availableAt(ctx, DefaultURI()) }
+
+func availableFor(ctx context.Context, ef *spec.Envfile) error {
+	if uris := machineURIs(ef); len(uris) > 0 {
+		return availableAt(ctx, uris[0])
+	}
+	return available(ctx)
+}
+
+func availableAt(ctx context.Context, uri string) error {
 	spare.Lock()
 	defer spare.Unlock()
 	if spare.uri == uri && spare.rpc != nil {
@@ -126,15 +136,10 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 	p := &Provider{env: env, conns: map[string]*libvirt.Connect{}, rpcs: map[string]*rpcReads{}, types: map[string]string{}, found: map[string]*boxVols{}}
 	p.findBox, p.firstContact = findBoxIn, firstContact
 	p.capabilities = func(c *libvirt.Connect) (string, error) { return c.GetCapabilities() }
-	p.uris = []string{DefaultURI()}
-	for _, m := range env.Envfile.Machines {
-		if o, err := decodeOptions(m, env.Envfile.Dir); err == nil && !slices.Contains(p.uris, o.uri()) {
-			p.uris = append(p.uris, o.uri())
-		}
-	}
 	// Connect to every libvirt the Envfile uses now, so that a missing one
 	// is reported before anything is made: over libvirtd's protocol where
 	// it answers, else through libvirt.so.
+	p.uris = machineURIs(env.Envfile)
 	for _, uri := range p.uris {
 		if p.rpc(ctx, uri) != nil {
 			continue
@@ -144,7 +149,22 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 			return nil, err
 		}
 	}
+	// The default libvirt too, first, where no machine names it but it
+	// answers: a machine whose uri changed, or an orphan, may be there. A
+	// host with no libvirt of its own that uses a remote one is fine.
+	if def := DefaultURI(); !slices.Contains(p.uris, def) && p.answers(ctx, def) {
+		p.uris = append([]string{def}, p.uris...)
+	}
 	return p, nil
+}
+
+// answers reports whether the libvirt at uri answers, connecting to it.
+func (p *Provider) answers(ctx context.Context, uri string) bool {
+	if p.rpc(ctx, uri) != nil {
+		return true
+	}
+	_, err := p.conn(ctx, uri)
+	return err == nil
 }
 
 func (p *Provider) Name() string { return "libvirt" }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/engine/ui"
 )
 
@@ -18,6 +19,8 @@ var ErrNotBuilt = errors.New("this envrun was built without libvirt support: bui
 var notBuilt = ErrNotBuilt
 
 func available(ctx context.Context) error { return ErrNotBuilt }
+
+func availableFor(ctx context.Context, ef *spec.Envfile) error { return ErrNotBuilt }
 
 func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 	return nil, ErrNotBuilt
