@@ -36,6 +36,14 @@ import (
 type cleanupM struct{ m *testing.M }
 
 func (c cleanupM) Run() int {
+	// The caches the commands keep (modules, what envrun learnt of images
+	// and volumes, completions) go in a folder of the run's, removed with
+	// it, not in the user's.
+	cache, err := os.MkdirTemp("", "envrun-cache-")
+	if err == nil {
+		os.Setenv("ENVRUN_CACHE", cache)
+		defer os.RemoveAll(cache)
+	}
 	code := c.m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
