@@ -167,37 +167,7 @@ machine "vm1" { networks = { net = "172.23.11.20" }, libvirt = { uri = %q } }
 func TestIntegrationRemoteLibvirtNoForward(t *testing.T) {
 	providertest.Require(t, libvirt.Driver)
 	r := newRig(t, 6)
-	// A second sshd of the rig's, on port 2222, that refuses.
-	conf, err := os.ReadFile(filepath.Join(r.sshdDir, "sshd_config"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf = append(conf, fmt.Sprintf("Port 2222\nAllowStreamLocalForwarding no\nPidFile %s\n", filepath.Join(r.sshdDir, "sshd2.pid"))...)
-	conf = []byte(strings.Replace(string(conf), "PidFile "+filepath.Join(r.sshdDir, "sshd.pid")+"\n", "", 1))
-	rigWrite(t, filepath.Join(r.sshdDir, "sshd2_config"), string(conf))
-	var log syncBuffer
-	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(r.sshdDir, "sshd2_config"))
-	sshd.Stdout, sshd.Stderr = &log, &log
-	if err := sshd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	dest := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
-	t.Cleanup(func() {
-		endShared(dest)
-		sshd.Process.Kill()
-		sshd.Wait()
-		if t.Failed() {
-			t.Logf("the second sshd's log:\n%s", log.String())
-		}
-	})
-	hostKey, err := os.ReadFile(filepath.Join(r.sshdDir, "host_key.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := filepath.Join(r.home, ".ssh", "known_hosts")
-	old, _ := os.ReadFile(known)
-	rigWrite(t, known, string(old)+fmt.Sprintf("[%s]:2222 %s", r.hostIP, hostKey))
-
+	_, log := r.refusingHost()
 	dir := exampleDir(t, "t-nofwd", map[string]string{"Envfile.lua": fmt.Sprintf(`
 box "debian/bookworm"
 network "net" { subnet = "172.23.12.0/24", isolated = true }
@@ -205,11 +175,6 @@ machine "vm1" { networks = { net = "172.23.12.20" }, libvirt = { uri = "qemu+ssh
 `, r.hostIP)})
 	ctx, cancel := contextWithTimeout(time.Minute)
 	defer cancel()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(log.String(), "listening"); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the second sshd did not start:\n%s", log.String())
-		}
-	}
 	refused := func() int { return strings.Count(log.String(), "refused streamlocal port forward") }
 	var first int
 	for i := range 2 {

@@ -5,7 +5,6 @@ package cli_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,22 +109,7 @@ end
 		t.Errorf("a warm status ran docker system dial-stdio on the host:\n%s", out)
 	}
 	// A host that refuses to forward sockets: dial-stdio, as before.
-	cfg := strings.Replace(readFile(t, filepath.Join(r.sshdDir, "sshd_config")), "ListenAddress "+r.hostIP, "ListenAddress "+r.hostIP+":2222", 1)
-	cfg = strings.Replace(cfg, "sshd.pid", "sshd2.pid", 1) + "AllowStreamLocalForwarding no\n"
-	rigWrite(t, filepath.Join(r.sshdDir, "sshd2_config"), cfg)
-	sshd2 := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(r.sshdDir, "sshd2_config"))
-	if err := sshd2.Start(); err != nil {
-		t.Fatal(err)
-	}
-	dest2 := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
-	t.Cleanup(func() {
-		endShared(dest2)
-		sshd2.Process.Kill()
-		sshd2.Wait()
-	})
-	hostKey := readFile(t, filepath.Join(r.sshdDir, "host_key.pub"))
-	kh := filepath.Join(r.home, ".ssh", "known_hosts")
-	rigWrite(t, kh, readFile(t, kh)+"["+r.hostIP+"]:2222 "+hostKey)
+	dest2, _ := r.refusingHost()
 	env[0] = "DOCKER_HOST=ssh://root@" + r.hostIP + ":2222"
 	for _, cold := range []bool{true, false} {
 		if cold {

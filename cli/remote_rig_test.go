@@ -228,6 +228,49 @@ MaxSessions 100
 	return r
 }
 
+// refusingHost starts a second sshd of the rig's, on port 2222 of the same
+// address with the same host key (known to the client there too), that
+// refuses to forward sockets (AllowStreamLocalForwarding no). It returns
+// its destination and its log; it ends with the test.
+func (r *rig) refusingHost() (sshmux.Dest, *syncBuffer) {
+	t := r.t
+	t.Helper()
+	conf, err := os.ReadFile(filepath.Join(r.sshdDir, "sshd_config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(conf), "sshd.pid", "sshd2.pid", 1) + "Port 2222\nAllowStreamLocalForwarding no\n"
+	rigWrite(t, filepath.Join(r.sshdDir, "sshd2_config"), cfg)
+	log := &syncBuffer{}
+	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", filepath.Join(r.sshdDir, "sshd2_config"))
+	sshd.Stdout, sshd.Stderr = log, log
+	if err := sshd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	dest := sshmux.Dest{User: "root", Host: r.hostIP, Port: "2222"}
+	t.Cleanup(func() {
+		endShared(dest)
+		sshd.Process.Kill()
+		sshd.Wait()
+		if t.Failed() {
+			t.Logf("the second sshd's log:\n%s", log.String())
+		}
+	})
+	hostKey, err := os.ReadFile(filepath.Join(r.sshdDir, "host_key.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := filepath.Join(r.home, ".ssh", "known_hosts")
+	old, _ := os.ReadFile(known)
+	rigWrite(t, known, string(old)+fmt.Sprintf("[%s]:2222 %s", r.hostIP, hostKey))
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(log.String(), "listening"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second sshd did not start:\n%s", log.String())
+		}
+	}
+	return dest, log
+}
+
 // endShared ends envrun's shared connection to d and removes what it left
 // beside its socket (the engine socket's forward, the answers kept, the
 // lock).

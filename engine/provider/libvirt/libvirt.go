@@ -158,8 +158,15 @@ func open(ctx context.Context, env provider.Env) (provider.Provider, error) {
 	return p, nil
 }
 
-// answers reports whether the libvirt at uri answers, connecting to it.
+// answers reports whether the libvirt at uri answers, connecting to it. A
+// local one with no socket does not, and libvirt.so is not loaded to say
+// so (nor does it start a session daemon).
 func (p *Provider) answers(ctx context.Context, uri string) bool {
+	if sock := rpcSocket(uri); sock != "" {
+		if _, err := os.Stat(sock); err != nil {
+			return false
+		}
+	}
 	if p.rpc(ctx, uri) != nil {
 		return true
 	}

@@ -2,7 +2,13 @@
 
 package libvirt
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"libvirt.org/go/libvirt"
+)
 
 // Only a local system or session libvirt, named plainly, is read over the
 // protocol; anything else keeps to libvirt.so, which knows its transports.
@@ -45,5 +51,22 @@ func TestRPCRemote(t *testing.T) {
 		if got != want {
 			t.Errorf("rpcRemote(%q) = %q, want %q", uri, got, want)
 		}
+	}
+}
+
+// The default libvirt is looked at only where it answers; a local one
+// whose socket is not there is not asked through libvirt.so, which would
+// be loaded for nothing (and would start a session daemon).
+func TestAnswersNoSocket(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	p := &Provider{conns: map[string]*libvirt.Connect{}, rpcs: map[string]*rpcReads{}}
+	if p.answers(t.Context(), "qemu:///session") {
+		t.Error("a session libvirt with no socket answers")
+	}
+	if len(p.conns) != 0 {
+		t.Errorf("libvirt.so was asked: %d connections", len(p.conns))
+	}
+	if _, err := os.Stat(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "libvirt")); err == nil {
+		t.Error("a session daemon was started")
 	}
 }
