@@ -20,6 +20,9 @@ type Setup struct {
 	Hostname   string // full, as in the Envfile
 	Short      string
 	HostIP     string // the machine's first static address; "" → 127.0.1.1
+	// OldHostIP is the address the guest's names were on before (a
+	// reload changed it): its line leaves /etc/hosts.
+	OldHostIP string
 	// HostKey, when set, makes a new ed25519 host key in the guest (every
 	// clone of a box shares the box's) and reports its public half.
 	HostKey *HostKeyReport
@@ -162,44 +165,8 @@ func (g *Setup) Script() string {
 		w(`fi`)
 		w(`printf '\n%%s %%s\n' %s "$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)" >%s`, q("envrun-hostkey "+r.Nonce), q(r.Device))
 	}
-	w("")
-	w("# Hostname: the short name, as Debian and Vagrant set it; hostname -f answers the full one,")
-	w("# from /etc/hosts, where the names are the machine's static address's (127.0.1.1 without one).")
-	w("short=%s names=%s hostip=%s", q(g.Short), q(g.hostNames()), q(g.hostIP()))
-	w(`awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts >/etc/hosts.envrun`)
-	w(`printf '%%s\t%%s\n' "$hostip" "$names" >>/etc/hosts.envrun`)
-	w(`cat /etc/hosts.envrun >/etc/hosts`)
-	w(`rm -f /etc/hosts.envrun`)
-	w(`printf '%%s\n' "$short" >/etc/hostname`)
-	w(`hostname "$short"`)
-	if len(g.Addrs) > 0 {
-		w("")
-		w("# Static addresses, by MAC address.")
-		w(`iface_of() { for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { basename "$d"; return 0; }; done; fail "no network interface has MAC $1"; }`)
-		w(`if systemctl is-active --quiet systemd-networkd 2>/dev/null; then netcfg=networkd`)
-		w(`elif command -v ifup >/dev/null 2>&1; then netcfg=ifupdown`)
-		w(`else fail "neither systemd-networkd nor ifupdown manages the network: cannot set a static address in this guest"; fi`)
-		w(`if [ "$netcfg" = ifupdown ] && ! grep -qsE '^[[:space:]]*source(-directory)?[[:space:]]+/etc/network/interfaces\.d' /etc/network/interfaces; then`)
-		w(`	echo 'source /etc/network/interfaces.d/*' >> /etc/network/interfaces`)
-		w(`fi`)
-		w(`mkdir -p /etc/network/interfaces.d /etc/systemd/network`)
-		for _, a := range g.Addrs {
-			w("mac=%s addr=%s", q(a.MAC), q(a.Prefix))
-			w(`iface=$(iface_of "$mac")`)
-			w(`if [ "$netcfg" = networkd ]; then`)
-			w(`	printf '[Match]\nMACAddress=%%s\n\n[Network]\nAddress=%%s\n' "$mac" "$addr" > "/etc/systemd/network/05-envrun-$iface.network"`)
-			w(`	networkctl reload 2>/dev/null || systemctl restart systemd-networkd`)
-			w(`	networkctl reconfigure "$iface" 2>/dev/null || true`)
-			w(`else`)
-			w(`	printf 'auto %%s\niface %%s inet static\n    address %%s\n' "$iface" "$iface" "$addr" > "/etc/network/interfaces.d/envrun-$iface"`)
-			w(`	ifdown "$iface" 2>/dev/null || true`)
-			w(`	ifup "$iface"`)
-			w(`fi`)
-			w(`i=0; until ip -4 -o addr show dev "$iface" | grep -q " $addr "; do`)
-			w(`	i=$((i+1)); [ $i -le 50 ] || fail "$iface did not get $addr ($netcfg)"; sleep 0.2`)
-			w(`done`)
-		}
-	}
+	g.writeHostname(w)
+	g.writeAddrs(w, false)
 	g.writeMounts(w)
 	if g.GrowRoot {
 		w("")
@@ -208,6 +175,115 @@ func (g *Setup) Script() string {
 	w("")
 	w("# sshd takes its new settings; this session survives the restart.")
 	w(`systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart`)
+	return b.String()
+}
+
+// writeHostname sets the hostname, and the machine's names in /etc/hosts
+// on its static address (g.OldHostIP's line goes: the machine's address
+// before a reload).
+func (g *Setup) writeHostname(w func(string, ...any)) {
+	q := shquote.Quote
+	w("")
+	w("# Hostname: the short name, as Debian and Vagrant set it; hostname -f answers the full one,")
+	w("# from /etc/hosts, where the names are the machine's static address's (127.0.1.1 without one).")
+	w("short=%s names=%s hostip=%s", q(g.Short), q(g.hostNames()), q(g.hostIP()))
+	if g.OldHostIP == "" {
+		w(`awk -v ip="$hostip" '$1 != ip && $1 != "127.0.1.1"' /etc/hosts >/etc/hosts.envrun`)
+	} else {
+		w(`awk -v ip="$hostip" -v old=%s '$1 != ip && $1 != old && $1 != "127.0.1.1"' /etc/hosts >/etc/hosts.envrun`, q(g.OldHostIP))
+	}
+	w(`printf '%%s\t%%s\n' "$hostip" "$names" >>/etc/hosts.envrun`)
+	w(`cat /etc/hosts.envrun >/etc/hosts`)
+	w(`rm -f /etc/hosts.envrun`)
+	w(`printf '%%s\n' "$short" >/etc/hostname`)
+	w(`hostname "$short"`)
+}
+
+// writeAddrs gives each NIC of g.Addrs its static address, from the
+// guest's own network configuration (so that a reboot keeps it). prune:
+// the files envrun wrote for other interfaces go, their addresses with
+// them (a reload that took the machine off a network).
+func (g *Setup) writeAddrs(w func(string, ...any), prune bool) {
+	q := shquote.Quote
+	if len(g.Addrs) == 0 && !prune {
+		return
+	}
+	w("")
+	w("# Static addresses, by MAC address.")
+	w(`iface_of() { for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { basename "$d"; return 0; }; done; fail "no network interface has MAC $1"; }`)
+	if prune {
+		// What envrun configured for a NIC the machine no longer has an
+		// address on goes, and that address with it (only that one).
+		macs, ifaces := " ", " "
+		for _, a := range g.Addrs {
+			macs += a.MAC + " "
+			ifaces += "$(iface_of " + q(a.MAC) + ") "
+		}
+		w(`macs=%s ifaces="%s"`, q(macs), ifaces)
+		w(`for f in /etc/systemd/network/05-envrun-*.network; do`)
+		w(`	[ -e "$f" ] || continue`)
+		w(`	mac=$(sed -n 's/^MACAddress=//p' "$f") addr=$(sed -n 's/^Address=//p' "$f")`)
+		w(`	case "$macs" in *" $mac "*) continue ;; esac`)
+		w(`	rm -f "$f"`)
+		w(`	for d in /sys/class/net/*; do`)
+		w(`		[ "$(cat "$d/address" 2>/dev/null)" = "$mac" ] && ip addr del "$addr" dev "${d##*/}" 2>/dev/null || true`)
+		w(`	done`)
+		w(`	networkctl reload 2>/dev/null || true`)
+		w(`done`)
+		w(`for f in /etc/network/interfaces.d/envrun-*; do`)
+		w(`	[ -e "$f" ] || continue`)
+		w(`	i=${f##*/envrun-}`)
+		w(`	case "$ifaces" in *" $i "*) continue ;; esac`)
+		w(`	ifdown "$i" 2>/dev/null || true`)
+		w(`	rm -f "$f"`)
+		w(`done`)
+		if len(g.Addrs) == 0 {
+			return
+		}
+	}
+	w(`if systemctl is-active --quiet systemd-networkd 2>/dev/null; then netcfg=networkd`)
+	w(`elif command -v ifup >/dev/null 2>&1; then netcfg=ifupdown`)
+	w(`else fail "neither systemd-networkd nor ifupdown manages the network: cannot set a static address in this guest"; fi`)
+	w(`if [ "$netcfg" = ifupdown ] && ! grep -qsE '^[[:space:]]*source(-directory)?[[:space:]]+/etc/network/interfaces\.d' /etc/network/interfaces; then`)
+	w(`	echo 'source /etc/network/interfaces.d/*' >> /etc/network/interfaces`)
+	w(`fi`)
+	w(`mkdir -p /etc/network/interfaces.d /etc/systemd/network`)
+	for _, a := range g.Addrs {
+		w("mac=%s addr=%s", q(a.MAC), q(a.Prefix))
+		w(`iface=$(iface_of "$mac")`)
+		w(`if [ "$netcfg" = networkd ]; then`)
+		w(`	printf '[Match]\nMACAddress=%%s\n\n[Network]\nAddress=%%s\n' "$mac" "$addr" > "/etc/systemd/network/05-envrun-$iface.network"`)
+		w(`	networkctl reload 2>/dev/null || systemctl restart systemd-networkd`)
+		w(`	networkctl reconfigure "$iface" 2>/dev/null || true`)
+		w(`else`)
+		w(`	# Down with the stanza it was brought up with: ifdown of a changed one leaves the old address.`)
+		w(`	ifdown "$iface" 2>/dev/null || true`)
+		w(`	printf 'auto %%s\niface %%s inet static\n    address %%s\n' "$iface" "$iface" "$addr" > "/etc/network/interfaces.d/envrun-$iface"`)
+		w(`	ifup "$iface"`)
+		w(`fi`)
+		w(`i=0; until ip -4 -o addr show dev "$iface" | grep -q " $addr "; do`)
+		w(`	i=$((i+1)); [ $i -le 50 ] || fail "$iface did not get $addr ($netcfg)"; sleep 0.2`)
+		w(`done`)
+	}
+}
+
+// Reconfigure is the script (as root: AsRoot, on stdin) that brings a
+// guest set up by Script to g after a reload changed its settings: its
+// hostname and /etc/hosts, its static addresses (those of networks it
+// left removed), and its shared folders in place of old. Keys, sshd and
+// the host key are left as they are. Running it twice leaves the guest as
+// once.
+func (g *Setup) Reconfigure(old []Mount) string {
+	q := shquote.Quote
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("set -eu")
+	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	w(`fail() { echo "envrun guest settings: $*" >&2; exit 1; }`)
+	w("user=%s", q(g.User))
+	g.writeHostname(w)
+	g.writeAddrs(w, true)
+	writeRemount(w, g.User, old, g.Mounts)
 	return b.String()
 }
 
@@ -254,6 +330,14 @@ func Remount(user string, old, mounts []Mount) string {
 	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	w(`fail() { echo "envrun synced folders: $*" >&2; exit 1; }`)
 	w("user=%s", q(user))
+	writeRemount(w, user, old, mounts)
+	return b.String()
+}
+
+// writeRemount unmounts what of old is not among mounts, out of
+// /etc/fstab, then mounts mounts (Remount).
+func writeRemount(w func(string, ...any), user string, old, mounts []Mount) {
+	q := shquote.Quote
 	kept := map[Mount]bool{}
 	for _, m := range mounts {
 		kept[Mount{Name: m.Name, Type: m.Type, Guest: m.Guest}] = true
@@ -275,7 +359,6 @@ func Remount(user string, old, mounts []Mount) string {
 		w(`cat /etc/fstab.envrun >/etc/fstab && rm -f /etc/fstab.envrun`)
 	}
 	(&Setup{User: user, Mounts: mounts}).writeMounts(w)
-	return b.String()
 }
 
 // SetSSHPort is the script (as root: AsRoot, on stdin) that moves a

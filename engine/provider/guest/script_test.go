@@ -67,6 +67,30 @@ func TestScriptGolden(t *testing.T) {
 	}
 }
 
+// The script a VirtualBox reload's changed settings get (its behaviour in
+// a real guest: TestIntegrationGuestScript): hostname, the address of the
+// network kept, the files of networks left pruned, folders remounted. It
+// leaves keys, sshd and the host key alone.
+func TestReconfigureGolden(t *testing.T) {
+	g := Setup{User: "vagrant", Hostname: "web.local", Short: "web", HostIP: "172.20.1.21", OldHostIP: "172.20.1.20",
+		Addrs:  []Addr{{MAC: "08:00:27:ae:1f:98", Prefix: "172.20.1.21/24"}},
+		Mounts: []Mount{{Name: "envrun1", Guest: "/src", Mask: "/src/.envrun"}}}
+	s := g.Reconfigure([]Mount{{Name: "envrun1", Guest: "/vagrant"}})
+	golden.Check(t, "testdata/virtualbox-reconfigure.sh", s)
+	if out, err := exec.Command("sh", "-n", "-c", s).CombinedOutput(); err != nil {
+		t.Errorf("the script does not parse: %v\n%s", err, out)
+	}
+	for _, no := range []string{"authorized_keys", "ssh-keygen", "sshd_config", "usermod"} {
+		if strings.Contains(s, no) {
+			t.Errorf("the script touches %s", no)
+		}
+	}
+	none := (&Setup{User: "vagrant", Hostname: "web", Short: "web"}).Reconfigure(nil)
+	if !strings.Contains(none, "05-envrun-*.network") || strings.Contains(none, "netcfg=") {
+		t.Errorf("a machine taken off every network: its address files go, and nothing asks for a network manager:\n%s", none)
+	}
+}
+
 func TestFindHostKey(t *testing.T) {
 	r := &HostKeyReport{Nonce: "abc"}
 	key := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJVkiUqv10fPIoZPoeKgeSDbLLZdh4QggH+R13LJwaod"

@@ -361,7 +361,7 @@ func (s *boxStore) ensureBase(ctx context.Context, scope, box string) (string, e
 	vi, err := s.v.showVMInfo(ctx, scope, name)
 	switch {
 	case err == nil:
-		if _, ok := vi.Snapshots[baseSnapshot]; !ok {
+		if _, ok := vi.Snapshot(baseSnapshot); !ok {
 			// An earlier import was cut off before the snapshot.
 			if _, err := s.v.run(ctx, scope, "snapshot", name, "take", baseSnapshot); err != nil {
 				return "", err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -113,7 +114,7 @@ func (p *machinePlan) createCommands() [][]string {
 	// Last: the user's own (virtualbox.modifyvm), after envrun's.
 	mod = append(mod, p.Modifyvm...)
 	cmds := [][]string{clone, mod}
-	cmds = append(cmds, p.diskCommands()...)
+	cmds = append(cmds, p.diskCommands(p.VM, 0)...)
 	for _, sf := range p.Shared {
 		// Not --automount: the guest mounts it from /etc/fstab, with
 		// .envrun/ masked, which VBoxService's automounter would not do.
@@ -131,20 +132,26 @@ func (p *machinePlan) diskPath(i int) string {
 	return filepath.Join(p.DiskDir, fmt.Sprintf("%s-disk%d.vdi", p.VM, i))
 }
 
-// diskCommands make and attach the extra disks: a controller, then per
-// disk an empty dynamically allocated VDI on its own port. unregistervm
+// diskCommands make and attach the extra disks VM vm lacks (it has the
+// first have): the controller (added, or given the ports), then per disk
+// an empty dynamically allocated VDI on its own port. unregistervm
 // --delete (destroy) deletes them with the VM.
-func (p *machinePlan) diskCommands() [][]string {
-	if len(p.Disks) == 0 {
+func (p *machinePlan) diskCommands(vm string, have int) [][]string {
+	if len(p.Disks) <= have {
 		return nil
 	}
-	cmds := [][]string{{"storagectl", p.VM, "--name", diskController, "--add", "sata", "--controller", "IntelAhci",
-		"--portcount", strconv.Itoa(len(p.Disks)), "--hostiocache", "off"}}
-	for i, d := range p.Disks {
+	ports := strconv.Itoa(len(p.Disks))
+	ctl := []string{"storagectl", vm, "--name", diskController, "--portcount", ports}
+	if have == 0 {
+		ctl = []string{"storagectl", vm, "--name", diskController, "--add", "sata", "--controller", "IntelAhci",
+			"--portcount", ports, "--hostiocache", "off"}
+	}
+	cmds := [][]string{ctl}
+	for i := have; i < len(p.Disks); i++ {
 		path := p.diskPath(i + 1)
 		cmds = append(cmds,
-			[]string{"createmedium", "disk", "--filename", path, "--size", strconv.Itoa(d.Size * 1024), "--format", "VDI", "--variant", "Standard"},
-			[]string{"storageattach", p.VM, "--storagectl", diskController, "--port", strconv.Itoa(i), "--device", "0", "--type", "hdd", "--medium", path})
+			[]string{"createmedium", "disk", "--filename", path, "--size", strconv.Itoa(p.Disks[i].Size * 1024), "--format", "VDI", "--variant", "Standard"},
+			[]string{"storageattach", vm, "--storagectl", diskController, "--port", strconv.Itoa(i), "--device", "0", "--type", "hdd", "--medium", path})
 	}
 	return cmds
 }
@@ -206,3 +213,117 @@ func creatingKey(vmName string) string { return "envrun/creating/" + vmName }
 // networkKey is the global extra-data key that records which environment
 // network a host-only interface was made for.
 func networkKey(ifname string) string { return "envrun/hostonlyif/" + ifname }
+
+// snapshotTakeCommand takes snapshot snap of VM vm, described by desc
+// (which must hold no `"` or `\`: showvminfo prints it unescaped). live:
+// the VM is running and keeps running while its memory is saved (without
+// it, VirtualBox pauses the VM for the whole snapshot).
+func snapshotTakeCommand(vm, snap, desc string, live bool) []string {
+	args := []string{"snapshot", vm, "take", snap, "--description", desc}
+	if live {
+		args = append(args, "--live")
+	}
+	return args
+}
+
+// reloadCommands make VM vi, powered off, what plan p describes, keeping
+// its disks: one modifyvm with the settings (envrun's NAT rules and the
+// host-only NICs it no longer has removed), the extra disks it lacks, and
+// the shared folders that changed. Extra disks the Envfile dropped stay
+// attached, with their data (kept reports them).
+func (p *machinePlan) reloadCommands(vi *VMInfo) (cmds [][]string, kept int) {
+	mod := []string{"modifyvm", vi.UUID, "--description", p.Description}
+	if p.CPUs > 0 {
+		mod = append(mod, "--cpus", strconv.Itoa(p.CPUs))
+	}
+	if p.Memory > 0 {
+		mod = append(mod, "--memory", strconv.Itoa(p.Memory))
+	}
+	// envrun's port rules go and the Envfile's come (in one modifyvm,
+	// applied in order); the SSH rule and rules of the user's stay.
+	for _, f := range vi.Forwards {
+		if f.Name != sshRule && strings.HasPrefix(f.Name, "envrun-") {
+			mod = append(mod, "--natpf1", "delete", f.Name)
+		}
+	}
+	for _, pt := range p.Ports {
+		mod = append(mod, "--natpf1", portRule(pt))
+	}
+	if p.NICType != "" {
+		mod = append(mod, "--nictype1", p.NICType)
+	}
+	want := map[int]nicPlan{}
+	for _, n := range p.NICs {
+		want[n.Slot] = n
+	}
+	for slot := 2; slot <= maxNetworks+1; slot++ {
+		s := strconv.Itoa(slot)
+		n, ok := want[slot]
+		if !ok {
+			if cur, had := vi.NICs[slot]; had && (cur.Type == "hostonly" || cur.Type == "hostonlynetwork") {
+				mod = append(mod, "--nic"+s, "none")
+			}
+			continue
+		}
+		if n.Net {
+			mod = append(mod, "--nic"+s, "hostonlynet", "--host-only-net"+s, n.HostOnly)
+		} else {
+			mod = append(mod, "--nic"+s, "hostonly", "--hostonlyadapter"+s, n.HostOnly)
+		}
+		mod = append(mod, "--cableconnected"+s, "on")
+		if p.NICType != "" {
+			mod = append(mod, "--nictype"+s, p.NICType)
+		}
+	}
+	mod = append(mod, p.Modifyvm...)
+	cmds = append(cmds, mod)
+
+	have := attachedDisks(vi)
+	cmds = append(cmds, p.diskCommands(vi.UUID, have)...)
+	kept = max(have-len(p.Disks), 0)
+
+	wantShared := map[string]string{}
+	for _, sf := range p.Shared {
+		wantShared[sf.Name] = sf.Host
+	}
+	var names []string
+	for name := range vi.Shared {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if isShareName(name) && wantShared[name] != vi.Shared[name] {
+			cmds = append(cmds, []string{"sharedfolder", "remove", vi.UUID, "--name", name})
+		}
+	}
+	for _, sf := range p.Shared {
+		if host, ok := vi.Shared[sf.Name]; !ok || host != sf.Host {
+			cmds = append(cmds, []string{"sharedfolder", "add", vi.UUID, "--name", sf.Name, "--hostpath", sf.Host})
+		}
+	}
+	return cmds, kept
+}
+
+// attachedDisks counts the extra disks attached to envrun's controller,
+// port 0 up (showvminfo: "envrun-disks-0-0"="PATH").
+func attachedDisks(vi *VMInfo) int {
+	n := 0
+	for {
+		v := vi.Raw.Get(fmt.Sprintf("%s-%d-0", diskController, n))
+		if v == "" || v == "none" {
+			return n
+		}
+		n++
+	}
+}
+
+// isShareName reports whether a shared folder is one envrun named
+// (sharedName).
+func isShareName(name string) bool {
+	n, ok := strings.CutPrefix(name, "envrun")
+	if !ok || n == "" {
+		return false
+	}
+	_, err := strconv.Atoi(n)
+	return err == nil
+}

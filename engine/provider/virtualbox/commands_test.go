@@ -112,3 +112,54 @@ func TestCheckModifyvm(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadCommands: what a reload runs on a VM made earlier, parsed
+// from showvminfo — settings set again, envrun's old port rules out and
+// the new ones in, NICs added and removed, disks added (never removed),
+// shared folders whose host path changed replaced.
+func TestReloadCommands(t *testing.T) {
+	made, err := ParseVMInfo(fixture(t, "reconstructed-showvminfo-envrun-machine.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same VM with a second network and an extra disk.
+	bigger, err := ParseVMInfo(strings.Replace(fixture(t, "reconstructed-showvminfo-envrun-machine.txt"), `nic3="none"`,
+		"nic3=\"hostonly\"\nhostonlyadapter3=\"vboxnet4\"\n\"envrun-disks-0-0\"=\"/d/machine1-disk1.vdi\"", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := encodeMeta(map[string]string{metaProject: "proj-0123abcd", metaMachine: "machine1", metaConfig: "fedcba9876543210"})
+	grown := &machinePlan{
+		VM: "machine1", CPUs: 2, Memory: 1024, Description: desc, NICType: "virtio",
+		NICs:    []nicPlan{{Slot: 2, HostOnly: "vboxnet3"}, {Slot: 3, HostOnly: "vboxnet4"}},
+		Ports:   []spec.Port{{Host: 8081, Guest: 80, Protocol: "tcp"}},
+		Shared:  []sharedPlan{{Name: sharedName(0), Host: "/home/u/proj/app", Guest: "/src"}, {Name: sharedName(1), Host: "/home/u/data", Guest: "/data"}},
+		Disks:   []spec.Disk{{Size: 10}, {Size: 1}},
+		DiskDir: "/d",
+	}
+	shrunk := &machinePlan{
+		VM: "machine1", Description: desc, DiskDir: "/d",
+		Shared: []sharedPlan{{Name: sharedName(0), Host: "/home/u/proj/src", Guest: "/src"}},
+	}
+	moreDisks := &machinePlan{VM: "machine1", Description: desc, DiskDir: "/d",
+		NICs:  []nicPlan{{Slot: 2, HostOnly: "vboxnet3"}, {Slot: 3, HostOnly: "vboxnet4"}},
+		Disks: []spec.Disk{{Size: 10}, {Size: 2}, {Size: 3}}}
+	var out strings.Builder
+	for _, c := range []struct {
+		what string
+		vi   *VMInfo
+		plan *machinePlan
+		kept int
+	}{
+		{"grown: more CPUs and memory, a port moved, a network and two disks added, a folder moved and one added", made, grown, 0},
+		{"shrunk: off the second network, no ports, its disk kept, the folder unchanged", bigger, shrunk, 1},
+		{"a disk more than the one it has", bigger, moreDisks, 0},
+	} {
+		cmds, kept := c.plan.reloadCommands(c.vi)
+		if kept != c.kept {
+			t.Errorf("%s: kept %d disks, want %d", c.what, kept, c.kept)
+		}
+		out.WriteString("# " + c.what + "\n" + cmdLines(cmds))
+	}
+	golden.Check(t, "testdata/golden/reload.txt", out.String())
+}

@@ -29,9 +29,10 @@ import (
 
 const fakeScript = `#!/bin/sh
 d="$FAKE_VBOX_DIR"
-printf '%s\n' "$*" >> "$d/calls"
+args=$(printf '%s' "$*" | tr '\n' '\036')
+printf '%s\n' "$args" >> "$d/calls"
 key=$(printf '%s' "$*" | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-32)
-n=$(grep -cxF -- "$*" "$d/calls")
+n=$(grep -cxF -- "$args" "$d/calls")
 for f in "$d/resp/$key.$n" "$d/resp/$key"; do
   if [ -f "$f.out" ]; then
     cat "$f.out"
@@ -105,7 +106,7 @@ func (f *fakeVBox) calls() []string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		if l != "" && l != "--version" {
-			out = append(out, l)
+			out = append(out, strings.ReplaceAll(l, "\036", "\n")) // the script's record of a newline
 		}
 	}
 	return out
@@ -256,7 +257,7 @@ func TestFakeMachinesUpHalt(t *testing.T) {
 
 	// Up on a running, ready machine: two calls, nothing done.
 	f.on("showvminfo machine1 --machinereadable", 0, 0, envrunVM(t, "running"), "")
-	f.on("getextradata "+vmUUID+" envrun/ready", 0, 0, "Value: "+readyHostKey+"\n", "")
+	f.on("getextradata "+vmUUID+" enumerate", 0, 0, "Key: envrun/ready, Value: "+readyHostKey+"\n", "")
 	inst, err := p.Up(ctx, m)
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +265,7 @@ func TestFakeMachinesUpHalt(t *testing.T) {
 	if inst.Created || inst.Started || inst.ID != vmUUID || inst.Addr != "172.20.1.20:22" || inst.HostKey == nil {
 		t.Errorf("Up on a running machine: %+v", inst)
 	}
-	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" envrun/ready")
+	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" enumerate")
 
 	// Up on a powered-off machine starts it.
 	f.on("showvminfo machine1 --machinereadable", 0, 0, envrunVM(t, "poweroff"), "")
@@ -272,7 +273,7 @@ func TestFakeMachinesUpHalt(t *testing.T) {
 	if inst, err := p.Up(ctx, m); err != nil || !inst.Started || inst.Created {
 		t.Errorf("Up on a stopped machine: %+v, %v", inst, err)
 	}
-	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" envrun/ready", "startvm "+vmUUID+" --type headless")
+	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" enumerate", "startvm "+vmUUID+" --type headless")
 
 	// Halt: ACPI power button, then the guest powers off by itself.
 	haltPoll = 10 * time.Millisecond

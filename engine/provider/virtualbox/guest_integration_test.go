@@ -174,8 +174,11 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 		authorized = nil
 	}
 
-	nat := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-nat-"+suffix, fl.nat)
-	hostOnly := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-hostonly-"+suffix, fl.hostOnly)
+	// Named so that the NAT network sorts first: a restarted container
+	// gets its interfaces in the order of its networks' names, and a VM's
+	// NAT adapter stays eth0 over a reboot.
+	nat := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-1nat-"+suffix, fl.nat)
+	hostOnly := guestNetwork(ctx, t, c, "envrun-test-vboxguest-"+fl.name+"-2hostonly-"+suffix, fl.hostOnly)
 	// Fixed endpoint addresses, so that the NICs keep their MACs (Docker
 	// derives them from the address) over a reboot, as a VM's do.
 	natIP, dockerHostOnlyIP := fl.nat.Addr().Next().Next(), fl.hostOnly.Addr().Next().Next()
@@ -329,6 +332,60 @@ func runGuestFlavour(ctx context.Context, t *testing.T, c *client.Client, fl gue
 	lap("reboot")
 	if got := guestOutput(ctx, t, cl, "hostname; hostname -f"); got != g.Short+"\n"+g.Hostname {
 		t.Errorf("after a reboot: hostname, hostname -f = %q", got)
+	}
+	cl.Close()
+
+	// A reload that changed the machine's address and hostname: the
+	// guest takes them from Reconfigure, run as the provider's Settle runs
+	// it, over the NAT adapter (the static address is what changes), with
+	// the environment key and the pinned host key.
+	a4[3] = 201
+	newIP := netip.AddrFrom4(a4)
+	m.Networks[0].IP, m.Hostname = newIP, "beta.vbox.test"
+	g2, err := newGuestSetup(ef, key, m, vi, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2.OldHostIP = staticIP.String()
+	if err := known.Pin(natAddr, hostPub, m.Name, id); err != nil {
+		t.Fatal(err)
+	}
+	natCl, err := comm.WaitDial(ctx, comm.Config{Machine: m.Name, Addr: natAddr, User: m.User,
+		Signer: key.Signer, HostKey: known.Callback(m.Name)}, time.Minute)
+	if err != nil {
+		t.Fatalf("SSH through the NAT adapter with the environment key: %v", err)
+	}
+	for i := 0; i < 2; i++ { // twice: the second run changes nothing
+		if err := natCl.Run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "reconfigure", Stdin: strings.NewReader(g2.Reconfigure(nil))}); err != nil {
+			t.Fatalf("the reload's script (run %d): %v", i+1, err)
+		}
+	}
+	natCl.Close()
+	staticAddr = addrOf(map[string]string{metaIP: newIP.String()})
+	if err := known.Pin(staticAddr, hostPub, m.Name, id); err != nil {
+		t.Fatal(err)
+	}
+	cl = dialEnv()
+	defer cl.Close()
+	lap("reconfigured")
+	after := guestState(ctx, t, cl, fl.netcfg, iface)
+	checkGuestState(t, after, g2, key, hostPub, fl.netcfg, iface, newIP, hostOnlyNet)
+	if addrs := section(after, "ipv4 of "+iface); strings.Contains(addrs, staticIP.String()+"/") {
+		t.Errorf("%s keeps its old address %s: %q", iface, staticIP, addrs)
+	}
+	if hosts := section(after, "/etc/hosts"); strings.Contains(hosts, staticIP.String()) || strings.Contains(hosts, "alpha") {
+		t.Errorf("/etc/hosts keeps the old address or name:\n%s", hosts)
+	}
+	cl.Close()
+	if err := c.ContainerRestart(ctx, id, container.StopOptions{Timeout: &timeout}); err != nil {
+		t.Fatal(err)
+	}
+	cl = dialEnv()
+	lap("reboot after the reload")
+	// (Docker gives the interface its own address again at a restart.)
+	got := "\n" + section(guestState(ctx, t, cl, fl.netcfg, iface), "ipv4 of "+iface) + "\n"
+	if !strings.Contains(got, "\n"+netip.PrefixFrom(newIP, fl.hostOnly.Bits()).String()+"\n") || strings.Contains(got, staticIP.String()+"/") {
+		t.Errorf("after a reboot, %s has %q, want %s and not %s", iface, got, newIP, staticIP)
 	}
 }
 

@@ -152,7 +152,9 @@ func stateOf(vmState string) provider.State {
 	switch vmState {
 	case "running":
 		return provider.Running
-	case "poweroff", "aborted", "saved", "aborted-saved", "teleported":
+	case "saved", "paused":
+		return provider.Suspended
+	case "poweroff", "aborted", "aborted-saved", "teleported":
 		return provider.Stopped
 	}
 	return provider.Other
@@ -218,7 +220,11 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		}
 		return p.create(ctx, m, o, vmName)
 	}
-	hostKey, ok := p.ready(ctx, m.Name, vm.info.UUID)
+	extra, err := p.extra(ctx, m.Name, vm.info.UUID)
+	if err != nil {
+		return nil, err
+	}
+	hostKey, ok := hostKeyOf(extra)
 	if !ok {
 		p.env.UI.Warnf(m.Name, "VM %s was left half-made by an interrupted run: making it anew", vm.info.Name)
 		if err := p.remove(ctx, m.Name, vm.info); err != nil {
@@ -227,9 +233,21 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return p.create(ctx, m, o, vmName)
 	}
 	inst := p.instance(m, vm, hostKey)
-	if vm.meta[metaConfig] != configHash(p.plan(m, o, vmName, "", 0, nil)) {
+	if mp := p.plan(m, o, vmName, "", 0, nil); vm.meta[metaConfig] != configHash(mp) ||
+		vm.meta[metaGuest] != "" && vm.meta[metaGuest] != guestSig(m, mp) {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
-			"`envrun destroy %s && envrun up %s` applies them", m.Name, m.Name)
+			"`envrun reload %s` applies them, keeping its disks", m.Name)
+	}
+	if v, pending := extra[settleKey]; pending {
+		// A reload changed what the guest was set up with: until it
+		// settles, the machine is reached through its NAT forward, which
+		// answers whatever the guest's addresses are.
+		var st settleState
+		if err := json.Unmarshal([]byte(v), &st); err != nil {
+			p.env.UI.Warnf(m.Name, "the record of its guest's settings before a reload is unreadable (%v): its old addresses and folders may stay", err)
+		}
+		inst.Addr = vm.meta[metaSSH]
+		inst.Settle = p.settle(m, vm.info.UUID, st, inst)
 	}
 	if vm.meta[metaKey] != ssh.FingerprintSHA256(p.env.Key.Signer.PublicKey()) {
 		p.env.UI.Warnf(m.Name, "the environment key changed since the VM was made (.envrun/ was lost?): "+
@@ -243,6 +261,14 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		if _, err := p.v.run(ctx, m.Name, "controlvm", vm.info.UUID, "resume"); err != nil {
 			return nil, err
 		}
+	case "saved":
+		// Suspended (or a running snapshot restored): it wakes with the
+		// clock it had.
+		p.env.UI.Infof(m.Name, "starting VM %s from its saved state", vm.info.Name)
+		if _, err := p.v.run(ctx, m.Name, startCommand(vm.info.UUID, o.GUI)...); err != nil {
+			return nil, fmt.Errorf("start VM %s: %w", vm.info.Name, err)
+		}
+		inst.Woke = true
 	default:
 		p.env.UI.Infof(m.Name, "starting VM %s (was %s)", vm.info.Name, vm.info.State)
 		if _, err := p.v.run(ctx, m.Name, startCommand(vm.info.UUID, o.GUI)...); err != nil {
@@ -264,14 +290,20 @@ func (p *Provider) creating(ctx context.Context, m *spec.Machine, vmName string)
 	return ok && v == p.env.Project+"/"+m.Name
 }
 
-// ready returns the host key of the VM whose guest was configured; ok is
-// false for a VM left half-made.
-func (p *Provider) ready(ctx context.Context, scope, uuid string) (hostKey ssh.PublicKey, ok bool) {
-	out, err := p.v.run(ctx, scope, "getextradata", uuid, readyKey)
+// extra reads a VM's extra data, in one call. A failure is an error, not
+// "no extra data": that would make a ready VM look half-made.
+func (p *Provider) extra(ctx context.Context, scope, uuid string) (map[string]string, error) {
+	out, err := p.v.run(ctx, scope, "getextradata", uuid, "enumerate")
 	if err != nil {
-		return nil, false
+		return nil, fmt.Errorf("read the extra data of VM %s: %w", uuid, err)
 	}
-	v, ok := ParseExtraDataValue(out)
+	return ParseExtraData(out), nil
+}
+
+// hostKeyOf returns the host key of a VM whose guest was configured,
+// from its extra data; ok is false for a VM left half-made.
+func hostKeyOf(extra map[string]string) (hostKey ssh.PublicKey, ok bool) {
+	v, ok := extra[readyKey]
 	if !ok {
 		return nil, false
 	}
@@ -306,10 +338,34 @@ func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPor
 	for i, a := range m.Networks {
 		mp.NICs = append(mp.NICs, nicPlan{Slot: i + 2, HostOnly: nets[a.Network], Net: p.v.hostOnlyNets})
 	}
-	for i, sf := range m.MountedFolders() {
-		mp.Shared = append(mp.Shared, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group})
-	}
+	mp.Shared = sharedPlans(m)
 	return mp
+}
+
+// sharedPlans are machine m's synced folders as shared folders.
+func sharedPlans(m *spec.Machine) []sharedPlan {
+	var out []sharedPlan
+	for i, sf := range m.MountedFolders() {
+		out = append(out, sharedPlan{Name: sharedName(i), Host: sf.Host, Guest: sf.Guest, Owner: sf.Owner, Group: sf.Group})
+	}
+	return out
+}
+
+// machineNets maps each network of m to its host-only interface (or
+// network), which must exist: networks are made before machines.
+func (p *Provider) machineNets(ctx context.Context, m *spec.Machine) (map[string]string, error) {
+	nets := map[string]string{}
+	for _, a := range m.Networks {
+		ifname, err := p.networkIf(ctx, a.Network)
+		if err != nil {
+			return nil, err
+		}
+		if ifname == "" {
+			return nil, fmt.Errorf("network %q does not exist in VirtualBox: it is made before the machines (run `envrun up`)", a.Network)
+		}
+		nets[a.Network] = ifname
+	}
+	return nets, nil
 }
 
 // configHash hashes what the Envfile decides of a VM (not the host port,
@@ -321,7 +377,12 @@ func configHash(mp *machinePlan) string {
 	for _, n := range mp.NICs {
 		c.NICs = append(c.NICs, nicPlan{Slot: n.Slot, Net: n.Net})
 	}
-	b, _ := json.Marshal(c)
+	return hashJSON(c)
+}
+
+// hashJSON is a short hash of v as JSON.
+func hashJSON(v any) string {
+	b, _ := json.Marshal(v)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])[:16]
 }
@@ -334,16 +395,9 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 	if err != nil {
 		return nil, err
 	}
-	nets := map[string]string{}
-	for _, a := range m.Networks {
-		ifname, err := p.networkIf(ctx, a.Network)
-		if err != nil {
-			return nil, err
-		}
-		if ifname == "" {
-			return nil, fmt.Errorf("network %q does not exist in VirtualBox: it is made before the machines (run `envrun up`)", a.Network)
-		}
-		nets[a.Network] = ifname
+	nets, err := p.machineNets(ctx, m)
+	if err != nil {
+		return nil, err
 	}
 	port, err := freePort()
 	if err != nil {
@@ -361,6 +415,7 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 		metaProject: p.env.Project, metaMachine: m.Name, metaEnvfile: p.env.Envfile.Path, metaUser: m.User,
 		metaSSH: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		metaKey: ssh.FingerprintSHA256(p.env.Key.Signer.PublicKey()), metaConfig: configHash(mp),
+		metaGuest: guestSig(m, mp), metaBox: m.Box, metaMounts: mountsMeta(mp.Shared),
 	}
 	if ip := m.IP(); ip.IsValid() {
 		meta[metaIP] = ip.String()
@@ -469,11 +524,21 @@ var haltPoll = 500 * time.Millisecond
 func (p *Provider) halt(ctx context.Context, scope string, vi *VMInfo, timeout time.Duration) error {
 	switch vi.State {
 	case "running":
-	case "paused", "stuck", "gurumeditation":
+	case "paused":
+		// Thawed first, to shut down cleanly.
+		if _, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "resume"); err != nil {
+			return err
+		}
+	case "stuck", "gurumeditation":
 		_, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "poweroff")
 		return err
+	case "saved", "aborted-saved":
+		// Suspended: halted means off, the saved memory dropped (as
+		// Vagrant's halt does).
+		_, err := p.v.run(ctx, scope, "discardstate", vi.UUID)
+		return err
 	default:
-		return nil // powered off, saved, aborted: stopped already
+		return nil // powered off, aborted: stopped already
 	}
 	if _, err := p.v.run(ctx, scope, "controlvm", vi.UUID, "acpipowerbutton"); err != nil {
 		return err

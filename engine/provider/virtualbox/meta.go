@@ -21,15 +21,19 @@ const (
 	metaSSH     = "ssh"     // 127.0.0.1:PORT, the NAT forward used at first contact
 	metaKey     = "key"     // fingerprint of the authorized environment key
 	metaConfig  = "config"  // hash of the settings the VM was made with
-	metaBox     = "box"     // on a box's base VM: the box name
-	metaBoxHash = "boxhash" // and the hash of its box.ovf
+	metaBox     = "box"     // the box (of a machine's VM, or that a box's base VM holds)
+	metaBoxHash = "boxhash" // on a box's base VM: the hash of its box.ovf
+	metaGuest   = "guest"   // hash of what the guest was set up with (guestSig)
+	metaMounts  = "mounts"  // the shared folders the guest mounts: JSON [{Name, Guest}]
 )
 
 // encodeMeta renders metadata as a VM description, keys sorted.
 func encodeMeta(meta map[string]string) string {
 	keys := make([]string, 0, len(meta))
-	for k := range meta {
-		keys = append(keys, k)
+	for k, v := range meta {
+		if v != "" { // an empty value reads back as none
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	var b strings.Builder

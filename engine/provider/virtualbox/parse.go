@@ -94,7 +94,9 @@ func ParseMachineReadable(out string) (*MachineReadable, error) {
 			continue
 		}
 		var value string
-		if strings.HasPrefix(rest, `"`) {
+		if strings.HasPrefix(rest, `"`) && rawValue(name) {
+			value, s = rawQuoted(rest[1:] + "\n" + s)
+		} else if strings.HasPrefix(rest, `"`) {
 			v, remaining, closed := unquote(rest[1:] + "\n" + s)
 			if !closed {
 				return nil, fmt.Errorf("showvminfo output: value of %s has no closing quote", name)
@@ -112,6 +114,40 @@ func ParseMachineReadable(out string) (*MachineReadable, error) {
 		m.Values[name] = value
 	}
 	return m, nil
+}
+
+// rawValue reports whether showvminfo prints name's value as it is, with
+// no escaping (a plain RTPrintf, not outputMachineReadableString): the
+// snapshot lines of showSnapshots and VMStateFile.
+func rawValue(name string) bool {
+	return name == "VMStateFile" || strings.HasPrefix(name, "SnapshotName") ||
+		strings.HasPrefix(name, "SnapshotUUID") || strings.HasPrefix(name, "SnapshotDescription")
+}
+
+// nextKey matches the start of a showvminfo line that is a key: name= or
+// "quoted name"=.
+var nextKey = regexp.MustCompile(`^(?:"[^"\n]*"|[^"=\n]+)=`)
+
+// rawQuoted reads a value printed unescaped (s starts after its opening
+// quote): it ends at a quote that ends a line followed by a line that
+// starts a key, or by nothing, so that quotes and backslashes inside it,
+// and lines of a multi-line description, stay in it. A value that never
+// ends so is taken to its last line's closing quote.
+func rawQuoted(s string) (value, rest string) {
+	from := 0
+	for {
+		i := strings.Index(s[from:], "\"\n")
+		if i < 0 {
+			v := strings.TrimSuffix(strings.TrimRight(s, "\n"), `"`)
+			return v, ""
+		}
+		end := from + i
+		after := s[end+2:]
+		if after == "" || strings.TrimSpace(after) == "" || nextKey.MatchString(after) {
+			return s[:end], after
+		}
+		from = end + 2
+	}
 }
 
 func cutLine(s string) (line, rest string) {
@@ -170,8 +206,24 @@ type VMInfo struct {
 	NICs        map[int]NIC       // by slot, 1-based; only attached ones
 	Forwards    []Forward         // NAT rules of NIC 1
 	Shared      map[string]string // shared folder name → host path
-	Snapshots   map[string]string // snapshot name → UUID
+	Snapshots   []VMSnapshot      // in showvminfo's order: a parent before its children
 	Raw         *MachineReadable
+}
+
+// VMSnapshot is one snapshot of a VM.
+type VMSnapshot struct {
+	Name, UUID, Description string
+}
+
+// Snapshot returns the VM's first snapshot named name (VirtualBox lets
+// several share a name).
+func (vi *VMInfo) Snapshot(name string) (VMSnapshot, bool) {
+	for _, s := range vi.Snapshots {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return VMSnapshot{}, false
 }
 
 // NIC is one network adapter.
@@ -202,7 +254,7 @@ func ParseVMInfo(out string) (*VMInfo, error) {
 	vi := &VMInfo{
 		Name: mr.Get("name"), UUID: mr.Get("UUID"), State: mr.Get("VMState"),
 		Description: mr.Get("description"),
-		NICs:        map[int]NIC{}, Shared: map[string]string{}, Snapshots: map[string]string{},
+		NICs:        map[int]NIC{}, Shared: map[string]string{},
 		Raw: mr,
 	}
 	if vi.UUID == "" {
@@ -237,7 +289,12 @@ func ParseVMInfo(out string) (*VMInfo, error) {
 			idx := strings.TrimPrefix(k, "SharedFolderNameMachineMapping")
 			vi.Shared[v] = mr.Get("SharedFolderPathMachineMapping" + idx)
 		case strings.HasPrefix(k, "SnapshotName"):
-			vi.Snapshots[v] = mr.Get("SnapshotUUID" + strings.TrimPrefix(k, "SnapshotName"))
+			// SnapshotName, SnapshotName-1, SnapshotName-1-1: the suffix
+			// is the snapshot's place in the tree, shared by its UUID and
+			// description lines.
+			at := strings.TrimPrefix(k, "SnapshotName")
+			vi.Snapshots = append(vi.Snapshots, VMSnapshot{Name: v,
+				UUID: mr.Get("SnapshotUUID" + at), Description: mr.Get("SnapshotDescription" + at)})
 		}
 	}
 	for slot, n := range vi.NICs {

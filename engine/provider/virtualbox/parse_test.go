@@ -151,6 +151,47 @@ func TestParseVMInfoReal(t *testing.T) {
 				t.Errorf("Forwards = %+v", vi.Forwards)
 			}
 		}},
+		{file: "showvminfo-snapshots-ohai.txt", check: func(t *testing.T, vi *VMInfo) {
+			want := []VMSnapshot{{Name: "base", UUID: "085cbbec-70cd-4864-9208-5d938dcabb71"}}
+			if !reflect.DeepEqual(vi.Snapshots, want) {
+				t.Errorf("Snapshots = %+v", vi.Snapshots)
+			}
+			if got := vi.Raw.Get("CurrentSnapshotNode"); got != "SnapshotName" {
+				t.Errorf("CurrentSnapshotNode = %q", got)
+			}
+		}},
+		{file: "snapshot-list-socbed.txt", noUUID: true, check: func(t *testing.T, vi *VMInfo) {
+			if len(vi.Snapshots) != 16 || vi.Snapshots[0].Name != "clean userbehavior" || vi.Snapshots[1].UUID != "238006bc-a851-4b50-a151-3d9104d072c5" {
+				t.Fatalf("Snapshots = %+v", vi.Snapshots)
+			}
+			s, ok := vi.Snapshot("installed GuestAdditions with autologin")
+			if !ok || s.Description != "VBoxWindowsAdditions /with_autologin" || s.UUID != "123c7768-6588-4dfa-8949-21d1a33fb5b4" {
+				t.Errorf("the nested snapshot with a description: %+v %v", s, ok)
+			}
+		}},
+		{file: "reconstructed-showvminfo-snapshots.txt", check: func(t *testing.T, vi *VMInfo) {
+			if vi.State != "saved" || !strings.HasSuffix(vi.Raw.Get("VMStateFile"), "Z.sav") {
+				t.Errorf("State = %q, VMStateFile = %q", vi.State, vi.Raw.Get("VMStateFile"))
+			}
+			if len(vi.Snapshots) != 3 {
+				t.Fatalf("Snapshots = %+v", vi.Snapshots)
+			}
+			meta := decodeMeta(vi.Snapshots[1].Description)
+			if vi.Snapshots[1].Name != "after-upgrade" || meta[metaProject] != "proj-0123abcd" || meta[metaCreated] != "2023-02-06T02:58:37Z" {
+				t.Errorf("after-upgrade: %+v, meta %v", vi.Snapshots[1], meta)
+			}
+			// Printed raw: a quote, a backslash and a newline stay in the
+			// value, and the lines after it are read as they are.
+			if got, want := vi.Snapshots[2].Description, "Taken by hand: the \"clean\" state\nbefore C:\\temp\\"; got != want {
+				t.Errorf("a raw description = %q, want %q", got, want)
+			}
+			if got := vi.Raw.Get("GuestMemoryBalloon"); got != "0" {
+				t.Errorf("the line after the snapshots: GuestMemoryBalloon = %q", got)
+			}
+			if _, ok := vi.Raw.Values["envrun.project"]; ok {
+				t.Error("a description line became a key")
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -67,8 +67,9 @@ if [ "$netcfg" = networkd ]; then
 	networkctl reload 2>/dev/null || systemctl restart systemd-networkd
 	networkctl reconfigure "$iface" 2>/dev/null || true
 else
-	printf 'auto %s\niface %s inet static\n    address %s\n' "$iface" "$iface" "$addr" > "/etc/network/interfaces.d/envrun-$iface"
+	# Down with the stanza it was brought up with: ifdown of a changed one leaves the old address.
 	ifdown "$iface" 2>/dev/null || true
+	printf 'auto %s\niface %s inet static\n    address %s\n' "$iface" "$iface" "$addr" > "/etc/network/interfaces.d/envrun-$iface"
 	ifup "$iface"
 fi
 i=0; until ip -4 -o addr show dev "$iface" | grep -q " $addr "; do
