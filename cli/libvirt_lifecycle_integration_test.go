@@ -260,6 +260,29 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 		}
 	})
 
+	// A reload to another IP and hostname: the guest takes the address
+	// from the network's DHCP entry as it boots, its names once up.
+	// (Last: a snapshot taken before would bring the old address back.)
+	moved := strings.NewReplacer(`n = "172.23.10.10"`, `n = "172.23.10.11"`, `machine "web" {`, `machine "web" {
+  hostname = "web2.test",`)
+	w.writeEnvfile(moved.Replace(lvLifecycle(512, 1, 2)))
+	if r := w.mustRun("up"); !strings.Contains(r.stderr, "settings in the Envfile changed") {
+		t.Errorf("up does not say the IP and hostname changed:\n%s", r.stderr)
+	}
+	if r := long("reload"); !strings.Contains(r.stderr, "its IP changed (172.23.10.11, was 172.23.10.10)") {
+		t.Errorf("reload to another IP:\n%s", r.stderr)
+	}
+	if ip := w.status()["web"].IP; ip != "172.23.10.11" {
+		t.Errorf("after a reload to another IP, status says %s", ip)
+	}
+	names := w.remote("web", "hostname; hostname -f; ip -4 -o addr show scope global | awk '{print $4}'; grep -c 172.23.10.10 /etc/hosts || true")
+	if names != "web2\nweb2.test\n172.23.10.11/24\n0\n" {
+		t.Errorf("after a reload to another IP and hostname: hostname, hostname -f, addresses, lines of the old IP in /etc/hosts:\n%s", names)
+	}
+	if r := w.mustRun("up"); strings.Contains(r.stderr, "settings in the Envfile changed") || strings.Contains(r.stderr, "[shell") {
+		t.Errorf("up after the reload to another IP warns or provisions:\n%s", r.stderr)
+	}
+
 	if v := w.volumes(); !slices.Equal(v, []string{"web", "web.disk1", "web.disk2"}) {
 		t.Errorf("volumes before destroy: %v, want web's disk and its two extra disks", v)
 	}

@@ -267,6 +267,19 @@ func (g *Setup) writeAddrs(w func(string, ...any), prune bool) {
 	}
 }
 
+// Rename is the script (as root: AsRoot, on stdin) that sets a guest's
+// hostname and /etc/hosts to g's after a reload changed them, or its
+// address (the line of g.OldHostIP goes). Running it twice leaves the
+// guest as once.
+func (g *Setup) Rename() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("set -eu")
+	w("export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	g.writeHostname(w)
+	return b.String()
+}
+
 // Reconfigure is the script (as root: AsRoot, on stdin) that brings a
 // guest set up by Script to g after a reload changed its settings: its
 // hostname and /etc/hosts, its static addresses (those of networks it

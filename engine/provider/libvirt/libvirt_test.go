@@ -176,6 +176,23 @@ func TestNetworkLifecycle(t *testing.T) {
 	if dns := def.DNS.Host; len(dns) != 3 || dns[2].IP != "10.231.48.30" || dns[2].Hostnames[0].Hostname != "cache.test" {
 		t.Errorf("after adding a machine, DNS hosts: %+v", dns)
 	}
+	// A machine's IP changed (a reload's): its DHCP entry follows, and
+	// its names leave the old address in DNS.
+	f.machine("cache").Networks[0].IP = netip.MustParseAddr("10.231.48.31")
+	if err := f.p.EnsureNetwork(ctx, n); err != nil {
+		t.Fatalf("EnsureNetwork with an IP changed: %v", err)
+	}
+	def, _, _ = readNetwork(net, 0)
+	if hosts := def.IPs[0].DHCP.Hosts; len(hosts) != 3 || hosts[2].IP != "10.231.48.31" || hosts[2].MAC != MACFor(f.env.Project, "cache", "net") {
+		t.Errorf("after an IP change, DHCP hosts: %+v", hosts)
+	}
+	var ips []string
+	for _, h := range def.DNS.Host {
+		ips = append(ips, h.IP)
+	}
+	if !slices.Equal(ips, []string{"10.231.48.20", "10.231.48.21", "10.231.48.31"}) {
+		t.Errorf("after an IP change, DNS hosts on %v, want the old address gone", ips)
+	}
 	// Stopped behind envrun's back: started again.
 	net.Destroy()
 	if err := f.p.EnsureNetwork(ctx, n); err != nil {

@@ -377,17 +377,36 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 		p.env.UI.Infof(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd moves to it once the VM is up", want, nm.sshPort())
 		nm.SSHPortPending = want
 	}
+	newIP := ""
+	if ip := m.IP(); ip.IsValid() {
+		newIP = ip.String()
+	}
+	if newIP != d.meta.IP || d.meta.Hostname != "" && d.meta.Hostname != m.Hostname {
+		// The guest takes its new address from the network's DHCP entry
+		// (set anew by the networks' step) as it boots, and its names once
+		// it is up (settle). A settle left pending by a reload cut off
+		// keeps the address the guest's names were set for.
+		if !nm.NamesPending {
+			nm.OldIP = d.meta.IP
+		}
+		nm.NamesPending = true
+		if newIP != d.meta.IP {
+			p.env.UI.Infof(m.Name, "its IP changed (%s, was %s): the guest takes it as it boots", newIP, d.meta.IP)
+		}
+	}
+	nm.IP, nm.Hostname = newIP, m.Hostname
 	if hash == d.meta.Config {
+		// The domain is as the Envfile says (an address is the network's,
+		// not the domain's): what changed is only in the metadata.
 		if nm != *d.meta {
 			if err := setMeta(d.dom, &nm, libvirt.DOMAIN_AFFECT_CONFIG); err != nil {
-				return nil, lverr(err, "record the new ssh.port of %s in its metadata", m.Name)
+				return nil, lverr(err, "record the new settings of %s in its metadata", m.Name)
 			}
 		}
-		p.env.UI.Infof(m.Name, "settings unchanged: restarting VM %s", d.def.Name)
+		if !nm.NamesPending {
+			p.env.UI.Infof(m.Name, "settings unchanged: restarting VM %s", d.def.Name)
+		}
 		return p.Up(ctx, m)
-	}
-	if ip := m.IP(); ip.IsValid() && d.meta.IP != "" && ip.String() != d.meta.IP {
-		p.env.UI.Warnf(m.Name, "its IP changed (%s, was %s): the guest set its address at first boot; `envrun destroy %s && envrun up %s` applies it", m.IP(), d.meta.IP, m.Name, m.Name)
 	}
 	p.env.UI.Infof(m.Name, "settings changed: defining VM %s anew over its disk", d.def.Name)
 	nm.Config = hash
@@ -447,6 +466,15 @@ func (p *Provider) settle(uri string, m *spec.Machine, meta *machineMeta, inst *
 				return fmt.Errorf("mount the new synced folders of %s in the guest: %w", m.Name, err)
 			}
 		}
+		if meta.NamesPending {
+			g := &guest.Setup{Hostname: m.Hostname, Short: m.ShortHostname(), HostIP: meta.IP}
+			if meta.OldIP != meta.IP {
+				g.OldHostIP = meta.OldIP
+			}
+			if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "the guest's new names", Stdin: strings.NewReader(g.Rename())}); err != nil {
+				return fmt.Errorf("set the hostname of %s in the guest: %w", m.Name, err)
+			}
+		}
 		port := meta.SSHPortPending
 		if port != 0 {
 			if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "sshd's new port", Stdin: strings.NewReader(guest.SetSSHPort(port))}); err != nil {
@@ -465,6 +493,7 @@ func (p *Provider) settle(uri string, m *spec.Machine, meta *machineMeta, inst *
 		if meta.FoldersPending {
 			nm.Folders, nm.FoldersPending = folderSig(fs), false
 		}
+		nm.NamesPending, nm.OldIP = false, ""
 		if port != 0 {
 			nm.SSHPort, nm.SSHPortPending = port, 0
 			if port == spec.DefaultSSHPort {

@@ -228,7 +228,7 @@ func (p *Provider) existing(ctx context.Context, r reads, uri string, m *spec.Ma
 	if err != nil {
 		return nil, err
 	}
-	if meta.FoldersPending || meta.SSHPortPending != 0 {
+	if meta.FoldersPending || meta.SSHPortPending != 0 || meta.NamesPending {
 		inst.Settle = p.settle(uri, m, meta, inst)
 	}
 	return inst, nil
@@ -391,7 +391,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	}
 	meta := machineMeta{
 		Project: p.env.Project, Machine: m.Name, Envfile: p.env.Envfile.Path, User: m.User,
-		Box: m.Box, Pool: PoolName, Volume: volName, Folders: folderSig(dp.Folders),
+		Box: m.Box, Pool: PoolName, Volume: volName, Folders: folderSig(dp.Folders), Hostname: m.Hostname,
 	}
 	if ip := m.IP(); ip.IsValid() {
 		meta.IP = ip.String()
@@ -523,6 +523,9 @@ func (p *Provider) warnDrift(ctx context.Context, r reads, uri string, m *spec.M
 		// Said already, unless more than the folders changed.
 		rest, err := restHash(dp, m.Hostname)
 		changed = err == nil && rest != meta.Rest
+	}
+	if ip := m.IP(); ip.IsValid() && meta.IP != "" && ip.String() != meta.IP {
+		changed = true // the network's, not the domain's
 	}
 	if changed {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+

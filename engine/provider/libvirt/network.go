@@ -135,17 +135,39 @@ func (p *Provider) networkChanges(cur *libvirtxml.Network, meta *networkMeta, n 
 	}
 	dhcp := map[string]libvirtxml.NetworkDHCPHost{}
 	dns := map[string]bool{}
+	var out []hostChange
 	if len(cur.IPs) > 0 && cur.IPs[0].DHCP != nil {
 		for _, h := range cur.IPs[0].DHCP.Hosts {
 			dhcp[strings.ToLower(h.MAC)] = h
 		}
 	}
-	if cur.DNS != nil {
-		for _, h := range cur.DNS.Host {
-			dns[h.IP] = true
+	// A machine's names on another address than it has now (its IP
+	// changed): that entry goes, before the new one comes.
+	wantIP := map[string]string{}
+	for _, h := range want.Hosts {
+		for _, name := range h.Names {
+			wantIP[name] = h.IP.String()
 		}
 	}
-	var out []hostChange
+	if cur.DNS != nil {
+		for _, h := range cur.DNS.Host {
+			stale := false
+			for _, hn := range h.Hostnames {
+				if ip, ok := wantIP[hn.Hostname]; ok && ip != h.IP {
+					stale = true
+				}
+			}
+			if !stale {
+				dns[h.IP] = true
+				continue
+			}
+			x, err := h.Marshal()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, hostChange{libvirt.NETWORK_UPDATE_COMMAND_DELETE, libvirt.NETWORK_SECTION_DNS_HOST, x, "the old DNS entry of " + h.IP})
+		}
+	}
 	for _, h := range want.Hosts {
 		wh := dhcpHost(h)
 		if old, ok := dhcp[h.MAC]; !ok || old.IP != wh.IP || old.Name != wh.Name {
@@ -193,7 +215,7 @@ func (p *Provider) adoptNetwork(net *libvirt.Network, n *spec.Network, want netw
 	}
 	for _, ch := range changes {
 		if err := net.Update(ch.cmd, ch.section, -1, ch.xml, flags); err != nil {
-			return lverr(err, "add %s to libvirt network %s", ch.what, want.Name)
+			return lverr(err, "update %s in libvirt network %s", ch.what, want.Name)
 		}
 		p.env.UI.Debugf("", "libvirt network %s: %s", want.Name, ch.what)
 	}

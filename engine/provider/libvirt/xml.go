@@ -53,6 +53,15 @@ type machineMeta struct {
 	// once the VM is up, its sshd moves there (settle), then SSHPort
 	// records it.
 	SSHPortPending int `xml:"sshportpending,omitempty"`
+	// Hostname is the machine's hostname the guest was set up with (empty
+	// in domains made before it was recorded).
+	Hostname string `xml:"hostname,omitempty"`
+	// NamesPending is set when a reload changed the machine's IP or
+	// hostname: the guest gets its address from the network's DHCP entry
+	// at boot, and once it is up its hostname and /etc/hosts are set anew
+	// (settle), the line of OldIP, its address before, removed.
+	NamesPending bool   `xml:"namespending,omitempty"`
+	OldIP        string `xml:"oldip,omitempty"`
 	// Config is a hash of the settings the machine was made from; Rest of
 	// those but its synced folders, whose change has its own warning.
 	// Rest is empty in domains made before it was recorded.
