@@ -213,9 +213,17 @@ func WaitDial(ctx context.Context, cfg Config, timeout time.Duration) (*Client, 
 			return nil, context.Cause(ctx)
 		case <-time.After(delay):
 		}
-		delay = min(delay*2, 500*time.Millisecond)
+		if time.Since(t0) >= fastPoll {
+			delay = min(delay*2, 500*time.Millisecond)
+		}
 	}
 }
+
+// fastPoll is how long WaitDial tries every 10 ms before it backs off:
+// a container's sshd listens 60-80 ms after its start (measured here), and
+// a doubling delay from the start lost up to half of that again, and more
+// under load.
+const fastPoll = time.Second
 
 // keepalive probes the connection and closes it when the peer stops
 // answering, so a dead machine fails the running step instead of hanging it.
