@@ -277,6 +277,15 @@ func TestFakeReload(t *testing.T) {
 		t.Errorf("after settling, reached at %s", inst.Addr)
 	}
 
+	// A reload cut off before its guest settled: the next up, on the
+	// running VM, reaches it through the NAT forward and settles it.
+	f.on("showvminfo machine1 --machinereadable", 1, 0, strings.Replace(after, `VMState="poweroff"`, `VMState="running"`, 1), "")
+	f.on("getextradata "+vmUUID+" enumerate", 1, 0, ready+`Key: envrun/settle, Value: {"ip":"172.20.1.20"}`+"\n", "")
+	if inst, err := p.Up(ctx, m); err != nil || inst.Settle == nil || inst.Addr != "127.0.0.1:40022" || inst.Started {
+		t.Errorf("up after a reload cut off before its guest settled: %+v, %v", inst, err)
+	}
+	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" enumerate")
+
 	// Unchanged settings: halted and started again, nothing set.
 	same := strings.Replace(after, "envrun.config=0123456789abcdef", "envrun.config="+configHash(p.plan(m, mustOptions(t, m), "machine1", "", 0, map[string]string{"conf": "vboxnet3"})), 1)
 	same = strings.Replace(same, "envrun.ip=", "envrun.guest="+guestSig(m, p.plan(m, mustOptions(t, m), "machine1", "", 0, nil))+"\nenvrun.ip=", 1)
