@@ -228,11 +228,14 @@ func snapshotTakeCommand(vm, snap, desc string, live bool) []string {
 
 // reloadCommands make VM vi, powered off, what plan p describes, keeping
 // its disks: one modifyvm with the settings (envrun's NAT rules and the
-// host-only NICs it no longer has removed), the extra disks it lacks, and
-// the shared folders that changed. Extra disks the Envfile dropped stay
-// attached, with their data (kept reports them).
+// host-only NICs it no longer has removed), the extra disks it lacks, the
+// shared folders that changed, and last the description, whose settings
+// hash says the VM is as the Envfile wants: a reload cut off before it
+// leaves the old hash, and the next reload does what is left (each
+// command is made from the VM as it is). Extra disks the Envfile dropped
+// stay attached, with their data (kept reports them).
 func (p *machinePlan) reloadCommands(vi *VMInfo) (cmds [][]string, kept int) {
-	mod := []string{"modifyvm", vi.UUID, "--description", p.Description}
+	mod := []string{"modifyvm", vi.UUID}
 	if p.CPUs > 0 {
 		mod = append(mod, "--cpus", strconv.Itoa(p.CPUs))
 	}
@@ -276,7 +279,9 @@ func (p *machinePlan) reloadCommands(vi *VMInfo) (cmds [][]string, kept int) {
 		}
 	}
 	mod = append(mod, p.Modifyvm...)
-	cmds = append(cmds, mod)
+	if len(mod) > 2 { // modifyvm with no option at all is VBoxManage's usage error
+		cmds = append(cmds, mod)
+	}
 
 	have := attachedDisks(vi)
 	cmds = append(cmds, p.diskCommands(vi.UUID, have)...)
@@ -301,6 +306,7 @@ func (p *machinePlan) reloadCommands(vi *VMInfo) (cmds [][]string, kept int) {
 			cmds = append(cmds, []string{"sharedfolder", "add", vi.UUID, "--name", sf.Name, "--hostpath", sf.Host})
 		}
 	}
+	cmds = append(cmds, []string{"modifyvm", vi.UUID, "--description", p.Description})
 	return cmds, kept
 }
 

@@ -154,6 +154,9 @@ func TestReloadCommands(t *testing.T) {
 		{"grown: more CPUs and memory, a port moved, a network and two disks added, a folder moved and one added", made, grown, 0},
 		{"shrunk: off the second network, no ports, its disk kept, the folder unchanged", bigger, shrunk, 1},
 		{"a disk more than the one it has", bigger, moreDisks, 0},
+		{"only the guest's settings changed (its hostname): the same settings set again, then the description", made, &machinePlan{VM: "machine1", Description: desc,
+			Ports: []spec.Port{{Host: 8080, Guest: 80, Protocol: "tcp"}}, NICs: []nicPlan{{Slot: 2, HostOnly: "vboxnet3"}},
+			Shared: []sharedPlan{{Name: sharedName(0), Host: "/home/u/proj/src", Guest: "/src"}}}, 0},
 	} {
 		cmds, kept := c.plan.reloadCommands(c.vi)
 		if kept != c.kept {

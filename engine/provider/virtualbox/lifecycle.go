@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -352,6 +353,11 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	mp.Description = encodeMeta(nm)
 	cmds, kept := mp.reloadCommands(vm.info)
 	for _, c := range cmds {
+		if path, ok := newMedium(c); ok {
+			if _, err := os.Stat(path); err == nil {
+				continue // made by a reload cut off before attaching it
+			}
+		}
 		if _, err := p.v.run(ctx, m.Name, c...); err != nil {
 			return nil, fmt.Errorf("set VM %s up anew: %w", vm.info.Name, err)
 		}
@@ -368,6 +374,18 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	}
 	inst.Started = true
 	return inst, nil
+}
+
+// newMedium returns the file a createmedium command makes.
+func newMedium(c []string) (string, bool) {
+	if len(c) < 2 || c[0] != "createmedium" {
+		return "", false
+	}
+	i := slices.Index(c, "--filename")
+	if i < 0 || i+1 >= len(c) {
+		return "", false
+	}
+	return c[i+1], true
 }
 
 // markSettle records, before a reload changes the VM, how its guest is

@@ -238,13 +238,14 @@ func TestFakeReload(t *testing.T) {
 		"list hostonlyifs", "getextradata global enumerate",
 		"controlvm "+vmUUID+" acpipowerbutton", "showvminfo "+vmUUID,
 		"setextradata "+vmUUID+` envrun/settle {"ip":"172.20.1.20"}`,
-		"modifyvm "+vmUUID+" --description Made by envrun", "sharedfolder remove "+vmUUID+" --name envrun1",
+		"modifyvm "+vmUUID+" --natpf1", "sharedfolder remove "+vmUUID+" --name envrun1",
+		"modifyvm "+vmUUID+" --description Made by envrun",
 		"showvminfo machine1", "getextradata "+vmUUID+" enumerate", "startvm "+vmUUID)
-	mod := 7
-	if len(calls) <= mod || !strings.Contains(calls[mod], " --description ") {
-		t.Fatalf("no modifyvm at call %d", mod)
+	desc, mod := 9, 7
+	if len(calls) <= desc || !strings.Contains(calls[desc], " --description ") {
+		t.Fatalf("no description set at call %d", desc)
 	}
-	if meta := decodeMeta(strings.SplitN(calls[mod], " --description ", 2)[1]); meta[metaIP] != "172.20.1.21" || meta[metaGuest] == "" || meta[metaBox] != "debian/bookworm" || meta[metaSSH] != "127.0.0.1:40022" {
+	if meta := decodeMeta(strings.SplitN(calls[desc], " --description ", 2)[1]); meta[metaIP] != "172.20.1.21" || meta[metaGuest] == "" || meta[metaBox] != "debian/bookworm" || meta[metaSSH] != "127.0.0.1:40022" {
 		t.Errorf("the new description: %v", meta)
 	}
 	if !strings.Contains(calls[mod], "--nic2 hostonly --hostonlyadapter2 vboxnet3") || !strings.Contains(calls[mod], "--natpf1 delete envrun-tcp-8080") {
