@@ -219,7 +219,8 @@ func TestFakeReload(t *testing.T) {
 	// this Envfile's): halted, set up anew, the guest's old settings
 	// recorded, started, reached through the NAT forward until it settles.
 	before := envrunVM(t, "running")
-	after := strings.Replace(envrunVM(t, "poweroff"), "envrun.ip=172.20.1.20", "envrun.ip=172.20.1.21", 1)
+	sig := guestSig(m, p.plan(m, mustOptions(t, m), "machine1", "", 0, nil))
+	after := strings.Replace(envrunVM(t, "poweroff"), "envrun.ip=172.20.1.20", "envrun.guest="+sig+"\nenvrun.ip=172.20.1.21", 1)
 	f.on("showvminfo machine1 --machinereadable", 1, 0, before, "")
 	f.on("showvminfo machine1 --machinereadable", 2, 0, after, "")
 	f.on("getextradata "+vmUUID+" enumerate", 1, 0, ready, "")
@@ -286,10 +287,16 @@ func TestFakeReload(t *testing.T) {
 		t.Errorf("up after a reload cut off before its guest settled: %+v, %v", inst, err)
 	}
 	f.want("showvminfo machine1 --machinereadable", "getextradata "+vmUUID+" enumerate")
+	// Cut off before the description took the new settings: not done,
+	// nothing to settle yet (the next reload finishes it).
+	f.on("showvminfo machine1 --machinereadable", 1, 0, before, "")
+	if inst, err := p.Up(ctx, m); err != nil || inst.Settle != nil || inst.Addr != "172.20.1.20:22" {
+		t.Errorf("up after a reload cut off before its description: %+v, %v", inst, err)
+	}
+	f.reset()
 
 	// Unchanged settings: halted and started again, nothing set.
 	same := strings.Replace(after, "envrun.config=0123456789abcdef", "envrun.config="+configHash(p.plan(m, mustOptions(t, m), "machine1", "", 0, map[string]string{"conf": "vboxnet3"})), 1)
-	same = strings.Replace(same, "envrun.ip=", "envrun.guest="+guestSig(m, p.plan(m, mustOptions(t, m), "machine1", "", 0, nil))+"\nenvrun.ip=", 1)
 	f.on("showvminfo machine1 --machinereadable", 1, 0, strings.Replace(same, `VMState="poweroff"`, `VMState="running"`, 1), "")
 	f.on("showvminfo machine1 --machinereadable", 2, 0, same, "")
 	f.on("getextradata "+vmUUID+" enumerate", 0, 0, ready, "")

@@ -233,15 +233,18 @@ func (p *Provider) Up(ctx context.Context, m *spec.Machine) (*provider.Instance,
 		return p.create(ctx, m, o, vmName)
 	}
 	inst := p.instance(m, vm, hostKey)
-	if mp := p.plan(m, o, vmName, "", 0, nil); vm.meta[metaConfig] != configHash(mp) ||
-		vm.meta[metaGuest] != "" && vm.meta[metaGuest] != guestSig(m, mp) {
+	mp := p.plan(m, o, vmName, "", 0, nil)
+	sig := guestSig(m, mp)
+	if vm.meta[metaConfig] != configHash(mp) || vm.meta[metaGuest] != "" && vm.meta[metaGuest] != sig {
 		p.env.UI.Warnf(m.Name, "its settings in the Envfile changed since the VM was made; "+
 			"`envrun reload %s` applies them, keeping its disks", m.Name)
 	}
-	if v, pending := extra[settleKey]; pending {
+	if v, pending := extra[settleKey]; pending && vm.meta[metaGuest] == sig {
 		// A reload changed what the guest was set up with: until it
 		// settles, the machine is reached through its NAT forward, which
-		// answers whatever the guest's addresses are.
+		// answers whatever the guest's addresses are. (A reload cut off
+		// before the VM's description took the new settings is not done:
+		// the next reload finishes it, and the guest settles then.)
 		var st settleState
 		if err := json.Unmarshal([]byte(v), &st); err != nil {
 			p.env.UI.Warnf(m.Name, "the record of its guest's settings before a reload is unreadable (%v): its old addresses and folders may stay", err)
