@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/envrun/envrun/engine/spec"
@@ -25,6 +27,17 @@ type SnapshotInfo struct {
 	// Meta is what the engine gave SaveSnapshot: the machine's
 	// provisioning state when saved.
 	Meta string `json:"-"`
+}
+
+// SortSnapshots orders snapshots oldest first (then by machine and
+// name), as Snapshotter.Snapshots lists them.
+func SortSnapshots(s []SnapshotInfo) {
+	slices.SortStableFunc(s, func(a, b SnapshotInfo) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Machine+"."+a.Name, b.Machine+"."+b.Name)
+	})
 }
 
 // Snapshotter is the optional power of providers that keep snapshots of

@@ -415,12 +415,7 @@ func (p *onEngine) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 			})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b provider.SnapshotInfo) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Machine+"."+a.Name, b.Machine+"."+b.Name)
-	})
+	provider.SortSnapshots(out)
 	return out, nil
 }
 

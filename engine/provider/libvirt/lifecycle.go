@@ -5,7 +5,6 @@ package libvirt
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -182,12 +181,7 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 			out = append(out, si)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b provider.SnapshotInfo) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Machine+"."+a.Name, b.Machine+"."+b.Name)
-	})
+	provider.SortSnapshots(out)
 	return out, nil
 }
 

@@ -100,16 +100,7 @@ func (p *machinePlan) createCommands() [][]string {
 		mod = append(mod, "--uart1", "0x3F8", "4", "--uartmode1", "file", p.SerialLog)
 	}
 	for _, n := range p.NICs {
-		s := strconv.Itoa(n.Slot)
-		if n.Net {
-			mod = append(mod, "--nic"+s, "hostonlynet", "--host-only-net"+s, n.HostOnly)
-		} else {
-			mod = append(mod, "--nic"+s, "hostonly", "--hostonlyadapter"+s, n.HostOnly)
-		}
-		mod = append(mod, "--cableconnected"+s, "on")
-		if p.NICType != "" {
-			mod = append(mod, "--nictype"+s, p.NICType)
-		}
+		mod = append(mod, p.nicArgs(n)...)
 	}
 	// Last: the user's own (virtualbox.modifyvm), after envrun's.
 	mod = append(mod, p.Modifyvm...)
@@ -121,6 +112,21 @@ func (p *machinePlan) createCommands() [][]string {
 		cmds = append(cmds, []string{"sharedfolder", "add", p.VM, "--name", sf.Name, "--hostpath", sf.Host})
 	}
 	return cmds
+}
+
+// nicArgs are the modifyvm arguments that put NIC n on its host-only
+// interface (or 7.x network).
+func (p *machinePlan) nicArgs(n nicPlan) []string {
+	s := strconv.Itoa(n.Slot)
+	args := []string{"--nic" + s, "hostonly", "--hostonlyadapter" + s, n.HostOnly}
+	if n.Net {
+		args = []string{"--nic" + s, "hostonlynet", "--host-only-net" + s, n.HostOnly}
+	}
+	args = append(args, "--cableconnected"+s, "on")
+	if p.NICType != "" {
+		args = append(args, "--nictype"+s, p.NICType)
+	}
+	return args
 }
 
 // diskController is the SATA controller envrun adds for extra disks: the
@@ -260,23 +266,14 @@ func (p *machinePlan) reloadCommands(vi *VMInfo) (cmds [][]string, kept int) {
 		want[n.Slot] = n
 	}
 	for slot := 2; slot <= maxNetworks+1; slot++ {
-		s := strconv.Itoa(slot)
 		n, ok := want[slot]
 		if !ok {
 			if cur, had := vi.NICs[slot]; had && (cur.Type == "hostonly" || cur.Type == "hostonlynetwork") {
-				mod = append(mod, "--nic"+s, "none")
+				mod = append(mod, "--nic"+strconv.Itoa(slot), "none")
 			}
 			continue
 		}
-		if n.Net {
-			mod = append(mod, "--nic"+s, "hostonlynet", "--host-only-net"+s, n.HostOnly)
-		} else {
-			mod = append(mod, "--nic"+s, "hostonly", "--hostonlyadapter"+s, n.HostOnly)
-		}
-		mod = append(mod, "--cableconnected"+s, "on")
-		if p.NICType != "" {
-			mod = append(mod, "--nictype"+s, p.NICType)
-		}
+		mod = append(mod, p.nicArgs(n)...)
 	}
 	mod = append(mod, p.Modifyvm...)
 	if len(mod) > 2 { // modifyvm with no option at all is VBoxManage's usage error

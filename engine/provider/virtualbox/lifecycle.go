@@ -198,12 +198,7 @@ func (p *Provider) Snapshots(ctx context.Context, machine string) ([]provider.Sn
 			out = append(out, provider.SnapshotInfo{Machine: name, Name: s.Name, ID: s.UUID, Created: s.created, Meta: s.state})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b provider.SnapshotInfo) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Machine+"."+a.Name, b.Machine+"."+b.Name)
-	})
+	provider.SortSnapshots(out)
 	return out, nil
 }
 
