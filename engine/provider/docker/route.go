@@ -117,8 +117,9 @@ func (p *onEngine) DialMachine(ctx context.Context, name string) (net.Conn, erro
 
 // inetdResolver bounds the name lookups of sshd -i itself. Under inetd
 // mode sshd knows no client address, so PAM's rhost is "UNKNOWN", and
-// libpam's audit record looks that name up at each login (libaudit
-// resolves the host it is given): with the glibc defaults and a resolver
+// sshd's own process looks that name up at each login (libpam's audit
+// record through libaudit, by our reading of their source; not traced):
+// with the glibc defaults and a resolver
 // that never answers, 20 s per lookup, 40 s per login (measured). Here a
 // lookup asks each nameserver once, waits 1 s, and tries no search
 // domain. sshd builds its sessions' environment anew: the machine's

@@ -64,12 +64,12 @@ func (p *Provider) snapshotsOf(vm *ourVM, name string) []ourSnapshot {
 		if meta == nil || meta[metaProject] != p.env.Project || meta[metaMachine] != name {
 			continue
 		}
-		os := ourSnapshot{VMSnapshot: s}
-		os.created, _ = time.Parse(time.RFC3339, meta[metaCreated])
+		our := ourSnapshot{VMSnapshot: s}
+		our.created, _ = time.Parse(time.RFC3339, meta[metaCreated])
 		if b, err := base64.RawURLEncoding.DecodeString(meta[metaState]); err == nil {
-			os.state = string(b)
+			our.state = string(b)
 		}
-		out = append(out, os)
+		out = append(out, our)
 	}
 	return out
 }
@@ -84,16 +84,6 @@ func (p *Provider) created(ctx context.Context, name string) (*ourVM, error) {
 		return nil, fmt.Errorf("%s is not created", name)
 	}
 	return vm, nil
-}
-
-// lookup finds machine name's VM, by the name the Envfile gives it first;
-// nil when there is none.
-func (p *Provider) lookup(ctx context.Context, name string) (*ourVM, error) {
-	vmName := ""
-	if m := p.env.Envfile.Machine(name); m != nil {
-		vmName = p.vmName(m)
-	}
-	return p.findVM(ctx, name, vmName)
 }
 
 // snapshot finds snapshot snap of machine name.
@@ -238,22 +228,12 @@ func (p *Provider) Resume(ctx context.Context, name string) error {
 	if vm.info.State == "paused" {
 		_, err = p.v.run(ctx, name, "controlvm", vm.info.UUID, "resume")
 	} else {
-		_, err = p.v.run(ctx, name, startCommand(vm.info.UUID, p.gui(name))...)
+		_, err = p.v.run(ctx, name, startCommand(vm.info.UUID, p.optionsOf(name).GUI)...)
 	}
 	if err != nil {
 		return fmt.Errorf("resume VM %s: %w", vm.info.Name, err)
 	}
 	return nil
-}
-
-// gui reports whether machine name's VM starts with a window.
-func (p *Provider) gui(name string) bool {
-	if m := p.env.Envfile.Machine(name); m != nil {
-		if o, err := decodeOptions(m); err == nil {
-			return o.GUI
-		}
-	}
-	return false
 }
 
 // settleKey is the VM extra data that says a reload changed what the

@@ -194,6 +194,16 @@ func TestFakeSuspend(t *testing.T) {
 	}
 	f.want("showvminfo machine1 --machinereadable", "controlvm "+vmUUID+" resume")
 
+	// Halt of a paused VM thaws it first, to shut it down cleanly.
+	haltPoll = 10 * time.Millisecond
+	f.on("controlvm "+vmUUID+" acpipowerbutton", 0, 0, "", "")
+	f.on("showvminfo "+vmUUID+" --machinereadable", 0, 0, envrunVM(t, "poweroff"), "")
+	if err := p.Halt(ctx, "machine1"); err != nil {
+		t.Fatal(err)
+	}
+	f.want("showvminfo machine1 --machinereadable", "controlvm "+vmUUID+" resume",
+		"controlvm "+vmUUID+" acpipowerbutton", "showvminfo "+vmUUID+" --machinereadable")
+
 	// Its extra data unreadable: an error, not a VM taken for half-made
 	// (and made anew).
 	f.on("getextradata "+vmUUID+" enumerate", 0, 1, "", "VBoxManage: error: The object is not ready\n")

@@ -506,19 +506,32 @@ func (p *Provider) create(ctx context.Context, m *spec.Machine, o *Options, vmNa
 // Halt presses the ACPI power button, waits up to the machine's
 // halt_timeout for the guest to power off, then powers it off.
 func (p *Provider) Halt(ctx context.Context, name string) error {
-	o := (&Options{}).defaults()
-	vmName := ""
-	if m := p.env.Envfile.Machine(name); m != nil {
-		if mo, err := decodeOptions(m); err == nil {
-			o = mo
-		}
-		vmName = p.vmName(m)
-	}
-	vm, err := p.findVM(ctx, name, vmName)
+	vm, err := p.lookup(ctx, name)
 	if err != nil || vm == nil {
 		return err
 	}
-	return p.halt(ctx, name, vm.info, time.Duration(o.HaltTimeout)*time.Second)
+	return p.halt(ctx, name, vm.info, time.Duration(p.optionsOf(name).HaltTimeout)*time.Second)
+}
+
+// optionsOf is machine name's virtualbox table; the defaults for a
+// machine the Envfile no longer names.
+func (p *Provider) optionsOf(name string) *Options {
+	if m := p.env.Envfile.Machine(name); m != nil {
+		if o, err := decodeOptions(m); err == nil {
+			return o
+		}
+	}
+	return (&Options{}).defaults()
+}
+
+// lookup finds machine name's VM, by the name the Envfile gives it first;
+// nil when there is none.
+func (p *Provider) lookup(ctx context.Context, name string) (*ourVM, error) {
+	vmName := ""
+	if m := p.env.Envfile.Machine(name); m != nil {
+		vmName = p.vmName(m)
+	}
+	return p.findVM(ctx, name, vmName)
 }
 
 // haltPoll is how often halt looks whether the guest powered off.
@@ -569,11 +582,7 @@ func (p *Provider) halt(ctx context.Context, scope string, vi *VMInfo, timeout t
 // Destroy powers the machine's VM off, unregisters it and deletes its
 // files.
 func (p *Provider) Destroy(ctx context.Context, name string) error {
-	vmName := ""
-	if m := p.env.Envfile.Machine(name); m != nil {
-		vmName = p.vmName(m)
-	}
-	vm, err := p.findVM(ctx, name, vmName)
+	vm, err := p.lookup(ctx, name)
 	if err != nil || vm == nil {
 		return err
 	}
