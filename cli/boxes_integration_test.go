@@ -71,6 +71,71 @@ machine "m" { networks = { net = "172.25.2.10" }, docker = { base = "` + base + 
 	}
 }
 
+// TestIntegrationBoxCatalogEntry: a box that only a box_catalog entry
+// names — declared by a module the Envfile requires, a pattern whose *
+// fills the base's tag — passes validate and is made by up through the
+// recipe on the real engine, from a local base (envrun's Debian box with
+// its user and sudo rule taken away, as TestIntegrationBoxRecipe does):
+// the machine has the vagrant user, sudo and python3, and its image
+// records the entry's base and family. Without the entry the same box is
+// unknown (exit 2, nothing made).
+func TestIntegrationBoxCatalogEntry(t *testing.T) {
+	t.Parallel()
+	const base = "t-boxes/catalog-base:bookworm"
+	build := exec.Command("docker", "build", "--network", "none", "-q", "-t", base, "-")
+	build.Stdin = strings.NewReader(`FROM envrun/box:debian-bookworm
+RUN userdel -r vagrant && rm -f /etc/sudoers.d/vagrant /etc/ssh/sshd_config.d/envrun.conf
+`)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("make the base image: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=io.envrun.box=t-boxes/cat-bookworm").Output()
+		for _, id := range strings.Fields(string(out)) {
+			exec.Command("docker", "rmi", "-f", id).Run()
+		}
+		exec.Command("docker", "rmi", "-f", base).Run()
+	})
+	envfile := `require "lib.boxes"
+network "net" { subnet = "172.25.6.0/24" }
+machine "m" { box = "t-boxes/cat-bookworm", networks = { net = "172.25.6.10" } }
+`
+	w := boxWorld(t, "catalog", `network "net" { subnet = "172.25.6.0/24" }
+machine "m" { box = "t-boxes/cat-bookworm", networks = { net = "172.25.6.10" } }
+`)
+	if r := w.run("validate"); r.code != 2 || !strings.Contains(r.stderr, `box_catalog "t-boxes/cat-bookworm" { base = "IMAGE" }`) {
+		t.Errorf("validate without the entry: want exit 2 and the box_catalog hint: %s", r)
+	}
+	if err := os.MkdirAll(filepath.Join(w.dir, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	module := `-- The boxes of the team: one entry for each suite.
+box_catalog "t-boxes/cat-*" { base = "t-boxes/catalog-base:$1", family = "apt" }
+return {}
+`
+	if err := os.WriteFile(filepath.Join(w.dir, "lib", "boxes.lua"), []byte(module), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.writeEnvfile(envfile)
+	w.mustRun("validate")
+	r := w.mustRun("up")
+	if !strings.Contains(r.stderr, "with the apt recipe") || !strings.Contains(r.stderr, base) {
+		t.Errorf("up does not show the recipe's build from %s:\n%s", base, r.stderr)
+	}
+	out := w.mustRun("ssh", "m", "--", "id -un; sudo -n id -u; python3 -c 'print(6*7)'")
+	if got := strings.Join(strings.Fields(out.stdout), " "); got != "vagrant 0 42" {
+		t.Errorf("the box's user, sudo and python3: %q", out.stdout)
+	}
+	img, err := exec.Command("docker", "inspect", "-f", `{{.Config.Image}}`, w.project+"-m").Output()
+	if err != nil || !strings.HasPrefix(string(img), "envrun/box:t-boxes-cat-bookworm-") {
+		t.Fatalf("the container's image: %q (%v)", img, err)
+	}
+	labels, err := exec.Command("docker", "image", "inspect", "-f", `{{index .Config.Labels "io.envrun.box.base"}} {{index .Config.Labels "io.envrun.box.family"}}`, strings.TrimSpace(string(img))).Output()
+	if got := strings.TrimSpace(string(labels)); err != nil || got != base+" apt" {
+		t.Errorf("the box image's base and family: %q (%v)", got, err)
+	}
+}
+
 // TestIntegrationBoxPreflight: a box that cannot be made is found before
 // anything is created: an unknown box name exits 2 at the machine's line,
 // a base image that is not here and cannot be pulled exits 1; each says

@@ -158,7 +158,7 @@ func Check(ef *spec.Envfile, drivers []*provider.Driver) error {
 	for _, m := range ef.Machines {
 		for _, d := range drivers {
 			if opts, ok := m.Providers[d.Name]; ok && d.CheckOptions != nil {
-				add(d.CheckOptions(m, opts))
+				add(d.CheckOptions(ef, m, opts))
 			}
 		}
 	}

@@ -114,6 +114,7 @@ func (l *loader) register() {
 	} {
 		L.SetGlobal(name, L.NewFunction(fn))
 	}
+	L.SetGlobal("box_catalog", L.NewFunction(l.curried("box_catalog", l.boxCatalog)))
 	envrun := L.NewTable()
 	envrun.RawSetString("dir", lua.LString(l.ef.Dir))
 	envrun.RawSetString("envfile", lua.LString(l.ef.Path))
@@ -212,6 +213,16 @@ func (l *loader) engine(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	en := &spec.Engine{Name: name, Pos: pos, Given: f.given}
 	f.into(en)
 	l.ef.Engines = append(l.ef.Engines, en)
+	return lua.LString(name)
+}
+
+// boxCatalog is box_catalog "NAME" { ... }: an entry of the Docker box
+// catalog, checked by spec.Validate and the Docker provider.
+func (l *loader) boxCatalog(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
+	f := l.read("box_catalog", fmt.Sprintf("box_catalog %q", name), pos, t)
+	b := &spec.BoxEntry{Name: name, Pos: pos, Given: f.given}
+	f.into(b)
+	l.ef.BoxCatalog = append(l.ef.BoxCatalog, b)
 	return lua.LString(name)
 }
 

@@ -445,3 +445,30 @@ func TestLoadMemoryBlowUp(t *testing.T) {
 		})
 	}
 }
+
+// TestBoxCatalogEntries: box_catalog entries, from the Envfile and from a
+// module it requires, reach the spec in declaration order, each at the
+// line (and file) that declared it; both call forms work.
+func TestBoxCatalogEntries(t *testing.T) {
+	ef := mustLoad(t, map[string]string{
+		"lib/boxes.lua": `box_catalog "myorg/ubuntu-*" { base = "registry.local/ubuntu:$1", family = "apt" }
+return {}
+`,
+		"Envfile.lua": `require "lib.boxes"
+local name = box_catalog("myorg/base", { base = "ubuntu:22.04" })
+machine "a" { box = name }
+`})
+	if len(ef.BoxCatalog) != 2 {
+		t.Fatalf("entries: %+v", ef.BoxCatalog)
+	}
+	m, e := ef.BoxCatalog[0], ef.BoxCatalog[1]
+	if m.Name != "myorg/ubuntu-*" || m.Base != "registry.local/ubuntu:$1" || m.Family != "apt" || filepath.Base(m.Pos.File) != "boxes.lua" || m.Pos.Line != 1 {
+		t.Errorf("the module's entry: %+v", m)
+	}
+	if e.Name != "myorg/base" || e.Base != "ubuntu:22.04" || e.Family != "" || e.Pos.File != "Envfile.lua" || e.Pos.Line != 2 {
+		t.Errorf("the Envfile's entry: %+v", e)
+	}
+	if ef.Machine("a").Box != "myorg/base" {
+		t.Errorf("box_catalog does not return the entry's name: %q", ef.Machine("a").Box)
+	}
+}

@@ -57,9 +57,10 @@ type Driver struct {
 	// (libvirt needs cgo and a build tag); it says how to build it in.
 	NotBuilt error
 	// CheckOptions decodes and checks one machine's override table for this
-	// provider (`docker = {...}`). It is pure: every driver checks its own
-	// table whichever provider is chosen, so a typo never waits.
-	CheckOptions func(m *spec.Machine, opts spec.Options) error
+	// provider (`docker = {...}`), in the Envfile ef it is part of. It is
+	// pure: every driver checks its own table whichever provider is
+	// chosen, so a typo never waits.
+	CheckOptions func(ef *spec.Envfile, m *spec.Machine, opts spec.Options) error
 	// Validate checks, without touching the backend, what this provider
 	// needs of an Envfile it is chosen for. May be nil.
 	Validate func(ef *spec.Envfile) error

@@ -140,6 +140,7 @@ var EnvfileSchema = &Schema{
 			Doc:     "The default box (base image) of every machine: a local Docker image named after it, or a box added with `envrun box add`.",
 			Params:  []Param{{Name: "name", Type: String, Doc: "the box's name"}},
 			Example: `box "debian/bookworm"`},
+		boxCatalogBuiltin, // boxcatalog.go
 		{Name: "provider", Form: `provider "NAME"`,
 			Doc:     "The default provider, when neither --provider nor ENVRUN_PROVIDER names one.",
 			Params:  []Param{{Name: "name", Type: EnumOf(Providers...), Doc: "the provider"}},
@@ -503,6 +504,7 @@ var EnvfileSchema = &Schema{
 				{Name: "cpus", Type: Int, Doc: "the logical CPUs envrun may use"},
 				{Name: "memory", Type: Int, Doc: "the host's memory in MiB (0 when unknown)"},
 			}},
+		boxCatalogTable, // boxcatalog.go
 		dataTable("yaml", "YAML", `envrun.yaml.read("settings.yaml")`, `envrun.yaml.decode("workers: 2").workers`, `envrun.yaml.encode({ a = { 1, 2 } })`),
 		dataTable("json", "JSON", `envrun.json.read("vagrant.json", {})`, `envrun.json.decode('{"a": [1, 2]}').a[2]`, `envrun.json.encode(t, "  ")`),
 		{Name: "module", Doc: "A module's envrun-module.lua: plain assignments, no builtins.",

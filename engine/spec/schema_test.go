@@ -15,6 +15,7 @@ func TestSchema(t *testing.T) {
 		"machine": &Machine{}, "defaults": &Machine{}, "network": &Network{}, "engine": &Engine{},
 		"shell": &Shell{}, "global_shell": &Shell{}, "file": &File{}, "ansible": &Ansible{}, "ssh": &SSH{},
 	}
+	structs["box_catalog"] = &BoxEntry{} // boxcatalog.go
 	var checkType func(where string, ty Type)
 	checkType = func(where string, ty Type) {
 		switch ty.Kind {

@@ -57,6 +57,10 @@ type Envfile struct {
 	Steps       []Step     // global steps (ansible), in definition order
 	Triggers    []*Trigger // host commands run before or after up, provision, halt, destroy
 	Sources     []string   // absolute paths of every file the load read: Lua files (the Envfile first, fetched modules too), templates, Envfile.lock
+
+	// BoxCatalog are the entries of the Docker box catalog the Envfile
+	// adds (box_catalog "NAME"), in declaration order.
+	BoxCatalog []*BoxEntry
 }
 
 // Machine returns the machine called name, or nil.

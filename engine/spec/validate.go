@@ -73,6 +73,7 @@ func Validate(e *Envfile) error {
 	v := &validator{e: e}
 	v.networks()
 	v.engines()
+	v.boxCatalog()
 	v.machines()
 	v.globalSteps()
 	return v.errs.Err()

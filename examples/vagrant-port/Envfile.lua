@@ -49,3 +49,14 @@ machine "rocky" {
   networks = { lan = "172.20.30.21" },
   docker = { base = "rockylinux:9" },
 }
+
+-- A box catalog entry of your own (a module can hold such entries): every
+-- "myorg/ubuntu-NN.NN" box is ubuntu:NN.NN with the apt recipe, and a
+-- name the built-in catalog knows can be pointed elsewhere the same way.
+box_catalog "myorg/ubuntu-*" { base = "ubuntu:$1", family = "apt" }
+
+machine "myorg" {
+  box = "myorg/ubuntu-24.04",
+  autostart = false,
+  networks = { lan = "172.20.30.22" },
+}

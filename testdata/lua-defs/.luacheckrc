@@ -8,6 +8,7 @@ stds.envrun = {
     "ansible",
     "assert",
     "box",
+    "box_catalog",
     "collectgarbage",
     "defaults",
     "engine",

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/distribution/reference"
+
 	"github.com/envrun/envrun/engine/spec"
 )
 
@@ -36,6 +38,8 @@ const (
 )
 
 // Families are the package-manager families a recipe is written for.
+// spec.BoxFamilies lists them for the schema (TestFamilies checks both
+// agree).
 var Families = []string{FamilyApt, FamilyDnf, FamilyYum, FamilyApk, FamilyZypper}
 
 // catalogEntry maps box names matching Box to a base image (Base, with
@@ -77,10 +81,31 @@ type recipe struct {
 	Box    string // the box's name, as the Envfile gives it
 	Base   string
 	Family string
+	Entry  *spec.BoxEntry // the Envfile's catalog entry that gave it, or nil
 }
 
-// lookupBox finds box in the catalog.
-func lookupBox(box string) (recipe, bool) {
+// lookupBox finds box in the catalog: first the Envfile's own entries
+// (user, box_catalog "NAME": exact names, then patterns, each in
+// declaration order), then the built-in ones. Family is "" for an
+// entry of the user's whose family cannot be guessed (validate refuses
+// it).
+func lookupBox(box string, user []*spec.BoxEntry) (recipe, bool) {
+	for _, exact := range []bool{true, false} {
+		for _, b := range user {
+			if (b.Wildcards() == 0) != exact {
+				continue
+			}
+			re := b.Pattern()
+			if sub := re.FindStringSubmatchIndex(box); sub != nil {
+				base := string(re.ExpandString(nil, b.Base, box, sub))
+				fam := b.Family
+				if fam == "" {
+					fam = familyOf(base)
+				}
+				return recipe{Box: box, Base: base, Family: fam, Entry: b}, true
+			}
+		}
+	}
 	for _, e := range catalog {
 		if sub := e.Box.FindStringSubmatchIndex(box); sub != nil {
 			base := string(e.Box.ExpandString(nil, e.Base, box, sub))
@@ -90,6 +115,28 @@ func lookupBox(box string) (recipe, bool) {
 	}
 	return recipe{}, false
 }
+
+// checkUserCatalog checks what only the Docker provider can of the
+// Envfile's box_catalog entries (spec.Validate checked their names):
+// that the base is an image name, and that the family is given or can be
+// guessed from it.
+func checkUserCatalog(ef *spec.Envfile) spec.Errors {
+	var errs spec.Errors
+	for _, b := range ef.BoxCatalog {
+		base := baseSample.ReplaceAllString(b.Base, "1") // $1, ${2}: what a * matched
+		if _, err := reference.ParseNormalizedNamed(base); err != nil {
+			errs = append(errs, spec.Errorf(b.Pos, "box_catalog %q: base %q is not an image name: %v", b.Name, b.Base, err))
+			continue
+		}
+		if b.Family == "" && familyOf(base) == "" {
+			errs = append(errs, spec.Errorf(b.Pos, "box_catalog %q: cannot tell the package manager of base image %s: set family = \"%s\"", b.Name, b.Base, strings.Join(Families, `" | "`)))
+		}
+	}
+	return errs
+}
+
+// baseSample is a $N or ${N} of an entry's base.
+var baseSample = regexp.MustCompile(`\$(\{[0-9]+\}|[0-9]+)`)
 
 // familyOf guesses the package-manager family of a base image from its
 // name, or "".
@@ -243,15 +290,16 @@ func (r recipe) ref() string {
 }
 
 // recipeFor is how machine m's box is made from a recipe: docker.base,
-// else the catalog. ok is false for a box no recipe makes (debian/SUITE,
-// which envrun makes with debootstrap, or a box the user made).
-func recipeFor(box string, o *Options) (recipe, bool, error) {
+// else the catalog (user, the Envfile's entries, first). ok is false for
+// a box no recipe makes (debian/SUITE, which envrun makes with
+// debootstrap, or a box the user made).
+func recipeFor(box string, o *Options, user []*spec.BoxEntry) (recipe, bool, error) {
 	if o.Base != "" {
 		fam := o.Family
 		if fam == "" {
 			fam = familyOf(o.Base)
 		}
-		if r, ok := lookupBox(box); ok && fam == "" {
+		if r, ok := lookupBox(box, user); ok && fam == "" {
 			fam = r.Family // generic/rocky9 on an image of the user's
 		}
 		if fam == "" {
@@ -265,8 +313,19 @@ func recipeFor(box string, o *Options) (recipe, bool, error) {
 	if o.Family != "" {
 		return recipe{}, false, fmt.Errorf("family is for base: set base = \"IMAGE\" too")
 	}
-	r, ok := lookupBox(box)
+	r, ok := lookupBox(box, user)
+	if ok && r.Family == "" {
+		return recipe{}, false, fmt.Errorf("box_catalog %q (%s): cannot tell the package manager of base image %s: set family", r.Entry.Name, r.Entry.Pos, r.Base)
+	}
 	return r, ok, nil
+}
+
+// userCatalog is the Envfile's box_catalog entries.
+func (p *onEngine) userCatalog() []*spec.BoxEntry {
+	if p.env.Envfile == nil {
+		return nil
+	}
+	return p.env.Envfile.BoxCatalog
 }
 
 // catalogExamples are box names the catalog takes, one per entry.
@@ -331,7 +390,7 @@ func (p *onEngine) preflight(ctx context.Context, machines []*spec.Machine, fetc
 		if o.Base != "" {
 			what, pos = fmt.Sprintf("machine %q: docker.base %q (box %q)", m.Name, o.Base, m.Box), m.Providers["docker"].Pos
 		}
-		r, isRecipe, _ := recipeFor(m.Box, o)
+		r, isRecipe, _ := recipeFor(m.Box, o, p.userCatalog())
 		switch {
 		case !fetch && m.Box != "" && (isRecipe || isDebianBox(m.Box)):
 			// known: whether it can be made here is up's to find out
@@ -349,8 +408,8 @@ func (p *onEngine) preflight(ctx context.Context, machines []*spec.Machine, fetc
 			}
 		default:
 			unknown = append(unknown, spec.Errorf(m.Pos, "%s is unknown on Docker: there is no image %s here and the box catalog has no entry for it (it knows names such as %s). "+
-				"Make it from any image with docker = { base = \"IMAGE\" }, or tag an image of yours %s",
-				what, BoxImage(m.Box), strings.Join(catalogExamples(), ", "), BoxImage(m.Box)))
+				"Make it from any image with docker = { base = \"IMAGE\" } or, for every machine that names it, box_catalog %q { base = \"IMAGE\" }; or tag an image of yours %s",
+				what, BoxImage(m.Box), strings.Join(catalogExamples(), ", "), m.Box, BoxImage(m.Box)))
 		}
 	}
 	if len(unknown) > 0 {

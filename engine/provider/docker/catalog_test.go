@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,7 +43,7 @@ func TestCatalog(t *testing.T) {
 		"acme/thing":                "",
 		"generic/ubuntu2204x":       "",
 	} {
-		r, ok := lookupBox(box)
+		r, ok := lookupBox(box, nil)
 		got := ""
 		if ok {
 			got = r.Base + " " + r.Family
@@ -52,8 +53,61 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 	for _, ex := range catalogExamples() {
-		if _, ok := lookupBox(ex); !ok {
+		if _, ok := lookupBox(ex, nil); !ok {
 			t.Errorf("example %s is not in the catalog", ex)
+		}
+	}
+}
+
+// TestUserCatalog: the Envfile's box_catalog entries come before the
+// built-in catalog (overriding a name it knows, adding names it does
+// not), exact names before patterns; a pattern's * fill base's $1; a
+// family left out is guessed from the base; docker.base takes its family
+// from the box's entry.
+func TestUserCatalog(t *testing.T) {
+	user := []*spec.BoxEntry{
+		{Name: "myorg/*-*", Base: "registry.local/$1:${2}-slim", Family: "apt"},
+		{Name: "bento/ubuntu-22.04", Base: "registry.local/ubuntu:22.04"},
+		{Name: "myorg/rocky-9", Base: "registry.local/rocky:9", Family: "dnf"},
+		{Name: "myorg/base", Base: "acme/base:1", Family: "apk"},
+	}
+	for box, want := range map[string]string{
+		"myorg/debian-12":    "registry.local/debian:12-slim apt",
+		"myorg/rocky-9":      "registry.local/rocky:9 dnf", // exact before the pattern declared first
+		"bento/ubuntu-22.04": "registry.local/ubuntu:22.04 apt",
+		"bento/ubuntu-24.04": "ubuntu:24.04 apt", // the built-in catalog still
+		"myorg/x/y-z":        "",                 // * takes no /
+		"myorg/plain":        "",
+	} {
+		r, ok := lookupBox(box, user)
+		got := ""
+		if ok {
+			got = r.Base + " " + r.Family
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", box, got, want)
+		}
+	}
+	r, ok, err := recipeFor("myorg/base", &Options{Base: "acme/other:2"}, user)
+	if err != nil || !ok || r.Base != "acme/other:2" || r.Family != "apk" {
+		t.Errorf("docker.base on a box of the user's catalog: %+v %v %v", r, ok, err)
+	}
+	if _, _, err := recipeFor("myorg/base", &Options{Base: "acme/other:2"}, nil); err == nil {
+		t.Error("docker.base of an unknown family was accepted without the entry")
+	}
+	if _, _, err := recipeFor("myorg/nofamily", &Options{}, []*spec.BoxEntry{{Name: "myorg/nofamily", Base: "acme/base:1"}}); err == nil || !strings.Contains(err.Error(), "set family") {
+		t.Errorf("an entry whose family cannot be told: %v", err)
+	}
+}
+
+// TestFamilies: the schema's families are the recipes'.
+func TestFamilies(t *testing.T) {
+	if !slices.Equal(Families, spec.BoxFamilies) {
+		t.Errorf("docker.Families %v, spec.BoxFamilies %v", Families, spec.BoxFamilies)
+	}
+	for _, f := range Families {
+		if packages[f] == nil || install[f] == "" {
+			t.Errorf("family %s has no recipe", f)
 		}
 	}
 }
@@ -77,7 +131,7 @@ func TestFamilyOf(t *testing.T) {
 // machine, so the other families are proven by these contexts only.
 func TestRecipeContexts(t *testing.T) {
 	for _, box := range []string{"bento/ubuntu-22.04", "generic/rocky9", "centos/7", "generic/alpine319", "generic/opensuse15"} {
-		r, _ := lookupBox(box)
+		r, _ := lookupBox(box, nil)
 		dockerfile, script := r.context()
 		golden.Check(t, "testdata/recipes/"+r.Family+"/Dockerfile", dockerfile)
 		golden.Check(t, "testdata/recipes/"+r.Family+"/box-setup.sh", script)
@@ -120,7 +174,7 @@ func TestBaseOptions(t *testing.T) {
 		{map[string]any{"base": "x", "family": "pacman"}, `docker.family: unknown family "pacman"`},
 	} {
 		m := &spec.Machine{Name: "m", Box: "generic/thing", Providers: map[string]spec.Options{"docker": {Values: tt.docker}}}
-		_, err := decodeOptions(m, "/")
+		err := checkOptions(&spec.Envfile{Machines: []*spec.Machine{m}}, m, m.Providers["docker"])
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%v: %v", tt.docker, err)

@@ -54,11 +54,8 @@ func sshAddr(ip string, labels map[string]string) string {
 
 // Driver is the Docker provider.
 var Driver = &provider.Driver{
-	Name: "docker",
-	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
-		_, err := decodeOptions(m, "")
-		return err
-	},
+	Name:         "docker",
+	CheckOptions: checkOptions,
 	Validate:     validate,
 	Available:    available,
 	AvailableFor: availableFor,
@@ -71,6 +68,7 @@ var Driver = &provider.Driver{
 func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
 	errs = append(errs, spec.List(checkEngines(ef))...)
+	errs = append(errs, checkUserCatalog(ef)...)
 	for _, m := range ef.Machines {
 		o, err := decodeOptions(m, ef.Dir)
 		if err != nil {

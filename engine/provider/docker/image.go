@@ -43,7 +43,7 @@ func (p *onEngine) imageRef(m *spec.Machine, o *Options) string {
 		}
 		return "envrun/build:" + sum
 	}
-	if r, ok, err := recipeFor(m.Box, o); err == nil && ok {
+	if r, ok, err := recipeFor(m.Box, o, p.userCatalog()); err == nil && ok {
 		return r.ref()
 	}
 	return BoxImage(m.Box)
@@ -59,7 +59,7 @@ type image struct {
 // Each image is made once even when many machines need it at once.
 func (p *onEngine) ensureImage(ctx context.Context, m *spec.Machine, o *Options) (image, error) {
 	ref := p.imageRef(m, o)
-	r, isRecipe, recipeErr := recipeFor(m.Box, o)
+	r, isRecipe, recipeErr := recipeFor(m.Box, o, p.userCatalog())
 	id, err, _ := p.images.Do(ref, func() (any, error) {
 		if info, err := p.c.ImageInspect(ctx, ref); err == nil {
 			return info.ID, nil

@@ -48,6 +48,24 @@ type ids struct{ UID, GID int }
 // capRE is a Linux capability name, with or without CAP_, or ALL.
 var capRE = regexp.MustCompile(`^(?:CAP_)?[A-Z][A-Z_]*$`)
 
+// checkOptions is the Driver's CheckOptions: m's docker table decodes,
+// and docker.base has a recipe in ef (whose box_catalog entries may give
+// its family).
+func checkOptions(ef *spec.Envfile, m *spec.Machine, _ spec.Options) error {
+	o, err := decodeOptions(m, "")
+	if err != nil || (o.Base == "" && o.Family == "") {
+		return err
+	}
+	var user []*spec.BoxEntry
+	if ef != nil {
+		user = ef.BoxCatalog
+	}
+	if _, _, err := recipeFor(m.Box, o, user); err != nil {
+		return spec.Errorf(m.Providers["docker"].Pos, "machine %q: docker: %v", m.Name, err)
+	}
+	return nil
+}
+
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	o := &Options{}
@@ -67,11 +85,6 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 	}
 	if o.Family != "" && !slices.Contains(Families, o.Family) {
 		return nil, spec.Errorf(raw.Pos, "%s.family: unknown family %q%s (known: %s)", what, o.Family, suggest.DidYouMean(o.Family, Families), strings.Join(Families, ", "))
-	}
-	if o.Base != "" || o.Family != "" {
-		if _, _, err := recipeFor(m.Box, o); err != nil {
-			return nil, spec.Errorf(raw.Pos, "%s: %v", what, err)
-		}
 	}
 	if why := checkHostConfig(o.HostConfig); why != "" {
 		return nil, spec.Errorf(raw.Pos, "%s.host_config: %s", what, why)

@@ -31,7 +31,7 @@ var Driver = &provider.Driver{
 	Name:     "libvirt",
 	NotBuilt: notBuilt,
 	OwnClock: true,
-	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
+	CheckOptions: func(_ *spec.Envfile, m *spec.Machine, opts spec.Options) error {
 		_, err := decodeOptions(m, "")
 		return err
 	},

@@ -24,7 +24,7 @@ func TestStubDriver(t *testing.T) {
 		t.Errorf("OpenBoxes: %v, want ErrNotBuilt", err)
 	}
 	m := &spec.Machine{Name: "a", Providers: map[string]spec.Options{"libvirt": {Values: map[string]any{"grpahics": "spice"}}}}
-	if err := Driver.CheckOptions(m, m.Providers["libvirt"]); err == nil {
+	if err := Driver.CheckOptions(nil, m, m.Providers["libvirt"]); err == nil {
 		t.Error("CheckOptions accepted a typo")
 	}
 }

@@ -29,7 +29,7 @@ import (
 var Driver = &provider.Driver{
 	Name:     "virtualbox",
 	OwnClock: true,
-	CheckOptions: func(m *spec.Machine, opts spec.Options) error {
+	CheckOptions: func(_ *spec.Envfile, m *spec.Machine, opts spec.Options) error {
 		_, err := decodeOptions(m)
 		return err
 	},

@@ -282,6 +282,12 @@ function HookMachine:upload(src, dst) end
 ---@field cpus integer the logical CPUs envrun may use.
 ---@field memory integer the host's memory in MiB (0 when unknown).
 
+---@alias envrun.BoxCatalog.family "apt"|"dnf"|"yum"|"apk"|"zypper"
+---The settings of `box_catalog "NAME" { ... }`.
+---@class envrun.BoxCatalog
+---@field base string the image the box is made from, local or pullable; $1, $2... (or ${1}) are what the name's * matched. Required. Example: `base = "ubuntu:$1"`
+---@field family? envrun.BoxCatalog.family the package manager of base, which the recipe installs sshd, python3 and sudo with. Default: guessed from base's name. Example: `family = "apt"`
+
 ---`envrun.yaml`: YAML documents to Lua values and back. null is nil (a list with nulls has holes); numbers are Lua numbers.
 ---@class envrun.EnvrunYaml
 local EnvrunYaml = {}
@@ -367,6 +373,16 @@ function EnvrunJson.encode(value, indent) end
 ---```
 ---@param name string the box's name
 function box(name) end
+
+---An entry of the Docker box catalog: the boxes called NAME (each * stands for any run of characters but '/') are made from base with the recipe of family, before the built-in catalog is looked at. A module may hold entries for its boxes. Docker only. Returns the entry's name.
+---
+---```lua
+---box_catalog "myorg/ubuntu-*" { base = "registry.local/ubuntu:$1", family = "apt" }
+---```
+---@param name string a box name ("myorg/base"), or a pattern ("myorg/ubuntu-*")
+---@return fun(settings: envrun.BoxCatalog): string
+---@overload fun(name: string, settings: envrun.BoxCatalog): string
+function box_catalog(name) end
 
 ---The default provider, when neither --provider nor ENVRUN_PROVIDER names one.
 ---
