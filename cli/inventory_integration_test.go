@@ -75,3 +75,52 @@ ansible "site" {
 		t.Errorf("ansible-playbook did not get --diff: no diff in the output:\n%s", r)
 	}
 }
+
+// TestIntegrationInventoryGroupsExample brings up examples/inventory-groups
+// as it is but for its subnet, with a real ansible-playbook: each host sees
+// its groups (the child group deployments too) and the variables of every
+// origin (group_vars, host_vars over the machine's vars, the example's own
+// inventory/); --diff shows; a second up runs the run = "always" step again
+// and not the play; the run = "never" step runs only when --step names it.
+func TestIntegrationInventoryGroupsExample(t *testing.T) {
+	t.Parallel()
+	ansibletest.Require(t)
+	dir := filepath.Join(t.TempDir(), "t-lua-invex")
+	if err := os.CopyFS(dir, os.DirFS("../examples/inventory-groups")); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "Envfile.lua"))
+	if err != nil || !strings.Contains(string(src), "172.20.40.") {
+		t.Fatalf("examples/inventory-groups/Envfile.lua no longer has 172.20.40.: adapt this test (%v)", err)
+	}
+	w := newWorldIn(t, dir, strings.ReplaceAll(string(src), "172.20.40.", "172.26.9."))
+	r := w.mustRun("up")
+	for m, want := range map[string]string{
+		"web1": "web1 groups=deployments,web env=dev tier=t1 port=8080 primary=True motd=welcome pg=- backup=-",
+		"db1":  "db1 groups=db,deployments env=dev tier=t1 port=- primary=False motd=- pg=16 backup=02:00",
+	} {
+		if out, err := w.exec(m, "cat", "/tmp/inventory-facts"); err != nil || out != want {
+			t.Errorf("%s: /tmp/inventory-facts = %q (%v), want %q", m, out, err, want)
+		}
+	}
+	if !strings.Contains(r.stderr+r.stdout, "+web1 groups=deployments,web") {
+		t.Errorf("ansible-playbook did not get --diff:\n%s", r)
+	}
+	if strings.Contains(r.stderr, "cache reset") {
+		t.Errorf("up ran the run = \"never\" step:\n%s", r.stderr)
+	}
+	r = w.mustRun("up")
+	if strings.Contains(r.stderr, "PLAY [") || strings.Contains(r.stderr, "cache reset") {
+		t.Errorf("a second up ran the play or the never step:\n%s", r.stderr)
+	}
+	if out, _ := w.exec("web1", "cat", "/tmp/up-stamps"); strings.Count(out, "\n") != 2 {
+		t.Errorf("the run = \"always\" step ran %d time(s) over two ups, want 2", strings.Count(out, "\n"))
+	}
+	r = w.mustRun("provision", "web1", "--step", "reset-cache")
+	if !strings.Contains(r.stderr, "web1 | cache reset") || strings.Contains(r.stderr, "PLAY [") {
+		t.Errorf("provision --step reset-cache:\n%s", r.stderr)
+	}
+	if out, _ := w.exec("web1", "cat", "/tmp/up-stamps"); strings.Count(out, "\n") != 2 {
+		t.Errorf("provision --step ran a step it does not name: %d stamps", strings.Count(out, "\n"))
+	}
+}
