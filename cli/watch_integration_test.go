@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -302,4 +303,66 @@ func ctrlC(t *testing.T, w *watchProc, want int) {
 	if took > 2*time.Second {
 		t.Errorf("took %s to stop, want at most 2s", took)
 	}
+}
+
+// TestIntegrationWatchSettingsFile: settings files an Envfile reads with
+// a default (envrun.yaml.read and envrun.json.read of a file that may be
+// missing) are watched from the start, missing or not: one that appears
+// while `envrun watch` runs re-loads the Envfile and re-runs the step its
+// value changed, on a real Docker machine; a bad document is reported at
+// its file and line with the environment kept; removing the file brings
+// the default back.
+func TestIntegrationWatchSettingsFile(t *testing.T) {
+	t.Parallel()
+	wd := newWorld(t, `box "debian/bookworm"
+local s = envrun.yaml.read("settings.local.yaml", { greeting = "default" })
+local extra = envrun.json.read("extra.json", { name = "nobody" })
+network "snet" { subnet = "172.31.106.0/24", gateway = "172.31.106.1" }
+machine "m" {
+  networks = { snet = "172.31.106.10" },
+  provision = {
+    shell { name = "greet", inline = "echo GREETING " .. s.greeting },
+    shell { name = "name", inline = "echo NAME " .. extra.name },
+  },
+}
+`)
+	dir := wd.dir
+	const long = 3 * time.Minute
+	const short = 30 * time.Second
+	w := startWatch(t, wd, "-v")
+	w.waitLine(t, 0, "m | GREETING default", long)
+	w.waitLine(t, 0, "envrun: ok: 1 machine(s) up", long)
+	w.waitLine(t, 0, "watch the Envfile: Envfile.lua, settings.local.yaml, extra.json", short)
+
+	m := w.mark()
+	writeFile(t, filepath.Join(dir, "settings.local.yaml"), "# made while watch runs\ngreeting: hello\n")
+	w.waitLine(t, m, "settings.local.yaml changed → re-load the Envfile", short)
+	end := w.waitLine(t, m, "envrun: ok: re-ran m/greet in", short)
+	if got := startedSteps(w.linesFrom(m)[:end-m]); strings.Join(got, " ") != "m/greet" {
+		t.Errorf("steps that ran: %q, want m/greet only", got)
+	}
+	w.waitLine(t, m, "m | GREETING hello", short)
+
+	m = w.mark()
+	writeFile(t, filepath.Join(dir, "extra.json"), `{"name": "ada"}`+"\n")
+	w.waitLine(t, m, "extra.json changed → re-load the Envfile", short)
+	w.waitLine(t, m, "m | NAME ada", short)
+	w.waitLine(t, m, "envrun: ok: re-ran m/name in", short)
+
+	m = w.mark()
+	writeFile(t, filepath.Join(dir, "settings.local.yaml"), "greeting: hello\n  bad: [\n")
+	w.waitLine(t, m, "settings.local.yaml:2:", short)
+	w.waitLine(t, m, "the Envfile did not load: the last good environment stays up and watched", short)
+
+	m = w.mark()
+	if err := os.Remove(filepath.Join(dir, "settings.local.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	w.waitLine(t, m, "settings.local.yaml changed → re-load the Envfile", short)
+	w.waitLine(t, m, "m | GREETING default", short)
+	end = w.waitLine(t, m, "envrun: ok: re-ran m/greet in", short)
+	if got := startedSteps(w.linesFrom(m)[:end-m]); strings.Join(got, " ") != "m/greet" {
+		t.Errorf("steps that ran: %q, want m/greet only", got)
+	}
+	ctrlC(t, w, 0)
 }
