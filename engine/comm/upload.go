@@ -42,7 +42,10 @@ type UploadOptions struct {
 	// the same source to the same destination, and removes on the machine
 	// what was removed from the source since (paths the machine has that
 	// envrun never sent are left alone). The first upload on a connection
-	// sends everything, over what is there.
+	// lists what the machine has at the destination and sends what differs
+	// (see listing.go), removing a path whose type changed and what
+	// Changed says went (with Delete, what the source does not have); a
+	// machine that cannot list gets everything, over what is there.
 	Changes bool
 	// Changed, with Changes, are the paths (absolute) that changed since
 	// the last upload, as a file watcher saw them: only those are looked
@@ -148,43 +151,42 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	}
 	local := func(p string) string { return filepath.Join(src, filepath.FromSlash(p)) }
 	c.forget(dst) // until the upload succeeds, what is there is unknown
-	if old == nil {
-		// Everything: sent as the walk finds it, so reading the tree and
-		// unpacking it on the machine overlap.
-		if opts.Progress != nil {
-			opts.Progress("upload %s to %s", src, dst)
-		}
-		now := Tree{}
-		changed, err := c.send(ctx, dst, gone(src, exclude, opts.Changed), []string{"."}, func(add addFunc) error {
-			return walk(src, exclude, func(p string, e entry) error {
-				now[p] = e
-				return add(p, e, local(p))
-			})
-		}, opts)
-		if err != nil {
-			return err
-		}
-		if opts.Delete {
-			if err := c.prune(ctx, dst, now, exclude, opts); err != nil {
-				return err
-			}
-		}
-		c.remember(dst, &synced{src: src, exclude: key, tree: now}, changed)
-		return nil
-	}
 	var d Delta
-	if opts.Changed != nil {
+	fresh := false // no folder at dst on the machine
+	switch {
+	case old != nil && opts.Changed != nil:
 		// The watcher said what changed: look at that only. old is
 		// updated in place (it is forgotten until this succeeds).
 		if d, err = Rescan(old, src, exclude, opts.Changed); err != nil {
 			return err
 		}
-	} else {
+	case old != nil:
 		now, err := Scan(src, exclude)
 		if err != nil {
 			return err
 		}
 		d, old = Diff(old, now), now
+	case opts.Changes:
+		// Nothing sent there on this connection: compare with what the
+		// machine has.
+		now, there, listErr, err := c.scanAndList(ctx, src, dst, exclude, opts)
+		if err != nil {
+			return err
+		}
+		if listErr != nil {
+			if opts.Progress != nil {
+				opts.Progress("%s: could not list what the machine has there, so the whole folder goes (%v)", dst, listErr)
+			}
+			return c.uploadAll(ctx, src, dst, exclude, key, opts)
+		}
+		if opts.Progress != nil {
+			opts.Progress("%s: compare with what the machine has there (%d paths)", dst, len(there))
+		}
+		fresh = len(there) == 0
+		d = machineDelta(now, there, exclude, opts.Delete, gone(src, exclude, opts.Changed), forced(now, src, opts.Changed), opts.Chown)
+		old = now
+	default:
+		return c.uploadAll(ctx, src, dst, exclude, key, opts)
 	}
 	if d.Empty() {
 		if opts.Progress != nil {
@@ -203,7 +205,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		return nil
 	}
 	stale := append(slices.Clone(d.Remove), d.Send...)
-	small := len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == ""
+	small := len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == "" && !fresh
 	if opts.Progress != nil {
 		how := ""
 		if small {
@@ -224,6 +226,33 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	return nil
 }
 
+// uploadAll sends the whole folder src to dst, as the walk finds it, so
+// that reading the tree and unpacking it on the machine overlap, over what
+// the machine has there: what the watcher saw go (opts.Changed) is removed
+// first, and with opts.Delete what the source does not hold afterwards.
+func (c *Client) uploadAll(ctx context.Context, src, dst string, exclude *ignore.Patterns, key string, opts UploadOptions) error {
+	if opts.Progress != nil {
+		opts.Progress("upload %s to %s", src, dst)
+	}
+	now := Tree{}
+	changed, err := c.send(ctx, dst, gone(src, exclude, opts.Changed), []string{"."}, func(add addFunc) error {
+		return walk(src, exclude, func(p string, e entry) error {
+			now[p] = e
+			return add(p, e, filepath.Join(src, filepath.FromSlash(p)))
+		})
+	}, opts)
+	if err != nil {
+		return err
+	}
+	if opts.Delete {
+		if err := c.prune(ctx, dst, now, exclude, opts); err != nil {
+			return err
+		}
+	}
+	c.remember(dst, &synced{src: src, exclude: key, tree: now}, changed)
+	return nil
+}
+
 // listScript prints the paths under $1, NUL-terminated, as ./PATH.
 const listScript = `cd -- "$1" && exec find . -mindepth 1 -print0`
 
@@ -241,7 +270,11 @@ func (c *Client) prune(ctx context.Context, dst string, tree Tree, exclude match
 	if err := c.Run(ctx, Cmd{Command: cmd, Label: "find in " + dst, Stdout: &list}); err != nil {
 		return &UploadError{Machine: c.cfg.Machine, Dst: dst, Stale: []string{"."}, Err: fmt.Errorf("list what to delete: %w", err)}
 	}
-	remove := extras(strings.Split(list.String(), "\x00"), tree, exclude)
+	var listed []string
+	for _, p := range strings.Split(list.String(), "\x00") {
+		listed = append(listed, strings.TrimPrefix(p, "./"))
+	}
+	remove := extras(listed, func(p string) bool { _, ok := tree[p]; return ok }, exclude)
 	if len(remove) == 0 {
 		return nil
 	}
@@ -253,38 +286,27 @@ func (c *Client) prune(ctx context.Context, dst string, tree Tree, exclude match
 	return err
 }
 
-// extras are the paths of listed (find's "./PATH" lines) that tree does
-// not hold, but those kept (see prune) and the folders that hold a kept
-// path; a folder removed is named, not what it holds. listed has folders
-// before what they hold.
-func extras(listed []string, tree Tree, exclude matcher) []string {
+// extras are the paths of listed (relative, a folder before what it
+// holds) to remove: those that do not stay, but those kept (see isKept)
+// and the folders that hold a kept path; a folder removed is named, not
+// what it holds.
+func extras(listed []string, stays func(p string) bool, exclude matcher) []string {
 	if exclude == nil {
 		exclude = (*ignore.Patterns)(nil)
-	}
-	kept := func(p string) bool {
-		parts := strings.Split(p, "/")
-		for i := range parts {
-			prefix := strings.Join(parts[:i+1], "/")
-			if parts[i] == statedir.Name || exclude.MatchRel(prefix, true) || i == len(parts)-1 && exclude.MatchRel(prefix, false) {
-				return true
-			}
-		}
-		return false
 	}
 	var candidates []string
 	holds := map[string]bool{} // folders that hold a kept path
 	for _, p := range listed {
-		p = strings.TrimPrefix(p, "./")
 		if p == "" || p == "." {
 			continue
 		}
-		if _, ok := tree[p]; ok {
-			continue
-		}
-		if kept(p) {
+		if isKept(p, exclude) {
 			for d := path.Dir(p); d != "."; d = path.Dir(d) {
 				holds[d] = true
 			}
+			continue
+		}
+		if stays(p) {
 			continue
 		}
 		candidates = append(candidates, p)
@@ -309,13 +331,14 @@ func extras(listed []string, tree Tree, exclude matcher) []string {
 
 // gone returns the paths (relative to src) among changed that no longer
 // exist under src, or that were a folder and are now a file or a symlink
-// (changed names a path inside them): a full upload sends what is there,
-// and these, known to have gone (a watcher said so), are removed on the
-// machine first. A new connection knows nothing of what it sent before, so
-// without this a file deleted before the first upload of a watch stayed on
-// the machine, and a folder turned into a file failed the unpacking ("File
-// exists"). Paths inside statedir.Name or left out by exclude are never
-// named: what the machine has there is not the upload's.
+// (changed names a path inside them): known to have gone (a watcher said
+// so), they are removed on the machine by the first upload of a
+// connection, which knows nothing of what it sent before. Without this a
+// file deleted before the first upload of a watch stayed on the machine,
+// and, when the machine cannot list its copy, a folder turned into a file
+// failed the unpacking ("File exists"). Paths inside statedir.Name or
+// left out by exclude are never named: what the machine has there is not
+// the upload's.
 func gone(src string, exclude matcher, changed []string) []string {
 	var rels []string
 	for _, p := range changed {
@@ -402,7 +425,8 @@ const noTar = 97
 // unpackScript receives an upload: cd to the destination (made if
 // missing; a file there is replaced by the folder), read the removals ($1
 // bytes of shell on stdin) and run them, then unpack the tar stream that
-// follows. With $3 set (UploadOptions.Claim), a destination the user
+// follows. The removals are read a byte at a time (dd bs=1): busybox's
+// head -c reads ahead, and took the start of the tar stream with them. With $3 set (UploadOptions.Claim), a destination the user
 // cannot make or write is made and given to the user through sudo first;
 // with $4 set (UploadOptions.Chown), what is there is chowned to $4 after
 // the unpacking. POSIX sh.
@@ -412,7 +436,7 @@ if [ -n "$3" ] && ! { [ -d "$2" ] && [ -w "$2" ]; }; then
 	{ [ -d "$2" ] && [ -w "$2" ]; } || { sudo -n mkdir -p -- "$2" && sudo -n chown "$(id -u):$(id -g)" -- "$2"; } || exit 1
 fi
 cd -- "$2" 2>/dev/null || { { [ ! -e "$2" ] || [ -d "$2" ] || rm -f -- "$2"; } && mkdir -p -- "$2" && cd -- "$2"; } || exit 1
-if [ "$1" -gt 0 ]; then r=$(head -c "$1") && eval "$r" || exit 1; fi
+if [ "$1" -gt 0 ]; then r=$(dd bs=1 count="$1" 2>/dev/null) && eval "$r" || exit 1; fi
 [ -n "$4" ] || exec tar -x -p -o -f -
 tar -x -p -o -f - && exec chown -R -h -- "$4" .`
 

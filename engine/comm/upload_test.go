@@ -217,7 +217,7 @@ func TestUploadChangesRandom(t *testing.T) {
 func TestUploadWithoutTar(t *testing.T) {
 	needTar(t)
 	bin := t.TempDir()
-	for _, tool := range []string{"sh", "mkdir", "head", "rm"} {
+	for _, tool := range []string{"sh", "mkdir", "dd", "rm"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
 			t.Fatal(err)
@@ -251,7 +251,7 @@ func TestUploadWithoutTar(t *testing.T) {
 
 // TestUploadFailureReportsStale: a transfer cut part way (the machine's
 // tar reads 8 KiB, then the stream breaks) names what may be stale, and
-// the next upload sends the whole tree again.
+// the next upload compares the whole tree with the machine's copy again.
 func TestUploadFailureReportsStale(t *testing.T) {
 	needTar(t)
 	realTar, _ := exec.LookPath("tar")
@@ -284,8 +284,8 @@ exec %[2]s "$@"
 	if !strings.Contains(err.Error(), "README, more, more/0, more/1, more/10 and 17 more there may be stale") {
 		t.Errorf("message: %v", err)
 	}
-	// What the machine has is unknown now: the next upload sends it all,
-	// which mends a file the failed run did not even touch.
+	// What the machine has is unknown now: the next upload compares it
+	// all, which mends a file the failed run did not even touch.
 	write(t, filepath.Join(dst, "bin", "run.sh"), "damaged\n", 0o755)
 	if err := c.UploadTree(context.Background(), src, dst, opts); err != nil {
 		t.Fatal(err)
@@ -313,9 +313,10 @@ func TestDiff(t *testing.T) {
 }
 
 // TestUploadNewConnectionRemovesWhatWent: a watch's first upload goes over
-// a connection that knows nothing of earlier uploads, so it sends the whole
-// tree; a path the watcher says went is removed on the machine too (it
-// stayed there).
+// a connection that knows nothing of earlier uploads, so it compares with
+// what the machine has, which cannot tell what envrun sent from what the
+// machine made; a path the watcher says went is removed on the machine
+// (it stayed there).
 func TestUploadNewConnectionRemovesWhatWent(t *testing.T) {
 	needTar(t)
 	src := t.TempDir()
@@ -345,9 +346,10 @@ func TestUploadNewConnectionRemovesWhatWent(t *testing.T) {
 	}
 }
 
-// TestUploadNewConnectionReplacesFolderByFile: a folder the watcher says
-// became a file (or a symlink) is replaced on the machine by a new
-// connection's full upload, which tar alone refuses ("File exists").
+// TestUploadNewConnectionReplacesFolderByFile: a folder that became a file
+// (or a symlink) is replaced on the machine by a new connection's upload
+// (tar alone refuses: "File exists"); what the machine made in a folder
+// still a folder stays.
 func TestUploadNewConnectionReplacesFolderByFile(t *testing.T) {
 	needTar(t)
 	src := t.TempDir()
@@ -419,7 +421,7 @@ func TestUploadFolderInTheWay(t *testing.T) {
 func TestUploadWithoutTarReplacesLinks(t *testing.T) {
 	needTar(t)
 	bin := t.TempDir()
-	for _, tool := range []string{"sh", "mkdir", "head", "rm"} {
+	for _, tool := range []string{"sh", "mkdir", "dd", "rm"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
 			t.Fatal(err)
@@ -538,7 +540,7 @@ func TestUploadSmallBatch(t *testing.T) {
 	}
 }
 
-// TestUploadDeleteMirrors: with Delete, a full upload (a new connection)
+// TestUploadDeleteMirrors: with Delete, the first upload of a connection
 // removes what the machine's copy holds that the source does not, except
 // excluded paths and folders called .envrun, as rsync --delete; a folder
 // removed is one removal.
@@ -569,8 +571,8 @@ func TestUploadDeleteMirrors(t *testing.T) {
 			t.Errorf("%s on the machine: there = %v, want %v", f, err == nil, want)
 		}
 	}
-	if !slices.Contains(said, "remove 4 path(s) from "+dst+" that the source does not have") {
-		t.Errorf("progress said %q, want 4 removals (stale, sub/stale, old, link)", said)
+	if !slices.Contains(said, "upload 2 changed path(s) to "+dst+", remove 4") {
+		t.Errorf("progress said %q, want a and sub/b sent, 4 removals (stale, sub/stale, old, link)", said)
 	}
 	if _, err := os.Stat("/etc/passwd"); err != nil {
 		t.Errorf("a removal went through the link: %v", err)
@@ -579,9 +581,9 @@ func TestUploadDeleteMirrors(t *testing.T) {
 
 func TestExtras(t *testing.T) {
 	tree := Tree{".": {}, "a": {}, "d": {}, "d/x": {}}
-	listed := []string{"./a", "./d", "./d/x", "./d/y", "./gone", "./gone/z", "./gone/z/w", "./n.log", "./.envrun", "./.envrun/k",
-		"./logs", "./logs/old", "./logs/deep", "./logs/deep/y.log", ""}
-	got := extras(listed, tree, ignore.New("/src", []string{"*.log"}))
+	listed := []string{"a", "d", "d/x", "d/y", "gone", "gone/z", "gone/z/w", "n.log", ".envrun", ".envrun/k",
+		"logs", "logs/old", "logs/deep", "logs/deep/y.log", ""}
+	got := extras(listed, func(p string) bool { _, ok := tree[p]; return ok }, ignore.New("/src", []string{"*.log"}))
 	if want := []string{"d/y", "gone", "logs/old"}; !slices.Equal(got, want) {
 		t.Errorf("extras %v, want %v", got, want)
 	}
