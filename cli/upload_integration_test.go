@@ -23,6 +23,7 @@ machine "u-up" {
   provision = {
     file { source = ".", destination = "/home/vagrant/project", exclude = { "secret.txt", "build/" } },
     file { name = "tree", source = "tree", destination = "/home/vagrant/tree" },
+    file { name = "full", source = "full", destination = "/home/vagrant/full", sync = "full" },
   },
 }
 `
@@ -52,7 +53,10 @@ func hostSnapshot(t testing.TB, dir string, skip func(string) bool) map[string]s
 // symlinks, without .envrun/ (the key's bytes are nowhere in the guest)
 // and without what exclude names. Then `envrun watch` keeps the tree
 // folder equal to the host's through a long random sequence of changes,
-// sending only what changed.
+// sending only what changed (its first re-run, on a connection of its
+// own, compares with what the machine has), and a step with sync = "full"
+// sends its whole folder on every re-run. An `envrun provision` after it
+// finds nothing to send.
 func TestIntegrationUploadProject(t *testing.T) {
 	wd := newWorld(t, uploadEnvfile)
 	dir := wd.dir
@@ -60,6 +64,8 @@ func TestIntegrationUploadProject(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "secret.txt"), "the user's own secret\n")
 	writeFile(t, filepath.Join(dir, "build", "out.bin"), "built\n")
 	writeFile(t, filepath.Join(dir, "tree", "a"), "a\n")
+	writeFile(t, filepath.Join(dir, "full", "a"), "a\n")
+	writeFile(t, filepath.Join(dir, "full", "b"), "b\n")
 	os.MkdirAll(filepath.Join(dir, "empty", "deeper"), 0o750)
 	os.Symlink("../secret.txt", filepath.Join(dir, "src", "link"))
 	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755)
@@ -128,8 +134,36 @@ func TestIntegrationUploadProject(t *testing.T) {
 		if !strings.Contains(text, ", remove 0 (SFTP)") || !regexp.MustCompile(`remove \d+\n`).MatchString(text) {
 			t.Errorf("the re-runs did not send both small batches (over SFTP) and others (tar):\n%s", text)
 		}
+		// The watch's first re-run knew nothing of what up sent: it
+		// compared with what the machine has, and sent no whole folder.
+		if !strings.Contains(text, "/home/vagrant/tree: compare with what the machine has there (") ||
+			strings.Contains(text, "/tree to /home/vagrant/tree") {
+			t.Errorf("the watch's first re-run did not compare with the machine's copy, or sent the whole tree:\n%s", text)
+		}
+
+		// sync = "full": a re-run sends the whole folder, so a file the
+		// machine changed comes back though only another changed here.
+		if out, err := wd.exec("u-up", "sh", "-c", "echo damaged >/home/vagrant/full/b"); err != nil {
+			t.Fatalf("%v %s", err, out)
+		}
+		for i := range 2 {
+			m := w.mark()
+			writeFile(t, filepath.Join(dir, "full", "a"), fmt.Sprintf("a, change %d\n", i))
+			w.waitLine(t, m, "/full to /home/vagrant/full", time.Minute) // "upload SRC to DST": the whole folder
+			w.waitLine(t, m, "envrun: ok: re-ran", time.Minute)
+			want, got := hostSnapshot(t, filepath.Join(dir, "full"), nil), guestSnapshot(t, wd, "u-up", "/home/vagrant/full")
+			if d := commtest.Diff(want, got); d != "" {
+				t.Fatalf("re-run %d of the sync = \"full\" step: the machine's folder differs:\n%s\nwatch said:\n%s", i, d, w.text(m))
+			}
+		}
 		if code, _ := w.interrupt(t, 10*time.Second); code != 0 {
 			t.Errorf("watch exit status %d", code)
+		}
+
+		// A new connection: provision compares, finds the tree equal.
+		r := wd.mustRun("provision", "-v", "--step", "tree")
+		if !strings.Contains(r.stderr, "/home/vagrant/tree: nothing changed since the last upload") {
+			t.Errorf("provision after the watch did not find the tree equal:\n%s", r.stderr)
 		}
 	})
 }

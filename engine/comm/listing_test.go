@@ -356,3 +356,28 @@ func TestSameAs(t *testing.T) {
 		t.Error("a folder is compared by its mode only")
 	}
 }
+
+// TestUploadFullSendsEverything: without Changes (a file step's
+// sync = "full"), every upload sends the whole folder, on the same
+// connection too: a file changed on the machine is mended though nothing
+// changed here.
+func TestUploadFullSendsEverything(t *testing.T) {
+	needTar(t)
+	src, _ := project(t)
+	guest := t.TempDir()
+	c := (&localServer{dir: guest}).dial(t)
+	dst := filepath.Join(guest, "project")
+	for i := range 3 {
+		var got said
+		if err := c.UploadTree(context.Background(), src, dst, UploadOptions{Exclude: excludeProject, Progress: got.progress}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != "upload "+src+" to "+dst {
+			t.Errorf("upload %d said %q, want the whole folder", i, got)
+		}
+		if d := diffSnapshots(snapshot(t, src, leftOut), snapshot(t, dst, nil)); d != "" {
+			t.Fatalf("upload %d: the copy differs:\n%s", i, d)
+		}
+		write(t, filepath.Join(dst, "README"), "hello\n", 0o600) // the same bytes, another mode
+	}
+}

@@ -83,3 +83,30 @@ func TestShellCommand(t *testing.T) {
 		t.Errorf("shebang script: %v, %q", err, out.String())
 	}
 }
+
+// optsTarget records the options of a file step's upload.
+type optsTarget struct {
+	localTarget
+	opts []comm.UploadOptions
+}
+
+func (t *optsTarget) UploadTree(ctx context.Context, src, dst string, opts comm.UploadOptions) error {
+	t.opts = append(t.opts, opts)
+	return nil
+}
+
+// TestFileSync: sync = "full" uploads without Changes (the whole folder
+// every time); the default and "changes" send the changes.
+func TestFileSync(t *testing.T) {
+	m := &spec.Machine{Name: "m", User: "vagrant"}
+	for sync, want := range map[string]bool{"": true, spec.SyncChanges: true, spec.SyncFull: false} {
+		var target optsTarget
+		f := &spec.File{Source: t.TempDir(), Destination: "/x", Sync: sync}
+		if err := Run(context.Background(), f, m, &target, Output{}); err != nil {
+			t.Fatal(err)
+		}
+		if len(target.opts) != 1 || target.opts[0].Changes != want {
+			t.Errorf("sync %q: uploads %+v, want Changes %v", sync, target.opts, want)
+		}
+	}
+}
