@@ -22,6 +22,7 @@ var uploadBenches = []struct {
 	}},
 	{"S8", "BenchmarkIntegrationWatchSync", []struct{ what, envrun, floor string }{
 		{"watch: one changed file reaches the machine (floor: rsync)", "one-file-ms", "rsync-one-file-ms"},
+		{"watch: a session's first changed file reaches the machine (floor: rsync)", "first-change-ms", "rsync-one-file-ms"},
 		{"watch: 1,000-file burst reaches the machine (floor: rsync)", "burst-1000-s", "rsync-burst-1000-s"},
 	}},
 }
