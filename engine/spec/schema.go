@@ -321,7 +321,7 @@ var EnvfileSchema = &Schema{
 				Key{Name: "exclude", Type: ListOf(String), Field: "Exclude",
 					Doc: ".gitignore patterns, relative to a folder source, of paths not uploaded (.envrun never is)", Example: `exclude = { "node_modules/", "*.log" }`},
 				Key{Name: "sync", Type: EnumOf(SyncChanges, SyncFull), Field: "Sync", Default: SyncChanges,
-					Doc: "how a re-run sends a folder: what changed since the last upload, or all of it", Example: `sync = "full"`},
+					Doc: "how a folder is sent: what differs from the machine's copy (what changed since the last upload, or what a listing of the machine's copy shows), or all of it every time", Example: `sync = "full"`},
 				Key{Name: "privileged", Type: Bool, Field: "Privileged", Default: false,
 					Doc: "write as root (through sudo): the destination may be where the login user cannot write", Example: `privileged = true`},
 			)},

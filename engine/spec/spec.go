@@ -481,8 +481,10 @@ type File struct {
 
 // How a file step's re-run sends a folder.
 const (
-	// SyncChanges sends what changed since the connection's last upload
-	// and removes what was removed (the default).
+	// SyncChanges sends what differs from the machine's copy (what
+	// changed since the connection's last upload; on a new connection,
+	// what a listing of the machine's copy shows differs) and removes
+	// what was removed (the default).
 	SyncChanges = "changes"
 	// SyncFull sends the whole folder every time.
 	SyncFull = "full"

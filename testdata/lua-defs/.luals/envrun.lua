@@ -124,7 +124,7 @@
 ---@field source string the local file or folder. Required. Example: `source = "motd.txt"`
 ---@field destination string where it goes on the machine. Required. Example: `destination = "/etc/motd"`
 ---@field exclude? string[] .gitignore patterns, relative to a folder source, of paths not uploaded (.envrun never is). Example: `exclude = { "node_modules/", "*.log" }`
----@field sync? envrun.File.sync how a re-run sends a folder: what changed since the last upload, or all of it. Default: "changes". Example: `sync = "full"`
+---@field sync? envrun.File.sync how a folder is sent: what differs from the machine's copy (what changed since the last upload, or what a listing of the machine's copy shows), or all of it every time. Default: "changes". Example: `sync = "full"`
 ---@field privileged? boolean write as root (through sudo): the destination may be where the login user cannot write. Default: false. Example: `privileged = true`
 ---@field name? string the step's name, unique among the steps of its list; the log and the summary show it. Default: KIND#N (its place in the list: "shell#2"). Example: `name = "packages"`
 ---@field timeout? string|number how long the step may run before it is stopped and fails. Default: "10m". Range: > 0. Example: `timeout = "30m"`
