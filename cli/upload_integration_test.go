@@ -149,8 +149,8 @@ func TestIntegrationUploadProject(t *testing.T) {
 		for i := range 2 {
 			m := w.mark()
 			writeFile(t, filepath.Join(dir, "full", "a"), fmt.Sprintf("a, change %d\n", i))
-			w.waitLine(t, m, "/full to /home/vagrant/full", time.Minute) // "upload SRC to DST": the whole folder
-			w.waitLine(t, m, "envrun: ok: re-ran", time.Minute)
+			at := w.waitLine(t, m, "/full to /home/vagrant/full", time.Minute) // "upload SRC to DST": the whole folder
+			w.waitLine(t, at, "envrun: ok: re-ran", time.Minute)
 			want, got := hostSnapshot(t, filepath.Join(dir, "full"), nil), guestSnapshot(t, wd, "u-up", "/home/vagrant/full")
 			if d := commtest.Diff(want, got); d != "" {
 				t.Fatalf("re-run %d of the sync = \"full\" step: the machine's folder differs:\n%s\nwatch said:\n%s", i, d, w.text(m))
@@ -161,7 +161,7 @@ func TestIntegrationUploadProject(t *testing.T) {
 		}
 
 		// A new connection: provision compares, finds the tree equal.
-		r := wd.mustRun("provision", "-v", "--step", "tree")
+		r := wd.with(t).mustRun("provision", "-v", "--step", "tree")
 		if !strings.Contains(r.stderr, "/home/vagrant/tree: nothing changed since the last upload") {
 			t.Errorf("provision after the watch did not find the tree equal:\n%s", r.stderr)
 		}
