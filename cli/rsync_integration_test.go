@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -144,14 +145,20 @@ func TestIntegrationRsyncFolder(t *testing.T) {
 		if got := owners("/vagrant"); got != "vagrant:vagrant" {
 			t.Errorf("/vagrant under watch belongs to %s, want vagrant:vagrant", got)
 		}
-		// The first re-run is a new connection's: a whole (mirroring)
-		// upload. The next sends what changed.
+		// The first re-run is a new connection's: it compares with what
+		// the machine has (/srv/www's listing through sudo, its owner
+		// compared too) and mirrors. The next sends what changed.
 		writeFile(t, filepath.Join(dir, "src", "main.go"), "package main // changed again\n")
 		os.RemoveAll(filepath.Join(dir, "src", "deep"))
 		same(t, "under watch, again", 60*time.Second)
 		text := w.text(0)
 		if !strings.Contains(text, "changed path(s) to /vagrant") {
 			t.Errorf("no re-run sent only the changes:\n%s", text)
+		}
+		for _, dst := range []string{"/vagrant", "/srv/www"} {
+			if !strings.Contains(text, dst+": compare with what the machine has there (") || regexp.MustCompile(`(?m)upload /\S* to `+regexp.QuoteMeta(dst)+`$`).MatchString(text) {
+				t.Errorf("the first re-run to %s did not compare with the machine's copy, or sent the whole folder:\n%s", dst, text)
+			}
 		}
 		if code, _ := w.interrupt(t, 10*time.Second); code != 0 {
 			t.Errorf("watch exit status %d", code)
