@@ -41,7 +41,7 @@ func (e *Env) Endpoints(ctx context.Context, names []string) ([]Endpoint, error)
 	for _, m := range machines {
 		ep := Endpoint{Machine: m, User: m.User, Route: route.For(m.Name), Proxy: e.ProxyCommand(route.For(m.Name), m.Name)}
 		if ip := m.IP(); ip.IsValid() {
-			ep.Addr = net.JoinHostPort(ip.String(), strconv.Itoa(e.cache.sshPort(m.Name, m.SSH.PortOr22())))
+			ep.Addr = net.JoinHostPort(ip.String(), strconv.Itoa(e.cache.sshPort(m.Name, m.SSH.PortOrDefault())))
 		} else {
 			if states == nil {
 				if err := e.openReadOnly(ctx); err != nil {

@@ -271,12 +271,10 @@ func (l *loader) machineFields(f *fields, m *spec.Machine, pos spec.Pos) {
 		m.SyncedFolders = append(m.SyncedFolders, sf)
 	}
 	slices.SortFunc(m.SyncedFolders, func(a, b spec.SyncedFolder) int { return strings.Compare(a.Guest, b.Guest) })
-	if v, ok := f.val("ssh").(map[string]any); ok {
-		m.SSH.ForwardAgent, _ = v["forward_agent"].(bool)
-		if n, ok := v["port"].(float64); ok {
-			m.SSH.Port = int(n)
-		}
+	if v, ok := f.val("ssh").(map[string]any); ok { // read against the schema's ssh table
+		ssh := spec.EnvfileSchema.Table("ssh")
 		for _, k := range slices.Sorted(maps.Keys(v)) {
+			spec.SetField(&m.SSH, ssh.Key(k), v[k])
 			m.SSH.Given = append(m.SSH.Given, k)
 		}
 	}
@@ -390,7 +388,8 @@ func mergeDefaults(m, d *spec.Machine) {
 // trigger is trigger "NAME" { ... }: a host command around a command.
 func (l *loader) trigger(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	f := l.read("trigger", fmt.Sprintf("trigger %q", name), pos, t)
-	tr := &spec.Trigger{Name: name, Pos: pos, OnError: spec.OnErrorFail}
+	tr := &spec.Trigger{Name: name, Pos: pos, Given: f.given}
+	f.into(tr) // on_error, env; the defaults step fills on_error's default
 	for _, when := range []string{"before", "after"} {
 		switch v := f.val(when).(type) {
 		case string:
@@ -411,10 +410,6 @@ func (l *loader) trigger(name string, t *lua.LTable, pos spec.Pos) lua.LValue {
 	if tr.Inline == "" && len(tr.Argv) == 0 {
 		f.fail("run: expected a command, got an empty one")
 	}
-	if v, ok := f.val("on_error").(string); ok {
-		tr.OnError = v
-	}
-	tr.Env, _ = f.val("env").(map[string]string)
 	for _, o := range l.ef.Triggers {
 		if o.Name == name {
 			f.fail("a trigger of that name exists already (%s)", o.Pos)
@@ -517,8 +512,14 @@ func (l *loader) machines(L *lua.LState) int {
 	return 1
 }
 
+// portTable is the schema's port table. A port written as a string
+// ("8080:80/udp") takes its default protocol, its protocols and its
+// ports' range too.
+var portTable = spec.EnvfileSchema.Table("port")
+
 // ports reads a machine's ports: strings (spec.Port already) and port
-// tables.
+// tables, whose keys and types the loader checked against the schema's
+// port table; its defaults and ranges apply here.
 func (l *loader) ports(f *fields, items []any) []spec.Port {
 	out := make([]spec.Port, 0, len(items))
 	for i, it := range items {
@@ -526,24 +527,16 @@ func (l *loader) ports(f *fields, items []any) []spec.Port {
 		case spec.Port:
 			out = append(out, it)
 		case map[string]any:
-			p := spec.Port{Protocol: "tcp"}
-			for _, k := range []struct {
-				key string
-				n   *int
-			}{{"host", &p.Host}, {"guest", &p.Guest}} {
-				n := int(it[k.key].(float64))
-				if n < 1 || n > 65535 {
-					f.fail("ports: item %d: %s port %d is not a port number (1-65535)", i+1, k.key, n)
-				}
-				*k.n = n
+			var p spec.Port
+			given := make(spec.Keys, 0, len(it))
+			for _, k := range slices.Sorted(maps.Keys(it)) {
+				spec.SetField(&p, portTable.Key(k), it[k])
+				given = append(given, k)
 			}
-			if s, ok := it["protocol"].(string); ok {
-				p.Protocol = s
+			spec.FillKeys(portTable, given, &p)
+			if why := spec.OutOfRange(portTable, given, &p); len(why) > 0 {
+				f.fail("ports: item %d: %s", i+1, why[0])
 			}
-			if s, ok := it["host_ip"].(string); ok {
-				p.HostIP = s
-			}
-			p.AutoCorrect, _ = it["auto_correct"].(bool)
 			out = append(out, p)
 		}
 	}
@@ -552,13 +545,14 @@ func (l *loader) ports(f *fields, items []any) []spec.Port {
 
 // ParsePort reads "8080:80", "127.0.0.1:8080:80" or "5353:53/udp".
 func ParsePort(s string) (spec.Port, error) {
-	p := spec.Port{Protocol: "tcp"}
+	var p spec.Port
+	spec.FillKeys(portTable, nil, &p)
 	rest := s
 	if i := strings.LastIndex(rest, "/"); i >= 0 {
 		p.Protocol = rest[i+1:]
 		rest = rest[:i]
-		if p.Protocol != "tcp" && p.Protocol != "udp" {
-			return p, fmt.Errorf("%q: protocol must be tcp or udp", s)
+		if protocols := portTable.Key("protocol").Type.Enum; !slices.Contains(protocols, p.Protocol) {
+			return p, fmt.Errorf("%q: protocol must be %s", s, strings.Join(protocols, " or "))
 		}
 	}
 	parts := strings.Split(rest, ":")
@@ -574,19 +568,22 @@ func ParsePort(s string) (spec.Port, error) {
 		return p, fmt.Errorf("%q is not HOST:GUEST (like \"8080:80\")", s)
 	}
 	var err error
-	if p.Host, err = portNumber(parts[0]); err != nil {
+	if p.Host, err = portNumber("host", parts[0]); err != nil {
 		return p, fmt.Errorf("%q: host port %v", s, err)
 	}
-	if p.Guest, err = portNumber(parts[1]); err != nil {
+	if p.Guest, err = portNumber("guest", parts[1]); err != nil {
 		return p, fmt.Errorf("%q: guest port %v", s, err)
 	}
 	return p, nil
 }
 
-func portNumber(s string) (int, error) {
+// portNumber reads the port of key (host or guest) in the range of the
+// port table's key.
+func portNumber(key, s string) (int, error) {
+	r := portTable.Key(key).Range
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 65535 {
-		return 0, fmt.Errorf("%q is not a port number (1-65535)", s)
+	if err != nil || r.Check(float64(n), "", "") != "" {
+		return 0, fmt.Errorf("%q is not a port number (%s)", s, r)
 	}
 	return n, nil
 }

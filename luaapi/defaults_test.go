@@ -2,6 +2,7 @@ package luaapi
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/envrun/envrun/engine/spec"
@@ -82,6 +83,14 @@ trigger "note" { after = "destroy", run = { "notify-send", "gone" }, env = { X =
 	want := []*spec.Trigger{
 		{Name: "vpn", When: "before", Events: []string{"up", "provision"}, Inline: "./vpn.sh", OnError: "continue", Pos: spec.Pos{File: "Envfile.lua", Line: 3}},
 		{Name: "note", When: "after", Events: []string{"destroy"}, Argv: []string{"notify-send", "gone"}, Env: map[string]string{"X": "1"}, OnError: "fail", Pos: spec.Pos{File: "Envfile.lua", Line: 4}},
+	}
+	// The keys each gave, which the defaults step leaves alone (on_error
+	// given "continue" stays, the other gets the schema's "fail").
+	for i, keys := range [][]string{{"before", "on_error", "run"}, {"after", "env", "run"}} {
+		if got := slices.Sorted(slices.Values(ef.Triggers[i].Given)); !slices.Equal(got, keys) {
+			t.Errorf("trigger %s: given %q, want %q", ef.Triggers[i].Name, got, keys)
+		}
+		ef.Triggers[i].Given = nil
 	}
 	if !reflect.DeepEqual(ef.Triggers, want) {
 		t.Errorf("triggers:\n%+v\n%+v\nwant\n%+v\n%+v", ef.Triggers[0], ef.Triggers[1], want[0], want[1])

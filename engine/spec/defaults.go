@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 )
@@ -13,7 +14,7 @@ import (
 // what was left out, so it can run again after more steps were added.
 func FillDefaults(e *Envfile) {
 	for _, n := range e.Networks {
-		fillKeys(EnvfileSchema.Table("network"), n.Given, n)
+		FillKeys(EnvfileSchema.Table("network"), n.Given, n)
 		if !n.Gateway.IsValid() && n.Subnet.IsValid() {
 			n.Gateway = n.Subnet.Masked().Addr().Next()
 		}
@@ -35,11 +36,15 @@ func FillDefaults(e *Envfile) {
 			a.Hosts = e.MachineNames()
 		}
 	}
+	for _, t := range e.Triggers {
+		FillKeys(EnvfileSchema.Table("trigger"), t.Given, t)
+	}
 }
 
 // FillMachineDefaults fills the defaults of one machine (not of its steps).
 func FillMachineDefaults(e *Envfile, m *Machine) {
-	fillKeys(EnvfileSchema.Table("machine"), m.Given, m)
+	FillKeys(EnvfileSchema.Table("machine"), m.Given, m)
+	FillKeys(EnvfileSchema.Table("ssh"), m.SSH.Given, &m.SSH)
 	if m.Hostname == "" {
 		m.Hostname = m.Name
 	}
@@ -57,14 +62,14 @@ func FillStepDefaults(s Step, n int) {
 	}
 	for _, t := range EnvfileSchema.Tables {
 		if t.Name == info.Kind {
-			fillKeys(t, info.Given, s)
+			FillKeys(t, info.Given, s)
 		}
 	}
 }
 
-// fillKeys sets each key of t that has a Default, that was not given and
-// whose field is still zero.
-func fillKeys(t *Table, given Keys, into any) {
+// FillKeys sets each key of t that has a Default, that was not given and
+// whose field (Key.Field) of the struct into points to is still zero.
+func FillKeys(t *Table, given Keys, into any) {
 	v := reflect.ValueOf(into)
 	for i := range t.Keys {
 		k := &t.Keys[i]
@@ -73,6 +78,31 @@ func fillKeys(t *Table, given Keys, into any) {
 		}
 		if f := field(v, k); f.IsValid() && f.IsZero() {
 			SetField(into, k, k.Default)
+		}
+	}
+}
+
+// OptionDefaults sets each field of the struct into points to (a
+// provider's Options, its fields tagged `opt:"key"`) whose key in the
+// schema's table has a Default to that Default: a provider starts from
+// them and decodes the machine's table over them (Options.Decode). It
+// panics when a Default does not fit its field.
+func OptionDefaults(table string, into any) {
+	t := EnvfileSchema.Table(table)
+	st := reflect.ValueOf(into).Elem()
+	for i := 0; i < st.NumField(); i++ {
+		k := t.Key(st.Type().Field(i).Tag.Get("opt"))
+		if k == nil || k.Default == nil {
+			continue
+		}
+		f, dv := st.Field(i), reflect.ValueOf(k.Default)
+		switch {
+		case dv.Type().AssignableTo(f.Type()):
+			f.Set(dv)
+		case dv.Type().ConvertibleTo(f.Type()) && dv.Kind() == f.Kind():
+			f.Set(dv.Convert(f.Type()))
+		default:
+			panic(fmt.Sprintf("spec: %s.%s: the default %v (%T) does not go into field %s (%s)", table, k.Name, k.Default, k.Default, st.Type().Field(i).Name, f.Type()))
 		}
 	}
 }

@@ -11,7 +11,18 @@ import (
 // the schema's range: one wording for every range ("cpus must be at least
 // 1, got 0").
 func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
+	for _, why := range OutOfRange(t, given, of) {
+		v.add(pos, "%s: %s", what, why)
+	}
+}
+
+// OutOfRange says, for each key of table t with a Range whose field
+// (Key.Field) of the struct of points to is out of it, "KEY why" ("cpus
+// must be at least 1, got 0"). A field left at zero is checked only when
+// its key was given: a missing key is the provider's default.
+func OutOfRange(t *Table, given Keys, of any) []string {
 	rv := reflect.ValueOf(of)
+	var out []string
 	for i := range t.Keys {
 		k := &t.Keys[i]
 		if k.Range == nil {
@@ -39,9 +50,10 @@ func (v *validator) ranges(pos Pos, what string, t *Table, given Keys, of any) {
 			if isDuration { // shown as written, only when it is wrong
 				why = k.Range.Check(n, k.Unit, d.String())
 			}
-			v.add(pos, "%s: %s %s", what, k.Name, why)
+			out = append(out, k.Name+" "+why)
 		}
 	}
+	return out
 }
 
 var durationType = reflect.TypeFor[time.Duration]()

@@ -12,7 +12,9 @@ package spec
 // loader reads and type-checks it, the defaults step and Validate apply
 // Default and Range by name; nothing else lists keys. A provider table's
 // key also needs the `opt:"key"` field of the provider's Options (a test
-// checks both agree). Then run `go generate ./...` and commit the new
+// checks both agree); the provider starts from the schema's defaults
+// (OptionDefaults), so its Default is the provider's too
+// (providertest.CheckDefaults proves it for each provider). Then run `go generate ./...` and commit the new
 // docs/reference.md and testdata/lua-defs golden files.
 //
 // To add a table or builtin: add it to EnvfileSchema below; a nested table is
@@ -246,7 +248,7 @@ var EnvfileSchema = &Schema{
 			Keys: append(pickKeys(machineKeys, "box", "box_url", "box_version", "box_download_checksum", "user", "cpus", "memory", "groups", "vars", "synced_folders", "ssh", "provision"), providerTableKeys...)},
 		{Name: "ssh", Doc: "A machine's `ssh = { ... }`.",
 			Keys: []Key{
-				{Name: "forward_agent", Type: Bool, Default: false,
+				{Name: "forward_agent", Type: Bool, Field: "ForwardAgent", Default: false,
 					Doc: "forward the host's SSH agent (SSH_AUTH_SOCK) to the machine: shell steps, `envrun ssh`, ssh-config and the inventory", Example: `forward_agent = true`},
 				{Name: "port", Type: Int, Field: "Port", Range: Between(1, 65535), Default: 22,
 					Doc: "the port the machine's sshd listens on, used by envrun, `envrun ssh`, ssh-config and the inventory (Docker, libvirt; VirtualBox refuses it)", Example: `port = 2222`},
@@ -272,9 +274,9 @@ var EnvfileSchema = &Schema{
 					Doc: "the commands it runs after, when they succeeded", Example: `after = "destroy"`},
 				{Name: "run", Type: OneOf(String, ListOf(String)), Required: true,
 					Doc: "a command line (run with sh -c) or a program and its arguments, run on the host in the Envfile's folder", Example: `run = "./scripts/vpn-up.sh"`},
-				{Name: "on_error", Type: EnumOf(OnErrorFail, OnErrorContinue), Default: OnErrorFail,
+				{Name: "on_error", Type: EnumOf(OnErrorFail, OnErrorContinue), Field: "OnError", Default: OnErrorFail,
 					Doc: "what a failure does: stop the command, or warn and go on", Example: `on_error = "continue"`},
-				{Name: "env", Type: MapOf(String),
+				{Name: "env", Type: MapOf(String), Field: "Env",
 					Doc: "environment variables of the command, added to envrun's", Example: `env = { VPN = "dev" }`},
 			}},
 		{Name: "network", Doc: "The settings of `network \"NAME\" { ... }`.",
@@ -374,15 +376,15 @@ var EnvfileSchema = &Schema{
 			}},
 		{Name: "port", Doc: "A forwarded port written as a table, in a machine's `ports`.",
 			Keys: []Key{
-				{Name: "host", Type: Int, Required: true, Range: Between(1, 65535),
+				{Name: "host", Type: Int, Field: "Host", Required: true, Range: Between(1, 65535),
 					Doc: "the host port", Example: `host = 8080`},
-				{Name: "guest", Type: Int, Required: true, Range: Between(1, 65535),
+				{Name: "guest", Type: Int, Field: "Guest", Required: true, Range: Between(1, 65535),
 					Doc: "the machine's port", Example: `guest = 80`},
-				{Name: "protocol", Type: EnumOf("tcp", "udp"), Default: "tcp",
+				{Name: "protocol", Type: EnumOf("tcp", "udp"), Field: "Protocol", Default: "tcp",
 					Doc: "the protocol", Example: `protocol = "udp"`},
-				{Name: "host_ip", Type: IP, DefaultDoc: "every address; libvirt: 127.0.0.1",
+				{Name: "host_ip", Type: IP, Field: "HostIP", DefaultDoc: "every address; libvirt: 127.0.0.1",
 					Doc: "the host address the port listens on", Example: `host_ip = "127.0.0.1"`},
-				{Name: "auto_correct", Type: Bool, Default: false,
+				{Name: "auto_correct", Type: Bool, Field: "AutoCorrect", Default: false,
 					Doc: "when the host port is taken, use a free one instead (`envrun port NAME` shows which)", Example: `auto_correct = true`},
 			}},
 		{Name: "machines", Doc: "The filter of `machines { ... }`.",
@@ -452,7 +454,7 @@ var EnvfileSchema = &Schema{
 					Doc: "domain XML laid over envrun's: <devices> children added, other elements (<cpu>, <features>, <os> parts) replaced; checked at load", Example: `domain_xml = [[<devices><watchdog model="i6300esb"/></devices>]]`},
 				{Name: "qemu_args", Type: ListOf(String),
 					Doc: "QEMU command-line arguments, given through libvirt's <qemu:commandline>", Example: `qemu_args = { "-global", "ICH9-LPC.disable_s3=1" }`},
-				{Name: "boot_timeout", Type: Int, Range: AtLeast(0), Unit: "seconds", Default: 300,
+				{Name: "boot_timeout", Type: Int, Range: Positive, Unit: "seconds", Default: 300,
 					Doc: "how long to wait for SSH after a start", Example: `boot_timeout = 600`},
 				{Name: "halt_timeout", Type: Int, Range: AtLeast(0), Unit: "seconds", Default: 60,
 					Doc: "how long halt waits after the power button before it pulls the plug", Example: `halt_timeout = 120`},

@@ -14,6 +14,7 @@ func TestSchema(t *testing.T) {
 	structs := map[string]any{
 		"machine": &Machine{}, "defaults": &Machine{}, "network": &Network{}, "engine": &Engine{},
 		"shell": &Shell{}, "global_shell": &Shell{}, "file": &File{}, "ansible": &Ansible{}, "ssh": &SSH{},
+		"port": &Port{}, "trigger": &Trigger{},
 	}
 	structs["box_catalog"] = &BoxEntry{} // boxcatalog.go
 	var checkType func(where string, ty Type)
@@ -103,10 +104,13 @@ func TestFillDefaults(t *testing.T) {
 	off := &Shell{StepInfo: StepInfo{Kind: "shell", Name: "quiet", Given: Keys{"privileged"}}}
 	a := &Ansible{StepInfo: StepInfo{Kind: "ansible", Name: "site"}}
 	none := &Ansible{StepInfo: StepInfo{Kind: "ansible", Name: "none", Given: Keys{"hosts"}}, Hosts: []string{}}
+	fail := &Trigger{Name: "vpn"}
+	goOn := &Trigger{Name: "log", OnError: OnErrorContinue, Given: Keys{"on_error"}}
 	e := &Envfile{Box: "debian/bookworm",
 		Networks: []*Network{{Name: "n", Subnet: netip.MustParsePrefix("10.9.0.0/24")}},
-		Machines: []*Machine{{Name: "web", Steps: []Step{sh, off}}, {Name: "db", Hostname: "db.local", User: "admin", Box: "other"}},
+		Machines: []*Machine{{Name: "web", Steps: []Step{sh, off}}, {Name: "db", Hostname: "db.local", User: "admin", Box: "other", SSH: SSH{Port: 2222, Given: Keys{"port"}}}},
 		Steps:    []Step{a, none},
+		Triggers: []*Trigger{fail, goOn},
 	}
 	for range 2 {
 		FillDefaults(e)
@@ -129,5 +133,79 @@ func TestFillDefaults(t *testing.T) {
 		if strings.Join(a.Hosts, ",") != "web,db" || len(none.Hosts) != 0 {
 			t.Errorf("ansible hosts: default %v, given empty %v", a.Hosts, none.Hosts)
 		}
+		if web.SSH.Port != 22 || web.SSH.ForwardAgent || db.SSH.Port != 2222 {
+			t.Errorf("ssh.port: default %d, given 2222: %d", web.SSH.Port, db.SSH.Port)
+		}
+		if fail.OnError != OnErrorFail || goOn.OnError != OnErrorContinue {
+			t.Errorf("trigger on_error: default %q, given continue: %q", fail.OnError, goOn.OnError)
+		}
+	}
+}
+
+// TestDefaultSSHPort: the port providers compare with (a machine on 22
+// needs no sshd set-up) is the ssh table's default the defaults step
+// fills, one value.
+func TestDefaultSSHPort(t *testing.T) {
+	k := EnvfileSchema.Table("ssh").Key("port")
+	if d, ok := k.Default.(int); !ok || d != DefaultSSHPort || DefaultSSHPort != 22 {
+		t.Errorf("ssh.port's default %v, DefaultSSHPort %d: want both 22", k.Default, DefaultSSHPort)
+	}
+	if got := (SSH{}).PortOrDefault(); got != DefaultSSHPort {
+		t.Errorf("PortOrDefault of an unfilled ssh table: %d", got)
+	}
+}
+
+// TestOptionDefaults: a provider's Options start from the schema's
+// defaults of its table, converted to the fields' types; a default that
+// does not fit its field is a programming error.
+func TestOptionDefaults(t *testing.T) {
+	var o struct {
+		BootTimeout int    `opt:"boot_timeout"`
+		Graphics    string `opt:"graphics"`
+		URI         string `opt:"uri"`
+		Untagged    int
+	}
+	OptionDefaults("libvirt", &o)
+	if o.BootTimeout != 300 || o.Graphics != "none" || o.URI != "" || o.Untagged != 0 {
+		t.Errorf("defaults %+v", o)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a string default into an int field did not panic")
+		}
+	}()
+	var bad struct {
+		Graphics int `opt:"graphics"`
+	}
+	OptionDefaults("libvirt", &bad)
+}
+
+// TestDecodeDisks: a disks list is read against the schema's disk table:
+// its keys (the closest one suggested), the size's presence, type and
+// range, in GiB.
+func TestDecodeDisks(t *testing.T) {
+	tests := []struct {
+		name string
+		list []any
+		want string
+	}{
+		{"ok", []any{map[string]any{"size": 1.0}, map[string]any{"size": 65536.0}}, ""},
+		{"not a table", []any{10.0}, "item 1: expected a table like { size = 10 }, got integer"},
+		{"misspelt", []any{map[string]any{"sise": 1.0}}, `item 1: unknown key "sise" (did you mean "size"?)`},
+		{"missing", []any{map[string]any{}}, "item 1: size is missing (like size = 10)"},
+		{"fraction", []any{map[string]any{"size": 1.5}}, "item 1: size: expected a whole number of GiB, got 1.5"},
+		{"zero", []any{map[string]any{"size": 1.0}, map[string]any{"size": 0.0}}, "item 2: size must be 1 to 65536 GiB, got 0 GiB"},
+		{"too big", []any{map[string]any{"size": 65537.0}}, "item 1: size must be 1 to 65536 GiB, got 65537 GiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := DecodeDisks(tt.list)
+			switch {
+			case tt.want == "" && (err != nil || len(d) != 2 || d[1].Size != 65536):
+				t.Errorf("got %v, %v", d, err)
+			case tt.want != "" && (err == nil || err.Error() != tt.want):
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

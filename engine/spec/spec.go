@@ -325,7 +325,8 @@ type SSH struct {
 	// and the inventory.
 	ForwardAgent bool
 	// Port is the port the machine's sshd listens on, and that envrun,
-	// ssh-config and the inventory use; 0 is 22. Docker and libvirt set
+	// ssh-config and the inventory use; 0 (not filled by the defaults
+	// step) is DefaultSSHPort. Docker and libvirt set
 	// it in the guest (VirtualBox refuses it).
 	Port int
 	// Given are the keys the Envfile gave in the ssh table: a machine's
@@ -333,11 +334,14 @@ type SSH struct {
 	Given Keys
 }
 
-// DefaultSSHPort is the port of a machine that sets no ssh.port.
-const DefaultSSHPort = 22
+// DefaultSSHPort is the port of a machine that sets no ssh.port: the
+// schema's default of the ssh table's port, which the defaults step
+// fills in (FillDefaults).
+var DefaultSSHPort = EnvfileSchema.Table("ssh").Key("port").Default.(int)
 
-// PortOr22 is the port the machine's sshd listens on.
-func (s SSH) PortOr22() int {
+// PortOrDefault is the port the machine's sshd listens on: Port, or
+// DefaultSSHPort for a machine the defaults step did not fill.
+func (s SSH) PortOrDefault() int {
 	if s.Port == 0 {
 		return DefaultSSHPort
 	}
@@ -364,6 +368,9 @@ type Trigger struct {
 	Env     map[string]string
 	OnError string // OnErrorFail or OnErrorContinue
 	Pos     Pos
+	// Given are the keys the Envfile gave: the defaults step fills the
+	// others (on_error) with the schema's defaults.
+	Given Keys
 }
 
 // TriggersFor lists the triggers that run when (before or after) event.

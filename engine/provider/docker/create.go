@@ -83,7 +83,7 @@ func buildCreateSpec(project string, ef *spec.Envfile, m *spec.Machine, o *Optio
 			Tmpfs: map[string]string{"/run": ""},
 		},
 	}
-	if p := m.SSH.PortOr22(); p != spec.DefaultSSHPort {
+	if p := m.SSH.PortOrDefault(); p != spec.DefaultSSHPort {
 		// Before the config hash: a changed port is a changed setting.
 		cs.Config.Labels[LabelSSHPort] = strconv.Itoa(p)
 	}

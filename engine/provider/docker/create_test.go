@@ -13,6 +13,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/internal/golden"
 )
@@ -168,6 +169,29 @@ func TestDecodeOptions(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestOptionDefaults: a docker table that leaves keys out gets the
+// schema's defaults for them (the Dockerfile's name inside build), with
+// or without a table.
+func TestOptionDefaults(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	os.WriteFile(filepath.Join(dir, "img", "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+	for _, values := range []map[string]any{nil, {"build": "img"}} {
+		m := &spec.Machine{Name: "m", Providers: map[string]spec.Options{}}
+		if values != nil {
+			m.Providers["docker"] = spec.Options{Values: values}
+		}
+		o, err := decodeOptions(m, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		providertest.CheckDefaults(t, "docker", o)
+		if o.Dockerfile != "Dockerfile" || o.Privileged {
+			t.Errorf("%v: dockerfile %q, privileged %v", values, o.Dockerfile, o.Privileged)
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ type Options struct {
 	Base       string            `opt:"base"`        // an image the box's recipe is built on (catalog.go)
 	Family     string            `opt:"family"`      // the package manager of Base; "" guesses
 	HostConfig map[string]any    `opt:"host_config"` // HostConfig fields envrun does not model, as the API spells them
-	Dockerfile string            `opt:"dockerfile"`  // its name inside Build, default "Dockerfile"
+	Dockerfile string            `opt:"dockerfile"`  // its name inside Build
 	Cmd        any               `opt:"cmd"`         // a string (run by /bin/sh -c) or a list
 	Privileged bool              `opt:"privileged"`
 	Env        map[string]string `opt:"env"`
@@ -66,9 +66,18 @@ func checkOptions(ef *spec.Envfile, m *spec.Machine, _ spec.Options) error {
 	return nil
 }
 
+// newOptions is a docker table with nothing given: the schema's defaults
+// (spec.EnvfileSchema's docker table), which decodeOptions reads the
+// machine's table over.
+func newOptions() *Options {
+	o := &Options{}
+	spec.OptionDefaults("docker", o)
+	return o
+}
+
 // decodeOptions reads m's docker table; paths are resolved against dir.
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
-	o := &Options{}
+	o := newOptions()
 	raw, ok := m.Providers["docker"]
 	if !ok {
 		return o, nil
@@ -135,12 +144,8 @@ func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
 		if !filepath.IsAbs(o.Build) {
 			o.Build = filepath.Join(dir, o.Build)
 		}
-		df := o.Dockerfile
-		if df == "" {
-			df = "Dockerfile"
-		}
-		if _, err := os.Stat(filepath.Join(o.Build, df)); err != nil {
-			return nil, spec.Errorf(raw.Pos, "%s.build: no %s in %s", what, df, o.Build)
+		if _, err := os.Stat(filepath.Join(o.Build, o.Dockerfile)); err != nil {
+			return nil, spec.Errorf(raw.Pos, "%s.build: no %s in %s", what, o.Dockerfile, o.Build)
 		}
 	}
 	return o, nil

@@ -282,7 +282,7 @@ func TestUpDefinesTheDomain(t *testing.T) {
 	if !slices.Equal(phases, []string{"box", "define", "pin"}) {
 		t.Errorf("phases %q, want box, define, pin", phases)
 	}
-	if !inst.Created || !inst.Started || inst.Addr != "10.231.48.20:22" || inst.User != "vagrant" || inst.SSHTimeout != defaultBootTimeout {
+	if !inst.Created || !inst.Started || inst.Addr != "10.231.48.20:22" || inst.User != "vagrant" || inst.SSHTimeout != newOptions().bootTimeout() {
 		t.Errorf("Instance %+v", inst)
 	}
 	if inst.HostKey == nil || string(inst.HostKey.Marshal()) != string(f.hostKy.Marshal()) {

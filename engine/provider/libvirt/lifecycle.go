@@ -367,7 +367,7 @@ func (p *Provider) Reload(ctx context.Context, m *spec.Machine, meta string) (*p
 	}
 	nm := *d.meta
 	nm.SSHPortPending = 0 // a reload back to the port sshd is on cancels a move not made yet
-	if want := m.SSH.PortOr22(); want != nm.sshPort() {
+	if want := m.SSH.PortOrDefault(); want != nm.sshPort() {
 		p.env.UI.Infof(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd moves to it once the VM is up", want, nm.sshPort())
 		nm.SSHPortPending = want
 	}

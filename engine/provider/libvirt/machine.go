@@ -463,7 +463,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	endPin := timing.Start(ctx, "pin")
 	meta.HostKey = comm.FormatPublicKey(hostKey)
 	meta.Key = fingerprint(p.env.Key.Signer.PublicKey())
-	if port := m.SSH.PortOr22(); port != spec.DefaultSSHPort {
+	if port := m.SSH.PortOrDefault(); port != spec.DefaultSSHPort {
 		meta.SSHPort = port // the script set sshd to it
 	}
 	if err := setMeta(dom, &meta, libvirt.DOMAIN_AFFECT_CONFIG|libvirt.DOMAIN_AFFECT_LIVE); err != nil {
@@ -700,7 +700,7 @@ func (p *Provider) Halt(ctx context.Context, name string) error {
 		return err
 	}
 	defer d.free()
-	o := &Options{}
+	o := newOptions()
 	if m := p.env.Envfile.Machine(name); m != nil {
 		if mo, err := decodeOptions(m, p.env.Envfile.Dir); err == nil {
 			o = mo

@@ -16,8 +16,8 @@ type Options struct {
 	// Driver is the domain type: "kvm", or "qemu" for software emulation.
 	// Default: kvm when the host offers it, else qemu.
 	Driver string `opt:"driver"`
-	// Graphics is "none" (the default: serial console only), "spice" or
-	// "vnc", listening on 127.0.0.1 at a free port.
+	// Graphics is "none" (serial console only), "spice" or "vnc",
+	// listening on 127.0.0.1 at a free port.
 	Graphics string `opt:"graphics"`
 	// Video is the display adapter model; default qxl with spice, vga with
 	// vnc, none without graphics.
@@ -46,27 +46,29 @@ type Options struct {
 	DomainXML string   `opt:"domain_xml"`
 	QemuArgs  []string `opt:"qemu_args"`
 	// BoxUser is the user the box authorizes Vagrant's insecure key for,
-	// logged in as once; default "vagrant".
+	// logged in as once.
 	BoxUser string `opt:"box_user"`
 	// BootTimeout bounds, in seconds, the wait for SSH after a start
-	// (default 300: software emulation is slow).
+	// (long by default: software emulation is slow).
 	BootTimeout int `opt:"boot_timeout"`
 	// HaltTimeout is how long, in seconds, `halt` waits for the guest to
-	// power off after the ACPI power button before it pulls the plug
-	// (default 60).
+	// power off after the ACPI power button before it pulls the plug.
 	HaltTimeout int `opt:"halt_timeout"`
 }
 
-// Defaults.
-const (
-	defaultBootTimeout = 5 * time.Minute
-	defaultHaltTimeout = time.Minute
-)
+// newOptions is a libvirt table with nothing given: the schema's defaults
+// (spec.EnvfileSchema's libvirt table), which decodeOptions reads the
+// machine's table over.
+func newOptions() *Options {
+	o := &Options{}
+	spec.OptionDefaults("libvirt", o)
+	return o
+}
 
 // decodeOptions reads m's libvirt table; relative paths are resolved
 // against dir (not at all when dir is "").
 func decodeOptions(m *spec.Machine, dir string) (*Options, error) {
-	o := &Options{}
+	o := newOptions()
 	raw, ok := m.Providers["libvirt"]
 	if !ok {
 		return o, nil
@@ -116,26 +118,11 @@ func (o *Options) uri() string {
 	return DefaultURI()
 }
 
-func (o *Options) bootTimeout() time.Duration {
-	if o.BootTimeout > 0 {
-		return time.Duration(o.BootTimeout) * time.Second
-	}
-	return defaultBootTimeout
-}
+func (o *Options) bootTimeout() time.Duration { return time.Duration(o.BootTimeout) * time.Second }
 
-func (o *Options) haltTimeout() time.Duration {
-	if o.HaltTimeout > 0 {
-		return time.Duration(o.HaltTimeout) * time.Second
-	}
-	return defaultHaltTimeout
-}
+func (o *Options) haltTimeout() time.Duration { return time.Duration(o.HaltTimeout) * time.Second }
 
-func (o *Options) boxUser() string {
-	if o.BoxUser != "" {
-		return o.BoxUser
-	}
-	return spec.DefaultUser
-}
+func (o *Options) boxUser() string { return o.BoxUser }
 
 // video is the display adapter, "" for none.
 func (o *Options) video() string {

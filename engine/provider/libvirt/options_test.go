@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 )
 
@@ -28,9 +29,13 @@ func TestDecodeOptions(t *testing.T) {
 		check   func(t *testing.T, o *Options)
 	}{
 		{name: "no table", check: func(t *testing.T, o *Options) {
-			if o.bootTimeout() != defaultBootTimeout || o.haltTimeout() != defaultHaltTimeout || o.boxUser() != "vagrant" {
-				t.Errorf("defaults: %v %v %q", o.bootTimeout(), o.haltTimeout(), o.boxUser())
+			providertest.CheckDefaults(t, "libvirt", o)
+			if o.bootTimeout() != 5*time.Minute || o.haltTimeout() != time.Minute || o.boxUser() != "vagrant" || o.graphics() != "" {
+				t.Errorf("defaults: %v %v %q %q", o.bootTimeout(), o.haltTimeout(), o.boxUser(), o.graphics())
 			}
+		}},
+		{name: "a table without the keys that have defaults", values: map[string]any{"driver": "qemu"}, check: func(t *testing.T, o *Options) {
+			providertest.CheckDefaults(t, "libvirt", o)
 		}},
 		{name: "the contract's example", values: map[string]any{"graphics": "spice", "video": "qxl"}, check: func(t *testing.T, o *Options) {
 			if o.graphics() != "spice" || o.video() != "qxl" {
@@ -42,8 +47,11 @@ func TestDecodeOptions(t *testing.T) {
 				t.Errorf("disks %+v, want 10 and 2 GiB", o.disks)
 			}
 		}},
-		{name: "a disk without a size", values: map[string]any{"disks": []any{map[string]any{}}}, wantErr: `Envfile.lua:7: machine "web": libvirt.disks: item 1: size: expected a whole number of GiB`},
+		{name: "a disk without a size", values: map[string]any{"disks": []any{map[string]any{}}}, wantErr: `Envfile.lua:7: machine "web": libvirt.disks: item 1: size is missing (like size = 10)`},
+		{name: "a disk too small", values: map[string]any{"disks": []any{map[string]any{"size": 0.0}}}, wantErr: `libvirt.disks: item 1: size must be 1 to 65536 GiB, got 0 GiB`},
+		{name: "a disk of half a GiB", values: map[string]any{"disks": []any{map[string]any{"size": 0.5}}}, wantErr: `libvirt.disks: item 1: size: expected a whole number of GiB, got 0.5`},
 		{name: "a disk with an unknown key", values: map[string]any{"disks": []any{map[string]any{"size": 1.0, "bus": "scsi"}}}, wantErr: `libvirt.disks: item 1: unknown key "bus"`},
+		{name: "a misspelt disk key", values: map[string]any{"disks": []any{map[string]any{"sise": 1.0}}}, wantErr: `libvirt.disks: item 1: unknown key "sise" (did you mean "size"?)`},
 		{name: "video follows graphics", values: map[string]any{"graphics": "vnc"}, check: func(t *testing.T, o *Options) {
 			if o.video() != "vga" {
 				t.Errorf("video %q, want vga", o.video())

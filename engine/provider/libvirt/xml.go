@@ -91,7 +91,7 @@ func (meta *machineMeta) sshPort() int {
 // sshd listens on, and a reload is not on its way to move it there
 // (meta.SSHPortPending): envrun keeps using the recorded one.
 func warnPort(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta) {
-	if want := m.SSH.PortOr22(); want != meta.sshPort() && meta.SSHPortPending != want {
+	if want := m.SSH.PortOrDefault(); want != meta.sshPort() && meta.SSHPortPending != want {
 		ui.Warnf(m.Name, "its ssh.port changed (%d, was %d): the guest's sshd still listens on %d; "+
 			"`envrun reload %s` moves it", want, meta.sshPort(), meta.sshPort(), m.Name)
 	}
@@ -198,7 +198,7 @@ func buildDomain(p domainParams) (*libvirtxml.Domain, error) {
 	}
 	o := p.Opts
 	if o == nil {
-		o = &Options{}
+		o = newOptions()
 	}
 	d := &libvirtxml.Domain{
 		Type:     p.Type,

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -328,4 +329,38 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// CheckDefaults fails t unless every key of the schema's table (a
+// provider table: docker, libvirt, virtualbox) that declares a Default
+// has that value in o, a provider's Options as it decoded a machine that
+// did not give the key: the provider's effective defaults are the
+// schema's, which the reference and the editor definitions show.
+func CheckDefaults(t *testing.T, table string, o any) {
+	t.Helper()
+	st := reflect.ValueOf(o).Elem()
+	fields := map[string]reflect.Value{}
+	for i := 0; i < st.NumField(); i++ {
+		if tag := st.Type().Field(i).Tag.Get("opt"); tag != "" && tag != "-" {
+			fields[tag] = st.Field(i)
+		}
+	}
+	n := 0
+	for _, k := range spec.EnvfileSchema.Table(table).Keys {
+		if k.Default == nil {
+			continue
+		}
+		n++
+		f, ok := fields[k.Name]
+		if !ok {
+			t.Errorf("%s.%s: the schema declares a default (%v), but %T has no field for the key", table, k.Name, k.Default, o)
+			continue
+		}
+		if got := f.Interface(); !reflect.DeepEqual(got, k.Default) {
+			t.Errorf("%s.%s: the provider's default is %#v, the schema's %#v", table, k.Name, got, k.Default)
+		}
+	}
+	if n == 0 {
+		t.Errorf("the schema's %s table declares no default: nothing was checked", table)
+	}
 }

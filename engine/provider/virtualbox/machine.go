@@ -334,7 +334,7 @@ func (p *Provider) serialLog(vmName string) (string, error) {
 // Envfile network to its host-only interface (or network).
 func (p *Provider) plan(m *spec.Machine, o *Options, vmName, base string, sshPort int, nets map[string]string) *machinePlan {
 	mp := &machinePlan{
-		VM: vmName, Base: base, Linked: *o.LinkedClone, Group: "/envrun",
+		VM: vmName, Base: base, Linked: o.LinkedClone, Group: "/envrun",
 		CPUs: m.CPUs, Memory: m.Memory, SSHPort: sshPort, NICType: o.NICType, Ports: m.Ports,
 		Modifyvm: o.Modifyvm, Disks: o.Disks, DiskDir: filepath.Join(p.box.dir, ".disks"),
 	}
@@ -521,7 +521,7 @@ func (p *Provider) optionsOf(name string) *Options {
 			return o
 		}
 	}
-	return (&Options{}).defaults()
+	return newOptions()
 }
 
 // lookup finds machine name's VM, by the name the Envfile gives it first;
@@ -617,10 +617,6 @@ func (p *Provider) remove(ctx context.Context, scope string, vi *VMInfo) error {
 	return fmt.Errorf("delete VM %s: %w", vi.Name, err)
 }
 
-// boxUser is the box's own user (Vagrant boxes: vagrant).
-func (o *Options) boxUser() string {
-	if o.BoxUser != "" {
-		return o.BoxUser
-	}
-	return spec.DefaultUser
-}
+// boxUser is the box's own user (Vagrant boxes: vagrant, the schema's
+// default).
+func (o *Options) boxUser() string { return o.BoxUser }

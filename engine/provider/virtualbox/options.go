@@ -14,10 +14,9 @@ type Options struct {
 	Name string `opt:"name"`
 	// GUI starts the VM with a window instead of headless.
 	GUI bool `opt:"gui"`
-	// LinkedClone: machines are linked clones of the imported box (the
-	// default, fast and small); false makes full clones.
-	LinkedClone *bool `opt:"-"`
-	Linked      any   `opt:"linked_clone"`
+	// LinkedClone: machines are linked clones of the imported box (fast
+	// and small); false makes full clones.
+	LinkedClone bool `opt:"linked_clone"`
 	// NICType is the adapter model of every NIC ("virtio", "82540EM", ...);
 	// empty keeps the box's.
 	NICType string `opt:"nic_type"`
@@ -26,11 +25,11 @@ type Options struct {
 	// Envfile's folder.
 	InsecureKey string `opt:"insecure_key"`
 	// BoxUser is the box's own user, whom first contact logs in as with
-	// the box's credentials (default "vagrant"); the machine's `user` gets
-	// the environment key and must exist in the box.
+	// the box's credentials; the machine's `user` gets the environment
+	// key and must exist in the box.
 	BoxUser string `opt:"box_user"`
 	// HaltTimeout is how long halt waits after the ACPI power button
-	// before it powers the machine off, in seconds (default 60).
+	// before it powers the machine off, in seconds.
 	HaltTimeout int `opt:"halt_timeout"`
 	// Modifyvm are extra `VBoxManage modifyvm` arguments (Vagrant's
 	// vb.customize), given after envrun's when the VM is made.
@@ -44,23 +43,25 @@ type Options struct {
 // command argument; keep to what every host file system accepts.
 var vmNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
+// newOptions is a virtualbox table with nothing given: the schema's
+// defaults (spec.EnvfileSchema's virtualbox table), which decodeOptions
+// reads the machine's table over.
+func newOptions() *Options {
+	o := &Options{}
+	spec.OptionDefaults("virtualbox", o)
+	return o
+}
+
 // decodeOptions reads m's virtualbox table.
 func decodeOptions(m *spec.Machine) (*Options, error) {
-	o := &Options{}
+	o := newOptions()
 	raw, ok := m.Providers["virtualbox"]
 	if !ok {
-		return o.defaults(), nil
+		return o, nil
 	}
 	what := fmt.Sprintf("machine %q: virtualbox", m.Name)
 	if err := raw.Decode(what, o); err != nil {
 		return nil, err
-	}
-	switch v := o.Linked.(type) {
-	case nil:
-	case bool:
-		o.LinkedClone = &v
-	default:
-		return nil, spec.Errorf(raw.Pos, "%s.linked_clone: expected boolean, got %s", what, spec.TypeName(v))
 	}
 	if o.Name != "" && !vmNameRE.MatchString(o.Name) {
 		return nil, spec.Errorf(raw.Pos, "%s.name: %q is not a usable VM name (letters, digits, '.', '_' and '-', at most 63)", what, o.Name)
@@ -74,16 +75,5 @@ func decodeOptions(m *spec.Machine) (*Options, error) {
 	}
 	// nic_type and halt_timeout were checked against the schema
 	// (spec.EnvfileSchema) when the Envfile loaded and validated.
-	return o.defaults(), nil
-}
-
-func (o *Options) defaults() *Options {
-	if o.LinkedClone == nil {
-		t := true
-		o.LinkedClone = &t
-	}
-	if o.HaltTimeout == 0 {
-		o.HaltTimeout = 60
-	}
-	return o
+	return o, nil
 }

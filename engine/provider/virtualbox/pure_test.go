@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envrun/envrun/engine/provider"
+	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 )
 
@@ -160,6 +162,24 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestOptionDefaults: a virtualbox table that leaves keys out gets the
+// schema's defaults for them (linked clones, halt_timeout, box_user),
+// with or without a table.
+func TestOptionDefaults(t *testing.T) {
+	for _, values := range []map[string]any{nil, {"nic_type": "virtio"}} {
+		m := &spec.Machine{Name: "m", Providers: map[string]spec.Options{}}
+		if values != nil {
+			m.Providers["virtualbox"] = spec.Options{Values: values}
+		}
+		o, err := decodeOptions(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		providertest.CheckDefaults(t, "virtualbox", o)
+	}
+	providertest.CheckDefaults(t, "virtualbox", (&Provider{env: provider.Env{Envfile: &spec.Envfile{}}}).optionsOf("gone"))
+}
+
 func TestOptions(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -167,10 +187,10 @@ func TestOptions(t *testing.T) {
 		check   func(*Options) bool
 		wantErr string
 	}{
-		{name: "none", values: nil, check: func(o *Options) bool { return *o.LinkedClone && o.HaltTimeout == 60 }},
+		{name: "none", values: nil, check: func(o *Options) bool { return o.LinkedClone && o.HaltTimeout == 60 && o.boxUser() == "vagrant" }},
 		{name: "contract", values: map[string]any{"name": "machine1"}, check: func(o *Options) bool { return o.Name == "machine1" }},
 		{name: "full clone", values: map[string]any{"linked_clone": false, "gui": true, "nic_type": "virtio", "halt_timeout": 5.0},
-			check: func(o *Options) bool { return !*o.LinkedClone && o.GUI && o.NICType == "virtio" && o.HaltTimeout == 5 }},
+			check: func(o *Options) bool { return !o.LinkedClone && o.GUI && o.NICType == "virtio" && o.HaltTimeout == 5 }},
 		{name: "typo", values: map[string]any{"nmae": "x"}, wantErr: `unknown key "nmae" (did you mean "name"?)`},
 		{name: "bad name", values: map[string]any{"name": "a/b"}, wantErr: "not a usable VM name"},
 		{name: "linked_clone type", values: map[string]any{"linked_clone": "yes"}, wantErr: "linked_clone: expected boolean, got string"},
@@ -335,7 +355,7 @@ func TestPlanLeavesRsyncFolders(t *testing.T) {
 	m := &spec.Machine{Name: "m1", SyncedFolders: []spec.SyncedFolder{
 		{Host: "/p", Guest: "/a", Type: spec.SyncedRsync}, {Host: "/p/src", Guest: "/src"}, {Host: "/p/www", Guest: "/www", Owner: "www-data"},
 	}}
-	mp := p.plan(m, &Options{LinkedClone: new(bool)}, "vm", "", 0, nil)
+	mp := p.plan(m, &Options{}, "vm", "", 0, nil)
 	want := []sharedPlan{{Name: sharedName(0), Host: "/p/src", Guest: "/src"}, {Name: sharedName(1), Host: "/p/www", Guest: "/www", Owner: "www-data"}}
 	if !reflect.DeepEqual(mp.Shared, want) {
 		t.Errorf("shared folders %+v, want %+v", mp.Shared, want)

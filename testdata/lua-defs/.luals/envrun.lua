@@ -214,7 +214,7 @@
 ---@field disks? envrun.Disk[] extra empty disks, attached after the machine's own (qcow2 volumes PROJECT-MACHINE.diskN in envrun's pool, virtio: /dev/vdb, /dev/vdc, ...); kept on halt and reload, removed on destroy. Example: `disks = { { size = 10 }, { size = 20 } }`
 ---@field domain_xml? string domain XML laid over envrun's: <devices> children added, other elements (<cpu>, <features>, <os> parts) replaced; checked at load. Example: `domain_xml = [[<devices><watchdog model="i6300esb"/></devices>]]`
 ---@field qemu_args? string[] QEMU command-line arguments, given through libvirt's <qemu:commandline>. Example: `qemu_args = { "-global", "ICH9-LPC.disable_s3=1" }`
----@field boot_timeout? integer how long to wait for SSH after a start. Default: 300. Range: ≥ 0 seconds. Example: `boot_timeout = 600`
+---@field boot_timeout? integer how long to wait for SSH after a start. Default: 300. Range: > 0 seconds. Example: `boot_timeout = 600`
 ---@field halt_timeout? integer how long halt waits after the power button before it pulls the plug. Default: 60. Range: ≥ 0 seconds. Example: `halt_timeout = 120`
 
 ---@alias envrun.Virtualbox.nic_type "Am79C970A"|"Am79C973"|"Am79C960"|"82540EM"|"82543GC"|"82545EM"|"virtio"
