@@ -481,8 +481,9 @@ var EnvfileSchema = &Schema{
 					Doc: "extra `VBoxManage modifyvm` options and values (Vagrant's vb.customize), after envrun's", Example: `modifyvm = { "--nested-hw-virt", "on" }`},
 			}},
 		{Name: "hook_machine", Object: true,
-			Doc:  "The machine a Lua function step receives (`function(m) ... end`).",
-			Keys: machineFacts,
+			Doc: "The machine a Lua function step receives (`function(m) ... end`).",
+			Keys: append(machineFacts[:len(machineFacts):len(machineFacts)],
+				Key{Name: "interfaces", Type: MapOf(String), Doc: `its interface on each of its networks ({ lan = "eth1" }), learnt from the machine each time envrun connects to it`}),
 			Methods: []Builtin{
 				{Name: "run", Doc: "Runs cmd on the machine and returns its stdout; a non-zero exit raises an error with the status and stderr.",
 					Params: []Param{{Name: "cmd", Type: String}}, Returns: []Param{{Name: "stdout", Type: String}},

@@ -237,6 +237,7 @@
 ---@field ip string its first static address (nil without networks).
 ---@field user string its login user.
 ---@field groups string[] its Ansible groups.
+---@field interfaces table<string, string> its interface on each of its networks ({ lan = "eth1" }), learnt from the machine each time envrun connects to it.
 local HookMachine = {}
 
 ---Runs cmd on the machine and returns its stdout; a non-zero exit raises an error with the status and stderr.
