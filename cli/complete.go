@@ -39,7 +39,7 @@ func (a *app) addCompletion(root *cobra.Command) {
 			c.ValidArgsFunction = a.completeModules
 		}
 		if c.Flags().Lookup("step") != nil {
-			c.RegisterFlagCompletionFunc("step", a.completeNames(1, (*candidates).steps))
+			c.RegisterFlagCompletionFunc("step", a.completeSteps)
 		}
 		if c.LocalFlags().Lookup("provider") != nil || c == root {
 			c.RegisterFlagCompletionFunc("provider", completeProviders)
@@ -70,6 +70,30 @@ func (a *app) completeNames(max int, names func(*candidates) []string) cobra.Com
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// completeSteps completes --step: a step name, or the next name of a
+// comma list, not one given already, whatever machines the command names.
+func (a *app) completeSteps(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	c := a.completionCandidates(cmd.Context())
+	if c == nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	list, word := "", toComplete
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		list, word = toComplete[:i+1], toComplete[i+1:]
+	}
+	given := strings.Split(list, ",")
+	if before, err := cmd.Flags().GetStringSlice("step"); err == nil { // --step NAME earlier on the line
+		given = append(given, before...)
+	}
+	var out []cobra.Completion
+	for _, n := range c.steps() {
+		if strings.HasPrefix(n, word) && !slices.Contains(given, n) {
+			out = append(out, list+n)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // stepNames lists every step name: the global steps, then each machine's

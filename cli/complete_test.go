@@ -90,6 +90,53 @@ func TestComplete(t *testing.T) {
 	}
 }
 
+// TestCompleteSteps drives __complete for --step, as the shell does for
+// `envrun up --step <TAB>`: the Envfile's step names, global ones first,
+// each once (a step value shared by machines, a hook's KIND#N), whatever
+// machines the command names, the next of a comma list, none named
+// already; nothing for an Envfile that does not load.
+func TestCompleteSteps(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ENVRUN_CACHE", filepath.Join(t.TempDir(), "cache"))
+	for name, text := range map[string]string{
+		"Envfile.lua": `box "b"
+local common = shell { name = "common", inline = "true" }
+machine "a" { provision = { common, shell { inline = "x" } } }
+machine "b" { provision = { common, function(m) end } }
+ansible "site" { playbook = "Envfile.lua" }
+`,
+		"broken.lua": "machine \"a\" {\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	all := []string{"site", "common", "shell#2", "hook#2"}
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"up", "--step", ""}, all},
+		{[]string{"up", "a", "--step", ""}, all},
+		{[]string{"up", "a", "b", "--step", "s"}, []string{"site", "shell#2"}},
+		{[]string{"up", "--step=c"}, []string{"common"}},
+		{[]string{"up", "--step", "common,s"}, []string{"common,site", "common,shell#2"}},
+		{[]string{"up", "--step", "site", "--step", ""}, []string{"common", "shell#2", "hook#2"}},
+		{[]string{"provision", "--step", ""}, all},
+		{[]string{"provision", "b", "--step", "h"}, []string{"hook#2"}},
+		{[]string{"provision", "--step", "nothing"}, nil},
+		{[]string{"-f", "broken.lua", "up", "--step", ""}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			if got := completeIn(t, tt.args...); strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("completions %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // completeIn runs `envrun __complete ARGS...` in the current folder and
 // returns the completions.
 func completeIn(t *testing.T, args ...string) []string {
