@@ -228,6 +228,11 @@ func choose(ctx context.Context, ef *spec.Envfile, opts Options, c *cache) (*pro
 		if err == nil {
 			return d, "the first available", nil
 		}
+		if spec.IsInvalid(err) {
+			// The Envfile names what this backend lacks (a docker
+			// context): its error, not the host's.
+			return nil, "", err
+		}
 		why = append(why, fmt.Errorf("%s: %w", d.Name, err))
 	}
 	return nil, "", &noProviderError{errors.Join(why...)}

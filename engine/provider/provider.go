@@ -67,7 +67,9 @@ type Driver struct {
 	// Available reports quickly whether the backend answers on this host.
 	Available func(ctx context.Context) error
 	// AvailableFor is Available for backends an Envfile may point
-	// elsewhere (docker.host); used instead of Available when set.
+	// elsewhere (docker.host); used instead of Available when set. An
+	// Envfile error (spec.IsInvalid: a docker context the store lacks)
+	// ends the choice of a provider with that error.
 	AvailableFor func(ctx context.Context, ef *spec.Envfile) error
 	// RouteKey names, without asking the backend, the engine the Envfile's
 	// machines run on and how they are to be reached: a cached Route is

@@ -69,6 +69,7 @@ func validate(ef *spec.Envfile) error {
 	var errs spec.Errors
 	errs = append(errs, spec.List(checkEngines(ef))...)
 	errs = append(errs, checkUserCatalog(ef)...)
+	errs = append(errs, checkContexts(ef)...)
 	for _, m := range ef.Machines {
 		o, err := decodeOptions(m, ef.Dir)
 		if err != nil {
@@ -110,6 +111,9 @@ func available(ctx context.Context) error { return availableFor(ctx, nil) }
 func availableFor(ctx context.Context, ef *spec.Envfile) error {
 	choices := []engineChoice{{}}
 	if ef != nil {
+		if err := checkContexts(ef).Err(); err != nil {
+			return err
+		}
 		pl, err := placeMachines(ef)
 		if err != nil {
 			return err

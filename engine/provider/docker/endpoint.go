@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/docker/docker/client"
 
 	"github.com/envrun/envrun/internal/sshmux"
+	"github.com/envrun/envrun/internal/suggest"
 )
 
 // endpoint is the Docker engine envrun talks to, chosen the way the
@@ -276,6 +278,31 @@ func contextStore() *store.ContextStore {
 	return store.New(filepath.Join(configDir(), "contexts"), cfg)
 }
 
+// contextExists reports whether the docker context called name is in the
+// store ("default" always is). It reads the store's files only; a
+// context whose files cannot be read exists (resolving it says why).
+func contextExists(s *store.ContextStore, name string) bool {
+	if name == "default" {
+		return true
+	}
+	_, err := s.GetMetadata(name)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// unknownContext says that the docker context called name (chosen by
+// from: " (from DOCKER_CONTEXT)", or "") is not in store s: the closest
+// known name, how to make it, and the contexts there are.
+func unknownContext(s *store.ContextStore, name, from string) error {
+	known := []string{"default"}
+	if list, err := s.List(); err == nil {
+		for _, m := range list {
+			known = append(known, m.Name)
+		}
+	}
+	return fmt.Errorf("docker context %q%s does not exist in %s%s: create it with `docker context create %s --docker host=...`, or choose one of: %s",
+		name, from, filepath.Join(configDir(), "contexts"), suggest.DidYouMean(name, known), name, strings.Join(known, ", "))
+}
+
 // contextEndpoint is the engine of the docker context called name, with
 // the TLS material the context stores. "default" is the engine of
 // DOCKER_HOST or the default socket, as for the docker CLI.
@@ -285,15 +312,11 @@ func contextEndpoint(name, source string) (*endpoint, error) {
 	}
 	s := contextStore()
 	meta, err := s.GetMetadata(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, unknownContext(s, name, " (from "+source+")")
+	}
 	if err != nil {
-		var known []string
-		if list, lerr := s.List(); lerr == nil {
-			for _, m := range list {
-				known = append(known, m.Name)
-			}
-		}
-		return nil, fmt.Errorf("docker context %q (from %s) does not exist in %s: create it with `docker context create %s --docker host=...`, or choose one of: %s",
-			name, source, filepath.Join(configDir(), "contexts"), name, strings.Join(append([]string{"default"}, known...), ", "))
+		return nil, fmt.Errorf("docker context %q (from %s): %w", name, source, err)
 	}
 	epMeta, err := dcontext.EndpointFromContext(meta)
 	if err != nil {

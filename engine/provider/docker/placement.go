@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docker/cli/cli/context/store"
+
 	"github.com/envrun/envrun/engine/spec"
 )
 
@@ -120,4 +122,38 @@ func checkEngines(ef *spec.Envfile) error {
 		}
 	}
 	return errs.Err()
+}
+
+// checkContexts checks that every docker context the Envfile names (an
+// engine's context, or a machine's docker.context) is in the docker CLI's
+// context store: a misspelt name is the Envfile's error, said before
+// anything is made. It reads the store's files, no engine.
+func checkContexts(ef *spec.Envfile) spec.Errors {
+	var errs spec.Errors
+	var s *store.ContextStore
+	check := func(pos spec.Pos, what, name string) {
+		if name == "" {
+			return
+		}
+		if s == nil {
+			s = contextStore()
+		}
+		if !contextExists(s, name) {
+			errs = append(errs, spec.Errorf(pos, "%s: %v", what, unknownContext(s, name, "")))
+		}
+	}
+	for _, en := range ef.Engines {
+		check(en.Pos, fmt.Sprintf("engine %q: context", en.Name), en.Context)
+	}
+	if len(ef.Engines) > 0 {
+		return errs // a machine's docker.context is an error of its own then
+	}
+	for _, m := range ef.Machines {
+		o, err := decodeOptions(m, ef.Dir)
+		if err != nil {
+			continue // reported by CheckOptions
+		}
+		check(m.Providers["docker"].Pos, fmt.Sprintf("machine %q: docker.context", m.Name), o.Context)
+	}
+	return errs
 }
