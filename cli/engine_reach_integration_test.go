@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,14 @@ network "n" { subnet = "172.29.77.0/24" }
 machine "m1" { networks = { n = "172.29.77.10" }, docker = { reach = "engine" } }
 `)
 	w.mustRun("up")
+	// reach = "engine" wins over what this host's own engine would get
+	// (direct): status says so, and OpenSSH is given envrun as its proxy.
+	if out := w.mustRun("status", "--json").stdout; !strings.Contains(out, `"reach": "engine"`) {
+		t.Errorf("status --json: want reach engine:\n%s", out)
+	}
+	if cfg := w.mustRun("ssh-config").stdout; !regexp.MustCompile(`(?m)^\s*ProxyCommand .* proxy m1$`).MatchString(cfg) {
+		t.Errorf("ssh-config: want envrun proxy m1 as the ProxyCommand:\n%s", cfg)
+	}
 	ctx := context.Background()
 	sink, err := w.docker.ContainerCreate(ctx, &container.Config{
 		Image:      "envrun/box:debian-bookworm",

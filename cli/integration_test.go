@@ -107,6 +107,35 @@ func TestIntegrationTwoHostDocker(t *testing.T) {
 
 	mustEnvrun(t, "up")
 
+	// This host's own engine: its bridges are this host's networks, so
+	// the machines are reached directly, unasked. up found that out and
+	// kept it in .envrun/state.json: the next command does not find it
+	// out again (-v says when it does, as it does once the kept route is
+	// gone).
+	if r := mustEnvrun(t, "status", "-v"); strings.Contains(r.stderr, "machines are reached") {
+		t.Errorf("status after up found out the route again:\n%s", r.stderr)
+	}
+	for _, row := range statusRows(t) {
+		if row["reach"] != "direct" || row["engine"] == "" || row["engine"] == nil {
+			t.Errorf("status row %v: want reach direct, on a named engine", row)
+		}
+	}
+	statePath := filepath.Join(dir, ".envrun", "state.json")
+	var kept map[string]any
+	if err := state.ReadJSON(statePath, &kept); err != nil || kept["route"] == nil {
+		t.Fatalf("state.json keeps no route (%v): %v", err, kept)
+	}
+	delete(kept, "route")
+	if err := state.WriteJSON(statePath, kept); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustEnvrun(t, "status", "-v"); !strings.Contains(r.stderr, "machines are reached direct") {
+		t.Errorf("status with no kept route did not find it out:\n%s", r.stderr)
+	}
+	if r := mustEnvrun(t, "status", "-v"); strings.Contains(r.stderr, "machines are reached") {
+		t.Errorf("status found out the route again:\n%s", r.stderr)
+	}
+
 	// Plain OpenSSH reaches each machine by name with envrun's config, with
 	// host key checking on, and finds hostname, static IP and steps' work.
 	cfg := filepath.Join(dir, "ssh_config")
