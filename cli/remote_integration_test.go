@@ -18,6 +18,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/provider/docker"
 	"github.com/envrun/envrun/engine/state"
@@ -28,7 +29,6 @@ import (
 // namespace on one engine, reached one way.
 type remoteCase struct {
 	subnet     int      // 172.23.<subnet>.0/24
-	full       bool     // also halt, up again, plain ssh and ansible
 	env        []string // how the engine is chosen
 	setup      string   // bash run in the client first (docker context create)
 	wantEngine string   // status's engine
@@ -43,20 +43,24 @@ type remoteCase struct {
 // the engine's local socket with no route to its bridge (the Docker
 // Desktop shape). The DOCKER_HOST and socket cases give the machines an
 // ssh.port other than 22, so that the jump's hop, envrun ssh-config and
-// the inventory are seen to carry it. Each proves the machines' IPs
-// unreachable from the client first; then up, envrun ssh (exit status kept), plain ssh -F with
-// envrun ssh-config, plain ansible with envrun inventory, status --json,
-// halt, up again, and destroy leaving nothing.
+// the inventory are seen to carry it. Each case runs the same checks: the
+// machines' IPs unreachable from the client first; then up, status
+// --json, a command after up that does not find out the route again (it
+// is kept in .envrun/state.json), envrun ssh (exit status kept), plain
+// ssh -F with envrun ssh-config, plain ansible with envrun inventory,
+// halt, up again; then a machine whose host key changed is refused
+// through the transport (by envrun's client and by OpenSSH's); and
+// destroy leaving nothing.
 func TestIntegrationRemoteDocker(t *testing.T) {
 	r := newRig(t, 1)
 	engine := "ssh://root@" + r.hostIP
 	cases := map[string]remoteCase{
-		"DOCKER_HOST": {subnet: 1, full: true, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump", sshPort: 2222},
+		"DOCKER_HOST": {subnet: 1, env: []string{"DOCKER_HOST=" + engine}, wantEngine: engine, wantReach: "jump", sshPort: 2222},
 		"context": {subnet: 2,
 			env:        []string{"DOCKER_CONFIG=" + filepath.Join(r.home, "docker-config")},
 			setup:      "docker context create t-remote --docker host=ssh://t-remote >/dev/null && docker context use t-remote >/dev/null",
 			wantEngine: "ssh://t-remote (context t-remote)", wantReach: "jump"},
-		"socket": {subnet: 3, full: true, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine", sshPort: 2200},
+		"socket": {subnet: 3, wantEngine: "unix:///var/run/docker.sock", wantReach: "engine", sshPort: 2200},
 	}
 	for _, name := range []string{"DOCKER_HOST", "context", "socket"} {
 		t.Run(name, func(t *testing.T) {
@@ -108,18 +112,16 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 			t.Errorf("status row %v: want engine %q, reach %q, running", row, c.wantEngine, c.wantReach)
 		}
 	}
+	// The route was found out by up and kept: a command after it does not
+	// find it out again (-v says when it does).
+	if out := r.mustClient(dir, c.env, "envrun status -v 2>&1 >/dev/null"); strings.Contains(out, "machines are reached") {
+		t.Errorf("status after up found out the route again:\n%s", out)
+	}
 	if got := r.mustClient(dir, c.env, "envrun ssh machine1 -- cat /etc/envrun-play-hosts /tmp/ready"); got != "machine1,machine2\nready\n" {
 		t.Errorf("envrun ssh machine1: %q, want the play's hosts and the shell step's file", got)
 	}
 	if got := r.mustClient(dir, c.env, "envrun ssh machine2 -- 'exit 7' || echo status $?"); !strings.HasSuffix(got, "status 7\n") {
 		t.Errorf("envrun ssh machine2 -- exit 7: %q, want status 7", got)
-	}
-	if !c.full {
-		r.mustClient(dir, c.env, "envrun destroy -f 2>&1")
-		if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
-			t.Errorf("destroy left %d containers and networks", n)
-		}
-		return
 	}
 	// (OpenSSH closes every descriptor above stderr before it reads -F:
 	// `ssh -F <(envrun ssh-config)` cannot work; a file does.)
@@ -144,9 +146,81 @@ func (r *rig) twoHost(t *testing.T, c remoteCase) {
 	if got := r.mustClient(dir, c.env, "envrun ssh machine2 -- cat /tmp/motd"); got != "Welcome to an envrun machine.\n" {
 		t.Errorf("after halt and up, machine2's /tmp/motd = %q", got)
 	}
+	r.hostKeyChanged(dir, c.env, net.JoinHostPort(ip1, port))
 	r.mustClient(dir, c.env, "envrun destroy -f 2>&1")
 	if n := countProject(t, filepath.Join(dir, "Envfile.lua")); n != 0 {
 		t.Errorf("destroy left %d containers and networks", n)
+	}
+}
+
+// hostKeyChanged gives machine1 (at addr) of the environment in dir a
+// new host key, as a rebuild outside envrun or an impostor would, and
+// checks that the client, through the case's transport, refuses it: envrun's
+// own client (provision) with its host-key message, OpenSSH's (envrun
+// ssh, which uses envrun's ssh-config and known_hosts) with its own; and
+// that the command never ran there.
+func (r *rig) hostKeyChanged(dir string, env []string, addr string) {
+	t := r.t
+	t.Helper()
+	envfile := filepath.Join(dir, "Envfile.lua")
+	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	cs, err := c.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("label", docker.LabelProject+"="+state.ProjectID(envfile)), filters.Arg("label", docker.LabelMachine+"=machine1"))})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("machine1's container: %v, %d found", err, len(cs))
+	}
+	id := cs[0].ID
+	// (This host reaches the engine's bridge: the rig's engine is its own.)
+	presented := func() string {
+		var got ssh.PublicKey
+		conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+		if err != nil {
+			return ""
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		ssh.NewClientConn(conn, addr, &ssh.ClientConfig{HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
+			HostKeyCallback: func(_ string, _ net.Addr, key ssh.PublicKey) error { got = key; return errors.New("seen") }})
+		if got == nil {
+			return ""
+		}
+		return ssh.FingerprintSHA256(got)
+	}
+	before := presented()
+	if before == "" {
+		t.Fatalf("machine1 at %s presents no ed25519 host key", addr)
+	}
+	if out, err := exec.Command("docker", "exec", id, "sh", "-c", "rm -f /etc/ssh/ssh_host_ed25519_key* && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key").CombinedOutput(); err != nil {
+		t.Fatalf("swap machine1's host key: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("docker", "restart", "-t", "1", id).CombinedOutput(); err != nil {
+		t.Fatalf("restart machine1: %v\n%s", err, out)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if now := presented(); now != "" && now != before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("machine1 did not come back with its new host key")
+		}
+	}
+	out, _ := r.inClient(ctx, dir, env, "envrun provision machine1 2>&1 || echo \"exit $?\"")
+	if !strings.HasSuffix(out, "exit 1\n") || !strings.Contains(out, "host key of machine1 ("+addr+") changed: pinned "+before) {
+		t.Errorf("provision of a machine whose host key changed: want exit 1 and envrun's refusal:\n%s", out)
+	}
+	out, _ = r.inClient(ctx, dir, env, "envrun ssh machine1 -- touch /tmp/t-hostkey-breach 2>&1 || echo \"exit $?\"")
+	if !strings.HasSuffix(out, "exit 255\n") || !strings.Contains(out, "REMOTE HOST IDENTIFICATION HAS CHANGED") || !strings.Contains(out, "Host key verification failed") {
+		t.Errorf("envrun ssh to a machine whose host key changed: want OpenSSH's refusal, exit 255:\n%s", out)
+	}
+	if out, err := exec.Command("docker", "exec", id, "test", "-e", "/tmp/t-hostkey-breach").CombinedOutput(); err == nil {
+		t.Errorf("envrun ssh ran its command on a machine whose host key changed")
+	} else if _, ok := err.(*exec.ExitError); !ok {
+		t.Errorf("docker exec test: %v\n%s", err, out)
 	}
 }
 
