@@ -101,6 +101,7 @@ func TestUnknownDockerContext(t *testing.T) {
 	known := "or choose one of: default, t-desktop, t-remote"
 	for _, c := range []struct {
 		name, envfile, env string
+		provider           string // ENVRUN_PROVIDER, "-" for none; default docker
 		cmds               []string
 		code               int
 		want               []string
@@ -108,6 +109,11 @@ func TestUnknownDockerContext(t *testing.T) {
 		{name: "machine", cmds: []string{"validate", "up", "status"}, code: cli.ExitBadInput, envfile: `box "debian/bookworm"
 machine "a" { docker = { context = "t-remot" } }
 `, want: []string{`Envfile.lua:2: machine "a": docker.context: docker context "t-remot" does not exist in ` + filepath.Join(cfg, "contexts") + ` (did you mean "t-remote"?): create it with ` + "`docker context create t-remot --docker host=...`, " + known}},
+		// No provider named: the choice of one says it (docker's
+		// availability check reads the store before any engine).
+		{name: "machine, provider not named", provider: "-", cmds: []string{"validate", "up"}, code: cli.ExitBadInput, envfile: `box "debian/bookworm"
+machine "a" { docker = { context = "t-remot" } }
+`, want: []string{`Envfile.lua:2: machine "a": docker.context: docker context "t-remot" does not exist in `, `(did you mean "t-remote"?)`}},
 		{name: "engine", cmds: []string{"validate", "up", "status"}, code: cli.ExitBadInput, envfile: `box "debian/bookworm"
 engine "big" { context = "t-dekstop" }
 machine "m" { engine = "big" }
@@ -130,6 +136,9 @@ machine "a" {}
 			}
 			t.Chdir(dir)
 			t.Setenv("DOCKER_CONTEXT", c.env)
+			if c.provider == "-" {
+				t.Setenv("ENVRUN_PROVIDER", "")
+			}
 			for _, cmd := range c.cmds {
 				var stdout, stderr bytes.Buffer
 				code := cli.Run(context.Background(), []string{cmd}, strings.NewReader(""), &stdout, &stderr)
