@@ -45,13 +45,15 @@ machine "db" { networks = { n = "172.28.1.11" }, memory = 384, libvirt = { boot_
 //   - destroy-s: `envrun destroy -f web` of that VM;
 //   - vagrant-up-s, vagrant-noop-up-s, vagrant-status-s,
 //     vagrant-destroy-s: the anchor, Vagrant's own libvirt provider on the
-//     same disk and kernel, one VM (benchVagrantLibvirt; only with
+//     same box, one VM (benchVagrantLibvirt; only with
 //     ENVRUN_BENCH_VAGRANT_LIBVIRT=1), and envrun/vagrant, envrun-s over
 //     vagrant-up-s;
 //   - noop-up-s: a no-op `envrun up` (median of 7) with both VMs running,
 //     and noop-up-max-s its slowest; noop-status-s the same for `status`.
 //
-// load1 is the load average when it ends. scripts/bench runs it as S10.
+// The box is benchBox's: with Vagrant, the bootloader box, for all three
+// sides. load1 is the load average when it ends. scripts/bench runs it as
+// S10.
 //
 //	go test -tags libvirt_dlopen ./cli -run '^$' -bench LibvirtVM -benchtime 1x -timeout 30m -v
 func BenchmarkIntegrationLibvirtVM(b *testing.B) {
@@ -61,9 +63,10 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 		b.Fatal(err)
 	}
 	file := filepath.Join(dir, "Envfile.lua")
-	writeFile(b, file, lvBenchEnvfile)
-	project := state.ProjectID(file)
 	bin := envrunBinary(b)
+	boxName, boxFile := benchBox(b, bin)
+	writeFile(b, file, strings.Replace(lvBenchEnvfile, "debian/bookworm", boxName, 1))
+	project := state.ProjectID(file)
 	envrun := timedEnvrun(b, bin, file)
 	virsh := func(args ...string) string {
 		b.Helper()
@@ -137,8 +140,8 @@ func BenchmarkIntegrationLibvirtVM(b *testing.B) {
 		return took
 	}()
 
-	// The anchor: Vagrant's libvirt provider on the same disk and kernel.
-	vl := benchVagrantLibvirt(b, vol.BackingStore.Path, def.OS.Kernel, def.OS.Initrd, def.OS.Cmdline)
+	// The anchor: Vagrant's libvirt provider on the same box.
+	vl := benchVagrantLibvirt(b, boxFile)
 
 	b.ReportMetric(raw.Seconds(), "raw-s")
 	b.ReportMetric(took.Seconds(), "envrun-s")

@@ -14,11 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"libvirt.org/go/libvirtxml"
-
 	"github.com/envrun/envrun/engine/provider/libvirt"
 	"github.com/envrun/envrun/engine/provider/providertest"
-	"github.com/envrun/envrun/engine/state"
 )
 
 // lvTwoHostEnvfile is the contract's two-host example on libvirt: two
@@ -64,8 +61,9 @@ const vagrantTwoHost = `  [["machine1", "172.28.3.21"], ["machine2", "172.28.3.2
 // BenchmarkIntegrationLibvirtTwoHost measures the contract's two-host
 // example on the real libvirtd, envrun next to Vagrant's own libvirt
 // provider (ENVRUN_BENCH_VAGRANT_LIBVIRT=1; envrun alone otherwise) on the
-// same disk, kernel and initrd, for ENVRUN_BENCH_REPS repetitions (1 by
-// default; the sides alternate which goes first):
+// same box (benchBox's: with Vagrant, the bootloader box), for
+// ENVRUN_BENCH_REPS repetitions (1 by default; the sides alternate which
+// goes first):
 //
 //   - S1 up-s: `up` from nothing (the box present) to both machines
 //     provisioned and the Ansible run done; checked after each;
@@ -89,9 +87,9 @@ func BenchmarkIntegrationLibvirtTwoHost(b *testing.B) {
 		writeFile(b, filepath.Join(dir, name), data)
 	}
 	file := filepath.Join(dir, "Envfile.lua")
-	writeFile(b, file, lvTwoHostEnvfile)
-	project := state.ProjectID(file)
 	bin := envrunBinary(b)
+	boxName, boxFile := benchBox(b, bin)
+	writeFile(b, file, strings.Replace(lvTwoHostEnvfile, "debian/bookworm", boxName, 1))
 	envrun := timedEnvrun(b, bin, file)
 	b.Cleanup(func() {
 		cmd := exec.Command(bin, "-f", file, "--provider", "libvirt", "destroy", "-f")
@@ -113,33 +111,6 @@ func BenchmarkIntegrationLibvirtTwoHost(b *testing.B) {
 	figures := map[string][]time.Duration{}
 	add := func(side, what string, d time.Duration) { figures[side+"-"+what] = append(figures[side+"-"+what], d) }
 
-	// The box's disk and kernel, as envrun's first machine1 has them: what
-	// Vagrant boots too.
-	var def libvirtxml.Domain
-	image := ""
-	readBox := func() {
-		x, err := exec.Command("virsh", "-c", libvirt.DefaultURI(), "dumpxml", "--inactive", project+"-machine1").Output()
-		if err == nil {
-			err = def.Unmarshal(string(x))
-		}
-		if err != nil {
-			b.Fatalf("read machine1's domain: %v", err)
-		}
-		var vol libvirtxml.StorageVolume
-		x, err = exec.Command("virsh", "-c", libvirt.DefaultURI(), "vol-dumpxml", "--pool", libvirt.PoolName, project+"-machine1.qcow2").Output()
-		if err == nil {
-			err = vol.Unmarshal(string(x))
-		}
-		if err != nil {
-			b.Fatalf("read machine1's disk: %v", err)
-		}
-		if vol.BackingStore != nil {
-			image = vol.BackingStore.Path
-		}
-		if image == "" {
-			b.Fatalf("machine1's disk has no backing image:\n%s", x)
-		}
-	}
 	envrunSide := func() {
 		_, up := envrun("up")
 		for _, m := range []string{"machine1", "machine2"} {
@@ -156,16 +127,13 @@ func BenchmarkIntegrationLibvirtTwoHost(b *testing.B) {
 			add("envrun", "noop-up", noop)
 			add("envrun", "status", status)
 		}
-		if image == "" {
-			readBox()
-		}
 		_, destroy := envrun("destroy", "-f")
 		add("envrun", "up", up)
 		add("envrun", "destroy", destroy)
 	}
 	envrunSide()
 	var v *vagrantLibvirt
-	if v = newVagrantLibvirt(b, image, def.OS.Kernel, def.OS.Initrd, def.OS.Cmdline); v != nil {
+	if v = newVagrantLibvirt(b, boxFile); v != nil {
 		v.write(strings.Replace(vagrantTwoHost, "PRIVATE_NETWORK", fmt.Sprintf(vagrantPrivateNetwork, "#{ip}", v.name), 1), files)
 		v.warm("machine1")
 	}

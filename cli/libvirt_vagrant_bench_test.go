@@ -17,32 +17,72 @@ import (
 
 // The anchor of the libvirt figures is Vagrant's own libvirt provider
 // (Debian's vagrant-libvirt), measured when ENVRUN_BENCH_VAGRANT_LIBVIRT=1
-// (scripts/bench sets it for S10 unless -vagrant-max 0) on the same disk,
-// kernel and initrd as envrun's VMs.
+// (scripts/bench sets it for S10 unless -vagrant-max 0). Every side then
+// boots the same box through its bootloader (benchBox).
 
 // vagrantLibvirtProvider is the Vagrantfile's provider block: what
-// lvBenchEnvfile's machines have (384 MiB, one CPU, qemu without KVM),
-// booted from envrun's kernel and initrd (%[1]s, %[2]s, command line
-// %[3]q), in a pool and a management network of the benchmark's own
-// (%[4]s) on libvirt %[5]s.
+// lvBenchEnvfile's machines have (384 MiB, one CPU, qemu without KVM), the
+// box booted from its disk by its bootloader as on envrun's side, in a
+// pool and a management network of the benchmark's own (%[1]s) on libvirt
+// %[2]s.
 const vagrantLibvirtProvider = `  config.vm.box = "envrun-bench/bookworm"
   config.vm.box_check_update = false
   config.vm.synced_folder ".", "/vagrant", disabled: true
   config.vm.provider :libvirt do |lv|
-    lv.uri = "%[5]s"
+    lv.uri = "%[2]s"
     lv.driver = "qemu"
     lv.memory = 384
     lv.cpus = 1
-    lv.kernel = "%[1]s"
-    lv.initrd = "%[2]s"
-    lv.cmd_line = %[3]q
-    lv.storage_pool_name = "%[4]s"
-    lv.management_network_name = "%[4]s-mgmt"
+    lv.storage_pool_name = "%[1]s"
+    lv.management_network_name = "%[1]s-mgmt"
     lv.management_network_address = "172.28.2.0/24"
     lv.graphics_type = "none"
     lv.video_type = "none"
   end
 `
+
+// bootloaderBoxName is the name benchBox adds its box under in envrun.
+const bootloaderBoxName = "envrun-bench/bookworm-extlinux"
+
+// benchBox returns the box the libvirt benchmarks' machines boot, and its
+// file for Vagrant ("" when Vagrant is not measured). With Vagrant's
+// libvirt provider measured (ENVRUN_BENCH_VAGRANT_LIBVIRT=1), or when
+// asked (ENVRUN_BENCH_BOOTLOADER_BOX=1), it is the bootloader box that
+// scripts/build-bootloader-box.sh makes from envrun's debian/bookworm
+// (one disk, an MBR, extlinux loading the same kernel and initrd): Vagrant
+// can boot no other kind, and all sides boot the same one. It is added
+// to envrun as bootloaderBoxName and removed when the benchmark ends.
+// Otherwise it is envrun's debian/bookworm, booted directly.
+func benchBox(b *testing.B, bin string) (name, file string) {
+	if os.Getenv("ENVRUN_BENCH_VAGRANT_LIBVIRT") != "1" && os.Getenv("ENVRUN_BENCH_BOOTLOADER_BOX") != "1" {
+		return "debian/bookworm", ""
+	}
+	file = filepath.Join(b.TempDir(), "bootloader.box")
+	script, _ := filepath.Abs(filepath.Join("..", "scripts", "build-bootloader-box.sh")) // tests run in ./cli
+	t0 := time.Now()
+	cmd := exec.Command(script, file, "debian/bookworm")
+	cmd.Env = append(os.Environ(), "LIBVIRT_DEFAULT_URI="+libvirt.DefaultURI())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("scripts/build-bootloader-box.sh: %v\n%s", err, out)
+	}
+	b.Logf("the bootloader box made in %s", time.Since(t0).Round(time.Second))
+	box := func(args ...string) error {
+		out, err := exec.Command(bin, append([]string{"box", "--provider", "libvirt"}, args...)...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("envrun box %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := box("add", "--force", bootloaderBoxName, file); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if err := box("remove", bootloaderBoxName); err != nil {
+			b.Error(err)
+		}
+	})
+	return bootloaderBoxName, file
+}
 
 // vagrantPrivateNetwork is a machine's static address (%[1]s) on an
 // isolated network of the benchmark's own (%[2]s-priv), as envrun's.
@@ -60,9 +100,9 @@ type vagrantLibvirt struct {
 	provider string
 }
 
-// newVagrantLibvirt sets the anchor up, or returns nil when it is not
-// asked for. image, kernel, initrd and cmdline are envrun's box's.
-func newVagrantLibvirt(b *testing.B, image, kernel, initrd, cmdline string) *vagrantLibvirt {
+// newVagrantLibvirt sets the anchor up with box, benchBox's file, or
+// returns nil when it is not asked for.
+func newVagrantLibvirt(b *testing.B, box string) *vagrantLibvirt {
 	if os.Getenv("ENVRUN_BENCH_VAGRANT_LIBVIRT") != "1" {
 		b.Logf("Vagrant's libvirt provider left out (ENVRUN_BENCH_VAGRANT_LIBVIRT=1 measures it)")
 		return nil
@@ -86,7 +126,7 @@ func newVagrantLibvirt(b *testing.B, image, kernel, initrd, cmdline string) *vag
 	}
 	v.env = append(os.Environ(), "VAGRANT_HOME="+home, "VAGRANT_CHECKPOINT_DISABLE=1",
 		"VAGRANT_BOX_UPDATE_CHECK_DISABLE=1", "VAGRANT_DEFAULT_PROVIDER=libvirt", "NO_COLOR=1")
-	v.provider = fmt.Sprintf(vagrantLibvirtProvider, kernel, initrd, cmdline, name, uri)
+	v.provider = fmt.Sprintf(vagrantLibvirtProvider, name, uri)
 	if err := virsh("pool-create-as", name, "dir", "--target", poolDir); err != nil {
 		b.Fatalf("virsh pool-create-as %s: %v", name, err)
 	}
@@ -102,13 +142,10 @@ func newVagrantLibvirt(b *testing.B, image, kernel, initrd, cmdline string) *vag
 		os.RemoveAll(poolDir)
 	})
 
-	box := filepath.Join(work, "bench.box")
-	script, _ := filepath.Abs(filepath.Join("..", "scripts", "build-vagrant-libvirt-box.sh")) // tests run in ./cli
-	if out, err := exec.Command(script, image, box).CombinedOutput(); err != nil {
-		b.Fatalf("scripts/build-vagrant-libvirt-box.sh: %v\n%s", err, out)
+	if box == "" {
+		b.Fatal("Vagrant's libvirt provider needs the bootloader box (benchBox)")
 	}
 	v.run("box", "add", "--name", "envrun-bench/bookworm", box)
-	os.Remove(box)
 	return v
 }
 
@@ -152,9 +189,10 @@ type vagrantOneVM struct {
 
 // benchVagrantLibvirt measures `vagrant up` of one VM from nothing (its
 // networks too, the box already in the pool), a no-op `vagrant up` and
-// `vagrant status` with it running, and `vagrant destroy -f`.
-func benchVagrantLibvirt(b *testing.B, image, kernel, initrd, cmdline string) *vagrantOneVM {
-	v := newVagrantLibvirt(b, image, kernel, initrd, cmdline)
+// `vagrant status` with it running, and `vagrant destroy -f`; box is
+// benchBox's file.
+func benchVagrantLibvirt(b *testing.B, box string) *vagrantOneVM {
+	v := newVagrantLibvirt(b, box)
 	if v == nil {
 		return nil
 	}

@@ -16,8 +16,9 @@ import (
 // envrun's time, and a no-op `up` and `status` with two VMs running; with
 // Vagrant (unless -vagrant-max 0), the anchor: Vagrant's own libvirt
 // provider (Debian's vagrant-libvirt) making, no-op upping and destroying
-// one VM from the same disk and kernel. Each figure is one boot (a minute
-// or more under software emulation).
+// one VM, every side (envrun, the floor, Vagrant) booting the same box
+// through its bootloader (scripts/build-bootloader-box.sh). Each figure is
+// one boot (a minute or more under software emulation).
 func (b *bench) libvirtVM(ctx context.Context) error {
 	const name = "BenchmarkIntegrationLibvirtVM"
 	r, out, err := b.goBench(ctx, name)
@@ -33,7 +34,7 @@ func (b *bench) libvirtVM(ctx context.Context) error {
 	if v := r["vagrant-up-s"]; len(v) > 0 {
 		// The anchor: whole commands, networks made and SSH logged into
 		// on both sides.
-		up := newMeasure("S10", "libvirt: `up` of one VM from nothing, the whole command (Vagrant: vagrant-libvirt, same disk and kernel)", 1)
+		up := newMeasure("S10", "libvirt: `up` of one VM from nothing, the whole command (Vagrant: vagrant-libvirt, the same bootloader box)", 1)
 		up.add(envrunSide, 0, r["envrun-s"][0])
 		up.add(vagrantSide, 0, v[0])
 		noop := newMeasure("S10", "libvirt: no-op `up` (envrun: two VMs running; Vagrant: one)", 1)
@@ -95,7 +96,7 @@ func (b *bench) libvirtTwoHost(ctx context.Context) error {
 		return err
 	}
 	for _, c := range []struct{ key, what string }{
-		{"up", "libvirt: the two-host example from nothing, Ansible included (Vagrant: vagrant-libvirt, same disk and kernel)"},
+		{"up", "libvirt: the two-host example from nothing, Ansible included (Vagrant: vagrant-libvirt, the same bootloader box)"},
 		{"noop-up", "libvirt: no-op `up` of the two-host example"},
 		{"status", "libvirt: `status` of the two-host example"},
 		{"destroy", "libvirt: `destroy -f` of the two-host example"},

@@ -49,6 +49,10 @@ func (b *bench) setup(ctx context.Context) error {
 	if b.vagrantMax > 0 && b.want("S10") {
 		// S10's anchor; a marker file of the package stands for it.
 		need["/usr/share/vagrant-plugins/plugins.d/vagrant-libvirt.json"] = "vagrant-libvirt"
+		// scripts/build-bootloader-box.sh: the box all of S10's sides boot.
+		need["extlinux"] = "extlinux"
+		need["/usr/lib/syslinux/mbr/mbr.bin"] = "syslinux-common"
+		need["sfdisk"] = "fdisk"
 	}
 	if b.want("S3") {
 		need["gnuplot"] = "gnuplot-nox"
