@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 
+	"github.com/envrun/envrun/engine/provider"
 	"github.com/envrun/envrun/engine/spec"
 	"github.com/envrun/envrun/internal/shquote"
 )
@@ -132,25 +133,11 @@ func (p *onEngine) options(m *spec.Machine) (*Options, error) {
 }
 
 // folderOwner is the uid and gid the machine's user takes, so that it can
-// write its synced folders (bind mounts show the host's owners): the host
-// user's when that is not root, as devcontainers do (updateRemoteUserUID);
-// when envrun runs as root, the owner of the machine's first synced folder
-// unless root owns it (root's files stay root's: the guest user cannot
-// write them, and up says so). nil when the machine has no synced folder.
+// write its synced folders (bind mounts show the host's owners):
+// provider.FolderOwner's, nil when there is none.
 func (p *onEngine) folderOwner(m *spec.Machine) *ids {
-	folders := m.MountedFolders() // an rsync folder's copy is the machine user's
-	if len(folders) == 0 {
-		return nil
-	}
-	if uid := os.Getuid(); uid != 0 {
-		return &ids{uid, os.Getgid()}
-	}
-	fi, err := os.Stat(folders[0].Host)
-	if err != nil {
-		return nil
-	}
-	uid, gid, ok := fileOwner(fi)
-	if !ok || uid == 0 {
+	uid, gid, ok := provider.FolderOwner(m)
+	if !ok {
 		return nil
 	}
 	return &ids{uid, gid}
@@ -167,7 +154,7 @@ func (p *onEngine) warnRootFolders(m *spec.Machine) {
 		if err != nil {
 			continue
 		}
-		if uid, _, ok := fileOwner(fi); ok && uid == 0 && fi.Mode().Perm()&0o002 == 0 {
+		if uid, _, ok := provider.FileOwner(fi); ok && uid == 0 && fi.Mode().Perm()&0o002 == 0 {
 			p.env.UI.Warnf(m.Name, "synced folder %s is root's on the host: %s in the machine cannot write %s "+
 				"(envrun changes no host file's owner; `chown -R USER %s` on the host makes it USER's, and the machine's user takes USER's uid)",
 				sf.Host, m.User, sf.Guest, sf.Host)
