@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,7 +71,7 @@ func FirstContact(ctx context.Context, c Contact) (ssh.PublicKey, error) {
 		cl.Close()
 		return nil, fmt.Errorf("set up the guest as %s: %w", c.User, err)
 	}
-	if c.Keep != nil {
+	if c.Keep != nil && !staleSession(ctx, cl, c) {
 		c.Keep(cl)
 	} else {
 		cl.Close()
@@ -83,6 +84,19 @@ func FirstContact(ctx context.Context, c Contact) (ssh.PublicKey, error) {
 // Run runs g's script as root on the machine cl is logged into.
 func Run(ctx context.Context, cl *comm.Client, g *Setup) error {
 	return cl.Run(ctx, comm.Cmd{Command: AsRoot, Label: "the guest set-up script", Stdin: strings.NewReader(g.Script())})
+}
+
+// staleSession reports whether cl, logged in as c.User, is a session of
+// a uid that user no longer has: the script gave it the synced folders'
+// owner's (Setup.Owner), and what runs over cl would still run as the old
+// one.
+func staleSession(ctx context.Context, cl *comm.Client, c Contact) bool {
+	g := c.Setup
+	if g == nil || g.Owner == nil || c.User != g.User {
+		return false
+	}
+	out, err := cl.Output(ctx, "id -u", nil)
+	return err != nil || strings.TrimSpace(out) != strconv.Itoa(g.Owner.UID)
 }
 
 // FindHostKey finds the line "envrun-hostkey NONCE KEY" of report r in

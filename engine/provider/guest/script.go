@@ -28,6 +28,11 @@ type Setup struct {
 	HostKey *HostKeyReport
 	Addrs   []Addr
 	Mounts  []Mount
+	// Owner, when set, is the uid and gid User takes before Mounts are
+	// mounted: their owner's on the host (provider.FolderOwner), since
+	// virtiofs and 9p show the host's owners to the guest. A VirtualBox
+	// shared folder needs none: it is mounted as the user (Mount.Owner).
+	Owner *IDs
 	// GrowRoot grows the root file system to the end of its disk: the
 	// disk is larger than the box's (disk_size).
 	GrowRoot bool
@@ -44,6 +49,9 @@ type HostKeyReport struct {
 	Device string // "/dev/ttyS0"
 	Nonce  string // random, so that no earlier line passes for this one
 }
+
+// IDs are a uid and a gid.
+type IDs struct{ UID, GID int }
 
 // Addr is a static address for the NIC with MAC.
 type Addr struct {
@@ -167,6 +175,7 @@ func (g *Setup) Script() string {
 	}
 	g.writeHostname(w)
 	g.writeAddrs(w, false)
+	g.writeOwner(w)
 	g.writeMounts(w)
 	if g.GrowRoot {
 		w("")
@@ -298,6 +307,28 @@ func (g *Setup) Reconfigure(old []Mount) string {
 	g.writeAddrs(w, true)
 	writeRemount(w, g.User, old, g.Mounts)
 	return b.String()
+}
+
+// writeOwner gives g.User the uid and gid g.Owner, when they are not its
+// already.
+func (g *Setup) writeOwner(w func(string, ...any)) {
+	if g.Owner == nil || g.User == "root" {
+		return
+	}
+	w("")
+	w("# Synced folders show the host's owners: the user takes their owner's uid and gid (as")
+	w("# devcontainers do), before they are mounted. usermod refuses a user who has processes, and")
+	w("# this session is the box user's: it runs in a PID namespace of its own, which has none. The")
+	w("# session keeps the old uid to its end; first contact does not hand it on. usermod moves the")
+	w("# home's files to the new uid, not to the new gid: find does, on the home's file system only.")
+	w("uid=%d gid=%d", g.Owner.UID, g.Owner.GID)
+	w(`old_gid=$(id -g "$user")`)
+	w(`if [ "$(id -u "$user")" != "$uid" ] || [ "$old_gid" != "$gid" ]; then`)
+	w(`	command -v usermod >/dev/null && command -v unshare >/dev/null || fail "no usermod or unshare in the machine: $user cannot take uid $uid, the synced folders' owner's on the host"`)
+	w(`	[ "$old_gid" = "$gid" ] || groupmod -o -g "$gid" "$group"`)
+	w(`	out=$(unshare --pid --fork --mount-proc usermod -o -u "$uid" -g "$gid" "$user" 2>&1) || fail "usermod $user to uid $uid: $out"`)
+	w(`	[ "$old_gid" = "$gid" ] || find "$home" -xdev -gid "$old_gid" -exec chown -h ":$gid" {} +`)
+	w(`fi`)
 }
 
 // writeMounts mounts g.Mounts, each from a line of /etc/fstab.

@@ -37,7 +37,8 @@ func TestScriptGolden(t *testing.T) {
 		{"libvirt-folders.sh", Setup{User: "vagrant", BoxUser: "vagrant", AuthorizedKey: envKey, RemoveKeys: InsecureKeyBodies(),
 			Hostname: "web", Short: "web", HostIP: "10.0.0.6",
 			Mounts: []Mount{{Name: "envrun1", Guest: "/vagrant", Mask: "/vagrant/.envrun", Type: "virtiofs"},
-				{Name: "envrun2", Guest: "/srv/my data", Type: "9p", Options: "trans=virtio,version=9p2000.L,msize=262144"}}}},
+				{Name: "envrun2", Guest: "/srv/my data", Type: "9p", Options: "trans=virtio,version=9p2000.L,msize=262144"}},
+			Owner: &IDs{UID: 1777, GID: 1778}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +60,12 @@ func TestScriptGolden(t *testing.T) {
 			}
 			if tt.setup.HostKey != nil && strings.Contains(s, "PRIVATE KEY") {
 				t.Error("a private key crosses first contact")
+			}
+			if strings.Contains(s, "usermod -o -u") != (tt.setup.Owner != nil) {
+				t.Error("the user's uid changed without an owner, or kept with one")
+			}
+			if o, m := strings.Index(s, "usermod -o -u"), strings.Index(s, "mount "); o >= 0 && m >= 0 && o > m {
+				t.Error("the user's uid changes after the synced folders are mounted")
 			}
 			if strings.Contains(s, "iface_of") != (len(tt.setup.Addrs) > 0) {
 				t.Error("network configuration without static addresses, or none with")

@@ -40,6 +40,20 @@ rm -f /etc/hosts.envrun
 printf '%s\n' "$short" >/etc/hostname
 hostname "$short"
 
+# Synced folders show the host's owners: the user takes their owner's uid and gid (as
+# devcontainers do), before they are mounted. usermod refuses a user who has processes, and
+# this session is the box user's: it runs in a PID namespace of its own, which has none. The
+# session keeps the old uid to its end; first contact does not hand it on. usermod moves the
+# home's files to the new uid, not to the new gid: find does, on the home's file system only.
+uid=1777 gid=1778
+old_gid=$(id -g "$user")
+if [ "$(id -u "$user")" != "$uid" ] || [ "$old_gid" != "$gid" ]; then
+	command -v usermod >/dev/null && command -v unshare >/dev/null || fail "no usermod or unshare in the machine: $user cannot take uid $uid, the synced folders' owner's on the host"
+	[ "$old_gid" = "$gid" ] || groupmod -o -g "$gid" "$group"
+	out=$(unshare --pid --fork --mount-proc usermod -o -u "$uid" -g "$gid" "$user" 2>&1) || fail "usermod $user to uid $uid: $out"
+	[ "$old_gid" = "$gid" ] || find "$home" -xdev -gid "$old_gid" -exec chown -h ":$gid" {} +
+fi
+
 # The synced folders' file systems, loaded now and at every boot: the box's kernel must have them.
 for mod in virtiofs 9p 9pnet_virtio; do
 	modprobe -q "$mod" || fail "the machine's kernel ($(uname -r)) has no $mod module: synced folders need a box whose kernel has it"
