@@ -26,10 +26,18 @@ import (
 //
 // virtiofs is the default where the host has virtiofsd: libvirt runs it
 // as root, so it reads and writes the folder as the guest's user asks,
-// with the host's owners passed through (a folder of host uid 1000 is the
-// box user's, uid 1000, in the guest), and it is faster and more
-// POSIX-like than 9p. 9p needs nothing but QEMU, which serves the folder
-// with its own (unprivileged) user's rights: see ninepAccessMode.
+// with the host's owners passed through (a folder of host uid 1777 is uid
+// 1777's in the guest, and what the guest's uid 1777 writes is uid 1777's
+// on the host), and it is faster and more POSIX-like than 9p. 9p needs
+// nothing but QEMU, which serves the folder with its own (unprivileged)
+// user's rights: see ninepAccessMode.
+//
+// Either way the guest checks its user's rights against the host's
+// owners, so first contact gives the machine's user the folders' owner's
+// uid and gid (folderOwner), as the Docker provider does, before it
+// mounts them. libvirt 10's <idmap> for virtiofs would map them instead,
+// but only for a virtiofsd that runs unprivileged (a session libvirt), and
+// Debian 12 has libvirt 9.
 
 // ninepAccessMode is the accessmode of envrun's 9p folders: "mapped".
 // QEMU runs as its own unprivileged user (libvirt-qemu on Debian), so
@@ -157,7 +165,8 @@ func checkFolders(m *spec.Machine, uri string) []*spec.Error {
 		}
 		if sf.Owner != "" || sf.Group != "" {
 			errs = append(errs, spec.Errorf(m.Pos, "machine %q: synced folder %s: owner and group are not supported on libvirt: "+
-				"virtiofs shows the host's owners in the guest (and 9p those it recorded), and envrun changes no host file's owner; leave them out (docs/machines.md)", m.Name, sf.Guest))
+				"virtiofs shows the host's owners in the guest (and 9p those it recorded), envrun changes no host file's owner, "+
+				"and the machine's user takes the folders' owner's uid and gid so it can write them (docs/machines.md); leave them out", m.Name, sf.Guest))
 		}
 	}
 	return errs
@@ -221,7 +230,8 @@ func warnFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine,
 }
 
 // warnRootFolders says which virtiofs folders of m its user cannot write:
-// those root owns on the host (virtiofs shows the host's owners).
+// those root owns on the host (virtiofs shows the host's owners, and
+// envrun gives the guest's user no uid of root's: folderOwner).
 func warnRootFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, fs []folder) {
 	if m.User == "root" {
 		return
@@ -229,10 +239,40 @@ func warnRootFolders(ui interface{ Warnf(string, string, ...any) }, m *spec.Mach
 	for _, f := range fs {
 		if fi, err := os.Stat(f.Host); err == nil && f.Type == spec.SyncedVirtiofs && rootOnly(fi) {
 			ui.Warnf(m.Name, "synced folder %s is root's on the host: through virtiofs the guest sees the host's owners, so %s in the machine cannot write %s "+
-				"(root in it can); `chown USER %s` on the host gives it to USER, whose uid the guest's user must have (envrun's box: vagrant is uid 1000)",
-				f.Host, m.User, f.Guest, f.Host)
+				"(root in it can); envrun changes no host file's owner: `chown -R USER %s` on the host, before the VM is made, gives it to USER, whose uid %s then takes",
+				f.Host, m.User, f.Guest, f.Host, m.User)
 		}
 	}
+}
+
+// folderOwner is the uid and gid first contact gives m's user, so that it
+// can write m's synced folders fs (provider.FolderOwner); nil when there
+// are none, or none but root's.
+func folderOwner(m *spec.Machine, fs []folder) *guest.IDs {
+	if len(fs) == 0 {
+		return nil
+	}
+	uid, gid, ok := provider.FolderOwner(m)
+	if !ok {
+		return nil
+	}
+	return &guest.IDs{UID: uid, GID: gid}
+}
+
+func formatOwner(o *guest.IDs) string { return fmt.Sprintf("%d:%d", o.UID, o.GID) }
+
+// warnOwner says when m's user got a uid at first contact (meta.Owner)
+// that is not the one its synced folders fs would give it now: envrun run
+// by another host user, or as root, than the one who made the VM. The
+// guest's user keeps the uid it was made with.
+func warnOwner(ui interface{ Warnf(string, string, ...any) }, m *spec.Machine, meta *machineMeta, fs []folder) {
+	o := folderOwner(m, fs)
+	if meta.Owner == "" || o == nil || formatOwner(o) == meta.Owner {
+		return
+	}
+	ui.Warnf(m.Name, "%s in the machine has uid:gid %s, its synced folders' owner's when the VM was made, and they would now give it %s "+
+		"(envrun is run by another user): it may not write them; the uid is set once, when the VM is made (`envrun destroy %s` and `up` make it anew)",
+		m.User, meta.Owner, formatOwner(o), m.Name)
 }
 
 // guestMounts are the guest's mounts of fs.

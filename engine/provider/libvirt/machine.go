@@ -402,6 +402,10 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 	if meta.Rest, err = restHash(dp, m.Hostname); err != nil {
 		return nil, err
 	}
+	owner := folderOwner(m, dp.Folders)
+	if owner != nil {
+		meta.Owner = formatOwner(owner)
+	}
 	dp.Meta = meta
 	warnRootFolders(p.env.UI, m, dp.Folders)
 	x, err := domainXML(dp)
@@ -449,6 +453,7 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 			GrowRoot: capacity > b.Meta.VirtualSize,
 			SSHPort:  m.SSH.Port,
 			Mounts:   guestMounts(dp.Folders),
+			Owner:    owner,
 		},
 	})
 	if err != nil {
@@ -517,6 +522,7 @@ func (p *Provider) warnDrift(ctx context.Context, r reads, uri string, m *spec.M
 	}
 	warnPort(p.env.UI, m, meta)
 	folders := warnFolders(p.env.UI, m, meta, dp.Folders)
+	warnOwner(p.env.UI, m, meta, dp.Folders)
 	h, err := configHash(dp, m.Hostname)
 	changed := err == nil && h != meta.Config
 	if changed && folders && meta.Rest != "" {

@@ -276,6 +276,38 @@ func TestWarnRootFolders(t *testing.T) {
 	}
 }
 
+// A machine whose user got another uid when its VM was made than its
+// folders would give it now (envrun run by another host user): up says
+// the uid stays. Nothing is said when they agree, when the VM was given
+// none, or when the machine has no folders.
+func TestWarnOwner(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs a folder of another owner: run as root")
+	}
+	dir := t.TempDir()
+	if err := os.Chown(dir, 1777, 1778); err != nil {
+		t.Fatal(err)
+	}
+	m := &spec.Machine{Name: "web", User: "vagrant", SyncedFolders: []spec.SyncedFolder{{Host: dir, Guest: "/vagrant"}}}
+	fs := planFolders(nil, m, true)
+	for _, tt := range []struct {
+		name, owner string
+		fs          []folder
+		want        string
+	}{
+		{"other owner", "1000:1000", fs, "web: vagrant in the machine has uid:gid 1000:1000, its synced folders' owner's when the VM was made, and they would now give it 1777:1778"},
+		{"same owner", "1777:1778", fs, ""},
+		{"none given", "", fs, ""},
+		{"no folders", "1000:1000", nil, ""},
+	} {
+		var w warnings
+		warnOwner(&w, m, &machineMeta{Owner: tt.owner}, tt.fs)
+		if tt.want == "" && len(w) != 0 || tt.want != "" && (len(w) != 1 || !strings.Contains(w[0], tt.want)) {
+			t.Errorf("%s: warnings %q, want %q", tt.name, w, tt.want)
+		}
+	}
+}
+
 // TestSigMounts: the folders a domain's metadata records (folderSig) read
 // back as the guest's mounts a reload's Remount undoes, a guest path with
 // spaces included.

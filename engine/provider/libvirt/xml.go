@@ -46,6 +46,10 @@ type machineMeta struct {
 	// synced folders than Folders: once the VM is up, the guest mounts
 	// them in place of the old (settleFolders), then Folders records them.
 	FoldersPending bool `xml:"folderspending,omitempty"`
+	// Owner is the uid and gid ("1777:1777") first contact gave the
+	// machine's user, its synced folders' owner's on the host
+	// (folderOwner); empty when it gave none.
+	Owner string `xml:"owner,omitempty"`
 	// SSHPort is the port first contact (or a reload since) set the
 	// guest's sshd to (ssh.port), when it is not 22.
 	SSHPort int `xml:"sshport,omitempty"`
