@@ -252,8 +252,28 @@ machine "v-sync" {
 		share := filepath.Join(w.dir, "share")
 		os.Mkdir(share, 0o755)
 		os.Chown(share, 1777, 1777)
+		// Host files in the folder, mounted under the guest user's home:
+		// root's, and the box user's old uid's (1000). Taking the new uid
+		// re-owns the home's own files, never these.
+		owners := map[string][2]int{"roots": {0, 0}, "olduid": {1000, 1000}}
+		for name, o := range owners {
+			p := filepath.Join(share, name)
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			os.Chown(p, o[0], o[1])
+		}
 		r := w.mustRun("up")
 		check(t, w, r)
+		for name, o := range owners {
+			fi, _ := os.Stat(filepath.Join(share, name))
+			if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != o[0] || int(st.Gid) != o[1] {
+				t.Errorf("share/%s's owner on the host changed to %d:%d, want %d:%d", name, st.Uid, st.Gid, o[0], o[1])
+			}
+		}
+		if out, err := exec.Command("docker", "exec", w.containerID("v-sync"), "stat", "-c", "%u:%g", "/home/vagrant/.written-home", "/home/vagrant/.profile").CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "1777:1777\n1777:1777" {
+			t.Errorf("the guest user's home is not its own: %v\n%s", err, out)
+		}
 		if !strings.Contains(r.stderr, "rootonly is root's on the host: vagrant in the machine cannot write /srv/rootonly") {
 			t.Errorf("no word about the folder root owns: %s", r)
 		}

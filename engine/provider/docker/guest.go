@@ -54,11 +54,23 @@ func setupScript(m *spec.Machine, defaultRoute string, gateways map[string]strin
 		fmt.Fprintf(&b, `# envrun: the user's uid and gid are its synced folders' owner's on the host
 u=%s uid=%d gid=%d
 if id "$u" >/dev/null 2>&1 && { [ "$(id -u "$u")" != $uid ] || [ "$(id -g "$u")" != $gid ]; }; then
-	if command -v usermod >/dev/null 2>&1; then
-		home=$(getent passwd "$u" | cut -d: -f6)
-		groupmod -o -g $gid "$(id -gn "$u")" && usermod -o -u $uid -g $gid "$u" && chown -R $uid:$gid "$home"
+	if command -v groupmod >/dev/null 2>&1; then
+		home=$(getent passwd "$u" | cut -d: -f6) old_uid=$(id -u "$u") old_gid=$(id -g "$u")
+		[ "$old_gid" = $gid ] || groupmod -o -g $gid "$(id -gn "$u")"
+		# Not usermod -u: it re-owns what the old uid owns under the home, and the
+		# synced folders mounted there are the host's files.
+		awk -F: -v OFS=: -v u="$u" -v uid=$uid -v gid=$gid '$1 == u { $3 = uid; $4 = gid } 1' /etc/passwd >/etc/passwd.envrun &&
+			cat /etc/passwd.envrun >/etc/passwd && rm -f /etc/passwd.envrun
+		# The home's own files follow: on its file system, never below a mount point.
+		set -f -- -xdev
+		for p in $(awk -v h="$home" '$5 == h || index($5, h "/") == 1 { gsub(/\\[0-7][0-7][0-7]/, "?", $5); print $5 }' /proc/self/mountinfo); do
+			set -- "$@" -path "$p" -prune -o
+		done
+		set +f
+		find "$home" "$@" -uid $old_uid -exec chown -h $uid {} +
+		find "$home" "$@" -gid $old_gid -exec chgrp -h $gid {} +
 	else
-		echo "envrun: no usermod in the image: $u keeps its uid, and may not write its synced folders" >&2
+		echo "envrun: no groupmod in the image: $u keeps its uid, and may not write its synced folders" >&2
 	fi
 fi
 `, shquote.Quote(m.User), owner.UID, owner.GID)
