@@ -2,6 +2,7 @@ package guest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/envrun/envrun/internal/shquote"
@@ -334,6 +335,11 @@ func (g *Setup) writeOwner(w func(string, ...any)) {
 // writeMounts mounts g.Mounts, each from a line of /etc/fstab.
 func (g *Setup) writeMounts(w func(string, ...any)) {
 	q := shquote.Quote
+	if slices.ContainsFunc(g.Mounts, func(m Mount) bool { return m.Type != "" }) {
+		w("")
+		w("# A synced folder the guest cannot mount: one line, which the provider reads back (FindFolderFailure).")
+		w(`fail_folder() { echo "%s$1: $(printf '%%s' "$2" | tr '\n' ' ')" >&2; exit 1; }`, folderFailPrefix)
+	}
 	g.writeModules(w)
 	for _, m := range g.Mounts {
 		w("")
@@ -476,8 +482,7 @@ func writeFileSystem(w func(string, ...any), m Mount) {
 	}
 	w(`line=%s`, q(fmt.Sprintf("%s %s %s %s 0 0", m.Name, fstabPath(m.Guest), m.Type, opts)))
 	w(`grep -qxF "$line" /etc/fstab || printf '%%s\n' "$line" >>/etc/fstab`)
-	w(`mountpoint -q %s || out=$(mount %s 2>&1) || fail %s"$out"`, q(m.Guest), q(m.Guest),
-		q("cannot mount the synced folder "+m.Guest+" ("+m.Type+", tag "+m.Name+"): "))
+	w(`mountpoint -q %s || out=$(mount %s 2>&1) || fail_folder %s "mount failed: $out"`, q(m.Guest), q(m.Guest), q(m.Name))
 }
 
 func maskNote(m Mount) string {
@@ -488,15 +493,17 @@ func maskNote(m Mount) string {
 }
 
 // writeModules loads the kernel modules of the mounts' file systems, now
-// and at every boot (modules-load.d, read before /etc/fstab is mounted),
-// and says when the guest's kernel has none.
+// and at every boot (modules-load.d, read before /etc/fstab is mounted).
+// A module the guest's kernel lacks fails the script (fail_folder) naming
+// the first folder that needs it.
 func (g *Setup) writeModules(w func(string, ...any)) {
+	q := shquote.Quote
 	var mods []string
-	seen := map[string]bool{}
+	first := map[string]string{} // module → the tag of the first mount that needs it
 	for _, m := range g.Mounts {
 		for _, mod := range fsModules[m.Type] {
-			if !seen[mod] {
-				seen[mod] = true
+			if _, seen := first[mod]; !seen {
+				first[mod] = m.Name
 				mods = append(mods, mod)
 			}
 		}
@@ -506,9 +513,9 @@ func (g *Setup) writeModules(w func(string, ...any)) {
 	}
 	w("")
 	w("# The synced folders' file systems, loaded now and at every boot: the box's kernel must have them.")
-	w(`for mod in %s; do`, strings.Join(mods, " "))
-	w(`	modprobe -q "$mod" || fail "the machine's kernel ($(uname -r)) has no $mod module: synced folders need a box whose kernel has it"`)
-	w(`done`)
+	for _, mod := range mods {
+		w(`modprobe -q %s || fail_folder %s "the machine's kernel ($(uname -r)) has no %s module"`, mod, q(first[mod]), mod)
+	}
 	w(`printf '%%s\n' %s >/etc/modules-load.d/envrun.conf`, strings.Join(mods, " "))
 }
 

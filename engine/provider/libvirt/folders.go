@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -287,6 +288,41 @@ func guestMounts(fs []folder) []guest.Mount {
 	}
 	return out
 }
+
+// folderError explains err, the failure of a guest script that mounts
+// the folders fs of m (first contact, or a reload's Remount), when the
+// guest could not mount one of them (a kernel without the module, a mount
+// refused): with m's Envfile line, the folder, and what to do. Other
+// failures are returned as they are.
+func folderError(m *spec.Machine, fs []folder, err error) error {
+	ff, ok := guest.FindFolderFailure(err)
+	if !ok {
+		return err
+	}
+	i := slices.IndexFunc(fs, func(f folder) bool { return f.Tag == ff.Tag })
+	if i < 0 {
+		return err
+	}
+	f := fs[i]
+	mods := guest.FSModules(f.Type)
+	box := "a box whose kernel has the " + strings.Join(mods, " and ") + " module"
+	if len(mods) > 1 {
+		box += "s"
+	}
+	return &folderFailed{err: err, msg: fmt.Sprintf("%s: machine %q: synced folder %s (%s): the guest cannot mount it: %s; "+
+		"use type = \"rsync\" for it (a copy envrun makes over SSH, which needs nothing of the guest's kernel), or %s",
+		m.Pos, m.Name, f.Guest, f.Type, ff.Reason, box)}
+}
+
+// folderFailed is folderError's: its message, and the script's failure
+// underneath.
+type folderFailed struct {
+	err error
+	msg string
+}
+
+func (e *folderFailed) Error() string { return e.msg }
+func (e *folderFailed) Unwrap() error { return e.err }
 
 // foldersNoSave explains err, libvirt's refusal to save the memory of a
 // running domain (suspend, a running VM's snapshot), when def shares

@@ -446,6 +446,38 @@ func TestUpRemakesAHalfMadeMachine(t *testing.T) {
 	}
 }
 
+// A guest that cannot mount a synced folder (its kernel has no 9p
+// transport, as the guest's script says it: TestFolderFailure in
+// engine/provider/guest): up fails with the machine's Envfile line, the
+// folder and what to do, and removes the VM it made.
+func TestUpFolderTheGuestCannotMount(t *testing.T) {
+	f := newFixture(t, "web")
+	ctx := context.Background()
+	m := f.machine("web")
+	m.Pos = spec.Pos{File: "Envfile.lua", Line: 12}
+	data := filepath.Join(f.ef.Dir, "data")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m.SyncedFolders = []spec.SyncedFolder{{Host: data, Guest: "/srv/data", Type: "9p"}}
+	f.p.firstContact = func(ctx context.Context, c contact) (ssh.PublicKey, *comm.Client, error) {
+		if len(c.Setup.Mounts) != 1 || c.Setup.Mounts[0].Name != "envrun1" {
+			t.Errorf("first contact mounts %+v", c.Setup.Mounts)
+		}
+		return nil, nil, fmt.Errorf("set up the guest as vagrant: %w", &comm.ExitError{Cmd: "the guest set-up script", Status: 1,
+			Stderr: "envrun synced folder envrun1: the machine's kernel (6.1.0-28-amd64) has no 9pnet_virtio module\n"})
+	}
+	_, err := f.p.Up(ctx, m)
+	want := `Envfile.lua:12: machine "web": synced folder /srv/data (9p): the guest cannot mount it: the machine's kernel (6.1.0-28-amd64) has no 9pnet_virtio module; ` +
+		`use type = "rsync" for it (a copy envrun makes over SSH, which needs nothing of the guest's kernel), or a box whose kernel has the 9p and 9pnet_virtio modules`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Up:\n got %v\nwant %s", err, want)
+	}
+	if _, err := f.c.LookupDomainByName(f.p.domainName("web")); err == nil {
+		t.Error("the VM whose guest cannot mount its folder was left")
+	}
+}
+
 // An up interrupted (Ctrl-C) at each pause point removes what it half
 // made: a network defined but not started, the disk, the domain, a domain
 // booting. (The integration tests interrupt the real binary at the same

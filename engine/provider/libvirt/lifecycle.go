@@ -457,6 +457,9 @@ func (p *Provider) settle(uri string, m *spec.Machine, meta *machineMeta, inst *
 		if meta.FoldersPending {
 			script := guest.Remount(m.User, old, guestMounts(fs))
 			if err := run(ctx, comm.Cmd{Command: guest.AsRoot, Label: "the synced folders' mounts", Stdin: strings.NewReader(script)}); err != nil {
+				if ferr := folderError(m, fs, err); ferr != err {
+					return ferr
+				}
 				return fmt.Errorf("mount the new synced folders of %s in the guest: %w", m.Name, err)
 			}
 		}

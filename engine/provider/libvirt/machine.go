@@ -457,6 +457,9 @@ func (p *Provider) create(ctx context.Context, uri string, m *spec.Machine, o *O
 		},
 	})
 	if err != nil {
+		if ferr := folderError(m, dp.Folders, err); ferr != err {
+			return nil, ferr // the guest's words say it all; its console would not
+		}
 		return nil, provider.WithConsole(p, m.Name, fmt.Errorf("first contact with %s: %w", m.Name, err))
 	}
 	defer func() {

@@ -1,6 +1,7 @@
 package libvirt
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/envrun/envrun/engine/comm"
 	"github.com/envrun/envrun/engine/provider/providertest"
 	"github.com/envrun/envrun/engine/spec"
 )
@@ -198,6 +200,55 @@ func TestPlanFolders(t *testing.T) {
 	mounts := guestMounts(no)
 	if mounts[0].Type != "9p" || mounts[0].Options != "trans=virtio,version=9p2000.L,msize=262144" || mounts[2].Options != "" || mounts[0].Mask != "/vagrant/.envrun" {
 		t.Errorf("guestMounts: %+v", mounts)
+	}
+}
+
+// folderError: a synced folder the guest could not mount (what the
+// guest's script wrote, TestFolderFailure in engine/provider/guest) is
+// told with the machine's Envfile line, the folder and what to do; any
+// other failure of the script is left as it is.
+func TestFolderError(t *testing.T) {
+	m := &spec.Machine{Name: "web", Pos: spec.Pos{File: "Envfile.lua", Line: 7}}
+	fs := planFolders(nil, &spec.Machine{SyncedFolders: []spec.SyncedFolder{
+		{Host: "/src/proj", Guest: "/vagrant", Type: "virtiofs"},
+		{Host: "/src/proj/data", Guest: "/srv/data", Type: "9p"},
+	}}, false)
+	guestSaid := func(stderr string) error {
+		return fmt.Errorf("set up the guest as vagrant: %w", &comm.ExitError{Cmd: "the guest set-up script", Status: 1, Stderr: stderr})
+	}
+	tests := []struct {
+		name, stderr, want string
+	}{
+		{"no 9p transport", "envrun synced folder envrun2: the machine's kernel (6.1.0-28-amd64) has no 9pnet_virtio module\n",
+			`Envfile.lua:7: machine "web": synced folder /srv/data (9p): the guest cannot mount it: the machine's kernel (6.1.0-28-amd64) has no 9pnet_virtio module; ` +
+				`use type = "rsync" for it (a copy envrun makes over SSH, which needs nothing of the guest's kernel), or a box whose kernel has the 9p and 9pnet_virtio modules`},
+		{"no virtiofs", "Warning: something else first\nenvrun synced folder envrun1: the machine's kernel (4.19.0-27-amd64) has no virtiofs module\n",
+			`Envfile.lua:7: machine "web": synced folder /vagrant (virtiofs): the guest cannot mount it: the machine's kernel (4.19.0-27-amd64) has no virtiofs module; ` +
+				`use type = "rsync" for it (a copy envrun makes over SSH, which needs nothing of the guest's kernel), or a box whose kernel has the virtiofs module`},
+		{"the mount refused", "envrun synced folder envrun1: mount failed: mount: /vagrant: wrong fs type, bad option, bad superblock on envrun1. \n",
+			`Envfile.lua:7: machine "web": synced folder /vagrant (virtiofs): the guest cannot mount it: mount failed: mount: /vagrant: wrong fs type, bad option, bad superblock on envrun1.; use type = "rsync"`},
+		// Not a folder's failure, or not one of these folders: as it was.
+		{"another failure", "envrun guest setup: user deploy does not exist on the machine\n", ""},
+		{"a tag it does not have", "envrun synced folder envrun9: mount failed: x\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := guestSaid(tt.stderr)
+			got := folderError(m, fs, err)
+			if tt.want == "" {
+				if got != err {
+					t.Errorf("folderError changed %v into %v", err, got)
+				}
+				return
+			}
+			if !strings.HasPrefix(got.Error(), tt.want) {
+				t.Errorf("folderError:\n got %s\nwant %s", got, tt.want)
+			}
+			var ee *comm.ExitError
+			if !errors.As(got, &ee) {
+				t.Errorf("the script's failure is not underneath: %#v", got)
+			}
+		})
 	}
 }
 

@@ -54,17 +54,20 @@ if [ "$(id -u "$user")" != "$uid" ] || [ "$old_gid" != "$gid" ]; then
 	[ "$old_gid" = "$gid" ] || find "$home" -xdev -gid "$old_gid" -exec chown -h ":$gid" {} +
 fi
 
+# A synced folder the guest cannot mount: one line, which the provider reads back (FindFolderFailure).
+fail_folder() { echo "envrun synced folder $1: $(printf '%s' "$2" | tr '\n' ' ')" >&2; exit 1; }
+
 # The synced folders' file systems, loaded now and at every boot: the box's kernel must have them.
-for mod in virtiofs 9p 9pnet_virtio; do
-	modprobe -q "$mod" || fail "the machine's kernel ($(uname -r)) has no $mod module: synced folders need a box whose kernel has it"
-done
+modprobe -q virtiofs || fail_folder envrun1 "the machine's kernel ($(uname -r)) has no virtiofs module"
+modprobe -q 9p || fail_folder envrun2 "the machine's kernel ($(uname -r)) has no 9p module"
+modprobe -q 9pnet_virtio || fail_folder envrun2 "the machine's kernel ($(uname -r)) has no 9pnet_virtio module"
 printf '%s\n' virtiofs 9p 9pnet_virtio >/etc/modules-load.d/envrun.conf
 
 # Synced folder /vagrant (virtiofs, tag envrun1), in /etc/fstab so that a reboot mounts it again, with .envrun/ (the environment's key) under an empty read-only tmpfs.
 mkdir -p /vagrant
 line='envrun1 /vagrant virtiofs nofail 0 0'
 grep -qxF "$line" /etc/fstab || printf '%s\n' "$line" >>/etc/fstab
-mountpoint -q /vagrant || out=$(mount /vagrant 2>&1) || fail 'cannot mount the synced folder /vagrant (virtiofs, tag envrun1): '"$out"
+mountpoint -q /vagrant || out=$(mount /vagrant 2>&1) || fail_folder envrun1 "mount failed: $out"
 line='tmpfs /vagrant/.envrun tmpfs ro,size=4k,mode=000,nofail,x-systemd.requires-mounts-for=/vagrant 0 0'
 grep -qxF "$line" /etc/fstab || printf '%s\n' "$line" >>/etc/fstab
 [ -d /vagrant/.envrun ] || fail 'the shared folder /vagrant has no /vagrant/.envrun to hide'
@@ -74,7 +77,7 @@ mountpoint -q /vagrant/.envrun || mount /vagrant/.envrun
 mkdir -p '/srv/my data'
 line='envrun2 /srv/my\040data 9p trans=virtio,version=9p2000.L,msize=262144,nofail 0 0'
 grep -qxF "$line" /etc/fstab || printf '%s\n' "$line" >>/etc/fstab
-mountpoint -q '/srv/my data' || out=$(mount '/srv/my data' 2>&1) || fail 'cannot mount the synced folder /srv/my data (9p, tag envrun2): '"$out"
+mountpoint -q '/srv/my data' || out=$(mount '/srv/my data' 2>&1) || fail_folder envrun2 "mount failed: $out"
 
 # sshd takes its new settings; this session survives the restart.
 systemctl restart ssh 2>/dev/null || systemctl restart sshd 2>/dev/null || service ssh restart
