@@ -11,6 +11,8 @@ import (
 	"errors"
 	"io"
 	"net/netip"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -340,4 +342,60 @@ func mustOptions(t *testing.T, m *spec.Machine) *Options {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// allMachines (status --all): every VM whose description is envrun's,
+// whatever its environment, with its Envfile, in `list vms` order; a VM
+// of someone else's, and one unregistered between the list and its
+// showvminfo, left out. A failing VBoxManage is an error (status --all
+// warns and goes on); no VirtualBox at all is no machines and no warning.
+func TestFakeAllMachines(t *testing.T) {
+	f := newFake(t)
+	ctx := context.Background()
+	const dbUUID, goneUUID, foreignUUID = "2a7c0e51-3f4b-4d8e-9b61-0c5d7e8f9a10", "3b8d1f62-4a5c-4e9f-8c72-1d6e8f9a0b21", "11111111-2222-3333-4444-555555555555"
+	other := strings.NewReplacer(`name="machine1"`, `name="db"`, vmUUID, dbUUID,
+		"envrun.envfile=/home/u/proj/Envfile.lua", "envrun.envfile=/home/u/other env/Envfile.lua",
+		"envrun.project=proj-0123abcd", "envrun.project=other-89abcdef", "envrun.machine=machine1", "envrun.machine=db",
+		"envrun.ip=172.20.1.20", "envrun.ip=172.20.2.30").Replace(envrunVM(t, "saved"))
+	f.on("list vms", 0, 0, `"machine1" {`+vmUUID+"}\n"+`"manjaro" {`+foreignUUID+"}\n"+`"gone" {`+goneUUID+"}\n"+`"db" {`+dbUUID+"}\n", "")
+	f.on("showvminfo "+vmUUID+" --machinereadable", 0, 0, envrunVM(t, "running"), "")
+	f.on("showvminfo "+foreignUUID+" --machinereadable", 0, 0, fixture(t, "showvminfo-7.0-vedv.txt"), "")
+	f.on("showvminfo "+goneUUID+" --machinereadable", 0, 1, "", "VBoxManage: error: Could not find a registered machine with UUID {"+goneUUID+"}\nVBoxManage: error: Details: code VBOX_E_OBJECT_NOT_FOUND (0x80bb0001)\n")
+	f.on("showvminfo "+dbUUID+" --machinereadable", 0, 0, other, "")
+	got, err := allMachines(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []provider.EnvMachine{
+		{Envfile: "/home/u/proj/Envfile.lua", Project: "proj-0123abcd", Name: "machine1", Provider: "virtualbox",
+			State: provider.Running, IP: "172.20.1.20", ID: vmUUID, Details: "running (VM machine1)"},
+		{Envfile: "/home/u/other env/Envfile.lua", Project: "other-89abcdef", Name: "db", Provider: "virtualbox",
+			State: provider.Suspended, IP: "172.20.2.30", ID: dbUUID, Details: "saved (VM db)"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("allMachines:\n got %+v\nwant %+v", got, want)
+	}
+	calls := f.calls()
+	slices.Sort(calls[1:]) // the showvminfos run in parallel
+	if want := []string{"list vms", "showvminfo " + foreignUUID + " --machinereadable", "showvminfo " + vmUUID + " --machinereadable",
+		"showvminfo " + dbUUID + " --machinereadable", "showvminfo " + goneUUID + " --machinereadable"}; !slices.Equal(calls, want) {
+		t.Errorf("VBoxManage calls:\n  %s\nwant:\n  %s", strings.Join(calls, "\n  "), strings.Join(want, "\n  "))
+	}
+	f.reset()
+
+	f.on("list vms", 0, 1, "", "VBoxManage: error: Failed to create the VirtualBox object!\n")
+	if got, err := allMachines(ctx); err == nil || !strings.Contains(err.Error(), "Failed to create the VirtualBox object") {
+		t.Errorf("allMachines with VBoxManage failing: %+v, %v", got, err)
+	}
+
+	t.Setenv("ENVRUN_VBOXMANAGE", "")
+	t.Setenv("PATH", t.TempDir())
+	if _, err := locate(); err != nil {
+		cachedVBM.Lock()
+		cachedVBM.v = nil
+		cachedVBM.Unlock()
+		if got, err := allMachines(ctx); got != nil || err != nil {
+			t.Errorf("allMachines without VirtualBox: %+v, %v; want nothing", got, err)
+		}
+	}
 }
