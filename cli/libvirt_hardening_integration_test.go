@@ -63,9 +63,10 @@ func (w *lvWorld) with(t *testing.T) *lvWorld { return &lvWorld{w.world.with(t),
 
 // lvDomain is a domain of the environment.
 type lvDomain struct {
-	state string // libvirt's: running, shut off, ...
-	uuid  string
-	first bool // first contact finished: a host key in envrun's metadata
+	state     string // libvirt's: running, shut off, ...
+	uuid      string
+	first     bool // first contact finished: a host key in envrun's metadata
+	memoryMiB int  // the memory it is defined with
 }
 
 // domains maps machine name to its domain.
@@ -83,7 +84,8 @@ func (w *lvWorld) domains() map[string]lvDomain {
 			st, _, _ := d.GetState()
 			uuid, _ := d.GetUUIDString()
 			meta, _ := d.GetMetadata(lv.DOMAIN_METADATA_ELEMENT, libvirt.MetaNS, 0)
-			out[machine] = lvDomain{state: domainState(st), uuid: uuid, first: strings.Contains(meta, "<hostkey>ssh-")}
+			maxKiB, _ := d.GetMaxMemory()
+			out[machine] = lvDomain{state: domainState(st), uuid: uuid, first: strings.Contains(meta, "<hostkey>ssh-"), memoryMiB: int(maxKiB / 1024)}
 		}
 		d.Free()
 	}

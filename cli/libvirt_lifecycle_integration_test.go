@@ -3,17 +3,21 @@
 package cli_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/envrun/envrun/engine/comm/commtest"
+	"github.com/envrun/envrun/engine/provider/libvirt"
 )
 
 // lvLifecycleEnvfile: one VM on an isolated network of 172.23.10.0/24,
@@ -50,8 +54,10 @@ func lvLifecycle(memory int, disks ...int) string {
 // snapshots, push and pop too), suspend/resume (a managed save) and reload (the domain
 // defined anew over its disk) on one real VM, booted once, with an extra
 // disk whose data they keep, a second one reload adds, both deleted by
-// destroy; and that a tree upload and watch's incremental sync work on a
-// VM as on Docker.
+// destroy; a restore and a reload cut off by kill -9 and by Ctrl-C, each
+// reconciled by the next command; destroy of the VM with a snapshot;
+// status --all finding the VM with its Envfile; and that a tree upload
+// and watch's incremental sync work on a VM as on Docker.
 func TestIntegrationLibvirtLifecycle(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "t-snap-lv")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -94,6 +100,17 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 		t.Errorf("the tree on the VM differs from the host's:\n%s", d)
 	}
 	dataSame("after up")
+	// status --all, run where there is no Envfile, finds the VM through
+	// its domain's metadata, with the Envfile it was made from.
+	envfile := filepath.Join(dir, "Envfile.lua")
+	allState := func(what, want string) {
+		t.Helper()
+		rows := statusAll(t, w.world, w.project)
+		if len(rows) != 1 || rows[0] != (allRow{Envfile: envfile, Project: w.project, Name: "web", Provider: "libvirt", State: want, IP: "172.23.10.10"}) {
+			t.Errorf("%s: status --all --provider libvirt: %+v, want web, %s, from %s", what, rows, want, envfile)
+		}
+	}
+	allState("after up", "running")
 	// disks: what lsblk says of the extra disks, and the first bytes of vdb.
 	disks := func() string {
 		return strings.TrimSpace(w.remote("web", "lsblk -dbno NAME,SIZE /dev/vd[b-z] | tr -s ' '; sudo -n head -c 4 /dev/vdb"))
@@ -145,6 +162,7 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 	if st := w.status()["web"].State; st != "suspended" {
 		t.Errorf("after suspend: web is %q, want suspended", st)
 	}
+	allState("after suspend", "suspended")
 	time.Sleep(5 * time.Second)
 	clockSet("after resume", w.mustRun("resume"))
 	if st := w.status()["web"].State; st != "running" {
@@ -194,6 +212,32 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 		t.Errorf("extra disks after the killed reload and up: %q, want both, vdb's data kept", got)
 	}
 
+	// The same reload interrupted (Ctrl-C) there: exit 130, the VM left
+	// defined anew and shut off; the next reload finds the definition as
+	// the Envfile says and only starts it, the disk and provisioning kept.
+	w.writeEnvfile(lvLifecycle(480, 1, 2))
+	p = w.start([]string{"ENVRUN_TEST_PAUSE=domain-redefined:web"}, "reload")
+	p.waitFor("envrun-test-pause: domain-redefined:web", 10*time.Minute)
+	p.signal(syscall.SIGINT)
+	if r := p.wait(time.Minute); r.code != 130 {
+		t.Errorf("reload interrupted past the new definition: want exit 130: %s", r)
+	}
+	if d := w.domains()["web"]; d.state != "shut off" || d.memoryMiB != 480 {
+		t.Errorf("after the interrupted reload: web's domain is %q with %d MiB, want shut off with 480", d.state, d.memoryMiB)
+	}
+	if r := long("reload"); !strings.Contains(r.stderr, "settings unchanged: restarting VM") || strings.Contains(r.stderr, "[shell") {
+		t.Errorf("reload after an interrupted one did not only start the VM defined anew:\n%s", r.stderr)
+	}
+	if r := w.mustRun("up"); strings.Contains(r.stderr, "settings in the Envfile changed") || strings.Contains(r.stderr, "[shell") {
+		t.Errorf("up after the interrupted reload and a reload warns or provisions:\n%s", r.stderr)
+	}
+	if out := strings.TrimSpace(w.remote("web", "cat /var/tmp/state")); out != "one" || runs() != 1 {
+		t.Errorf("after the interrupted reload and a reload: /var/tmp/state is %q (want one), the step ran %d time(s) (want 1)", out, runs())
+	}
+	if got := disks(); got != "vdb 1073741824\nvdc 2147483648\nkept" {
+		t.Errorf("extra disks after the interrupted reload and a reload: %q, want both, vdb's data kept", got)
+	}
+
 	w.mustRun("snapshot", "delete", "web", "s1")
 	if rows := w.snapshotList(); len(rows) != 1 || rows[0].Name != "bare" {
 		t.Errorf("after delete: %+v, want bare alone", rows)
@@ -211,6 +255,21 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 	}
 	if d := commtest.Diff(hostSnapshot(t, tree, nil), w.guestTree()); d != "" {
 		t.Errorf("the tree on the VM differs from the host's after the finished restore and up:\n%s", d)
+	}
+
+	// The same restore interrupted (Ctrl-C) there: exit 130, and the next
+	// up finishes it the same way (the VM bare again, its steps run once).
+	p = w.start([]string{"ENVRUN_TEST_PAUSE=snapshot-reverted:web"}, "snapshot", "restore", "web", "bare")
+	p.waitFor("envrun-test-pause: snapshot-reverted:web", 10*time.Minute)
+	p.signal(syscall.SIGINT)
+	if r := p.wait(time.Minute); r.code != 130 {
+		t.Errorf("restore interrupted past the revert: want exit 130: %s", r)
+	}
+	if r := long("up"); !strings.Contains(r.stderr, "the restore of snapshot bare was cut off") || runs() != 1 {
+		t.Errorf("up after a restore interrupted past the revert: the step ran %d time(s) on the bare VM, want 1:\n%s", runs(), r.stderr)
+	}
+	if r := w.mustRun("up"); strings.Contains(r.stderr, "cut off") || strings.Contains(r.stderr, "[shell") {
+		t.Errorf("a second up after the interrupted restore did work:\n%s", r.stderr)
 	}
 	w.mustRun("snapshot", "delete", "web", "bare")
 
@@ -292,12 +351,45 @@ func TestIntegrationLibvirtLifecycle(t *testing.T) {
 		t.Errorf("up after the reload to another IP warns or provisions:\n%s", r.stderr)
 	}
 
+	// destroy of a VM that has snapshots: the domain goes with its
+	// snapshots' metadata, the disks with the snapshots in them.
+	w.mustRun("snapshot", "save", "last")
+	if n := w.status()["web"].Snapshots; n != 1 {
+		t.Errorf("status counts %d snapshot(s) before destroy, want 1", n)
+	}
+	domName := w.project + "-web"
+	var snapDir string // where a system libvirtd keeps the domain's snapshot metadata
+	if libvirt.DefaultURI() == "qemu:///system" {
+		if _, err := os.Stat(filepath.Join("/var/lib/libvirt/qemu/snapshot", domName, "last.xml")); err == nil {
+			snapDir = filepath.Join("/var/lib/libvirt/qemu/snapshot", domName)
+		} else {
+			t.Logf("libvirt's snapshot metadata is not where looked (%v): not checked after destroy", err)
+		}
+	}
 	if v := w.volumes(); !slices.Equal(v, []string{"web", "web.disk1", "web.disk2"}) {
 		t.Errorf("volumes before destroy: %v, want web's disk and its two extra disks", v)
 	}
 	w.mustRun("destroy", "-f")
 	if v := w.volumes(); len(v) != 0 {
 		t.Errorf("destroy left volumes %v", v)
+	}
+	if d, err := w.c.LookupDomainByName(domName); err == nil {
+		n, _ := d.SnapshotNum(0)
+		d.Free()
+		t.Errorf("destroy left the domain %s (with %d snapshot(s))", domName, n)
+	}
+	if _, err := exec.LookPath("virsh"); err != nil {
+		t.Logf("no virsh: %v", err)
+	} else if out, err := exec.Command("virsh", "-c", libvirt.DefaultURI(), "snapshot-list", "--name", domName).CombinedOutput(); err == nil {
+		t.Errorf("virsh snapshot-list %s after destroy: %s", domName, out)
+	}
+	if snapDir != "" {
+		if _, err := os.Stat(snapDir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("destroy left libvirt's snapshot metadata %s (%v)", snapDir, err)
+		}
+	}
+	if rows := statusAll(t, w.world, w.project); len(rows) != 0 {
+		t.Errorf("status --all after destroy: %+v", rows)
 	}
 }
 

@@ -29,12 +29,17 @@ type allRow struct {
 	Missing  bool   `json:"envfile_missing"`
 }
 
-// statusAll runs `status --all --json` in a folder without an Envfile and
-// returns the rows of project.
+// statusAll runs `status --all --json --provider P` (w's provider,
+// docker when w names none) in a folder without an Envfile and returns
+// the rows of project.
 func statusAll(t *testing.T, w *world, project string) []allRow {
 	t.Helper()
 	nowhere := t.TempDir()
-	r := (&world{t: t, dir: nowhere, bin: w.bin}).mustRun("status", "--all", "--json", "--provider", "docker")
+	prov := w.prov
+	if prov == "" {
+		prov = "docker"
+	}
+	r := (&world{t: t, dir: nowhere, bin: w.bin, prov: prov}).mustRun("status", "--all", "--json", "--provider", prov)
 	var rows, ours []allRow
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
 		t.Fatalf("status --all --json: %v\n%s", err, r.stdout)
