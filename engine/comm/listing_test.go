@@ -76,9 +76,12 @@ func TestUploadNewConnectionSendsDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantSaid(t, uploadFresh(t, server, src, dst, opts),
-				dst+": compare with what the machine has there (0 paths)",
-				fmt.Sprintf("upload %d changed path(s) to %s, remove 0", len(all), dst))
+			// Nothing there yet: the whole folder streams, as the walk finds it.
+			first := uploadFresh(t, server, src, dst, opts)
+			wantSaid(t, first, "upload "+src+" to "+dst)
+			if len(first) != 1 {
+				t.Errorf("a first upload into nothing said %q: it compares nothing and sends the %d paths as one stream", first, len(all))
+			}
 			write(t, filepath.Join(dst, "built-on-the-machine"), "x\n", 0o644)
 			write(t, filepath.Join(dst, "node_modules", "y", "index.js"), "the machine's\n", 0o644)
 			write(t, filepath.Join(dst, ".envrun", "state.json"), "{}\n", 0o600)
@@ -211,7 +214,7 @@ func TestUploadNewConnectionWithoutListing(t *testing.T) {
 	dst := filepath.Join(guest, "project")
 	opts := UploadOptions{Exclude: excludeProject, Changes: true, Delete: true}
 	// No folder there yet: nothing to list.
-	wantSaid(t, uploadFresh(t, server, src, dst, opts), dst+": compare with what the machine has there (0 paths)")
+	wantSaid(t, uploadFresh(t, server, src, dst, opts), "upload "+src+" to "+dst)
 	write(t, filepath.Join(dst, "built-on-the-machine"), "x\n", 0o644)
 	got := uploadFresh(t, server, src, dst, opts)
 	wantSaid(t, got, "upload "+src+" to "+dst, "remove 1 path(s) from "+dst+" that the source does not have")
@@ -247,7 +250,7 @@ func TestUploadNewConnectionBusybox(t *testing.T) {
 	server := &localServer{dir: guest, env: []string{"PATH=" + bin}}
 	dst := filepath.Join(guest, "project")
 	opts := UploadOptions{Exclude: excludeProject, Changes: true}
-	wantSaid(t, uploadFresh(t, server, src, dst, opts), dst+": compare with what the machine has there (0 paths)")
+	wantSaid(t, uploadFresh(t, server, src, dst, opts), "upload "+src+" to "+dst)
 	wantSaid(t, uploadFresh(t, server, src, dst, opts), dst+": nothing changed since the last upload")
 	write(t, filepath.Join(src, "README"), "hello again\n", 0o644)
 	os.Chmod(filepath.Join(src, "bin", "run.sh"), 0o700)

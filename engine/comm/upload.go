@@ -152,7 +152,6 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 	local := func(p string) string { return filepath.Join(src, filepath.FromSlash(p)) }
 	c.forget(dst) // until the upload succeeds, what is there is unknown
 	var d Delta
-	fresh := false // no folder at dst on the machine
 	switch {
 	case old != nil && opts.Changed != nil:
 		// The watcher said what changed: look at that only. old is
@@ -179,10 +178,13 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 			}
 			return c.uploadAll(ctx, src, dst, exclude, key, opts)
 		}
+		if len(there) == 0 {
+			// Nothing there: all of it goes, read and unpacked at once.
+			return c.uploadAll(ctx, src, dst, exclude, key, opts)
+		}
 		if opts.Progress != nil {
 			opts.Progress("%s: compare with what the machine has there (%d paths)", dst, len(there))
 		}
-		fresh = len(there) == 0
 		d = machineDelta(now, there, exclude, opts.Delete, gone(src, exclude, opts.Changed), forced(now, src, opts.Changed), opts.Chown)
 		old = now
 	default:
@@ -205,7 +207,7 @@ func (c *Client) UploadTree(ctx context.Context, src, dst string, opts UploadOpt
 		return nil
 	}
 	stale := append(slices.Clone(d.Remove), d.Send...)
-	small := len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == "" && !fresh
+	small := len(d.Remove) == 0 && len(d.Send) <= smallBatch && !opts.Privileged && opts.Chown == ""
 	if opts.Progress != nil {
 		how := ""
 		if small {
