@@ -32,20 +32,7 @@ func boxWorld(t *testing.T, name, envfile string) *world {
 func TestIntegrationBoxRecipe(t *testing.T) {
 	t.Parallel()
 	const base = "t-boxes/debian-base:bookworm"
-	build := exec.Command("docker", "build", "--network", "none", "-q", "-t", base, "-")
-	build.Stdin = strings.NewReader(`FROM envrun/box:debian-bookworm
-RUN userdel -r vagrant && rm -f /etc/sudoers.d/vagrant /etc/ssh/sshd_config.d/envrun.conf
-`)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("make the base image: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=io.envrun.box=t-boxes/debian").Output()
-		for _, id := range strings.Fields(string(out)) {
-			exec.Command("docker", "rmi", "-f", id).Run()
-		}
-		exec.Command("docker", "rmi", "-f", base).Run()
-	})
+	bareBase(t, base, "t-boxes/debian")
 	envfile := `
 box "t-boxes/debian"
 network "net" { subnet = "172.25.2.0/24" }
@@ -82,20 +69,7 @@ machine "m" { networks = { net = "172.25.2.10" }, docker = { base = "` + base + 
 func TestIntegrationBoxCatalogEntry(t *testing.T) {
 	t.Parallel()
 	const base = "t-boxes/catalog-base:bookworm"
-	build := exec.Command("docker", "build", "--network", "none", "-q", "-t", base, "-")
-	build.Stdin = strings.NewReader(`FROM envrun/box:debian-bookworm
-RUN userdel -r vagrant && rm -f /etc/sudoers.d/vagrant /etc/ssh/sshd_config.d/envrun.conf
-`)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("make the base image: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=io.envrun.box=t-boxes/cat-bookworm").Output()
-		for _, id := range strings.Fields(string(out)) {
-			exec.Command("docker", "rmi", "-f", id).Run()
-		}
-		exec.Command("docker", "rmi", "-f", base).Run()
-	})
+	bareBase(t, base, "t-boxes/cat-bookworm")
 	envfile := `require "lib.boxes"
 network "net" { subnet = "172.25.6.0/24" }
 machine "m" { box = "t-boxes/cat-bookworm", networks = { net = "172.25.6.10" } }
@@ -208,4 +182,26 @@ machine "n" { box = "generic/rocky9", networks = { net = "172.22.17.11" }, docke
 	if _, err := os.Stat(filepath.Join(dir, ".envrun")); err == nil {
 		t.Errorf("validate created .envrun/")
 	}
+}
+
+// bareBase makes base, envrun's Debian box image with its vagrant user,
+// sudo rule and sshd settings taken away (what a distribution's image
+// lacks), and removes it and the box images built for box when the test
+// ends.
+func bareBase(t *testing.T, base, box string) {
+	t.Helper()
+	build := exec.Command("docker", "build", "--network", "none", "-q", "-t", base, "-")
+	build.Stdin = strings.NewReader(`FROM envrun/box:debian-bookworm
+RUN userdel -r vagrant && rm -f /etc/sudoers.d/vagrant /etc/ssh/sshd_config.d/envrun.conf
+`)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("make the base image: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=io.envrun.box="+box).Output()
+		for _, id := range strings.Fields(string(out)) {
+			exec.Command("docker", "rmi", "-f", id).Run()
+		}
+		exec.Command("docker", "rmi", "-f", base).Run()
+	})
 }

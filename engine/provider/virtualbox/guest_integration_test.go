@@ -103,21 +103,7 @@ var guestFlavours = []guestFlavour{
 }
 
 func TestIntegrationGuestScript(t *testing.T) {
-	providertest.Require(t, docker.Driver)
-	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	t.Cleanup(cancel)
-	if _, err := c.ImageInspect(ctx, guestImage); err != nil {
-		msg := fmt.Sprintf("the guest image %s is missing (%v): make it with `sudo scripts/build-guest-image.sh` (.ci/run does)", guestImage, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	ctx, c := guestEngine(t, 8*time.Minute)
 	// Vagrant's insecure keys, where Vagrant keeps them: in $VAGRANT_HOME.
 	vagrantHome := t.TempDir()
 	rsaKey, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "vagrant-insecure", "vagrant"))
@@ -584,4 +570,27 @@ func readContainerFile(ctx context.Context, t *testing.T, c *client.Client, id, 
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// guestEngine is the Docker engine the guest-script tests run their guest
+// containers on, with the guest image present (a failure on CI, a skip
+// elsewhere), and a context that ends after timeout.
+func guestEngine(t *testing.T, timeout time.Duration) (context.Context, *client.Client) {
+	t.Helper()
+	providertest.Require(t, docker.Driver)
+	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	if _, err := c.ImageInspect(ctx, guestImage); err != nil {
+		msg := fmt.Sprintf("the guest image %s is missing (%v): make it with `sudo scripts/build-guest-image.sh` (.ci/run does)", guestImage, err)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return ctx, c
 }

@@ -1,23 +1,17 @@
 package virtualbox
 
 import (
-	"context"
-	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/docker/docker/client"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/envrun/envrun/engine/comm"
-	"github.com/envrun/envrun/engine/provider/docker"
 	"github.com/envrun/envrun/engine/provider/guest"
-	"github.com/envrun/envrun/engine/provider/providertest"
 )
 
 // TestIntegrationGuestScriptOwner: the first-contact script gives the
@@ -34,21 +28,7 @@ import (
 // whose /proc/PID/root is not its own "/", and under Docker none is; on a
 // VM it refuses them, which the PID namespace of the script avoids.)
 func TestIntegrationGuestScriptOwner(t *testing.T) {
-	providertest.Require(t, docker.Driver)
-	c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
-	if _, err := c.ImageInspect(ctx, guestImage); err != nil {
-		msg := fmt.Sprintf("the guest image %s is missing (%v): make it with `sudo scripts/build-guest-image.sh` (.ci/run does)", guestImage, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	ctx, c := guestEngine(t, 5*time.Minute)
 	_, insecure := insecureKeys(t)
 	suffix := randHex(t)
 	natNet, hostOnlyNet := netip.MustParsePrefix("172.31.86.0/24"), netip.MustParsePrefix("172.31.87.0/24")
